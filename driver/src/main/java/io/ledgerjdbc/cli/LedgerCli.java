@@ -1,0 +1,79 @@
+package io.ledgerjdbc.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * {@code java -jar ledgerjdbc.jar <command>}: the operator's tool, in the same jar as the driver.
+ * Exit codes everywhere: 0 clean, 1 findings, 2 usage, connection or internal error.
+ */
+@Command(name = "ledgerjdbc",
+        mixinStandardHelpOptions = true,
+        versionProvider = LedgerCli.Version.class,
+        description = "LedgerJDBC: a JDBC driver that records every committed change in a verifiable ledger, "
+                + "and the tool that checks it.",
+        subcommands = {DemoCommand.class, VerifyCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:clean / success", "1:findings (tampering, divergence, invalid proof)",
+                "2:usage, connection or internal error"})
+public final class LedgerCli implements Runnable {
+
+    public static final int CLEAN = 0;
+    public static final int FINDINGS = 1;
+    public static final int ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line and returns its exit code; tests call this instead of {@link #main}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new LedgerCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(e -> ERROR);
+        cli.getCommandSpec().exitCodeOnInvalidInput(ERROR);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.originalArgs().contains("--verbose");
+            commandLine.getErr().println("error: " + oneLine(e) + (verbose ? "" : " (use --verbose for the stack trace)"));
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return (m == null ? e.getClass().getSimpleName() : m).replace('\n', ' ');
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version the build wrote into the jar. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = LedgerCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"LedgerJDBC " + p.getProperty("version", "unknown"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.ledgerjdbc.ledger.entry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A row image (or a primary key): column names with their values. Columns are held in canonical order,
+ * sorted by the unsigned bytes of their UTF-8 names, so an image does not depend on the order in which the
+ * database's metadata happened to list the columns. Names are kept exactly as given (case included) and
+ * must be distinct.
+ */
+public final class Row {
+
+    private static final Row EMPTY = new Row(new String[0], new Value[0]);
+
+    private final String[] names;
+    private final Value[] values;
+
+    private Row(String[] names, Value[] values) {
+        this.names = names;
+        this.values = values;
+    }
+
+    public static Row empty() {
+        return EMPTY;
+    }
+
+    /** A row from name/value pairs in any order; rejects duplicate names. */
+    public static Row of(Map<String, ? extends Value> columns) {
+        Builder b = builder();
+        columns.forEach(b::put);
+        return b.build();
+    }
+
+    /** A row from alternating name, value arguments: {@code Row.of("id", Value.of(1), "name", Value.of("a"))}. */
+    public static Row of(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("expected name, value pairs");
+        }
+        Builder b = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.put((String) namesAndValues[i], (Value) namesAndValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int size() {
+        return names.length;
+    }
+
+    public boolean isEmpty() {
+        return names.length == 0;
+    }
+
+    /** Column name at canonical position {@code i}. */
+    public String name(int i) {
+        return names[i];
+    }
+
+    /** Value at canonical position {@code i}. */
+    public Value value(int i) {
+        return values[i];
+    }
+
+    /** The value of a column, or null (Java null, not {@link Value#NULL}) if the row has no such column. */
+    public Value get(String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    public List<String> names() {
+        return Collections.unmodifiableList(Arrays.asList(names));
+    }
+
+    /** The columns as an insertion-ordered map in canonical order. */
+    public Map<String, Value> asMap() {
+        Map<String, Value> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            m.put(names[i], values[i]);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Row r && Arrays.equals(names, r.names) && Arrays.equals(values, r.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < names.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(names[i]).append('=').append(values[i]);
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Orders names by the unsigned bytes of their UTF-8 form (the canonical column order). */
+    public static int compareNames(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static final class Builder {
+        private final List<String> names = new ArrayList<>();
+        private final List<Value> values = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder put(String name, Value value) {
+            Objects.requireNonNull(name, "column name");
+            Objects.requireNonNull(value, () -> "value of column " + name + " (use Value.NULL for SQL NULL)");
+            if (Value.firstUnpairedSurrogate(name) >= 0) {
+                throw new IllegalArgumentException("column name has an unpaired surrogate: " + name);
+            }
+            names.add(name);
+            values.add(value);
+            return this;
+        }
+
+        public Row build() {
+            int n = names.size();
+            if (n == 0) {
+                return EMPTY;
+            }
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (x, y) -> compareNames(names.get(x), names.get(y)));
+            String[] sortedNames = new String[n];
+            Value[] sortedValues = new Value[n];
+            for (int i = 0; i < n; i++) {
+                sortedNames[i] = names.get(order[i]);
+                sortedValues[i] = values.get(order[i]);
+                if (i > 0 && sortedNames[i].equals(sortedNames[i - 1])) {
+                    throw new IllegalArgumentException("duplicate column name: " + sortedNames[i]);
+                }
+            }
+            return new Row(sortedNames, sortedValues);
+        }
+    }
+
+    /** Builds from already canonical arrays (the decoder checks the order itself). */
+    static Row ofCanonical(String[] names, Value[] values) {
+        return names.length == 0 ? EMPTY : new Row(names, values);
+    }
+}

@@ -1,0 +1,71 @@
+package io.ledgerjdbc.ledger.hash;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The ledger's SHA-256 hashes (RFC 6962 / RFC 9162 §2.1 for the tree; the chain is ours):
+ * <ul>
+ *   <li>leaf: {@code SHA-256(0x00 || encoded entry)}</li>
+ *   <li>node: {@code SHA-256(0x01 || left || right)}</li>
+ *   <li>empty tree: {@code SHA-256("")}</li>
+ *   <li>chain: {@code SHA-256(previous chain || leaf)}, the chain before the first entry being 32 zero bytes</li>
+ * </ul>
+ * Every method returns a fresh 32-byte array.
+ */
+public final class Hashes {
+
+    public static final int SIZE = 32;
+
+    private static final byte LEAF_PREFIX = 0x00;
+    private static final byte NODE_PREFIX = 0x01;
+
+    /** The chain hash "before" entry 1. */
+    public static final byte[] GENESIS_CHAIN = new byte[SIZE];
+
+    private static final byte[] EMPTY_TREE = sha256().digest();
+
+    // MessageDigest is not thread-safe; one per thread avoids both locking and getInstance's lookup cost.
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Hashes::sha256);
+
+    private Hashes() {
+    }
+
+    public static byte[] emptyTree() {
+        return EMPTY_TREE.clone();
+    }
+
+    public static byte[] leaf(byte[] entry) {
+        MessageDigest md = DIGEST.get();
+        md.update(LEAF_PREFIX);
+        md.update(entry);
+        return md.digest();
+    }
+
+    public static byte[] node(byte[] left, byte[] right) {
+        MessageDigest md = DIGEST.get();
+        md.update(NODE_PREFIX);
+        md.update(left);
+        md.update(right);
+        return md.digest();
+    }
+
+    public static byte[] chain(byte[] previousChain, byte[] leaf) {
+        MessageDigest md = DIGEST.get();
+        md.update(previousChain);
+        md.update(leaf);
+        return md.digest();
+    }
+
+    public static byte[] sha256(byte[] data) {
+        return DIGEST.get().digest(data);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.ledgerjdbc.ledger.store;
+
+import io.ledgerjdbc.ledger.entry.EntryCodec;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.hash.Hashes;
+import io.ledgerjdbc.ledger.merkle.MerkleFrontier;
+import io.ledgerjdbc.ledger.merkle.MerkleMath;
+import io.ledgerjdbc.ledger.merkle.NodeId;
+import io.ledgerjdbc.ledger.merkle.NodeReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads and writes the ledger tables through a caller's connection, inside the caller's transaction: the
+ * store never commits or rolls back, which is what lets an entry land in the same transaction as the change
+ * it records. Stateless and thread-safe; the connection is the caller's to confine.
+ *
+ * <p>Merkle node {@code (level, index)} lives in the row of the leaf that completed it,
+ * {@code seq = (index + 1)·2^level}: at level 0 it is {@code leaf_hash}, above it is the 32 bytes at
+ * {@code (level - 1)·32} in {@code tree_nodes}. So any node is one primary-key read, and every proof or head
+ * is one {@code IN} query over O(log n) rows.
+ */
+public final class LedgerStore {
+
+    private static final int PAGE = 1000;
+
+    private final SqlDialect dialect;
+
+    public LedgerStore(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public static LedgerStore of(Connection c) throws SQLException {
+        return new LedgerStore(SqlDialect.of(c));
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** The head the next append builds on: size and chain from the last row, the frontier from O(log n) rows. */
+    public LedgerHead readHead(Connection c) throws SQLException {
+        long size;
+        byte[] chain;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return LedgerHead.empty();
+            }
+            size = rs.getLong(1);
+            chain = hash(rs.getBytes(2), size, "chain_hash");
+        }
+        List<byte[]> perfect = nodeReader(c).read(MerkleFrontier.nodesFor(size));
+        return new LedgerHead(size, chain, MerkleFrontier.of(size, perfect));
+    }
+
+    /**
+     * Appends {@code entry} at {@code head.size() + 1} and returns the new head. The caller serialises appends
+     * (one head per database at a time) and owns the transaction.
+     */
+    public LedgerHead append(Connection c, LedgerHead head, LedgerEntry entry) throws SQLException {
+        if (entry.seq() != head.size() + 1) {
+            throw new IllegalArgumentException("entry seq " + entry.seq() + " does not follow the head at " + head.size());
+        }
+        byte[] bytes = EntryCodec.encode(entry);
+        byte[] leaf = Hashes.leaf(bytes);
+        byte[] chain = Hashes.chain(head.chainHash(), leaf);
+        MerkleFrontier frontier = head.frontier();
+        byte[] completed = frontier.append(leaf);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ledger_entry (seq, entry, leaf_hash, chain_hash, tree_nodes) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, entry.seq());
+            ps.setBytes(2, bytes);
+            ps.setBytes(3, leaf);
+            ps.setBytes(4, chain);
+            ps.setBytes(5, completed);
+            ps.executeUpdate();
+        }
+        return new LedgerHead(entry.seq(), chain, frontier);
+    }
+
+    /** Reads stored perfect nodes in one query; a node that should be there but is not is a storage error. */
+    public NodeReader nodeReader(Connection c) {
+        return ids -> {
+            try {
+                return readNodes(c, ids);
+            } catch (SQLException e) {
+                throw new LedgerStorageException("cannot read Merkle nodes", e);
+            }
+        };
+    }
+
+    private List<byte[]> readNodes(Connection c, List<NodeId> ids) throws SQLException {
+        LinkedHashSet<Long> seqs = new LinkedHashSet<>();
+        for (NodeId id : ids) {
+            seqs.add(id.end());
+        }
+        Map<Long, byte[][]> rows = new HashMap<>();
+        List<Long> all = new ArrayList<>(seqs);
+        for (int from = 0; from < all.size(); from += PAGE) {
+            List<Long> part = all.subList(from, Math.min(all.size(), from + PAGE));
+            String in = "?" + ",?".repeat(part.size() - 1);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, leaf_hash, tree_nodes FROM ledger_entry WHERE seq IN (" + in + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setLong(i + 1, part.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getLong(1), new byte[][] {rs.getBytes(2), rs.getBytes(3)});
+                    }
+                }
+            }
+        }
+        List<byte[]> out = new ArrayList<>(ids.size());
+        for (NodeId id : ids) {
+            byte[][] row = rows.get(id.end());
+            if (row == null) {
+                throw new SQLException("ledger entry " + id.end() + " is missing; it holds Merkle node " + id, "XX001");
+            }
+            if (id.level() == 0) {
+                out.add(hash(row[0], id.end(), "leaf_hash"));
+            } else {
+                byte[] nodes = row[1];
+                int at = (id.level() - 1) * Hashes.SIZE;
+                if (nodes == null || nodes.length < at + Hashes.SIZE) {
+                    throw new SQLException("ledger entry " + id.end() + " lacks Merkle node " + id + " in tree_nodes", "XX001");
+                }
+                out.add(Arrays.copyOfRange(nodes, at, at + Hashes.SIZE));
+            }
+        }
+        return out;
+    }
+
+    /** The root over the first {@code size} entries (O(log n) reads). */
+    public byte[] root(Connection c, long size) {
+        return MerkleMath.root(size, nodeReader(c));
+    }
+
+    public List<byte[]> inclusionProof(Connection c, long seq, long size) {
+        return MerkleMath.hashes(MerkleMath.inclusionPath(seq - 1, size), nodeReader(c));
+    }
+
+    public List<byte[]> consistencyProof(Connection c, long size1, long size2) {
+        return MerkleMath.hashes(MerkleMath.consistencyPath(size1, size2), nodeReader(c));
+    }
+
+    /** One row as stored, or null. */
+    public StoredEntry readEntry(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, entry, leaf_hash, chain_hash, tree_nodes FROM ledger_entry WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? stored(rs) : null;
+            }
+        }
+    }
+
+    /**
+     * Streams every row with {@code seq >= fromSeq} in order, a page at a time (keyset pagination), so memory
+     * stays flat at any ledger size and no backend needs a server-side cursor or an open transaction.
+     */
+    public void scan(Connection c, long fromSeq, Consumer<StoredEntry> visitor) throws SQLException {
+        String sql = "SELECT seq, entry, leaf_hash, chain_hash, tree_nodes FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT " + PAGE;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            long next = fromSeq;
+            while (true) {
+                ps.setLong(1, next);
+                int rows = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        StoredEntry e = stored(rs);
+                        visitor.accept(e);
+                        next = e.seq() + 1;
+                        rows++;
+                    }
+                }
+                if (rows < PAGE) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Number of entries and the highest seq (they differ only when rows are missing). */
+    public long[] countAndMax(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MAX(seq) FROM ledger_entry");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    /** Stores a signed digest (its JSON line) for tree size {@code treeSize}; the same key signs a size once. */
+    public void storeDigest(Connection c, long treeSize, String keyId, String jsonLine) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_digest (tree_size, key_id, digest) VALUES (?, ?, ?)")) {
+            ps.setLong(1, treeSize);
+            ps.setString(2, keyId);
+            ps.setString(3, jsonLine);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Every stored digest's JSON line, by tree size. */
+    public List<String> readDigestLines(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT digest FROM ledger_digest ORDER BY tree_size, key_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static StoredEntry stored(ResultSet rs) throws SQLException {
+        return new StoredEntry(rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4), rs.getBytes(5));
+    }
+
+    private static byte[] hash(byte[] stored, long seq, String column) throws SQLException {
+        if (stored == null || stored.length != Hashes.SIZE) {
+            throw new SQLException("ledger entry " + seq + " has a " + column + " of "
+                    + (stored == null ? "NULL" : stored.length + " bytes") + ", not " + Hashes.SIZE + " bytes", "XX001");
+        }
+        return stored;
+    }
+}

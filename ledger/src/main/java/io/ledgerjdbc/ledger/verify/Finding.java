@@ -1,0 +1,24 @@
+package io.ledgerjdbc.ledger.verify;
+
+/**
+ * One problem found by verification. Location fields that do not apply are null: ledger findings have a
+ * seq, state findings a table and key (and the seq of the last entry that touched the row, where known).
+ */
+public record Finding(FindingKind kind, Long seq, String table, String key, String expected, String found, String detail) {
+
+    public static Finding atSeq(FindingKind kind, long seq, String expected, String found, String detail) {
+        return new Finding(kind, seq, null, null, expected, found, detail);
+    }
+
+    /** One line for people: kind, where, what. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(kind.name());
+        if (seq != null) sb.append(" seq=").append(seq);
+        if (table != null) sb.append(" table=").append(table);
+        if (key != null) sb.append(" key=").append(key);
+        if (detail != null) sb.append(": ").append(detail);
+        if (expected != null || found != null) sb.append(" (expected ").append(expected).append(", found ").append(found).append(')');
+        return sb.toString();
+    }
+}
