@@ -86,7 +86,7 @@ public class StorageProofBench {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 3, time = 1)
     @Measurement(iterations = 5, time = 1)
-    public List<byte[]> inclusionProofFromStorage() {
+    public List<byte[]> inclusionProofFromStorage() throws SQLException {
         return store.inclusionProof(connection, 1 + ThreadLocalRandom.current().nextLong(N), N);
     }
 
@@ -95,7 +95,7 @@ public class StorageProofBench {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 3, time = 1)
     @Measurement(iterations = 5, time = 1)
-    public List<byte[]> consistencyProofFromStorage() {
+    public List<byte[]> consistencyProofFromStorage() throws SQLException {
         return store.consistencyProof(connection, 1 + ThreadLocalRandom.current().nextLong(N - 1), N);
     }
 
@@ -104,7 +104,7 @@ public class StorageProofBench {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 3, time = 1)
     @Measurement(iterations = 5, time = 1)
-    public byte[] rootFromStorage() {
+    public byte[] rootFromStorage() throws SQLException {
         return store.root(connection, 1 + ThreadLocalRandom.current().nextLong(N));
     }
 

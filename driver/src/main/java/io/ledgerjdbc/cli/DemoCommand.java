@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,14 +50,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the demo database (default: a new temporary one).")
     Path dir;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    Verbosity verbosity;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path home = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("ledgerjdbc-demo");
-        String url = "jdbc:sqlite:" + home.resolve("demo.db");
+        Path file = home.resolve("demo.db");
+        if (Files.exists(file)) {
+            spec.commandLine().getErr().println("error: " + file + " exists; the demo starts from an empty database, "
+                    + "so give a new --dir or delete it");
+            return LedgerCli.ERROR;
+        }
+        String url = "jdbc:sqlite:" + file;
         out.println("== LedgerJDBC demo on " + url);
         try (Connection c = DriverManager.getConnection(url)) {
             LedgerStore store = LedgerStore.of(c);

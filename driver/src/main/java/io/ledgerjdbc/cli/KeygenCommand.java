@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,8 +26,8 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite existing key files.")
     boolean force;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    Verbosity verbosity;
 
     static Path publicKeyPath(Path privateKey) {
         String name = privateKey.getFileName().toString();

@@ -1,8 +1,7 @@
 package io.ledgerjdbc.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
 import io.ledgerjdbc.ledger.store.LedgerStore;
@@ -10,18 +9,21 @@ import io.ledgerjdbc.ledger.verify.Finding;
 import io.ledgerjdbc.ledger.verify.LedgerVerifier;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
 import io.ledgerjdbc.ledger.verify.VerifyReport;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,55 +56,89 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of text.")
     boolean json;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    Verbosity verbosity;
 
     @Override
     public Integer call() throws Exception {
+        if (from < 1) {
+            throw new ParameterException(spec.commandLine(), "--from must be 1 or more, was " + from);
+        }
+        for (String id : trusted) {
+            if (!id.matches("[0-9a-f]{16}")) {
+                throw new ParameterException(spec.commandLine(), "--trust takes key ids of 16 lowercase hex digits "
+                        + "(as keygen prints them), not '" + id + "'");
+            }
+        }
         List<SignedDigest> external = digests == null ? List.of() : DigestJson.readJsonLines(digests);
-        VerifyOptions options = VerifyOptions.defaults().from(from).trusting(Set.copyOf(new LinkedHashSet<>(trusted)))
+        VerifyOptions options = VerifyOptions.defaults().from(from).trusting(Set.copyOf(trusted))
                 .withExternalDigests(external);
-        List<Finding> findings = new ArrayList<>();
         PrintWriter out = spec.commandLine().getOut();
-        VerifyReport report;
         try (Connection c = connection.open(url)) {
-            report = new LedgerVerifier(LedgerStore.of(c)).verify(c, options, f -> {
-                findings.add(f);
-                if (!json) {
-                    out.println(f);
-                }
-            });
+            LedgerVerifier verifier = new LedgerVerifier(LedgerStore.of(c));
+            VerifyReport report = json ? verifyAsJson(verifier, c, options, out) : verifyAsText(verifier, c, options, out);
+            return report.clean() ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
         }
-        if (json) {
-            out.println(JSON.writeValueAsString(toJson(report, findings)));
-        } else {
-            out.printf("%s: %d entries, root %s, %d digest%s checked: %s%n", report.clean() ? "CLEAN" : "FINDINGS",
-                    report.entries(), HexFormat.of().formatHex(report.root()), report.digestsChecked(),
-                    report.digestsChecked() == 1 ? "" : "s",
-                    report.clean() ? "no findings" : report.findings() + " finding" + (report.findings() == 1 ? "" : "s"));
-        }
-        return report.clean() ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
     }
 
-    static ObjectNode toJson(VerifyReport report, List<Finding> findings) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("clean", report.clean());
-        root.put("entries", report.entries());
-        root.put("root", HexFormat.of().formatHex(report.root()));
-        root.put("chainHash", HexFormat.of().formatHex(report.chainHash()));
-        root.put("digestsChecked", report.digestsChecked());
-        root.put("millis", report.took().toMillis());
-        ArrayNode list = root.putArray("findings");
-        for (Finding f : findings) {
-            ObjectNode o = list.addObject();
-            o.put("kind", f.kind().name());
-            if (f.seq() != null) o.put("seq", f.seq());
-            if (f.table() != null) o.put("table", f.table());
-            if (f.key() != null) o.put("key", f.key());
-            if (f.expected() != null) o.put("expected", f.expected());
-            if (f.found() != null) o.put("found", f.found());
-            if (f.detail() != null) o.put("detail", f.detail());
-        }
-        return root;
+    /** One line per finding as it is found (nothing is held in memory), then a summary line. */
+    private static VerifyReport verifyAsText(LedgerVerifier verifier, Connection c, VerifyOptions options, PrintWriter out)
+            throws SQLException {
+        VerifyReport report = verifier.verify(c, options, out::println);
+        out.printf("%s: %d entries, root %s, %d digest%s checked: %s%n", report.clean() ? "CLEAN" : "FINDINGS",
+                report.entries(), HexFormat.of().formatHex(report.root()), report.digestsChecked(),
+                report.digestsChecked() == 1 ? "" : "s",
+                report.clean() ? "no findings" : report.findings() + " finding" + (report.findings() == 1 ? "" : "s"));
+        return report;
     }
+
+    /** One JSON document, streamed: the findings array is written as findings arrive, the summary after it. */
+    private static VerifyReport verifyAsJson(LedgerVerifier verifier, Connection c, VerifyOptions options, PrintWriter out)
+            throws SQLException, IOException {
+        try (JsonGenerator g = JSON.getFactory().createGenerator(new NonClosingWriter(out))) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("findings");
+            VerifyReport report = verifier.verify(c, options, f -> writeFinding(g, f));
+            g.writeEndArray();
+            g.writeBooleanField("clean", report.clean());
+            g.writeNumberField("entries", report.entries());
+            g.writeStringField("root", HexFormat.of().formatHex(report.root()));
+            g.writeStringField("chainHash", HexFormat.of().formatHex(report.chainHash()));
+            g.writeNumberField("digestsChecked", report.digestsChecked());
+            g.writeNumberField("millis", report.took().toMillis());
+            g.writeEndObject();
+            g.flush();
+            out.println();
+            return report;
+        }
+    }
+
+    private static void writeFinding(JsonGenerator g, Finding f) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("kind", f.kind().name());
+            if (f.seq() != null) g.writeNumberField("seq", f.seq());
+            if (f.table() != null) g.writeStringField("table", f.table());
+            if (f.key() != null) g.writeStringField("key", f.key());
+            if (f.expected() != null) g.writeStringField("expected", f.expected());
+            if (f.found() != null) g.writeStringField("found", f.found());
+            if (f.detail() != null) g.writeStringField("detail", f.detail());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lets the generator close without closing the command's output. */
+    private static final class NonClosingWriter extends java.io.FilterWriter {
+        NonClosingWriter(java.io.Writer w) {
+            super(w);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+
 }

@@ -142,4 +142,31 @@ class LedgerCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("verify: clean", "LEAF_HASH_MISMATCH seq=2", "tampering caught");
     }
+
+    @Test
+    void badOptionValuesAreUsageErrorsNamingTheOption() throws Exception {
+        String url = ledger(3);
+        Run from = run("verify", url, "--from", "0");
+        assertThat(from.exit()).isEqualTo(2);
+        assertThat(from.err()).contains("--from");
+        Run trust = run("verify", url, "--trust", "not-a-key-id");
+        assertThat(trust.exit()).isEqualTo(2);
+        assertThat(trust.err()).contains("--trust", "not-a-key-id");
+    }
+
+    @Test
+    void passwordsInUrlsNeverReachMessages() {
+        assertThat(ConnectionOptions.redacted("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://h/db?user=u&password=***&ssl=true");
+        assertThat(ConnectionOptions.redacted("jdbc:h2:./x;PASSWORD=s3cret;MODE=PostgreSQL"))
+                .isEqualTo("jdbc:h2:./x;PASSWORD=***;MODE=PostgreSQL");
+    }
+
+    @Test
+    void theDemoRefusesToReuseAnOldDatabase() {
+        assertThat(run("demo", "--dir", dir.resolve("again").toString()).exit()).isZero();
+        Run second = run("demo", "--dir", dir.resolve("again").toString());
+        assertThat(second.exit()).isEqualTo(2);
+        assertThat(second.err()).contains("exists");
+    }
 }

@@ -13,7 +13,7 @@ public record DdlChange(String object, String sql) implements Change {
     public DdlChange {
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(sql, "sql");
-        if (sql.isBlank()) {
+        if (sql.isEmpty()) {
             throw new IllegalArgumentException("DDL text is empty");
         }
         if (Value.firstUnpairedSurrogate(object) >= 0 || Value.firstUnpairedSurrogate(sql) >= 0) {

@@ -137,7 +137,7 @@ public final class EntryCodec {
         void image(Row row) {
             i32(row.size());
             for (int i = 0; i < row.size(); i++) {
-                str(row.name(i));
+                bytes(row.utf8Name(i));
                 value(row.value(i));
             }
         }
@@ -280,7 +280,7 @@ public final class EntryCodec {
             if (kind == Change.KIND_DDL) {
                 String object = str();
                 String sql = str();
-                if (sql.isBlank()) {
+                if (sql.isEmpty()) {
                     throw error("DDL text is empty");
                 }
                 return new DdlChange(object, sql);
@@ -309,20 +309,19 @@ public final class EntryCodec {
         Row image() {
             int n = count(5);
             String[] names = new String[n];
+            byte[][] utf8 = new byte[n][];
             Value[] values = new Value[n];
-            byte[] previous = null;
             for (int i = 0; i < n; i++) {
                 int at = pos;
                 names[i] = str();
-                byte[] nameBytes = Arrays.copyOfRange(buf, at + 4, pos);
-                if (previous != null && Arrays.compareUnsigned(previous, nameBytes) >= 0) {
+                utf8[i] = Arrays.copyOfRange(buf, at + 4, pos);
+                if (i > 0 && Arrays.compareUnsigned(utf8[i - 1], utf8[i]) >= 0) {
                     pos = at;
                     throw error("column '" + names[i] + "' is out of canonical order or repeated");
                 }
-                previous = nameBytes;
                 values[i] = value();
             }
-            return Row.ofCanonical(names, values);
+            return Row.ofCanonical(names, utf8, values);
         }
 
         Value value() {
@@ -392,12 +391,13 @@ public final class EntryCodec {
                 pos = at;
                 throw error("decimal digits are not minimal two's complement");
             }
-            BigDecimal d = new BigDecimal(new BigInteger(unscaled), scale);
-            if (!d.equals(Value.Decimal.canonical(d))) {
+            BigInteger digits = new BigInteger(unscaled);
+            boolean normalised = digits.signum() == 0 ? scale == 0 : digits.mod(BigInteger.TEN).signum() != 0;
+            if (!normalised) {
                 pos = at;
-                throw error("decimal " + d + " is not normalised (trailing zeros)");
+                throw error("decimal " + digits + "E" + (-(long) scale) + " is not normalised (trailing zeros, or zero with a scale)");
             }
-            return new Value.Decimal(d);
+            return new Value.Decimal(new BigDecimal(digits, scale));
         }
     }
 }

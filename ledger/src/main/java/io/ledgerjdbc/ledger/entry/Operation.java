@@ -20,11 +20,8 @@ public enum Operation {
 
     /** The operation with this code, or null if the code is unknown. */
     public static Operation ofCode(int code) {
-        for (Operation op : values()) {
-            if (op.code == code) {
-                return op;
-            }
-        }
-        return null;
+        return code >= 1 && code <= BY_CODE.length ? BY_CODE[code - 1] : null;
     }
+
+    private static final Operation[] BY_CODE = values(); // codes are 1, 2, 3 in declaration order
 }

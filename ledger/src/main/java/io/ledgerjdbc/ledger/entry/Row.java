@@ -17,13 +17,16 @@ import java.util.Objects;
  */
 public final class Row {
 
-    private static final Row EMPTY = new Row(new String[0], new Value[0]);
+    private static final Row EMPTY = new Row(new String[0], new byte[0][], new Value[0]);
 
     private final String[] names;
+    /** The UTF-8 form of each name: computed once, used to sort and to encode. */
+    private final byte[][] utf8Names;
     private final Value[] values;
 
-    private Row(String[] names, Value[] values) {
+    private Row(String[] names, byte[][] utf8Names, Value[] values) {
         this.names = names;
+        this.utf8Names = utf8Names;
         this.values = values;
     }
 
@@ -80,6 +83,11 @@ public final class Row {
             }
         }
         return null;
+    }
+
+    /** The UTF-8 bytes of the name at canonical position {@code i}; not a copy, so package-private. */
+    byte[] utf8Name(int i) {
+        return utf8Names[i];
     }
 
     public List<String> names() {
@@ -145,26 +153,30 @@ public final class Row {
             if (n == 0) {
                 return EMPTY;
             }
+            byte[][] utf8 = new byte[n][];
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) {
+                utf8[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
                 order[i] = i;
             }
-            Arrays.sort(order, (x, y) -> compareNames(names.get(x), names.get(y)));
+            Arrays.sort(order, (x, y) -> Arrays.compareUnsigned(utf8[x], utf8[y]));
             String[] sortedNames = new String[n];
+            byte[][] sortedUtf8 = new byte[n][];
             Value[] sortedValues = new Value[n];
             for (int i = 0; i < n; i++) {
                 sortedNames[i] = names.get(order[i]);
+                sortedUtf8[i] = utf8[order[i]];
                 sortedValues[i] = values.get(order[i]);
                 if (i > 0 && sortedNames[i].equals(sortedNames[i - 1])) {
                     throw new IllegalArgumentException("duplicate column name: " + sortedNames[i]);
                 }
             }
-            return new Row(sortedNames, sortedValues);
+            return new Row(sortedNames, sortedUtf8, sortedValues);
         }
     }
 
     /** Builds from already canonical arrays (the decoder checks the order itself). */
-    static Row ofCanonical(String[] names, Value[] values) {
-        return names.length == 0 ? EMPTY : new Row(names, values);
+    static Row ofCanonical(String[] names, byte[][] utf8Names, Value[] values) {
+        return names.length == 0 ? EMPTY : new Row(names, utf8Names, values);
     }
 }

@@ -41,11 +41,21 @@ public sealed interface Value {
         }
 
         static BigDecimal canonical(BigDecimal d) {
-            return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+            try {
+                return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("decimal " + d.unscaledValue() + "E" + (-(long) d.scale())
+                        + " cannot be normalised: its scale overflows", e);
+            }
         }
 
         @Override public ValueType type() { return ValueType.DECIMAL; }
-        @Override public String toString() { return value.toPlainString(); }
+
+        /** Plain digits for everyday scales; scientific notation where plain digits would be absurdly long. */
+        @Override public String toString() {
+            int scale = value.scale();
+            return scale >= -40 && scale <= 40 ? value.toPlainString() : value.toString();
+        }
     }
 
     record Float(double value) implements Value {

@@ -2,6 +2,7 @@ package io.ledgerjdbc.ledger.hash;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
 
 /**
  * The ledger's SHA-256 hashes (RFC 6962 / RFC 9162 §2.1 for the tree; the chain is ours):
@@ -36,14 +37,17 @@ public final class Hashes {
     }
 
     public static byte[] leaf(byte[] entry) {
-        MessageDigest md = DIGEST.get();
+        Objects.requireNonNull(entry, "entry");
+        MessageDigest md = fresh();
         md.update(LEAF_PREFIX);
         md.update(entry);
         return md.digest();
     }
 
     public static byte[] node(byte[] left, byte[] right) {
-        MessageDigest md = DIGEST.get();
+        Objects.requireNonNull(left, "left");
+        Objects.requireNonNull(right, "right");
+        MessageDigest md = fresh();
         md.update(NODE_PREFIX);
         md.update(left);
         md.update(right);
@@ -51,14 +55,26 @@ public final class Hashes {
     }
 
     public static byte[] chain(byte[] previousChain, byte[] leaf) {
-        MessageDigest md = DIGEST.get();
+        Objects.requireNonNull(previousChain, "previousChain");
+        Objects.requireNonNull(leaf, "leaf");
+        MessageDigest md = fresh();
         md.update(previousChain);
         md.update(leaf);
         return md.digest();
     }
 
     public static byte[] sha256(byte[] data) {
-        return DIGEST.get().digest(data);
+        return fresh().digest(Objects.requireNonNull(data, "data"));
+    }
+
+    /**
+     * The thread's digest, reset: the arguments are checked before the first update, but an Error thrown
+     * half-way through a hash must still never leak its bytes into the next one.
+     */
+    private static MessageDigest fresh() {
+        MessageDigest md = DIGEST.get();
+        md.reset();
+        return md;
     }
 
     private static MessageDigest sha256() {

@@ -29,7 +29,11 @@ public final class MerkleFrontier {
                     + " frontier nodes, got " + perfectRoots.size());
         }
         for (int i = 0; i < ids.size(); i++) {
-            f.roots[ids.get(i).level()] = perfectRoots.get(i);
+            byte[] hash = perfectRoots.get(i);
+            if (hash == null || hash.length != Hashes.SIZE) {
+                throw new IllegalArgumentException("frontier node " + ids.get(i) + " is not a " + Hashes.SIZE + "-byte hash");
+            }
+            f.roots[ids.get(i).level()] = hash.clone();
         }
         f.size = size;
         return f;
@@ -52,7 +56,10 @@ public final class MerkleFrontier {
     public byte[] append(byte[] leafHash) {
         int completed = Long.numberOfTrailingZeros(~size);
         byte[] out = completed == 0 ? NO_NODES : new byte[completed * Hashes.SIZE];
-        byte[] carry = leafHash;
+        if (leafHash.length != Hashes.SIZE) {
+            throw new IllegalArgumentException("a leaf hash is " + Hashes.SIZE + " bytes, got " + leafHash.length);
+        }
+        byte[] carry = leafHash.clone();
         for (int level = 0; level < completed; level++) {
             carry = Hashes.node(roots[level], carry);
             roots[level] = null;

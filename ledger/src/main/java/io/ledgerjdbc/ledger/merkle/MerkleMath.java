@@ -67,11 +67,20 @@ public final class MerkleMath {
         return proof;
     }
 
-    /** The hash of each range, reading every perfect node they need in one call. */
+    /**
+     * The hash of each range, reading every perfect node they need in one call. Each range must be one the
+     * RFC's recursion produces: its start aligned to a power of two at least as large as its length (every
+     * range of a root or proof is). For such a range the RFC tree is the right fold of its perfect cover.
+     */
     public static List<byte[]> hashes(List<Range> ranges, NodeReader reader) {
         List<List<NodeId>> covers = new ArrayList<>(ranges.size());
         List<NodeId> all = new ArrayList<>();
         for (Range r : ranges) {
+            long length = r.end() - r.begin();
+            long span = Long.bitCount(length) == 1 ? length : Long.highestOneBit(length) << 1;
+            if (r.begin() % span != 0) {
+                throw new IllegalArgumentException(r + " is not aligned: its RFC 9162 hash is not a fold of perfect subtrees");
+            }
             List<NodeId> cover = perfectNodes(r);
             covers.add(cover);
             all.addAll(cover);

@@ -20,9 +20,9 @@ public final class MerkleVerifier {
         if (leafIndex < 0 || leafIndex >= treeSize) {
             throw new InvalidProofException("leaf index " + leafIndex + " is not in a tree of size " + treeSize);
         }
-        if (leafHash == null || leafHash.length != Hashes.SIZE || root == null || root.length != Hashes.SIZE) {
-            throw new InvalidProofException("leaf hash and root must be " + Hashes.SIZE + " bytes");
-        }
+        requireHash(leafHash, "leaf hash");
+        requireHash(root, "root");
+        requireHashes(proof);
         long fn = leafIndex;
         long sn = treeSize - 1;
         byte[] r = leafHash;
@@ -50,6 +50,9 @@ public final class MerkleVerifier {
         if (first < 1 || first > second) {
             throw new InvalidProofException("no consistency proof from size " + first + " to size " + second);
         }
+        if (firstHash == null || secondHash == null || proof == null) {
+            throw new InvalidProofException("roots and proof must be given");
+        }
         if (first == second) {
             if (!proof.isEmpty()) throw new InvalidProofException("sizes are equal but the proof is not empty");
             requireEqual(firstHash, secondHash, "sizes are equal but the roots differ");
@@ -58,6 +61,9 @@ public final class MerkleVerifier {
         if (proof.isEmpty()) {
             throw new InvalidProofException("consistency proof is empty");
         }
+        requireHash(firstHash, "first root");
+        requireHash(secondHash, "second root");
+        requireHashes(proof);
         List<byte[]> path = new ArrayList<>(proof);
         if (Long.bitCount(first) == 1) {
             path.add(0, firstHash);
@@ -86,6 +92,21 @@ public final class MerkleVerifier {
         }
         requireEqual(fr, firstHash, "proof does not lead to the first root");
         requireEqual(sr, secondHash, "proof does not lead to the second root");
+    }
+
+    private static void requireHash(byte[] hash, String what) throws InvalidProofException {
+        if (hash == null || hash.length != Hashes.SIZE) {
+            throw new InvalidProofException(what + " must be " + Hashes.SIZE + " bytes");
+        }
+    }
+
+    private static void requireHashes(List<byte[]> proof) throws InvalidProofException {
+        if (proof == null) {
+            throw new InvalidProofException("proof must be given");
+        }
+        for (byte[] p : proof) {
+            requireHash(p, "every proof element");
+        }
     }
 
     private static void requireEqual(byte[] computed, byte[] expected, String message) throws InvalidProofException {

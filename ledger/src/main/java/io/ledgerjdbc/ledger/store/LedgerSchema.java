@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 
@@ -29,43 +30,88 @@ public final class LedgerSchema {
     private LedgerSchema() {
     }
 
-    /** Creates what is missing and checks the version; must run outside a transaction that matters (DDL commits on some databases). */
+    /**
+     * Creates what is missing and checks the version. Runs in autocommit mode (restoring the caller's mode
+     * after), because DDL commits implicitly on some databases anyway and because on PostgreSQL a failed
+     * statement would otherwise poison the caller's transaction. Two processes racing here both succeed.
+     */
     public static void createIfMissing(Connection c, SqlDialect d) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS ledger_meta (meta_key VARCHAR(64) NOT NULL PRIMARY KEY, "
-                    + "meta_value " + d.text + " NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS ledger_entry (seq " + d.bigint + " NOT NULL PRIMARY KEY, "
-                    + "entry " + d.bytes + " NOT NULL, leaf_hash " + d.hash + " NOT NULL, "
-                    + "chain_hash " + d.hash + " NOT NULL, tree_nodes " + d.bytes + " NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS ledger_digest (tree_size " + d.bigint + " NOT NULL, "
-                    + "key_id VARCHAR(64) NOT NULL, digest " + d.text + " NOT NULL, PRIMARY KEY (tree_size, key_id))");
+        boolean autoCommit = c.getAutoCommit();
+        if (!autoCommit) {
+            c.commit();
+            c.setAutoCommit(true);
         }
-        if (readVersion(c) == null) {
-            try {
-                insertMeta(c, "schema_version", Integer.toString(VERSION));
-                insertMeta(c, "created_at", Instant.now().toString());
-            } catch (SQLException raced) {
-                if (readVersion(c) == null) {
-                    throw raced;
+        try {
+            createTables(c, d);
+            if (readVersion(c) == null) {
+                try {
+                    insertMeta(c, "schema_version", Integer.toString(VERSION));
+                    insertMeta(c, "created_at", Instant.now().toString());
+                } catch (SQLException raced) {
+                    if (readVersion(c) == null) {
+                        throw raced;
+                    }
+                }
+            }
+            checkVersion(c);
+        } finally {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+        }
+    }
+
+    private static void createTables(Connection c, SqlDialect d) throws SQLException {
+        String[] ddl = {
+            "CREATE TABLE IF NOT EXISTS ledger_meta (meta_key VARCHAR(64) NOT NULL PRIMARY KEY, meta_value " + d.text + " NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS ledger_entry (seq " + d.bigint + " NOT NULL PRIMARY KEY, entry " + d.bytes + " NOT NULL, "
+                    + "leaf_hash " + d.hash + " NOT NULL, chain_hash " + d.hash + " NOT NULL, tree_nodes " + d.bytes + " NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS ledger_digest (tree_size " + d.bigint + " NOT NULL, key_id VARCHAR(64) NOT NULL, "
+                    + "digest " + d.text + " NOT NULL, PRIMARY KEY (tree_size, key_id))",
+        };
+        try (Statement s = c.createStatement()) {
+            for (String sql : ddl) {
+                try {
+                    s.execute(sql);
+                } catch (SQLException e) {
+                    // PostgreSQL: two concurrent CREATE TABLE IF NOT EXISTS can both miss the table and one then
+                    // fails on the catalog's unique index; the table exists, which is all we wanted.
+                    if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+                        throw e;
+                    }
                 }
             }
         }
-        if (!c.getAutoCommit()) {
-            c.commit();
-        }
-        checkVersion(c);
     }
 
-    /** Whether this database holds a ledger (of any version). */
+    /** Whether this database holds a ledger (of any version). Leaves the caller's transaction usable. */
     public static boolean exists(Connection c) throws SQLException {
+        Savepoint sp = c.getAutoCommit() ? null : c.setSavepoint();
         try {
-            return readVersion(c) != null;
-        } catch (SQLException noTable) {
-            if (!c.getAutoCommit()) {
-                c.rollback(); // PostgreSQL aborts the transaction on the failed SELECT
+            boolean found = readVersion(c) != null;
+            if (sp != null) {
+                c.releaseSavepoint(sp);
             }
-            return false;
+            return found;
+        } catch (SQLException e) {
+            if (sp != null) {
+                c.rollback(sp); // PostgreSQL aborts the transaction on the failed SELECT; undo just that
+            }
+            if (isMissingTable(e)) {
+                return false;
+            }
+            throw e;
         }
+    }
+
+    private static boolean isMissingTable(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        // PostgreSQL 42P01, MariaDB 42S02, H2 error codes 42102..42104 (plain, with candidates, database
+        // empty), SQLite only by its message
+        return state.equals("42P01") || state.startsWith("42S0")
+                || (e.getErrorCode() >= 42102 && e.getErrorCode() <= 42104)
+                || message.contains("no such table");
     }
 
     /** Fails unless the ledger here has exactly the version this code understands. */

@@ -59,7 +59,7 @@ public final class LedgerStore {
             size = rs.getLong(1);
             chain = hash(rs.getBytes(2), size, "chain_hash");
         }
-        List<byte[]> perfect = nodeReader(c).read(MerkleFrontier.nodesFor(size));
+        List<byte[]> perfect = readNodes(c, MerkleFrontier.nodesFor(size));
         return new LedgerHead(size, chain, MerkleFrontier.of(size, perfect));
     }
 
@@ -99,7 +99,8 @@ public final class LedgerStore {
         };
     }
 
-    private List<byte[]> readNodes(Connection c, List<NodeId> ids) throws SQLException {
+    /** The hashes of the given stored perfect nodes, in order, with one query per thousand rows. */
+    public List<byte[]> readNodes(Connection c, List<NodeId> ids) throws SQLException {
         LinkedHashSet<Long> seqs = new LinkedHashSet<>();
         for (NodeId id : ids) {
             seqs.add(id.end());
@@ -142,16 +143,45 @@ public final class LedgerStore {
     }
 
     /** The root over the first {@code size} entries (O(log n) reads). */
-    public byte[] root(Connection c, long size) {
+    public byte[] root(Connection c, long size) throws SQLException {
+        requireSize(c, size);
         return MerkleMath.root(size, nodeReader(c));
     }
 
-    public List<byte[]> inclusionProof(Connection c, long seq, long size) {
+    /** The audit path of entry {@code seq} in the tree of the first {@code size} entries. */
+    public List<byte[]> inclusionProof(Connection c, long seq, long size) throws SQLException {
+        requireSize(c, size);
         return MerkleMath.hashes(MerkleMath.inclusionPath(seq - 1, size), nodeReader(c));
     }
 
-    public List<byte[]> consistencyProof(Connection c, long size1, long size2) {
+    /** The proof that the tree of {@code size1} entries is a prefix of the tree of {@code size2}. */
+    public List<byte[]> consistencyProof(Connection c, long size1, long size2) throws SQLException {
+        requireSize(c, size2);
         return MerkleMath.hashes(MerkleMath.consistencyPath(size1, size2), nodeReader(c));
+    }
+
+    /** Number of entries: the highest seq. */
+    public long size(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM ledger_entry");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private void requireSize(Connection c, long size) throws SQLException {
+        long have = size(c);
+        if (size > have) {
+            throw new IllegalArgumentException("the ledger has " + have + " entries, not " + size);
+        }
+    }
+
+    /** How many rows have a seq below 1, which no writer produces. */
+    public long countBelowFirstSeq(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ledger_entry WHERE seq < 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** One row as stored, or null. */
@@ -188,15 +218,6 @@ public final class LedgerStore {
                     return;
                 }
             }
-        }
-    }
-
-    /** Number of entries and the highest seq (they differ only when rows are missing). */
-    public long[] countAndMax(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MAX(seq) FROM ledger_entry");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 

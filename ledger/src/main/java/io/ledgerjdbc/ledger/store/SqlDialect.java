@@ -35,7 +35,7 @@ public enum SqlDialect {
         if (p.contains("sqlite")) return SQLITE;
         if (p.equals("h2")) return H2;
         if (p.contains("postgres")) return POSTGRESQL;
-        if (p.contains("mariadb") || p.contains("mysql")) return MARIADB;
+        if (p.contains("mariadb")) return MARIADB; // MySQL differs in enough places that we refuse it rather than guess
         throw new SQLFeatureNotSupportedException("LedgerJDBC does not support the database '" + product
                 + "' (supported: SQLite, H2, PostgreSQL, MariaDB)", "0A000");
     }

@@ -8,6 +8,8 @@ public enum FindingKind {
     SEQ_MISMATCH,
     /** One or more seqs are missing: rows deleted from the middle or the start of the ledger. */
     SEQ_GAP,
+    /** Rows with a seq below 1, which no ledger writes. */
+    SEQ_OUT_OF_RANGE,
     /** The stored leaf hash is not SHA-256(0x00 || entry bytes): the entry's bytes or its hash were edited. */
     LEAF_HASH_MISMATCH,
     /** The stored chain hash is not SHA-256(previous chain || leaf). */
@@ -24,6 +26,8 @@ public enum FindingKind {
     DIGEST_BEYOND_LEDGER,
     /** A stored digest row cannot be parsed. */
     DIGEST_MALFORMED,
+    /** A digest could not be compared: entries it covers are missing, so its root cannot be recomputed. */
+    DIGEST_UNCHECKED,
     /** A row's content differs from what the ledger says it must be. */
     ROW_CHANGED,
     /** A row exists that the ledger never recorded. */

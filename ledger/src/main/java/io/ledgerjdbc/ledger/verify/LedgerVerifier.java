@@ -47,9 +47,10 @@ public final class LedgerVerifier {
     public VerifyReport verify(Connection c, VerifyOptions options, Consumer<Finding> sink) throws SQLException {
         long started = System.nanoTime();
         LedgerSchema.checkVersion(c);
-        Pass pass = new Pass(options, sink);
+        Pass pass = new Pass(c, options, sink);
         pass.loadDigests(store.readDigestLines(c), options.externalDigests());
-        pass.start(c);
+        pass.checkSeqRange();
+        pass.start();
         store.scan(c, options.fromSeq(), pass::visit);
         pass.finish();
         return new VerifyReport(pass.expectedSeq - 1, pass.frontier.root(), pass.trueChain, pass.digestsChecked,
@@ -58,18 +59,22 @@ public final class LedgerVerifier {
 
     /** The state of one verification pass. */
     private final class Pass {
+        private final Connection c;
         private final VerifyOptions options;
         private final Consumer<Finding> sink;
         private final Deque<Pending> digests = new ArrayDeque<>();
         private MerkleFrontier frontier;
         private byte[] storedChain;
+        /** The chain recomputed from genesis (or from the trusted start); equal to storedChain until a chain finding. */
         private byte[] trueChain;
+        private boolean chainsAgree = true;
         private long expectedSeq;
         private boolean treeBroken;
         private long findings;
         private int digestsChecked;
 
-        Pass(VerifyOptions options, Consumer<Finding> sink) {
+        Pass(Connection c, VerifyOptions options, Consumer<Finding> sink) {
+            this.c = c;
             this.options = options;
             this.sink = sink;
         }
@@ -112,18 +117,27 @@ public final class LedgerVerifier {
             return true;
         }
 
-        void start(Connection c) throws SQLException {
+        void checkSeqRange() throws SQLException {
+            long below = store.countBelowFirstSeq(c);
+            if (below > 0) {
+                report(new Finding(FindingKind.SEQ_OUT_OF_RANGE, null, null, null, "0", Long.toString(below),
+                        below + " row" + (below == 1 ? "" : "s") + " with seq < 1 in ledger_entry"));
+            }
+        }
+
+        void start() throws SQLException {
             long before = options.fromSeq() - 1;
             if (before == 0) {
                 frontier = new MerkleFrontier();
                 storedChain = Hashes.GENESIS_CHAIN;
             } else {
                 StoredEntry prev = store.readEntry(c, before);
-                if (prev == null) {
-                    throw new SQLException("cannot start verification at seq " + options.fromSeq() + ": entry " + before + " is missing");
+                frontier = storedFrontier(before);
+                if (prev == null || frontier == null || prev.chainHash() == null || prev.chainHash().length != Hashes.SIZE) {
+                    throw new SQLException("cannot start verification at seq " + options.fromSeq() + ": the stored chain hash or "
+                            + "Merkle nodes of the entries before it are missing or damaged; verify from an earlier seq");
                 }
                 storedChain = prev.chainHash();
-                frontier = MerkleFrontier.of(before, store.nodeReader(c).read(MerkleFrontier.nodesFor(before)));
             }
             trueChain = storedChain;
             expectedSeq = options.fromSeq();
@@ -135,12 +149,6 @@ public final class LedgerVerifier {
 
         void visit(StoredEntry row) {
             long seq = row.seq();
-            if (seq != expectedSeq) {
-                report(Finding.atSeq(FindingKind.SEQ_GAP, expectedSeq, Long.toString(expectedSeq), Long.toString(seq),
-                        (seq - expectedSeq) + " entr" + (seq - expectedSeq == 1 ? "y" : "ies") + " missing before seq " + seq));
-                treeBroken = true;
-                expectedSeq = seq;
-            }
             byte[] bytes = row.entry() == null ? new byte[0] : row.entry();
             decodeAndVisit(seq, bytes);
             byte[] leaf = Hashes.leaf(bytes);
@@ -148,13 +156,26 @@ public final class LedgerVerifier {
                 report(Finding.atSeq(FindingKind.LEAF_HASH_MISMATCH, seq, hex(leaf), hex(row.leafHash()),
                         "entry bytes do not hash to the stored leaf hash"));
             }
+            if (seq != expectedSeq) {
+                report(Finding.atSeq(FindingKind.SEQ_GAP, expectedSeq, Long.toString(expectedSeq), Long.toString(seq),
+                        (seq - expectedSeq) + " entr" + (seq - expectedSeq == 1 ? "y" : "ies") + " missing before seq " + seq));
+                resumeAfterGap(row);
+            } else {
+                checkChainAndTree(row, leaf);
+            }
+            expectedSeq = seq + 1;
+        }
+
+        private void checkChainAndTree(StoredEntry row, byte[] leaf) {
+            long seq = row.seq();
             byte[] chain = Hashes.chain(storedChain, leaf);
+            trueChain = chainsAgree ? chain : Hashes.chain(trueChain, leaf);
             if (!MessageDigest.isEqual(chain, row.chainHash())) {
                 report(Finding.atSeq(FindingKind.CHAIN_HASH_MISMATCH, seq, hex(chain), hex(row.chainHash()),
                         "chain hash does not follow from the previous entry's"));
+                chainsAgree = false;
             }
-            storedChain = row.chainHash() == null ? chain : row.chainHash();
-            trueChain = Hashes.chain(trueChain, leaf);
+            storedChain = isHash(row.chainHash()) ? row.chainHash() : chain;
             if (!treeBroken) {
                 byte[] completed = frontier.append(leaf);
                 if (!MessageDigest.isEqual(completed, row.treeNodes() == null ? new byte[0] : row.treeNodes())) {
@@ -163,7 +184,45 @@ public final class LedgerVerifier {
                 }
                 checkDigestsAt(seq);
             }
-            expectedSeq = seq + 1;
+        }
+
+        /**
+         * After missing entries neither the chain nor the tree can be recomputed across the gap. Resume from what
+         * is stored at the first row after it (its chain hash, and the Merkle frontier its nodes and earlier
+         * ones give), so tampering further on is still caught relative to that point. Digests that end inside
+         * the gap cannot be checked and are reported as such.
+         */
+        private void resumeAfterGap(StoredEntry row) {
+            long seq = row.seq();
+            MerkleFrontier resumed = storedFrontier(seq);
+            treeBroken = resumed == null;
+            if (resumed != null) {
+                frontier = resumed;
+            }
+            storedChain = isHash(row.chainHash()) ? row.chainHash() : storedChain;
+            trueChain = storedChain;
+            chainsAgree = true;
+            while (!digests.isEmpty() && digests.peek().digest.head().treeSize() < seq) {
+                unchecked(digests.poll());
+            }
+            if (!treeBroken) {
+                checkDigestsAt(seq);
+            }
+        }
+
+        /** The frontier at {@code size} from stored nodes, or null if they are missing or damaged. */
+        private MerkleFrontier storedFrontier(long size) {
+            try {
+                return MerkleFrontier.of(size, store.readNodes(c, MerkleFrontier.nodesFor(size)));
+            } catch (SQLException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private void unchecked(Pending p) {
+            long size = p.digest.head().treeSize();
+            report(Finding.atSeq(FindingKind.DIGEST_UNCHECKED, size, null, null,
+                    p.source + " digest at size " + size + " cannot be checked: entries it covers are missing"));
         }
 
         private void decodeAndVisit(long seq, byte[] bytes) {
@@ -177,6 +236,9 @@ public final class LedgerVerifier {
                 }
             } catch (MalformedEntryException e) {
                 report(Finding.atSeq(FindingKind.ENTRY_MALFORMED, seq, null, null, e.getMessage()));
+            } catch (RuntimeException e) {
+                // the decoder's contract is MalformedEntryException only; anything else is still a bad entry, not a crash
+                report(Finding.atSeq(FindingKind.ENTRY_MALFORMED, seq, null, null, "entry cannot be decoded: " + e));
             }
         }
 
@@ -200,17 +262,23 @@ public final class LedgerVerifier {
         void finish() {
             long size = expectedSeq - 1;
             for (Pending p : digests) {
-                if (p.digest.head().treeSize() > size && !treeBroken) {
+                if (p.digest.head().treeSize() > size) {
                     report(Finding.atSeq(FindingKind.DIGEST_BEYOND_LEDGER, p.digest.head().treeSize(),
                             Long.toString(p.digest.head().treeSize()), Long.toString(size),
                             p.source + " digest covers " + p.digest.head().treeSize() + " entries but the ledger has " + size
                                     + ": entries were removed from its end"));
+                } else {
+                    unchecked(p);
                 }
             }
         }
     }
 
     private record Pending(SignedDigest digest, String source) {
+    }
+
+    private static boolean isHash(byte[] b) {
+        return b != null && b.length == Hashes.SIZE;
     }
 
     private static String hex(byte[] b) {

@@ -16,15 +16,9 @@ class EntryCodecLargeValueTest {
     void entryWithSixteenMebibyteBytesAndEightMebibyteTextRoundTrips() {
         byte[] blob = new byte[16 << 20];
         new Random(1).nextBytes(blob);
-        StringBuilder sb = new StringBuilder();
         String pattern = "a\u00e9\u20ac\ud83d\ude00"; // 1 + 2 + 3 + 4 UTF-8 bytes
-        while (sb.length() < (8 << 20) / 10 * 4) {
-            sb.append(pattern);
-        }
-        while (sb.toString().getBytes(StandardCharsets.UTF_8).length < 8 << 20) {
-            sb.append('z');
-        }
-        String text = sb.toString();
+        int repeats = (8 << 20) / 10;
+        String text = pattern.repeat(repeats) + "z".repeat((8 << 20) - 10 * repeats);
         assertThat(text.getBytes(StandardCharsets.UTF_8)).hasSize(8 << 20);
 
         LedgerEntry entry = new LedgerEntry(42, "node", Instant.parse("2024-01-01T00:00:00Z"), "tx", List.of(

@@ -125,4 +125,21 @@ class MerkleEdgeCasesTest {
         assertThatThrownBy(() -> MerkleMath.consistencyPath(6, 5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tree(4).read(List.of(new NodeId(2, 1)))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aMisalignedRangeIsRefusedRatherThanHashedWrongly() {
+        assertThatThrownBy(() -> MerkleMath.hashes(List.of(new Range(1, 4)), tree(4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not aligned");
+    }
+
+    @Test
+    void proofElementsOfTheWrongLengthAreRejected() {
+        MemoryTree t = tree(4);
+        List<byte[]> proof = new ArrayList<>(t.inclusionProof(1, 4));
+        proof.set(0, new byte[31]);
+        assertThatThrownBy(() -> MerkleVerifier.verifyInclusion(1, 4, leaf(1), proof, t.root()))
+                .isInstanceOf(InvalidProofException.class).hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> MerkleVerifier.verifyConsistency(2, 4, null, t.root(), t.consistencyProof(2, 4)))
+                .isInstanceOf(InvalidProofException.class);
+    }
 }

@@ -225,4 +225,74 @@ class LedgerVerifierTest {
             assertThat(findings).extracting(Finding::kind).containsExactly(FindingKind.DIGEST_MALFORMED);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL"})
+    void aGapDoesNotHideLaterTruncationOrTampering(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Connection c = db.connect()) {
+            LedgerStore store = LedgerStore.of(c);
+            List<SignedDigest> signed = new ArrayList<>();
+            build(c, store, SIZE, 0, signed);
+            LedgerHead head = store.readHead(c);
+            List<SignedDigest> external = new ArrayList<>();
+            for (long size : new long[] {4, 16, 33, 40}) {
+                external.add(SIGNER.sign(new TreeHead(size, store.root(c, size), store.readEntry(c, size).chainHash(), Instant.now())));
+            }
+            exec(c, "DELETE FROM ledger_entry WHERE seq = 5");
+            exec(c, "DELETE FROM ledger_entry WHERE seq > 36");
+            StoredEntry e = store.readEntry(c, 20);
+            exec(c, "UPDATE ledger_entry SET chain_hash = ? WHERE seq = 20", flipped(e.chainHash(), 7));
+            List<Finding> findings = new ArrayList<>();
+            new LedgerVerifier(store).verify(c, VerifyOptions.defaults().withExternalDigests(external), findings::add);
+            assertThat(findings).extracting(f -> f.kind() + "@" + f.seq()).contains(
+                    "SEQ_GAP@5", "CHAIN_HASH_MISMATCH@20", "DIGEST_BEYOND_LEDGER@40");
+            assertThat(findings).extracting(f -> f.kind() + "@" + f.seq()).doesNotContain("DIGEST_MISMATCH@4", "DIGEST_MISMATCH@33");
+            assertThat(head.size()).isEqualTo(SIZE);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "H2_MEM"})
+    void aHostileEntryIsReportedMalformedNotACrash(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Connection c = db.connect()) {
+            LedgerStore store = LedgerStore.of(c);
+            build(c, store, 5, 0, new ArrayList<>());
+            byte[] bytes = EntryCodec.encode(entry(3));
+            // turn the INTEGER 3 of "id" in the key into a DECIMAL with scale Integer.MIN_VALUE
+            byte[] hostile = java.util.HexFormat.of().parseHex(java.util.HexFormat.of().formatHex(bytes)
+                    .replaceFirst("0000000269640100000000000000", "00000002696402800000000000000001"));
+            exec(c, "UPDATE ledger_entry SET entry = ? WHERE seq = 3", hostile);
+            List<Finding> findings = new ArrayList<>();
+            new LedgerVerifier(store).verify(c, VerifyOptions.defaults(), findings::add);
+            assertThat(findings).extracting(f -> f.kind() + "@" + f.seq()).contains("ENTRY_MALFORMED@3", "LEAF_HASH_MISMATCH@3");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "MARIADB"})
+    void rowsBelowSeqOneAreReported(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Connection c = db.connect()) {
+            LedgerStore store = LedgerStore.of(c);
+            build(c, store, 5, 0, new ArrayList<>());
+            StoredEntry e = store.readEntry(c, 2);
+            exec(c, "INSERT INTO ledger_entry (seq, entry, leaf_hash, chain_hash, tree_nodes) VALUES (0, ?, ?, ?, ?)",
+                    e.entry(), e.leafHash(), e.chainHash(), e.treeNodes());
+            List<Finding> findings = new ArrayList<>();
+            new LedgerVerifier(store).verify(c, VerifyOptions.defaults(), findings::add);
+            assertThat(findings).extracting(Finding::kind).containsExactly(FindingKind.SEQ_OUT_OF_RANGE);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE"})
+    void startingAfterDamagedStoredNodesFailsWithAPreciseMessage(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Connection c = db.connect()) {
+            LedgerStore store = LedgerStore.of(c);
+            build(c, store, 10, 0, new ArrayList<>());
+            exec(c, "UPDATE ledger_entry SET tree_nodes = ? WHERE seq = 4", new byte[] {0});
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LedgerVerifier(store)
+                            .verify(c, VerifyOptions.defaults().from(5), f -> { }))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("verify from an earlier seq");
+        }
+    }
 }
