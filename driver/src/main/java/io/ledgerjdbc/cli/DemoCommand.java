@@ -1,19 +1,10 @@
 package io.ledgerjdbc.cli;
 
-import io.ledgerjdbc.ledger.digest.DigestSigner;
-import io.ledgerjdbc.ledger.digest.KeyFiles;
-import io.ledgerjdbc.ledger.digest.SignedDigest;
-import io.ledgerjdbc.ledger.digest.TreeHead;
-import io.ledgerjdbc.ledger.digest.DigestJson;
+import io.ledgerjdbc.driver.replay.StateCheck;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
-import io.ledgerjdbc.ledger.entry.Row;
-import io.ledgerjdbc.ledger.entry.RowChange;
-import io.ledgerjdbc.ledger.entry.Value;
-import io.ledgerjdbc.ledger.store.LedgerHead;
-import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
-import io.ledgerjdbc.ledger.store.StoredEntry;
+import io.ledgerjdbc.ledger.store.SqlDialect;
 import io.ledgerjdbc.ledger.verify.LedgerVerifier;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
 import io.ledgerjdbc.ledger.verify.VerifyReport;
@@ -24,10 +15,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.time.Instant;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +26,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * A short story on an embedded SQLite file: record three transactions in the ledger, sign a digest, verify,
- * then tamper with one entry behind the ledger's back and watch verification name it. Until the driver
- * captures changes itself, the demo writes the entries through the ledger core directly.
+ * A short story on an embedded SQLite file: an application writes through {@code jdbc:ledger:sqlite:…},
+ * the ledger records each change, verification is clean; then a row is changed behind the driver's back
+ * with the raw SQLite driver, and verification names the row.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a short demonstration on an embedded SQLite database in a temporary directory.")
@@ -63,53 +53,67 @@ final class DemoCommand implements Callable<Integer> {
                     + "so give a new --dir or delete it");
             return LedgerCli.ERROR;
         }
-        String url = "jdbc:sqlite:" + file;
-        out.println("== LedgerJDBC demo on " + url);
-        try (Connection c = DriverManager.getConnection(url)) {
-            LedgerStore store = LedgerStore.of(c);
-            LedgerSchema.createIfMissing(c, store.dialect());
-            c.setAutoCommit(false);
-            LedgerHead head = store.readHead(c);
-            Row alice = Row.of("id", Value.of(1L), "owner", Value.of("alice"), "balance", Value.of(new BigDecimal("100.00")));
-            Row bob = Row.of("id", Value.of(2L), "owner", Value.of("bob"), "balance", Value.of(new BigDecimal("50.00")));
-            Row alice2 = Row.of("id", Value.of(1L), "owner", Value.of("alice"), "balance", Value.of(new BigDecimal("75.00")));
-            List<List<RowChange>> transactions = List.of(
-                    List.of(RowChange.insert("accounts", Row.of("id", Value.of(1L)), alice)),
-                    List.of(RowChange.insert("accounts", Row.of("id", Value.of(2L)), bob)),
-                    List.of(RowChange.update("accounts", Row.of("id", Value.of(1L)), alice, alice2)));
-            for (List<RowChange> tx : transactions) {
-                LedgerEntry e = new LedgerEntry(head.size() + 1, "demo", Instant.now(), UUID.randomUUID().toString(),
-                        List.copyOf(tx));
-                head = store.append(c, head, e);
-                c.commit();
-                out.printf("entry %d: %s%n", e.seq(), e.changes());
+        String url = "jdbc:ledger:sqlite:" + file;
+        out.println("== The application uses " + url);
+        try (Connection app = DriverManager.getConnection(url); Statement s = app.createStatement()) {
+            show(out, s, "CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, balance NUMERIC NOT NULL, "
+                    + "opened TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+            try (PreparedStatement ins = app.prepareStatement("INSERT INTO accounts (id, owner, balance) VALUES (?, ?, ?)")) {
+                for (Object[] a : new Object[][] {{1, "alice", "100.00"}, {2, "bob", "50.00"}, {3, "carol", "75.00"}}) {
+                    ins.setInt(1, (Integer) a[0]);
+                    ins.setString(2, (String) a[1]);
+                    ins.setBigDecimal(3, new BigDecimal((String) a[2]));
+                    ins.executeUpdate();
+                }
+                out.println("   inserted alice, bob and carol");
             }
-            out.println("Merkle root: " + HexFormat.of().formatHex(head.root()));
-
-            DigestSigner signer = new DigestSigner(KeyFiles.generate().privateKey());
-            SignedDigest digest = signer.sign(new TreeHead(head.size(), head.root(), head.chainHash(), Instant.now()));
-            store.storeDigest(c, head.size(), digest.keyId(), DigestJson.toJsonLine(digest));
-            c.commit();
-            out.println("signed digest (key " + digest.keyId() + "): " + DigestJson.toJsonLine(digest));
-
-            LedgerVerifier verifier = new LedgerVerifier(store);
-            VerifyReport clean = verifier.verify(c, VerifyOptions.defaults(), f -> out.println("  " + f));
-            out.println("verify: " + (clean.clean() ? "clean" : clean.findings() + " findings"));
-
-            out.println("-- tampering: rewriting entry 2 (bob's balance) with the raw SQLite driver");
-            StoredEntry two = store.readEntry(c, 2);
-            LedgerEntry forged = EntryCodec.decode(two.entry());
-            Row richBob = Row.of("id", Value.of(2L), "owner", Value.of("bob"), "balance", Value.of(new BigDecimal("5000.00")));
-            forged = new LedgerEntry(2, forged.originNode(), forged.commitTime(), forged.txId(),
-                    List.of(RowChange.insert("accounts", Row.of("id", Value.of(2L)), richBob)));
-            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_entry SET entry = ? WHERE seq = 2")) {
-                ps.setBytes(1, EntryCodec.encode(forged));
-                ps.executeUpdate();
-            }
-            c.commit();
-            VerifyReport tampered = verifier.verify(c, VerifyOptions.defaults(), f -> out.println("  " + f));
-            out.println("verify: " + (tampered.clean() ? "clean (tampering NOT caught)" : tampered.findings() + " findings: tampering caught"));
-            return tampered.clean() || !clean.clean() ? LedgerCli.FINDINGS : LedgerCli.CLEAN;
+            app.setAutoCommit(false);
+            s.executeUpdate("UPDATE accounts SET balance = balance - 25 WHERE owner = 'alice'");
+            s.executeUpdate("UPDATE accounts SET balance = balance + 25 WHERE owner = 'bob'");
+            app.commit();
+            app.setAutoCommit(true);
+            out.println("   transferred 25 from alice to bob in one transaction");
+            show(out, s, "DELETE FROM accounts WHERE owner = 'carol'");
         }
+
+        String raw = "jdbc:sqlite:" + file;
+        try (Connection c = DriverManager.getConnection(raw)) {
+            LedgerStore store = new LedgerStore(SqlDialect.SQLITE);
+            out.println("== The ledger (ledger_entry)");
+            store.scan(c, 1, e -> {
+                LedgerEntry entry = EntryCodec.decode(e.entry());
+                out.printf("   #%d %s%n", entry.seq(), entry.changes());
+            });
+            out.println("   Merkle root: " + HexFormat.of().formatHex(store.root(c, store.size(c))));
+            verify(out, c, store, "== Verify");
+
+            out.println("== Someone with database access gives bob a raise, behind the driver's back:");
+            try (Statement s = c.createStatement()) {
+                out.println("   " + raw + ": UPDATE accounts SET balance = 1000000 WHERE owner = 'bob'");
+                s.executeUpdate("UPDATE accounts SET balance = 1000000 WHERE owner = 'bob'");
+            }
+            boolean caught = !verify(out, c, store, "== Verify again");
+            out.println(caught ? "   tampering caught" : "   tampering NOT caught");
+            return caught ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
+        }
+    }
+
+    private static void show(PrintWriter out, Statement s, String sql) throws SQLException {
+        s.execute(sql);
+        out.println("   " + sql);
+    }
+
+    /** Ledger checks plus the minimal state check; true when clean. */
+    private static boolean verify(PrintWriter out, Connection c, LedgerStore store, String title) throws SQLException {
+        out.println(title);
+        StateCheck state = new StateCheck();
+        int[] findings = {0};
+        VerifyReport r = new LedgerVerifier(store).verify(c, VerifyOptions.defaults().withVisitor(state), f -> {
+            findings[0]++;
+            out.println("   " + f);
+        });
+        findings[0] += state.compare(c, SqlDialect.SQLITE, f -> out.println("   " + f));
+        out.println("   " + r.entries() + " entries: " + (findings[0] == 0 ? "clean" : findings[0] + " finding(s)"));
+        return findings[0] == 0;
     }
 }

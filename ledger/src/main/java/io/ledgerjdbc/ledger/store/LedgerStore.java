@@ -49,9 +49,23 @@ public final class LedgerStore {
 
     /** The head the next append builds on: size and chain from the last row, the frontier from O(log n) rows. */
     public LedgerHead readHead(Connection c) throws SQLException {
+        return readHead(c, false);
+    }
+
+    /**
+     * The head, read with locking reads where the database has them ({@code FOR UPDATE}): under MariaDB's
+     * default REPEATABLE READ a plain read sees the transaction's snapshot, which may predate entries other
+     * transactions committed since; a locking read sees the latest committed rows.
+     */
+    public LedgerHead readHeadForAppend(Connection c) throws SQLException {
+        return readHead(c, dialect != SqlDialect.SQLITE);
+    }
+
+    private LedgerHead readHead(Connection c, boolean locking) throws SQLException {
         long size;
         byte[] chain;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1");
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1"
+                + (locking ? " FOR UPDATE" : ""));
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return LedgerHead.empty();
@@ -59,7 +73,7 @@ public final class LedgerStore {
             size = rs.getLong(1);
             chain = hash(rs.getBytes(2), size, "chain_hash");
         }
-        List<byte[]> perfect = readNodes(c, MerkleFrontier.nodesFor(size));
+        List<byte[]> perfect = readNodes(c, MerkleFrontier.nodesFor(size), locking);
         return new LedgerHead(size, chain, MerkleFrontier.of(size, perfect));
     }
 
@@ -101,6 +115,10 @@ public final class LedgerStore {
 
     /** The hashes of the given stored perfect nodes, in order, with one query per thousand rows. */
     public List<byte[]> readNodes(Connection c, List<NodeId> ids) throws SQLException {
+        return readNodes(c, ids, false);
+    }
+
+    private List<byte[]> readNodes(Connection c, List<NodeId> ids, boolean locking) throws SQLException {
         LinkedHashSet<Long> seqs = new LinkedHashSet<>();
         for (NodeId id : ids) {
             seqs.add(id.end());
@@ -111,7 +129,7 @@ public final class LedgerStore {
             List<Long> part = all.subList(from, Math.min(all.size(), from + PAGE));
             String in = "?" + ",?".repeat(part.size() - 1);
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, leaf_hash, tree_nodes FROM ledger_entry WHERE seq IN (" + in + ")")) {
+                    "SELECT seq, leaf_hash, tree_nodes FROM ledger_entry WHERE seq IN (" + in + ")" + (locking ? " FOR UPDATE" : ""))) {
                 for (int i = 0; i < part.size(); i++) {
                     ps.setLong(i + 1, part.get(i));
                 }

@@ -1,0 +1,300 @@
+package io.ledgerjdbc.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerjdbc.ledger.entry.Change;
+import io.ledgerjdbc.ledger.entry.DdlChange;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.entry.Operation;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.store.Backend;
+import io.ledgerjdbc.driver.replay.TableSnapshot;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The behavioural suite: the same script runs through the ledger driver and through the raw driver on
+ * every backend; results, counts, keys and errors must be identical, the ledger must verify clean, and
+ * replaying its row images into an empty database must reproduce the tables exactly.
+ */
+class CaptureSuiteTest {
+
+    static String accountsDdl(Backend b) {
+        String id = switch (b) {
+            case SQLITE -> "id INTEGER PRIMARY KEY AUTOINCREMENT";
+            case POSTGRESQL -> "id BIGSERIAL PRIMARY KEY";
+            default -> "id BIGINT AUTO_INCREMENT PRIMARY KEY";
+        };
+        return "CREATE TABLE accounts (" + id + ", owner VARCHAR(100) NOT NULL, balance DECIMAL(12,2) DEFAULT 0 NOT NULL, "
+                + "created TIMESTAMP DEFAULT CURRENT_TIMESTAMP, note VARCHAR(200))";
+    }
+
+    static final String ITEMS_DDL = "CREATE TABLE items (sku VARCHAR(20) NOT NULL, region INT NOT NULL, qty INT, "
+            + "CONSTRAINT items_pk PRIMARY KEY (sku, region))";
+
+    /** What an application can observe of a script, in order. */
+    interface Script {
+        void run(Connection c, List<String> seen) throws SQLException;
+    }
+
+    static List<String> observe(Connection c, Script s) throws SQLException {
+        List<String> seen = new ArrayList<>();
+        s.run(c, seen);
+        return seen;
+    }
+
+    static void query(Connection c, String sql, List<String> seen) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) row.append(i == 1 ? "" : "|").append(rs.getString(i));
+                seen.add(row.toString());
+            }
+        }
+    }
+
+    static void attempt(List<String> seen, SqlRunnable r) {
+        try {
+            r.run();
+            seen.add("ok");
+        } catch (SQLException e) {
+            // connection ids and the per-test database names differ between the two databases, nothing else may
+            seen.add("error " + e.getSQLState() + " " + e.getErrorCode() + " "
+                    + e.getMessage().replaceAll("\\(conn=\\d+\\)", "(conn=N)").replaceAll("lt_[0-9a-f]{12}", "DB").replaceAll("PRIMARY_KEY_[0-9A-F]+", "PRIMARY_KEY_N"));
+        }
+    }
+
+    interface SqlRunnable {
+        void run() throws SQLException;
+    }
+
+    private static final Script BANKING = (c, seen) -> {
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO accounts (owner, balance, note) VALUES (?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            for (String owner : new String[] {"alice", "bob", "carol", "dave"}) {
+                ins.setString(1, owner);
+                ins.setBigDecimal(2, new BigDecimal("100.50"));
+                ins.setString(3, owner.equals("carol") ? null : "note for " + owner + " ✓");
+                seen.add("insert " + ins.executeUpdate());
+                try (ResultSet keys = ins.getGeneratedKeys()) {
+                    keys.next();
+                    seen.add("key " + keys.getLong(1));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            seen.add("update " + s.executeUpdate("UPDATE accounts SET balance = balance + 10 WHERE owner <> 'bob'"));
+            seen.add("delete " + s.executeUpdate("DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE owner = 'dave')"));
+            seen.add("none " + s.executeUpdate("UPDATE accounts SET note = 'x' WHERE owner = 'nobody'"));
+        }
+        try (PreparedStatement up = c.prepareStatement("UPDATE accounts SET note = ?, balance = balance * ? WHERE id = ?")) {
+            up.setString(1, "changed");
+            up.setBigDecimal(2, new BigDecimal("2"));
+            up.setLong(3, 1);
+            seen.add("update " + up.executeUpdate());
+        }
+        try (Statement s = c.createStatement()) {
+            seen.add("items " + s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('a-1', 1, 5), ('a-1', 2, 7), ('b-2', 1, NULL)"));
+            seen.add("execute " + s.execute("UPDATE items SET qty = qty + 1 WHERE sku = 'a-1'") + " " + s.getUpdateCount());
+            seen.add("large " + s.executeLargeUpdate("UPDATE items SET region = region + 10 WHERE sku = 'b-2'"));
+        }
+        query(c, "SELECT id, owner, balance, note FROM accounts ORDER BY id", seen);
+        query(c, "SELECT sku, region, qty FROM items ORDER BY sku, region", seen);
+    };
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aPlainJdbcProgramBehavesIdenticallyAndItsLedgerReplaysToTheSameTables(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(accountsDdl(backend), ITEMS_DDL);
+            List<String> viaLedger;
+            List<String> viaRaw;
+            try (Connection l = f.ledger(); Connection r = f.raw()) {
+                viaLedger = observe(l, BANKING);
+                viaRaw = observe(r, BANKING);
+            }
+            assertThat(viaLedger).isEqualTo(viaRaw);
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("accounts", "items")) {
+                assertThat(t.get(2)).as("replayed %s", t.get(0)).isEqualTo(t.get(1));
+            }
+            List<LedgerEntry> entries = f.entries();
+            // 2 DDL + 4 inserts + update + delete + update + items insert + 2 updates; the no-op update has no entry
+            assertThat(entries).hasSize(12);
+            assertThat(entries.get(0).changes().get(0)).isInstanceOf(DdlChange.class);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void recordedDefaultsAndTimestampsAreTheStoredValues(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(accountsDdl(backend));
+            try (Connection l = f.ledger(); PreparedStatement ps = l.prepareStatement("INSERT INTO accounts (owner) VALUES (?)")) {
+                ps.setString(1, "erin");
+                ps.executeUpdate();
+            }
+            RowChange insert = (RowChange) f.entries().get(1).changes().get(0);
+            assertThat(insert.op()).isEqualTo(Operation.INSERT);
+            try (Connection c = f.behind()) {
+                List<Row> stored = TableSnapshot.of(c, f.dialect(), "accounts");
+                assertThat(stored).containsExactly(insert.after());
+            }
+            assertThat(insert.after().toString()).contains("erin");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anExplicitTransactionIsOneEntryAndARollbackLeavesNone(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                l.setAutoCommit(false);
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('a', 1, 1)");
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('b', 1, 1)");
+                l.commit();
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('c', 1, 1)");
+                l.rollback();
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('d', 1, 1)");
+                Savepoint sp = l.setSavepoint();
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('e', 1, 1)");
+                l.rollback(sp);
+                s.executeUpdate("UPDATE items SET qty = 2 WHERE sku = 'a'");
+                l.commit();
+                l.setAutoCommit(true);
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(3);
+            assertThat(entries.get(1).changes()).hasSize(2);
+            assertThat(entries.get(2).changes()).extracting(ch -> ((RowChange) ch).op()).containsExactly(Operation.INSERT, Operation.UPDATE);
+            assertThat(entries.get(2).changes().get(0).toString()).contains("d");
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("items")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void writesThatCannotBeCapturedAreRefusedBeforeTheyRun(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('a', 1, 1)");
+                for (String sql : new String[] {
+                        "UPDATE items SET qty = 5; DELETE FROM items",
+                        "DELETE FROM ledger_entry",
+                        "CALL some_procedure()",
+                        "TRUNCATE TABLE items"}) {
+                    assertThatThrownBy(() -> s.execute(sql)).as(sql)
+                            .isInstanceOf(SQLException.class)
+                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+                }
+            }
+            try (Connection c = f.behind()) {
+                assertThat(TableSnapshot.of(c, f.dialect(), "items")).hasSize(1);
+                assertThat(TableSnapshot.of(c, f.dialect(), "items").get(0).toString()).containsIgnoringCase("qty=1");
+            }
+            assertThat(f.entries()).hasSize(2);
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void databaseErrorsReachTheCallerUnchanged(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            Script duplicate = (c, seen) -> {
+                try (Statement s = c.createStatement()) {
+                    attempt(seen, () -> s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('a', 1, 1)"));
+                    attempt(seen, () -> s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('a', 1, 2)"));
+                    attempt(seen, () -> s.executeUpdate("UPDATE items SET qty = 'not a number' WHERE sku = 'a'"));
+                    attempt(seen, () -> s.executeQuery("SELECT nothing FROM nowhere").close());
+                }
+            };
+            List<String> viaLedger;
+            List<String> viaRaw;
+            try (Connection l = f.ledger(); Connection r = f.raw()) {
+                viaLedger = observe(l, duplicate);
+                viaRaw = observe(r, duplicate);
+            }
+            assertThat(viaLedger).isEqualTo(viaRaw);
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void concurrentConnectionsProduceOneGapFreeChain(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            int threads = 4;
+            int perThread = 25;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int region = t;
+                    done.add(pool.submit(() -> {
+                        try (Connection l = f.ledger();
+                             PreparedStatement ps = l.prepareStatement("INSERT INTO items (sku, region, qty) VALUES (?, ?, ?)")) {
+                            for (int i = 0; i < perThread; i++) {
+                                ps.setString(1, "sku-" + i);
+                                ps.setInt(2, region);
+                                ps.setInt(3, i);
+                                retryOnBusy(ps);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> d : done) d.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(1 + threads * perThread);
+            for (int i = 0; i < entries.size(); i++) assertThat(entries.get(i).seq()).isEqualTo(i + 1);
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("items")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    /** SQLite allows one writer: a concurrent writer may see SQLITE_BUSY and retry, as any SQLite app does. */
+    private static void retryOnBusy(PreparedStatement ps) throws SQLException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                boolean busy = e.getMessage() != null && (e.getMessage().contains("SQLITE_BUSY") || e.getMessage().contains("locked"));
+                if (!busy || attempt > 200) throw e;
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    static List<Change> changes(LedgerEntry e) {
+        return e.changes();
+    }
+}

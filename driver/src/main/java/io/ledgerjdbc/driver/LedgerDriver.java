@@ -1,0 +1,131 @@
+package io.ledgerjdbc.driver;
+
+import io.ledgerjdbc.driver.jdbc.LedgerConnection;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * {@code jdbc:ledger:<rest>} wraps the real driver's {@code jdbc:<rest>}. Registered through
+ * {@code META-INF/services/java.sql.Driver}. {@code ledger.*} properties configure the ledger (see
+ * {@link LedgerOption}); every other property goes to the real driver unchanged.
+ */
+public final class LedgerDriver implements Driver {
+
+    static {
+        try {
+            DriverManager.registerDriver(new LedgerDriver());
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return null; // JDBC: not ours, let DriverManager ask the next driver
+        }
+        Properties props = info == null ? new Properties() : info;
+        LedgerConfig config = LedgerConfig.from(props);
+        String raw = rawUrlOf(url);
+        Connection real = realDriver(raw).connect(raw, realProperties(raw, props));
+        if (real == null) {
+            throw new SQLException("the driver for " + raw + " did not accept the URL", "08001");
+        }
+        try {
+            LedgerNode node = LedgerNode.of(raw, real, config);
+            return new LedgerConnection(real, new LedgerSession(real, node, config));
+        } catch (SQLException | RuntimeException e) {
+            try {
+                real.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What the real driver gets: the caller's properties without ours. On SQLite, unless the caller chose a
+     * transaction mode, transactions begin IMMEDIATE: capture reads rows before it writes them, and a deferred
+     * transaction that read first and writes second can deadlock against another writer (SQLITE_BUSY).
+     */
+    private static Properties realProperties(String raw, Properties props) {
+        Properties real = LedgerConfig.realDriverProperties(props);
+        if (raw.startsWith("jdbc:sqlite:") && !real.containsKey("transaction_mode") && !raw.contains("transaction_mode=")) {
+            real.setProperty("transaction_mode", "IMMEDIATE");
+        }
+        return real;
+    }
+
+    /** The prefix is stripped exactly once: a URL that is still a ledger URL after that is refused. */
+    private static String rawUrlOf(String url) throws SQLException {
+        String raw = LedgerUrls.rawUrl(url);
+        if (LedgerUrls.isLedgerUrl(raw)) {
+            throw new SQLException("nested ledger URL " + url + ": write jdbc:ledger: once", "08001");
+        }
+        return raw;
+    }
+
+    private static Driver realDriver(String raw) throws SQLException {
+        try {
+            return DriverManager.getDriver(raw);
+        } catch (SQLException e) {
+            throw new SQLException("no JDBC driver for " + raw + " (is its jar on the classpath?)", "08001", e);
+        }
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return LedgerUrls.isLedgerUrl(url);
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return new DriverPropertyInfo[0];
+        }
+        Properties props = info == null ? new Properties() : info;
+        String raw = rawUrlOf(url);
+        List<DriverPropertyInfo> out = new ArrayList<>(Arrays.asList(
+                realDriver(raw).getPropertyInfo(raw, LedgerConfig.realDriverProperties(props))));
+        for (LedgerOption o : LedgerOption.values()) {
+            DriverPropertyInfo p = new DriverPropertyInfo(o.key, props.getProperty(o.key, o.defaultValue));
+            p.description = o.description;
+            p.required = false;
+            if (o == LedgerOption.CREATE) {
+                p.choices = new String[] {"true", "false"};
+            }
+            out.add(p);
+        }
+        return out.toArray(new DriverPropertyInfo[0]);
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 0;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 1;
+    }
+
+    /** Not JDBC compliant in the spec's sense: some writes are refused (0A000) rather than run unrecorded. */
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() {
+        return Logger.getLogger("io.ledgerjdbc");
+    }
+}

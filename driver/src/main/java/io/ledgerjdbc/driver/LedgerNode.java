@@ -1,0 +1,127 @@
+package io.ledgerjdbc.driver;
+
+import io.ledgerjdbc.driver.capture.RowCapture;
+import io.ledgerjdbc.driver.capture.SqlAnalyzer;
+import io.ledgerjdbc.driver.capture.TableCatalog;
+import io.ledgerjdbc.ledger.entry.Change;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.hash.Hashes;
+import io.ledgerjdbc.ledger.store.LedgerHead;
+import io.ledgerjdbc.ledger.store.LedgerSchema;
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything the driver keeps per database in this process: the parse cache, table metadata, and the chain
+ * head. The head is the ledger's one serialisation point: {@link #append} runs under {@link #commitLock},
+ * and on databases several processes can write (SQLite, PostgreSQL, MariaDB) it also re-checks the stored
+ * head under a database lock, so concurrent writers produce one gap-free, fork-free chain.
+ */
+public final class LedgerNode {
+
+    private static final Map<String, LedgerNode> NODES = new ConcurrentHashMap<>();
+
+    final SqlDialect dialect;
+    final LedgerStore store;
+    final SqlAnalyzer analyzer;
+    final TableCatalog catalog;
+    final RowCapture capture;
+    final ReentrantLock commitLock = new ReentrantLock();
+    private final String txPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    private final AtomicLong txCounter = new AtomicLong();
+    /** The head after the last commit through this process; null when unknown. Guarded by commitLock. */
+    private LedgerHead head;
+
+    private LedgerNode(SqlDialect dialect) {
+        this.dialect = dialect;
+        this.store = new LedgerStore(dialect);
+        this.analyzer = new SqlAnalyzer(dialect);
+        this.catalog = new TableCatalog(dialect);
+        this.capture = new RowCapture(dialect);
+    }
+
+    /** The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed. */
+    static LedgerNode of(String rawUrl, Connection c, LedgerConfig config) throws SQLException {
+        LedgerNode node = NODES.get(rawUrl);
+        if (node != null) {
+            return node;
+        }
+        SqlDialect dialect = SqlDialect.of(c);
+        if (config.createLedger()) {
+            LedgerSchema.createIfMissing(c, dialect);
+        } else if (!LedgerSchema.exists(c)) {
+            throw new SQLException("no ledger in " + rawUrl + " and ledger.create=false", "42P01");
+        } else {
+            LedgerSchema.checkVersion(c);
+        }
+        return NODES.computeIfAbsent(rawUrl, k -> new LedgerNode(dialect));
+    }
+
+    String nextTxId() {
+        return txPrefix + "-" + txCounter.incrementAndGet();
+    }
+
+    /**
+     * Appends one entry for {@code changes} in {@code c}'s open transaction and commits it. On any failure the
+     * transaction is rolled back by the caller and the cached head is forgotten.
+     */
+    void appendAndCommit(Connection c, String origin, String txId, List<Change> changes) throws SQLException {
+        commitLock.lock();
+        try {
+            LedgerHead current = currentHead(c);
+            LedgerEntry entry = new LedgerEntry(current.size() + 1, origin, Instant.now(), txId, changes);
+            LedgerHead next = store.append(c, current, entry);
+            c.commit();
+            head = next;
+        } catch (SQLException | RuntimeException e) {
+            head = null;
+            throw e;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /**
+     * The head to build on. H2 embedded databases have one process, so the cached head is the truth; elsewhere
+     * another process may have appended, so lock the ledger (SQLite's write lock is already held by the
+     * transaction's own writes) and check the stored head against the cache, with locking reads so that a
+     * REPEATABLE READ snapshot cannot hide entries committed meanwhile.
+     */
+    private LedgerHead currentHead(Connection c) throws SQLException {
+        if (dialect == SqlDialect.H2 && head != null) {
+            return head;
+        }
+        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+        }
+        boolean locking = dialect != SqlDialect.SQLITE;
+        if (head != null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1"
+                    + (locking ? " FOR UPDATE" : ""));
+                 ResultSet rs = ps.executeQuery()) {
+                long size = rs.next() ? rs.getLong(1) : 0;
+                byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
+                if (size == head.size() && MessageDigest.isEqual(chain, head.chainHash())) {
+                    return head;
+                }
+            }
+        }
+        return store.readHeadForAppend(c);
+    }
+}

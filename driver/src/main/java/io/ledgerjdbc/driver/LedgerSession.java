@@ -1,0 +1,370 @@
+package io.ledgerjdbc.driver;
+
+import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.capture.CaptureRefusal;
+import io.ledgerjdbc.driver.capture.Captured;
+import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.jdbc.BatchItem;
+import io.ledgerjdbc.driver.jdbc.ExecutionContext;
+import io.ledgerjdbc.driver.jdbc.KeyRequest;
+import io.ledgerjdbc.driver.jdbc.Params;
+import io.ledgerjdbc.driver.jdbc.RealCall;
+import io.ledgerjdbc.driver.jdbc.Session;
+import io.ledgerjdbc.ledger.entry.Change;
+import io.ledgerjdbc.ledger.entry.DdlChange;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetProvider;
+
+/**
+ * One wrapped connection's capture and transaction state.
+ *
+ * <p>The real connection runs with autocommit off whenever a write is in flight, so a change and its ledger
+ * entry always commit together. When the application is in autocommit mode, each write statement runs in
+ * its own real transaction, committed with its entry (none when it changed no rows); reads run untouched.
+ * In an explicit transaction the captured changes accumulate and become one entry at {@link #commit()};
+ * savepoints trim them exactly. A failure after a write already ran (capture could not finish) makes the
+ * transaction rollback-only: committing it would record less than it changed.
+ */
+final class LedgerSession implements Session {
+
+    private final Connection real;
+    private final LedgerNode node;
+    private final LedgerConfig config;
+    private final List<Change> pending = new ArrayList<>();
+    private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
+    private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
+    private boolean autoCommit;
+    private String rollbackOnly;
+
+    LedgerSession(Connection real, LedgerNode node, LedgerConfig config) throws SQLException {
+        this.real = real;
+        this.node = node;
+        this.config = config;
+        this.autoCommit = real.getAutoCommit();
+    }
+
+    // ---- transactions ------------------------------------------------------------------------------
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        real.isClosed(); // a closed connection must still fail the way the real driver does
+        return autoCommit;
+    }
+
+    @Override
+    public void setAutoCommit(boolean on) throws SQLException {
+        if (on && !autoCommit) {
+            commit(); // JDBC: switching autocommit on commits the open transaction
+        }
+        real.setAutoCommit(on);
+        autoCommit = on;
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        if (rollbackOnly != null) {
+            String why = rollbackOnly;
+            rollback();
+            throw new SQLException("transaction rolled back: " + why, "40001");
+        }
+        if (pending.isEmpty()) {
+            real.commit();
+            return;
+        }
+        try {
+            node.appendAndCommit(real, config.node(), node.nextTxId(), List.copyOf(pending));
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        } finally {
+            clearTransaction();
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        try {
+            real.rollback();
+        } finally {
+            clearTransaction();
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        Savepoint sp = name == null ? real.setSavepoint() : real.setSavepoint(name);
+        savepointMarks.put(sp, pending.size());
+        return sp;
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        real.rollback(savepoint);
+        Integer mark = savepointMarks.get(savepoint);
+        if (mark != null) {
+            pending.subList(mark, pending.size()).clear();
+            savepointMarks.values().removeIf(m -> m > mark);
+        }
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        real.releaseSavepoint(savepoint);
+        savepointMarks.remove(savepoint);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            if (!real.isClosed() && !real.getAutoCommit()) {
+                real.rollback();
+            }
+        } finally {
+            clearTransaction();
+            real.close();
+        }
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        clearTransaction();
+        real.abort(executor);
+    }
+
+    private void clearTransaction() {
+        pending.clear();
+        savepointMarks.clear();
+        rollbackOnly = null;
+    }
+
+    private void rollbackQuietly(Throwable cause) {
+        try {
+            real.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    // ---- statements --------------------------------------------------------------------------------
+
+    @Override
+    public PreparedStatement prepare(String sql, KeyRequest asked, RealCall<PreparedStatement> asYouAsked) throws SQLException {
+        if (!asked.wantsKeys() && node.analyzer.analyze(sql) instanceof Analysis.Insert ins && needsGeneratedKeys(ins)) {
+            return real.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        }
+        return asYouAsked.call();
+    }
+
+    @Override
+    public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call) throws SQLException {
+        Analysis a = node.analyzer.analyze(sql);
+        if (a instanceof Analysis.Read) {
+            return call.call();
+        }
+        if (a instanceof Analysis.Refused r) {
+            throw CaptureRefusal.of(r.construct(), r.reason());
+        }
+        if (a instanceof Analysis.TransactionControl tc) {
+            throw CaptureRefusal.of("a textual " + tc.command(), "use Connection.commit(), rollback() and setSavepoint(), "
+                    + "so that the ledger sees the transaction boundaries");
+        }
+        if (rollbackOnly != null) {
+            throw new SQLException("the transaction must be rolled back: " + rollbackOnly, "40001");
+        }
+        boolean implicit = autoCommit;
+        if (implicit) {
+            real.setAutoCommit(false);
+        }
+        boolean ran = false;
+        try {
+            T result;
+            if (a instanceof Analysis.Ddl ddl) {
+                result = executeDdl(ddl, sql, call, implicit);
+            } else {
+                Tracked<T> tracked = new Tracked<>(call);
+                try {
+                    result = captureWrite(a, ctx, params, tracked);
+                } finally {
+                    ran = tracked.ran;
+                }
+            }
+            if (implicit) {
+                commit();
+            }
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            if (implicit) {
+                rollbackQuietly(e);
+                clearTransaction();
+            } else if (ran) {
+                rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
+            }
+            throw e;
+        } finally {
+            if (implicit) {
+                real.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Remembers whether the real call completed, to tell a failed statement from a failed capture. */
+    private static final class Tracked<T> implements RealCall<T> {
+        private final RealCall<T> call;
+        boolean ran;
+
+        Tracked(RealCall<T> call) {
+            this.call = call;
+        }
+
+        @Override
+        public T call() throws SQLException {
+            T r = call.call();
+            ran = true;
+            return r;
+        }
+    }
+
+    private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
+        Captured<T> captured;
+        if (a instanceof Analysis.Insert ins) {
+            TableInfo t = node.catalog.table(real, ins.table());
+            if (needsGeneratedKeys(ins) && !(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
+                throw CaptureRefusal.of("a plain Statement INSERT that leaves its generated key to the database",
+                        "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the key can be read back");
+            }
+            captured = node.capture.insert(real, ins, t, params, ctx, call, table -> readGeneratedKeys(ctx, table));
+        } else if (a instanceof Analysis.Update u) {
+            captured = node.capture.update(real, u, node.catalog.table(real, u.table()), params, ctx, call);
+        } else if (a instanceof Analysis.Delete d) {
+            captured = node.capture.delete(real, d, node.catalog.table(real, d.table()), params, ctx, call);
+        } else {
+            throw new IllegalStateException("not a row write: " + a);
+        }
+        pending.addAll(captured.changes());
+        return captured.result();
+    }
+
+    private boolean needsGeneratedKeys(Analysis.Insert ins) throws SQLException {
+        TableInfo t = node.catalog.table(real, ins.table());
+        if (!t.hasPrimaryKey() || ins.columns().isEmpty()) {
+            return false;
+        }
+        return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())));
+    }
+
+    /** Reads the generated keys once into memory, for capture now and for the application later. */
+    private List<Row> readGeneratedKeys(ExecutionContext ctx, TableInfo t) throws SQLException {
+        CachedRowSet keys = RowSetProvider.newFactory().createCachedRowSet();
+        try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
+            keys.populate(rs);
+        }
+        generatedKeys.put(ctx, keys);
+        TableInfo.Column k = t.primaryKey().get(0);
+        int column = 1;
+        for (int i = 1; i <= keys.getMetaData().getColumnCount(); i++) {
+            if (keys.getMetaData().getColumnLabel(i).equalsIgnoreCase(k.name())) {
+                column = i;
+            }
+        }
+        List<Row> out = new ArrayList<>();
+        while (keys.next()) {
+            out.add(Row.of(k.name(), Values.read(keys, column, k, node.dialect)));
+        }
+        keys.beforeFirst();
+        return out;
+    }
+
+    private <T> T executeDdl(Analysis.Ddl ddl, String sql, RealCall<T> call, boolean implicit) throws SQLException {
+        boolean commitsImplicitly = node.dialect == SqlDialect.H2 || node.dialect == SqlDialect.MARIADB;
+        if (commitsImplicitly && !implicit && !pending.isEmpty()) {
+            commit(); // the DDL would commit these changes anyway: record them first
+        }
+        T result = call.call();
+        node.catalog.invalidate();
+        pending.add(new DdlChange(ddl.object(), sql));
+        if (commitsImplicitly && !implicit) {
+            commit(); // the DDL is already committed: record it at once
+        }
+        return result;
+    }
+
+    /**
+     * A batch containing writes runs item by item through the same capture as single statements, inside one
+     * transaction: in autocommit mode the whole batch is one entry, committed together or (on the first
+     * failing item) not at all, which is reported as the usual BatchUpdateException with the counts of the
+     * items before it.
+     */
+    @Override
+    public <T> T executeBatch(ExecutionContext ctx, List<BatchItem> items, RealCall<T> call, Function<long[], T> fromCounts)
+            throws SQLException {
+        boolean allReads = true;
+        for (BatchItem item : items) {
+            allReads &= node.analyzer.analyze(item.sql()) instanceof Analysis.Read;
+        }
+        if (allReads || items.isEmpty()) {
+            return call.call();
+        }
+        Statement statement = ctx.realStatement();
+        statement.clearBatch();
+        boolean implicit = autoCommit;
+        if (implicit) {
+            setAutoCommit(false);
+        }
+        long[] counts = new long[items.size()];
+        int done = 0;
+        try {
+            for (BatchItem item : items) {
+                counts[done] = executeBatchItem(ctx, statement, item);
+                done++;
+            }
+            if (implicit) {
+                commit();
+            }
+            return fromCounts.apply(counts);
+        } catch (SQLException e) {
+            if (implicit) {
+                rollbackQuietly(e);
+                clearTransaction();
+            }
+            int[] before = new int[done];
+            for (int i = 0; i < done; i++) before[i] = (int) counts[i];
+            throw new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), before, e);
+        } finally {
+            if (implicit) {
+                real.setAutoCommit(true);
+                autoCommit = true;
+            }
+        }
+    }
+
+    private long executeBatchItem(ExecutionContext ctx, Statement statement, BatchItem item) throws SQLException {
+        if (statement instanceof PreparedStatement ps) {
+            ps.clearParameters();
+            item.params().bindRange(ps, 1, item.params().size(), 1);
+            return execute(ctx, item.sql(), item.params(), ps::executeUpdate);
+        }
+        return execute(ctx, item.sql(), Params.NONE, () -> statement.executeUpdate(item.sql()));
+    }
+
+    @Override
+    public ResultSet generatedKeys(ExecutionContext ctx) throws SQLException {
+        CachedRowSet keys = generatedKeys.remove(ctx);
+        return keys != null ? keys : ctx.realStatement().getGeneratedKeys();
+    }
+}

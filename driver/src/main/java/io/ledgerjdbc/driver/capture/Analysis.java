@@ -1,0 +1,106 @@
+package io.ledgerjdbc.driver.capture;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one SQL string does, as far as capture is concerned. Produced once per distinct SQL string by
+ * {@link SqlAnalyzer} and cached; immutable and thread-safe.
+ */
+public sealed interface Analysis {
+
+    /** A statement that reads (SELECT, WITH … SELECT, SHOW, EXPLAIN, VALUES, …) or sets session state: passes straight through. */
+    record Read() implements Analysis {
+    }
+
+    /**
+     * {@code INSERT INTO table [(columns)] VALUES (row), (row), …}.
+     *
+     * @param columns the column list as written, or empty when the statement names none (then every column
+     *                of the table, in table order)
+     * @param rows    per row, one expression per value, in column order
+     */
+    record Insert(TableRef table, List<String> columns, List<List<SqlExpr>> rows, int paramCount) implements Analysis {
+        public Insert {
+            columns = List.copyOf(columns);
+            rows = rows.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /**
+     * {@code UPDATE table SET column = expr, … [WHERE condition]}.
+     *
+     * @param where the condition, or null when there is none (every row)
+     */
+    record Update(TableRef table, List<Assignment> assignments, SqlExpr where, int paramCount) implements Analysis {
+        public Update {
+            assignments = List.copyOf(assignments);
+        }
+    }
+
+    /** {@code DELETE FROM table [WHERE condition]}; {@code where} is null when there is none. */
+    record Delete(TableRef table, SqlExpr where, int paramCount) implements Analysis {
+    }
+
+    /**
+     * A schema change, executed as written and recorded by its text.
+     *
+     * @param object the object created, altered or dropped, as written (for CREATE/DROP INDEX the index name)
+     * @param table  the table whose shape may change (for CREATE/ALTER/DROP TABLE, CREATE INDEX ON t), or null
+     */
+    record Ddl(DdlKind kind, String object, TableRef table) implements Analysis {
+    }
+
+    /** BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK, SAVEPOINT name, RELEASE [SAVEPOINT] name, ROLLBACK TO [SAVEPOINT] name. */
+    record TransactionControl(TxCommand command, String savepoint) implements Analysis {
+    }
+
+    /**
+     * A statement the driver cannot capture faithfully: refused before it runs (SQLState 0A000).
+     *
+     * @param construct names what was found, e.g. "UPDATE ... LIMIT", "INSERT ... ON CONFLICT", "CALL"
+     * @param reason    why it cannot be captured, and the option that changes the policy if there is one
+     */
+    record Refused(String construct, String reason) implements Analysis {
+        public Refused {
+            Objects.requireNonNull(construct, "construct");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    enum DdlKind { CREATE_TABLE, ALTER_TABLE, DROP_TABLE, CREATE_INDEX, DROP_INDEX, CREATE_VIEW, DROP_VIEW, OTHER }
+
+    enum TxCommand { BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT }
+
+    /**
+     * A table as the statement names it.
+     *
+     * @param schema the schema (or catalog/database on MariaDB) qualifier, or null
+     * @param name   the table name without quotes
+     * @param quoted whether the name was quoted (then its case is exact; otherwise the database folds it)
+     */
+    record TableRef(String schema, String name, boolean quoted) {
+        public TableRef {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /** {@code column = expr} in an UPDATE's SET list; {@code column} without quotes. */
+    record Assignment(String column, boolean quoted, SqlExpr value) {
+    }
+
+    /**
+     * A piece of the original statement: its exact text (so it can be reused in the driver's own queries in
+     * the backend's own dialect), and which of the statement's {@code ?} parameters it contains.
+     *
+     * @param text       the exact source text of the expression, as written
+     * @param firstParam the 1-based JDBC index of its first {@code ?}, or 0 when it has none
+     * @param paramCount how many {@code ?} it contains (they are consecutive in the statement)
+     * @param kind       PARAM (exactly one {@code ?}), LITERAL (a constant: number, string, TRUE/FALSE/NULL, DATE '…'),
+     *                   or EXPRESSION (anything else: a column reference, a call, arithmetic, a subquery)
+     */
+    record SqlExpr(String text, int firstParam, int paramCount, ExprKind kind) {
+    }
+
+    enum ExprKind { PARAM, LITERAL, EXPRESSION }
+}

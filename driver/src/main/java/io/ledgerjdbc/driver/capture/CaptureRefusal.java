@@ -1,0 +1,15 @@
+package io.ledgerjdbc.driver.capture;
+
+import java.sql.SQLFeatureNotSupportedException;
+
+/** The one way the driver says "this write cannot be captured faithfully": SQLState 0A000, before it runs. */
+public final class CaptureRefusal {
+
+    private CaptureRefusal() {
+    }
+
+    public static SQLFeatureNotSupportedException of(String construct, String reason) {
+        return new SQLFeatureNotSupportedException("LedgerJDBC refuses " + construct + ": " + reason
+                + " (nothing was executed or recorded)", "0A000");
+    }
+}

@@ -1,0 +1,320 @@
+package io.ledgerjdbc.driver.capture;
+
+import io.ledgerjdbc.driver.jdbc.ExecutionContext;
+import io.ledgerjdbc.driver.jdbc.Params;
+import io.ledgerjdbc.driver.jdbc.RealCall;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.entry.Value;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Captures the row images of one INSERT, UPDATE or DELETE around its real execution, inside the caller's
+ * transaction: the rows a WHERE selects are read (and locked, where the database can) before the write, the
+ * rows as stored are read back by primary key after it. So defaults, generated keys, {@code NOW()} and
+ * {@code RANDOM()} are recorded as the values stored. The update count must equal the rows captured;
+ * otherwise the write raced with another transaction and is reported as a serialization failure (40001).
+ */
+public final class RowCapture {
+
+    private static final int KEYS_PER_QUERY = 200;
+
+    private final SqlDialect dialect;
+
+    public RowCapture(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
+                                  RealCall<T> call) throws SQLException {
+        if (!t.hasPrimaryKey()) {
+            throw CaptureRefusal.of("UPDATE of a table without a primary key", "its rows cannot be found again after the update");
+        }
+        List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
+        for (TableInfo.Column k : t.primaryKey()) {
+            keyExprs.add(assigned(u, k));
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t));
+        for (Analysis.SqlExpr e : keyExprs) {
+            if (e != null) sql.append(", (").append(e.text()).append(')');
+        }
+        sql.append(" FROM ").append(from(t)).append(where(u.where())).append(forUpdate());
+        List<Row> before = new ArrayList<>();
+        List<Row> newKeys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int at = 1;
+            for (Analysis.SqlExpr e : keyExprs) {
+                if (e != null) at = bind(ps, params, e, at);
+            }
+            bind(ps, params, u.where(), at);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row row = read(rs, t);
+                    before.add(row);
+                    newKeys.add(newKey(rs, t, keyExprs, row));
+                }
+            }
+        }
+        T result = call.call();
+        requireCount(result, ctx, before.size(), "UPDATE");
+        Map<Row, Row> after = readByKeys(c, t, newKeys);
+        List<RowChange> changes = new ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            Row a = after.get(newKeys.get(i));
+            if (a == null) {
+                throw conflict("UPDATE", "a row it updated is gone");
+            }
+            if (!a.equals(before.get(i))) {
+                changes.add(RowChange.update(t.ledgerName(), keyOf(before.get(i), t), before.get(i), a));
+            }
+        }
+        return new Captured<>(result, changes);
+    }
+
+    public <T> Captured<T> delete(Connection c, Analysis.Delete d, TableInfo t, Params params, ExecutionContext ctx,
+                                  RealCall<T> call) throws SQLException {
+        String sql = "SELECT " + selectList(t) + " FROM " + from(t) + where(d.where()) + forUpdate();
+        List<Row> before = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params, d.where(), 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    before.add(read(rs, t));
+                }
+            }
+        }
+        T result = call.call();
+        requireCount(result, ctx, before.size(), "DELETE");
+        List<RowChange> changes = new ArrayList<>(before.size());
+        for (Row row : before) {
+            changes.add(RowChange.delete(t.ledgerName(), keyOf(row, t), row));
+        }
+        return new Captured<>(result, changes);
+    }
+
+    /**
+     * An INSERT … VALUES. Keys come from the statement when it gives every key column as a parameter or a
+     * literal, otherwise from the generated keys (a single generated key column).
+     */
+    public <T> Captured<T> insert(Connection c, Analysis.Insert ins, TableInfo t, Params params, ExecutionContext ctx,
+                                  RealCall<T> call, GeneratedKeys generated) throws SQLException {
+        if (!t.hasPrimaryKey()) {
+            throw CaptureRefusal.of("INSERT into a table without a primary key",
+                    "the stored row (with its defaults) cannot be read back without a key");
+        }
+        List<TableInfo.Column> columns = insertColumns(ins, t);
+        boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains);
+        if (!keysGiven && (t.primaryKey().size() != 1)) {
+            throw CaptureRefusal.of("INSERT without its composite primary key", "only a single generated key column can be read back");
+        }
+        T result = call.call();
+        requireCount(result, ctx, ins.rows().size(), "INSERT");
+        List<RowChange> changes = new ArrayList<>(ins.rows().size());
+        if (keysGiven) {
+            for (List<Analysis.SqlExpr> values : ins.rows()) {
+                Row row = readRowByKeyExpressions(c, t, keyExpressions(values, t, columns), params);
+                changes.add(RowChange.insert(t.ledgerName(), keyOf(row, t), row));
+            }
+            return new Captured<>(result, changes);
+        }
+        List<Row> keys = generated.keys(t);
+        if (keys.size() != ins.rows().size()) {
+            throw conflict("INSERT", "the database returned " + keys.size() + " generated keys for " + ins.rows().size() + " rows");
+        }
+        Map<Row, Row> stored = readByKeys(c, t, keys);
+        for (Row key : keys) {
+            Row row = stored.get(key);
+            if (row == null) {
+                throw conflict("INSERT", "an inserted row cannot be found by its key " + key);
+            }
+            changes.add(RowChange.insert(t.ledgerName(), key, row));
+        }
+        return new Captured<>(result, changes);
+    }
+
+    /** Reads the generated key column of the rows an INSERT just made. */
+    @FunctionalInterface
+    public interface GeneratedKeys {
+        List<Row> keys(TableInfo table) throws SQLException;
+    }
+
+    private List<TableInfo.Column> insertColumns(Analysis.Insert ins, TableInfo t) throws SQLException {
+        if (ins.columns().isEmpty()) {
+            return t.columns();
+        }
+        List<TableInfo.Column> out = new ArrayList<>();
+        for (String name : ins.columns()) {
+            TableInfo.Column col = t.column(name);
+            if (col == null) {
+                throw CaptureRefusal.of("INSERT naming an unknown column", "column " + name + " is not in " + t.ledgerName());
+            }
+            out.add(col);
+        }
+        return out;
+    }
+
+    /** The key expressions of one VALUES row, which must be parameters or literals. */
+    private static List<Analysis.SqlExpr> keyExpressions(List<Analysis.SqlExpr> values, TableInfo t, List<TableInfo.Column> columns)
+            throws SQLException {
+        List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
+        for (TableInfo.Column k : t.primaryKey()) {
+            Analysis.SqlExpr e = values.get(columns.indexOf(k));
+            if (e.kind() == Analysis.ExprKind.EXPRESSION) {
+                throw CaptureRefusal.of("INSERT with a primary key given by an expression",
+                        "the key " + k.name() + " = " + e.text() + " cannot be found again; pass it as a value or parameter");
+            }
+            keyExprs.add(e);
+        }
+        return keyExprs;
+    }
+
+    /**
+     * The stored row whose key equals the statement's own key expressions, compared by the database, so a
+     * literal's type and value are the database's, not ours.
+     */
+    private Row readRowByKeyExpressions(Connection c, TableInfo t, List<Analysis.SqlExpr> keyExprs, Params params) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append(q(t.primaryKey().get(i).name())).append(" = ").append(keyExprs.get(i).text());
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int at = 1;
+            for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw conflict("INSERT", "an inserted row cannot be found by the key it was given");
+                }
+                return read(rs, t);
+            }
+        }
+    }
+
+    /** Reads full rows by key, a few hundred keys per query. */
+    Map<Row, Row> readByKeys(Connection c, TableInfo t, List<Row> keys) throws SQLException {
+        Map<Row, Row> out = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += KEYS_PER_QUERY) {
+            List<Row> part = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY));
+            StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "(" : " OR (");
+                for (int k = 0; k < t.primaryKey().size(); k++) {
+                    sql.append(k == 0 ? "" : " AND ").append(q(t.primaryKey().get(k).name())).append(" = ?");
+                }
+                sql.append(')');
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int at = 1;
+                for (Row key : part) {
+                    for (TableInfo.Column k : t.primaryKey()) {
+                        Values.bind(ps, at++, key.get(k.name()));
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Row row = read(rs, t);
+                        out.put(keyOf(row, t), row);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Analysis.SqlExpr assigned(Analysis.Update u, TableInfo.Column k) {
+        for (Analysis.Assignment a : u.assignments()) {
+            if (a.quoted() ? a.column().equals(k.name()) : a.column().equalsIgnoreCase(k.name())) {
+                return a.value();
+            }
+        }
+        return null;
+    }
+
+    private Row newKey(ResultSet rs, TableInfo t, List<Analysis.SqlExpr> keyExprs, Row before) throws SQLException {
+        Row.Builder key = Row.builder();
+        int extra = t.columns().size() + 1;
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            TableInfo.Column k = t.primaryKey().get(i);
+            key.put(k.name(), keyExprs.get(i) == null ? before.get(k.name()) : Values.read(rs, extra++, k, dialect));
+        }
+        return key.build();
+    }
+
+    Row read(ResultSet rs, TableInfo t) throws SQLException {
+        Row.Builder row = Row.builder();
+        for (int i = 0; i < t.columns().size(); i++) {
+            TableInfo.Column col = t.columns().get(i);
+            row.put(col.name(), Values.read(rs, i + 1, col, dialect));
+        }
+        return row.build();
+    }
+
+    static Row keyOf(Row row, TableInfo t) {
+        if (!t.hasPrimaryKey()) {
+            return row;
+        }
+        Row.Builder key = Row.builder();
+        for (TableInfo.Column k : t.primaryKey()) {
+            key.put(k.name(), row.get(k.name()));
+        }
+        return key.build();
+    }
+
+    private static int bind(PreparedStatement ps, Params params, Analysis.SqlExpr e, int at) throws SQLException {
+        if (e == null || e.paramCount() == 0) {
+            return at;
+        }
+        params.bindRange(ps, e.firstParam(), e.paramCount(), at);
+        return at + e.paramCount();
+    }
+
+    private static void requireCount(Object result, ExecutionContext ctx, int captured, String what) throws SQLException {
+        long count;
+        if (result instanceof Number n) {
+            count = n.longValue();
+        } else {
+            count = ctx.realStatement().getUpdateCount();
+        }
+        if (count != captured) {
+            throw conflict(what, "it changed " + count + " rows but " + captured + " were captured; another transaction "
+                    + "changed the same rows meanwhile");
+        }
+    }
+
+    static SQLException conflict(String what, String detail) {
+        return new SQLException("LedgerJDBC could not capture this " + what + " consistently: " + detail
+                + "; the transaction must be rolled back and retried", "40001");
+    }
+
+    private String selectList(TableInfo t) {
+        StringBuilder sb = new StringBuilder();
+        for (TableInfo.Column col : t.columns()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(q(col.name()));
+        }
+        return sb.toString();
+    }
+
+    private String from(TableInfo t) {
+        return t.ledgerName().equals(t.name()) ? q(t.name()) : q(t.schema()) + "." + q(t.name());
+    }
+
+    private static String where(Analysis.SqlExpr where) {
+        return where == null ? "" : " WHERE " + where.text();
+    }
+
+    private String forUpdate() {
+        return dialect == SqlDialect.SQLITE ? "" : " FOR UPDATE";
+    }
+
+    String q(String identifier) {
+        return dialect == SqlDialect.MARIADB ? "`" + identifier.replace("`", "``") + "`"
+                : "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,126 @@
+package io.ledgerjdbc.driver.capture;
+
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Table metadata for capture, read from {@link DatabaseMetaData} once per table and cached until DDL names
+ * the table. Thread-safe. An unquoted name is looked up the way the database folds it (upper case on H2,
+ * lower case on PostgreSQL, as written elsewhere), a quoted one exactly.
+ */
+public final class TableCatalog {
+
+    private final SqlDialect dialect;
+    private final Map<Analysis.TableRef, TableInfo> tables = new ConcurrentHashMap<>();
+
+    public TableCatalog(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public TableInfo table(Connection c, Analysis.TableRef ref) throws SQLException {
+        TableInfo t = tables.get(ref);
+        if (t == null) {
+            t = load(c, ref);
+            tables.put(ref, t);
+        }
+        return t;
+    }
+
+    /** Forgets every cached table (after DDL; cheap to reload). */
+    public void invalidate() {
+        tables.clear();
+    }
+
+    private TableInfo load(Connection c, Analysis.TableRef ref) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        for (String name : candidates(ref.name(), ref.quoted())) {
+            String schema = ref.schema() == null ? defaultSchema(c) : ref.schema();
+            List<TableInfo.Column> columns = columns(md, schema, name);
+            if (columns.isEmpty() && ref.schema() != null) {
+                columns = columns(md, fold(ref.schema()), name);
+                schema = fold(ref.schema());
+            }
+            if (!columns.isEmpty()) {
+                List<TableInfo.Column> key = primaryKey(md, schema, name, columns);
+                String ledgerName = ref.schema() == null ? name : schema + "." + name;
+                return new TableInfo(schema, name, ledgerName, columns, key);
+            }
+        }
+        throw new SQLFeatureNotSupportedException("cannot capture a write to " + (ref.schema() == null ? "" : ref.schema() + ".")
+                + ref.name() + ": the driver finds no such table in the database's metadata", "0A000");
+    }
+
+    private List<String> candidates(String name, boolean quoted) {
+        if (quoted) {
+            return List.of(name);
+        }
+        return switch (dialect) {
+            case H2 -> List.of(name.toUpperCase(Locale.ROOT), name);
+            case POSTGRESQL -> List.of(name.toLowerCase(Locale.ROOT), name);
+            default -> List.of(name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT));
+        };
+    }
+
+    private String fold(String name) {
+        return switch (dialect) {
+            case H2 -> name.toUpperCase(Locale.ROOT);
+            case POSTGRESQL -> name.toLowerCase(Locale.ROOT);
+            default -> name;
+        };
+    }
+
+    private String defaultSchema(Connection c) throws SQLException {
+        return switch (dialect) {
+            case SQLITE -> null;
+            case MARIADB -> c.getCatalog();
+            default -> c.getSchema();
+        };
+    }
+
+    private List<TableInfo.Column> columns(DatabaseMetaData md, String schema, String table) throws SQLException {
+        List<TableInfo.Column> out = new ArrayList<>();
+        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getColumns(schema, null, table, null)
+                : md.getColumns(null, schema, table, null)) {
+            Map<Integer, TableInfo.Column> byPosition = new TreeMap<>();
+            while (rs.next()) {
+                if (!table.equals(rs.getString("TABLE_NAME"))) {
+                    continue; // the name is a LIKE pattern: '_' matches any character
+                }
+                byPosition.put(rs.getInt("ORDINAL_POSITION"),
+                        new TableInfo.Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+            }
+            out.addAll(byPosition.values());
+        }
+        return out;
+    }
+
+    private List<TableInfo.Column> primaryKey(DatabaseMetaData md, String schema, String table, List<TableInfo.Column> columns)
+            throws SQLException {
+        Map<Integer, String> bySeq = new TreeMap<>();
+        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getPrimaryKeys(schema, null, table)
+                : md.getPrimaryKeys(null, schema, table)) {
+            while (rs.next()) {
+                bySeq.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+            }
+        }
+        List<TableInfo.Column> key = new ArrayList<>();
+        for (String name : bySeq.values()) {
+            for (TableInfo.Column col : columns) {
+                if (col.name().equals(name)) {
+                    key.add(col);
+                }
+            }
+        }
+        return key;
+    }
+}

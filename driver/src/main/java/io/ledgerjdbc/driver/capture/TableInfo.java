@@ -1,0 +1,46 @@
+package io.ledgerjdbc.driver.capture;
+
+import java.util.List;
+
+/**
+ * What capture needs to know of a table, as the database's metadata names it.
+ *
+ * @param schema     the schema (catalog on MariaDB) it lives in, or null when the database has none
+ * @param name       its exact name (the case the database stores)
+ * @param ledgerName the name recorded in ledger entries: {@code schema.name} when the statement qualified it,
+ *                   otherwise {@code name}
+ * @param columns    every column in table order
+ * @param primaryKey the primary key columns in key order, or empty (then rows are keyed by all their columns)
+ */
+public record TableInfo(String schema, String name, String ledgerName, List<Column> columns, List<Column> primaryKey) {
+
+    public TableInfo {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+    }
+
+    /**
+     * @param jdbcType the {@link java.sql.Types} constant the driver reports
+     * @param typeName the database's own type name (tells timestamptz from timestamp on PostgreSQL)
+     */
+    public record Column(String name, int jdbcType, String typeName) {
+    }
+
+    public boolean hasPrimaryKey() {
+        return !primaryKey.isEmpty();
+    }
+
+    public Column column(String name) {
+        for (Column c : columns) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        for (Column c : columns) {
+            if (c.name().equalsIgnoreCase(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+package io.ledgerjdbc.driver.capture;
+
+import io.ledgerjdbc.driver.capture.Analysis.TableRef;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * What {@link WriteParser} read from a write's tokens: the target table and the token range of every value,
+ * SET expression and WHERE condition. Ranges are token indexes {@code [from, to]}, inclusive. Calcite
+ * checks this shape against its own parse tree before any of it is trusted.
+ */
+final class WriteShape {
+
+    enum Verb { INSERT, UPDATE, DELETE }
+
+    final Verb verb;
+    TableRef table;
+    /** INSERT: the column name tokens, empty when there is no column list. */
+    final List<Integer> columns = new ArrayList<>();
+    /** INSERT: per row, the [from, to] token range of each value. */
+    final List<List<int[]>> rows = new ArrayList<>();
+    /** UPDATE: the column name token of each assignment, and the range of its value. */
+    final List<Integer> setColumns = new ArrayList<>();
+    final List<int[]> setValues = new ArrayList<>();
+    /** UPDATE/DELETE: the WHERE condition's range, or null. */
+    int[] where;
+    /** Tokens that are certainly identifiers: quoted in the copy handed to Calcite (see {@link CalciteCheck}). */
+    final BitSet identifiers = new BitSet();
+    /** INSERT without INTO (MariaDB allows it); the copy for Calcite gets the INTO. */
+    boolean intoMissing;
+    /** The VALUES (or MariaDB VALUE) token. */
+    int valuesToken = -1;
+
+    /** Set when the statement is a named construct capture refuses. */
+    Analysis.Refused refusal;
+    /** Set when the tokens are not in a form the analyzer supports; says what was expected. */
+    String unsupported;
+
+    WriteShape(Verb verb) {
+        this.verb = verb;
+    }
+
+    boolean ok() {
+        return refusal == null && unsupported == null;
+    }
+}

@@ -1,0 +1,13 @@
+package io.ledgerjdbc.driver.jdbc;
+
+import java.sql.Statement;
+
+/** The statement an execution runs on, as the session sees it. */
+public interface ExecutionContext {
+
+    /** The real driver's statement (the session reads generated keys and update counts from it). */
+    Statement realStatement();
+
+    /** What the application asked for in generated keys, for this execution. */
+    KeyRequest keyRequest();
+}

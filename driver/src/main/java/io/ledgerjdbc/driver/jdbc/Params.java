@@ -1,0 +1,72 @@
+package io.ledgerjdbc.driver.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * The parameters bound to a PreparedStatement, kept so the session can bind the same values to its own
+ * capture queries (which reuse parts of the application's SQL, {@code ?} and all). Each parameter is a
+ * {@link Binder} that repeats the application's exact {@code setXxx} call on another statement and index.
+ * A snapshot is immutable; the builder side is not thread-safe (nor is a PreparedStatement).
+ */
+public final class Params {
+
+    public static final Params NONE = new Params(new Binder[0]);
+
+    /** Repeats one {@code setXxx} call. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement target, int index) throws SQLException;
+    }
+
+    private Binder[] binders;
+
+    private Params(Binder[] binders) {
+        this.binders = binders;
+    }
+
+    public static Params empty() {
+        return new Params(new Binder[8]);
+    }
+
+    /** Records parameter {@code index} (1-based). */
+    public void set(int index, Binder binder) {
+        if (index < 1) {
+            return; // the real driver rejects it with its own error
+        }
+        if (index > binders.length) {
+            binders = Arrays.copyOf(binders, Math.max(index, binders.length * 2));
+        }
+        binders[index - 1] = binder;
+    }
+
+    public void clear() {
+        Arrays.fill(binders, null);
+    }
+
+    /** An immutable copy of the parameters as bound now. */
+    public Params snapshot() {
+        int n = binders.length;
+        while (n > 0 && binders[n - 1] == null) {
+            n--;
+        }
+        return n == 0 ? NONE : new Params(Arrays.copyOf(binders, n));
+    }
+
+    /** Number of parameters up to the highest one bound. */
+    public int size() {
+        return binders.length;
+    }
+
+    /** Binds parameters {@code from .. from+count-1} of this set to {@code target} starting at index {@code at}. */
+    public void bindRange(PreparedStatement target, int from, int count, int at) throws SQLException {
+        for (int i = 0; i < count; i++) {
+            Binder b = from + i - 1 < binders.length ? binders[from + i - 1] : null;
+            if (b == null) {
+                throw new SQLException("parameter " + (from + i) + " is not set", "07001");
+            }
+            b.bind(target, at + i);
+        }
+    }
+}
