@@ -31,11 +31,24 @@ public final class LedgerCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        quietLibraryLogging();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * The tool's output is its own: the libraries inside (Calcite, JGroups) log through SLF4J, which without a
+     * provider prints warnings on every start. The jar ships no provider, so that an application using it as
+     * its driver keeps its own logging; the tool alone selects the no-op provider, unless told otherwise.
+     */
+    static void quietLibraryLogging() {
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
     }
 
     /** Runs one command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        quietLibraryLogging();
         CommandLine cli = new CommandLine(new LedgerCli());
         cli.setOut(out);
         cli.setErr(err);

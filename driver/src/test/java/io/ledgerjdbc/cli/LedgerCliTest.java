@@ -140,7 +140,8 @@ class LedgerCliTest {
     void theDemoShowsTamperingCaught() {
         Run r = run("demo", "--dir", dir.resolve("demo").toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("verify: clean", "LEAF_HASH_MISMATCH seq=2", "tampering caught");
+        assertThat(r.out()).contains("6 entries: clean", "ROW_CHANGED seq=5 table=accounts key={id=2}", "tampering caught");
+        assertThat(r.err()).doesNotContain("SLF4J");
     }
 
     @Test
