@@ -297,4 +297,75 @@ class CaptureSuiteTest {
     static List<Change> changes(LedgerEntry e) {
         return e.changes();
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void batchesAreCapturedAndAFailedBatchLeavesNoEntry(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            Script batches = (c, seen) -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (sku, region, qty) VALUES (?, ?, ?)")) {
+                    for (int i = 0; i < 3; i++) {
+                        ps.setString(1, "p" + i);
+                        ps.setInt(2, 1);
+                        ps.setInt(3, i);
+                        ps.addBatch();
+                    }
+                    seen.add("batch " + java.util.Arrays.toString(ps.executeBatch()));
+                }
+                try (Statement s = c.createStatement()) {
+                    s.addBatch("UPDATE items SET qty = qty + 1 WHERE sku = 'p0'");
+                    s.addBatch("DELETE FROM items WHERE sku = 'p2'");
+                    seen.add("batch " + java.util.Arrays.toString(s.executeBatch()));
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (sku, region, qty) VALUES (?, ?, ?)")) {
+                    ps.setString(1, "q");
+                    ps.setInt(2, 1);
+                    ps.setInt(3, 1);
+                    ps.addBatch();
+                    ps.setString(1, "p1"); // duplicate key
+                    ps.setInt(2, 1);
+                    ps.setInt(3, 1);
+                    ps.addBatch();
+                    attempt(seen, ps::executeBatch);
+                }
+                query(c, "SELECT sku, region, qty FROM items ORDER BY sku", seen);
+            };
+            List<String> viaLedger;
+            try (Connection l = f.ledger()) {
+                viaLedger = observe(l, batches);
+            }
+            assertThat(viaLedger.get(0)).isEqualTo("batch [1, 1, 1]");
+            assertThat(viaLedger.get(1)).isEqualTo("batch [1, 1]");
+            assertThat(viaLedger.get(2)).startsWith("error");
+            assertThat(viaLedger.subList(3, viaLedger.size())).containsExactly("p0|1|1", "p1|1|1");
+            // DDL, the insert batch, the statement batch; the failed batch left nothing (not even 'q')
+            assertThat(f.entries()).hasSize(3);
+            assertThat(f.entries().get(1).changes()).hasSize(3);
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("items")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aMultiRowInsertWithGeneratedKeysRecordsEveryRow(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(accountsDdl(backend));
+            try (Connection l = f.ledger();
+                 PreparedStatement ps = l.prepareStatement("INSERT INTO accounts (owner, balance) VALUES (?, 1), (?, 2), (?, 3)")) {
+                ps.setString(1, "x");
+                ps.setString(2, "y");
+                ps.setString(3, "z");
+                assertThat(ps.executeUpdate()).isEqualTo(3);
+            }
+            assertThat(f.entries().get(1).changes()).hasSize(3);
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("accounts")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
 }

@@ -248,7 +248,7 @@ final class LedgerSession implements Session {
                 throw CaptureRefusal.of("a plain Statement INSERT that leaves its generated key to the database",
                         "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the key can be read back");
             }
-            captured = node.capture.insert(real, ins, t, params, ctx, call, table -> readGeneratedKeys(ctx, table));
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows));
         } else if (a instanceof Analysis.Update u) {
             captured = node.capture.update(real, u, node.catalog.table(real, u.table()), params, ctx, call);
         } else if (a instanceof Analysis.Delete d) {
@@ -268,8 +268,13 @@ final class LedgerSession implements Session {
         return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())));
     }
 
-    /** Reads the generated keys once into memory, for capture now and for the application later. */
-    private List<Row> readGeneratedKeys(ExecutionContext ctx, TableInfo t) throws SQLException {
+    /**
+     * Reads the generated keys once into memory, for capture now and for the application later. SQLite and
+     * MariaDB report one key for a multi-row INSERT (SQLite the last rowid, MariaDB the first id); both assign
+     * one statement's keys consecutively (MariaDB in steps of auto_increment_increment), so the others follow.
+     * Capture then reads every row back by key and fails (40001) if one is not there.
+     */
+    private List<Row> readGeneratedKeys(ExecutionContext ctx, TableInfo t, int rows) throws SQLException {
         CachedRowSet keys = RowSetProvider.newFactory().createCachedRowSet();
         try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
             keys.populate(rs);
@@ -287,7 +292,24 @@ final class LedgerSession implements Session {
             out.add(Row.of(k.name(), Values.read(keys, column, k, node.dialect)));
         }
         keys.beforeFirst();
+        if (out.size() == 1 && rows > 1 && out.get(0).get(k.name()) instanceof io.ledgerjdbc.ledger.entry.Value.Int id) {
+            long step = node.dialect == SqlDialect.MARIADB ? autoIncrementStep() : -1;
+            long first = node.dialect == SqlDialect.MARIADB ? id.value() : id.value() - (rows - 1);
+            if (node.dialect == SqlDialect.MARIADB || node.dialect == SqlDialect.SQLITE) {
+                out.clear();
+                for (int i = 0; i < rows; i++) {
+                    out.add(Row.of(k.name(), io.ledgerjdbc.ledger.entry.Value.of(first + i * Math.abs(step))));
+                }
+            }
+        }
         return out;
+    }
+
+    private long autoIncrementStep() throws SQLException {
+        try (Statement s = real.createStatement(); ResultSet rs = s.executeQuery("SELECT @@auto_increment_increment")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private <T> T executeDdl(Analysis.Ddl ddl, String sql, RealCall<T> call, boolean implicit) throws SQLException {

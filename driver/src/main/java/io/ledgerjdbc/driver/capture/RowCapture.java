@@ -125,7 +125,7 @@ public final class RowCapture {
             }
             return new Captured<>(result, changes);
         }
-        List<Row> keys = generated.keys(t);
+        List<Row> keys = generated.keys(t, ins.rows().size());
         if (keys.size() != ins.rows().size()) {
             throw conflict("INSERT", "the database returned " + keys.size() + " generated keys for " + ins.rows().size() + " rows");
         }
@@ -140,10 +140,10 @@ public final class RowCapture {
         return new Captured<>(result, changes);
     }
 
-    /** Reads the generated key column of the rows an INSERT just made. */
+    /** Reads the generated key column of the {@code rows} rows an INSERT just made. */
     @FunctionalInterface
     public interface GeneratedKeys {
-        List<Row> keys(TableInfo table) throws SQLException;
+        List<Row> keys(TableInfo table, int rows) throws SQLException;
     }
 
     private List<TableInfo.Column> insertColumns(Analysis.Insert ins, TableInfo t) throws SQLException {

@@ -1,2 +1,0 @@
-/** Runnable programs a new user copies from. */
-package io.ledgerjdbc.examples;
