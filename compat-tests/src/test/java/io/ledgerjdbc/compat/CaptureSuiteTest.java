@@ -368,4 +368,90 @@ class CaptureSuiteTest {
             }
         }
     }
+
+    static String typesDdl(Backend b) {
+        return switch (b) {
+            case SQLITE -> "CREATE TABLE \"Typed Things\" (\"Id\" INTEGER PRIMARY KEY, c_small SMALLINT, c_big BIGINT, c_dec DECIMAL(20,6), "
+                    + "c_flt DOUBLE, c_txt TEXT, c_bin BLOB, c_flag BOOLEAN, c_day DATE, c_ts TIMESTAMP, c_tstz TIMESTAMP, c_nothing TEXT)";
+            case H2_FILE, H2_MEM -> "CREATE TABLE \"Typed Things\" (\"Id\" INT PRIMARY KEY, c_small SMALLINT, c_big BIGINT, c_dec DECIMAL(20,6), "
+                    + "c_flt DOUBLE PRECISION, c_txt CLOB, c_bin BLOB, c_flag BOOLEAN, c_day DATE, c_ts TIMESTAMP(6), "
+                    + "c_tstz TIMESTAMP(6) WITH TIME ZONE, c_nothing VARCHAR(10))";
+            case POSTGRESQL -> "CREATE TABLE \"Typed Things\" (\"Id\" INT PRIMARY KEY, c_small SMALLINT, c_big BIGINT, c_dec NUMERIC(20,6), "
+                    + "c_flt DOUBLE PRECISION, c_txt TEXT, c_bin BYTEA, c_flag BOOLEAN, c_day DATE, c_ts TIMESTAMP(6), c_tstz TIMESTAMPTZ, c_nothing VARCHAR(10))";
+            case MARIADB -> "CREATE TABLE `Typed Things` (`Id` INT PRIMARY KEY, c_small SMALLINT, c_big BIGINT, c_dec DECIMAL(20,6), "
+                    + "c_flt DOUBLE, c_txt LONGTEXT, c_bin LONGBLOB, c_flag BOOLEAN, c_day DATE, c_ts DATETIME(6), c_tstz TIMESTAMP(6) NULL, c_nothing VARCHAR(10))";
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void everyCommonTypeQuotedNamesNullsUnicodeAndLargeValuesAreRecordedAsStored(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(typesDdl(backend));
+            String q = backend == Backend.MARIADB ? "`" : "\"";
+            String table = q + "Typed Things" + q;
+            byte[] blob = new byte[300_000];
+            new java.util.Random(7).nextBytes(blob);
+            String text = "unicode ✓ 日本語 \uD83D\uDE00 ".repeat(20_000);
+            try (Connection l = f.ledger(); PreparedStatement ps = l.prepareStatement("INSERT INTO " + table
+                    + " (" + q + "Id" + q + ", c_small, c_big, c_dec, c_flt, c_txt, c_bin, c_flag, c_day, c_ts, c_tstz, c_nothing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setShort(2, (short) -7);
+                ps.setLong(3, Long.MAX_VALUE);
+                ps.setBigDecimal(4, new BigDecimal("12345678901234.500000"));
+                ps.setDouble(5, -0.125);
+                ps.setString(6, text);
+                ps.setBytes(7, blob);
+                ps.setBoolean(8, true);
+                ps.setObject(9, java.time.LocalDate.of(1999, 12, 31));
+                ps.setObject(10, java.time.LocalDateTime.of(2026, 11, 24, 23, 59, 58, 123456000));
+                ps.setObject(11, backend == Backend.SQLITE || backend == Backend.MARIADB
+                        ? java.time.LocalDateTime.of(2026, 1, 2, 3, 4, 5)
+                        : java.time.OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, java.time.ZoneOffset.ofHours(2)));
+                ps.setNull(12, java.sql.Types.VARCHAR);
+                ps.executeUpdate();
+                try (Statement s = l.createStatement()) {
+                    s.executeUpdate("UPDATE " + table + " SET c_big = c_big - 1, c_txt = 'short', c_nothing = 'x' WHERE " + q + "Id" + q + " = 1");
+                }
+            }
+            List<LedgerEntry> entries = f.entries();
+            RowChange insert = (RowChange) entries.get(1).changes().get(0);
+            RowChange update = (RowChange) entries.get(2).changes().get(0);
+            assertThat(update.before()).isEqualTo(insert.after());
+            try (Connection c = f.behind()) {
+                assertThat(TableSnapshot.of(c, f.dialect(), "Typed Things")).containsExactly(update.after());
+            }
+            assertThat(insert.after().toString()).contains("9223372036854775807");
+            assertThat(insert.after().get(insert.after().names().stream().filter(n -> n.equalsIgnoreCase("c_nothing")).findFirst().get()))
+                    .isEqualTo(io.ledgerjdbc.ledger.entry.Value.NULL);
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("Typed Things")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nonDeterministicFunctionsAreRecordedAsTheValuesStored(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE draws (id INT PRIMARY KEY, r DOUBLE PRECISION, at TIMESTAMP)");
+            String random = switch (backend) {
+                case SQLITE -> "abs(random() % 1000) / 1000.0";
+                case POSTGRESQL, H2_FILE, H2_MEM -> "RANDOM()";
+                case MARIADB -> "RAND()";
+            };
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("INSERT INTO draws (id, r, at) VALUES (1, " + random + ", CURRENT_TIMESTAMP)");
+                s.executeUpdate("UPDATE draws SET r = " + random + " WHERE id = 1");
+            }
+            RowChange update = (RowChange) f.entries().get(2).changes().get(0);
+            try (Connection c = f.behind()) {
+                assertThat(TableSnapshot.of(c, f.dialect(), "draws")).containsExactly(update.after());
+            }
+            for (List<?> t : f.replayAndCompare("draws")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
 }

@@ -1,0 +1,730 @@
+package io.ledgerjdbc.bench;
+
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.verify.LedgerVerifier;
+import io.ledgerjdbc.ledger.verify.VerifyOptions;
+import io.ledgerjdbc.ledger.verify.VerifyReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Ledger driver vs raw driver, side by side in one run: the same database kind, a fresh database per round,
+ * prepared statements, 1 and 8 threads (one connection each). Rounds alternate raw and ledger so machine
+ * noise hits both alike; the best round of each counts. Prints a markdown table to stdout, progress to stderr.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.ledgerjdbc.bench.DriverBench \
+ *     [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] [--seconds 3] [--rounds 3]
+ *     [--warmup 2] [--workloads insert,update,tx100] [--verify none|last|all] [--no-memory] [--pg-url URL] [--pg-user U]
+ * </pre>
+ *
+ * After every round the harness checks what it counted against the database (rows inserted, sum of update
+ * counters, ledger entries = transactions + DDL + prefill) and, with {@code --verify}, runs the ledger verifier;
+ * any mismatch or unexpected exception is reported under the table.
+ */
+public final class DriverBench {
+
+    // ---- options -------------------------------------------------------------------------------------
+
+    private List<String> backends = List.of("h2mem", "h2file", "sqlite-normal", "sqlite-full", "postgresql");
+    private List<Integer> threadCounts = List.of(1, 8);
+    private List<String> workloads = List.of("insert", "update", "tx100");
+    private double seconds = 3;
+    private int rounds = 3;
+    /** Warm-up of the first round of each (cell, kind); later rounds warm up half as long (the JIT is warm). */
+    private double warmup = 2;
+    private String verify = "last";
+    private boolean memory = true;
+    private String pgBase = "jdbc:postgresql://127.0.0.1:5432/test";
+    private String pgUser = "postgres";
+
+    private static final int PREFILL = 10_000;
+    private static final PrintStream LOG = System.err;
+    private static final Timestamp CREATED = Timestamp.valueOf("2026-11-24 12:00:00");
+    private static final String[] NAMES = new String[1024];
+
+    static {
+        for (int i = 0; i < NAMES.length; i++) {
+            NAMES[i] = "customer-" + i;
+        }
+    }
+
+    private static final String CREATE = "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(50), "
+            + "balance DECIMAL(12,2), created TIMESTAMP, n INT)";
+    private static final String INSERT = "INSERT INTO t (id, name, balance, created, n) VALUES (?, ?, ?, ?, ?)";
+    private static final String UPDATE = "UPDATE t SET balance = balance + ?, n = n + 1 WHERE id = ?";
+
+    private final List<String> problems = new ArrayList<>();
+    private final AtomicLong dbCounter = new AtomicLong();
+    private final long runId = System.currentTimeMillis() % 1_000_000;
+
+    public static void main(String[] args) throws Exception {
+        DriverBench b = new DriverBench();
+        try {
+            b.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: DriverBench [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] "
+                    + "[--seconds 3] [--rounds 3] [--warmup 2] [--workloads insert,update,tx100] [--verify none|last|all] "
+                    + "[--no-memory] [--pg-url URL] [--pg-user USER]");
+            System.exit(2);
+        }
+        b.run();
+    }
+
+    private void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--no-memory")) {
+                memory = false;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + a);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--backends" -> backends = List.of(v.split(","));
+                case "--threads" -> threadCounts = Stream.of(v.split(",")).map(Integer::parseInt).toList();
+                case "--workloads" -> workloads = List.of(v.split(","));
+                case "--seconds" -> seconds = Double.parseDouble(v);
+                case "--rounds" -> rounds = Integer.parseInt(v);
+                case "--warmup" -> warmup = Double.parseDouble(v);
+                case "--verify" -> verify = v;
+                case "--pg-url" -> pgBase = v;
+                case "--pg-user" -> pgUser = v;
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        for (String b : backends) {
+            if (!List.of("h2mem", "h2file", "sqlite-normal", "sqlite-full", "postgresql").contains(b)) {
+                throw new IllegalArgumentException("unknown backend " + b);
+            }
+        }
+        for (String w : workloads) {
+            if (!List.of("insert", "update", "tx100").contains(w)) {
+                throw new IllegalArgumentException("unknown workload " + w);
+            }
+        }
+        if (!List.of("none", "last", "all").contains(verify)) {
+            throw new IllegalArgumentException("--verify takes none, last or all");
+        }
+    }
+
+    // ---- the run -------------------------------------------------------------------------------------
+
+    private record Cell(String backend, String workload, int threads, Result raw, Result ledger) {
+    }
+
+    private void run() throws Exception {
+        long started = System.nanoTime();
+        LOG.printf(Locale.ROOT, "DriverBench: backends=%s workloads=%s threads=%s seconds=%.1f rounds=%d warmup=%.1f verify=%s%n",
+                backends, workloads, threadCounts, seconds, rounds, warmup, verify);
+        String heapFigures = memory ? memoryFigures() : null;
+        List<Cell> cells = new ArrayList<>();
+        for (String backend : backends) {
+            if (backend.equals("postgresql") && !postgresReachable()) {
+                problems.add("postgresql: not reachable at " + pgBase + " as " + pgUser + "; skipped");
+                continue;
+            }
+            for (String workload : workloads) {
+                for (int threads : threadCounts) {
+                    cells.add(cell(backend, workload, threads));
+                    LOG.printf(Locale.ROOT, "  elapsed %.0f s%n", (System.nanoTime() - started) / 1e9);
+                }
+            }
+        }
+        printTable(cells);
+        if (heapFigures != null) {
+            System.out.println();
+            System.out.println(heapFigures);
+        }
+        System.out.println();
+        if (problems.isEmpty()) {
+            System.out.println("Checks: every round's counts matched the database (rows, update counters, ledger entries); no unexpected exceptions.");
+        } else {
+            System.out.println("Problems seen:");
+            for (String p : problems) {
+                System.out.println("- " + p);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nTotal time %.0f s.%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    private Cell cell(String backend, String workload, int threads) throws Exception {
+        Result bestRaw = null;
+        Result bestLedger = null;
+        for (int round = 0; round < rounds; round++) {
+            double warm = round == 0 ? warmup : warmup / 2;
+            boolean verifyNow = verify.equals("all") || (verify.equals("last") && round == rounds - 1);
+            for (boolean ledger : new boolean[] {false, true}) {
+                Result r = measure(backend, workload, threads, ledger, warm, verifyNow && ledger);
+                LOG.printf(Locale.ROOT, "[%s %s %dt] round %d %-6s %,12.0f %s/s%s%n", backend, workload, threads, round + 1,
+                        ledger ? "ledger" : "raw", r.perSecond, workload.equals("tx100") ? "rows" : "ops", r.noteSuffix());
+                if (ledger) {
+                    bestLedger = Result.best(bestLedger, r);
+                } else {
+                    bestRaw = Result.best(bestRaw, r);
+                }
+            }
+        }
+        return new Cell(backend, workload, threads, bestRaw, bestLedger);
+    }
+
+    // ---- one measurement -----------------------------------------------------------------------------
+
+    /** What one round measured, plus the contention and errors it saw. */
+    private static final class Result {
+        double perSecond;
+        long busy;
+        long conflicts;
+        long errors;
+
+        static Result best(Result a, Result b) {
+            if (a == null) return b;
+            Result r = a.perSecond >= b.perSecond ? a : b;
+            Result out = new Result();
+            out.perSecond = r.perSecond;
+            out.busy = a.busy + b.busy;
+            out.conflicts = a.conflicts + b.conflicts;
+            out.errors = a.errors + b.errors;
+            return out;
+        }
+
+        String noteSuffix() {
+            StringBuilder sb = new StringBuilder();
+            if (busy > 0) sb.append(" busy-retries=").append(busy);
+            if (conflicts > 0) sb.append(" conflicts=").append(conflicts);
+            if (errors > 0) sb.append(" ERRORS=").append(errors);
+            return sb.toString();
+        }
+    }
+
+    private Result measure(String backend, String workload, int threads, boolean ledger, double warm, boolean verifyLedger)
+            throws Exception {
+        String label = backend + " " + workload + " " + threads + "t " + (ledger ? "ledger" : "raw");
+        try (Db db = freshDb(backend)) {
+            String url = ledger ? db.ledgerUrl() : db.rawUrl;
+            List<Connection> conns = new ArrayList<>();
+            try {
+                for (int i = 0; i < threads; i++) {
+                    conns.add(DriverManager.getConnection(url, db.props));
+                }
+                Connection first = conns.get(0);
+                try (Statement s = first.createStatement()) {
+                    s.execute(CREATE);
+                }
+                if (workload.equals("update")) {
+                    prefill(first);
+                }
+                Worker[] workers = new Worker[threads];
+                CountDownLatch ready = new CountDownLatch(threads);
+                for (int i = 0; i < threads; i++) {
+                    workers[i] = new Worker(workload, conns.get(i), i, ready, label);
+                }
+                for (Worker w : workers) w.start();
+                ready.await();
+                sleep(warm);
+                long ops0 = sum(workers);
+                long t0 = System.nanoTime();
+                sleep(seconds);
+                long ops1 = sum(workers);
+                long t1 = System.nanoTime();
+                for (Worker w : workers) w.running = false;
+                for (Worker w : workers) w.join();
+                Result r = new Result();
+                r.perSecond = (ops1 - ops0) / ((t1 - t0) / 1e9);
+                long done = 0;
+                long txs = 0;
+                for (Worker w : workers) {
+                    r.busy += w.busy;
+                    r.conflicts += w.conflicts;
+                    r.errors += w.errors;
+                    done += w.ops;
+                    txs += w.txs;
+                    if (w.firstError != null) {
+                        problems.add(label + ": " + w.errors + " unexpected exception(s), first: " + w.firstError);
+                    }
+                }
+                check(label, workload, ledger, first, done, txs);
+                if (verifyLedger) {
+                    verifyLedger(label, db);
+                }
+                return r;
+            } finally {
+                for (Connection c : conns) {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        problems.add(label + ": close failed: " + e);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long sum(Worker[] workers) {
+        long s = 0;
+        for (Worker w : workers) s += w.ops;
+        return s;
+    }
+
+    private static void sleep(double s) throws InterruptedException {
+        Thread.sleep((long) (s * 1000));
+    }
+
+    private static void prefill(Connection c) throws SQLException {
+        boolean ac = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (int id = 1; id <= PREFILL; id++) {
+                bindRow(ps, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        c.commit();
+        c.setAutoCommit(ac);
+    }
+
+    private static void bindRow(PreparedStatement ps, long id) throws SQLException {
+        ps.setLong(1, id);
+        ps.setString(2, NAMES[(int) (id & (NAMES.length - 1))]);
+        ps.setBigDecimal(3, BigDecimal.valueOf(id % 100_000, 2));
+        ps.setTimestamp(4, CREATED);
+        ps.setInt(5, 0);
+    }
+
+    /** Compares what the workers counted with what the database holds. */
+    private void check(String label, String workload, boolean ledger, Connection c, long done, long txs) {
+        try {
+            if (!c.getAutoCommit()) c.rollback();
+            long expectedRows = workload.equals("update") ? PREFILL : done;
+            long rows = scalar(c, "SELECT COUNT(*) FROM t");
+            if (rows != expectedRows) {
+                problems.add(label + ": table t has " + rows + " rows, the workers counted " + expectedRows + " successful");
+            }
+            if (workload.equals("update")) {
+                long n = scalar(c, "SELECT SUM(n) FROM t");
+                if (n != done) {
+                    problems.add(label + ": SUM(n) = " + n + " but the workers counted " + done + " successful updates");
+                }
+            }
+            if (ledger) {
+                long expectedEntries = 1 + txs + (workload.equals("update") ? 1 : 0); // CREATE TABLE + prefill + one per tx
+                long entries = scalar(c, "SELECT COUNT(*) FROM ledger_entry");
+                long maxSeq = scalar(c, "SELECT MAX(seq) FROM ledger_entry");
+                if (entries != expectedEntries || maxSeq != entries) {
+                    problems.add(label + ": ledger_entry has " + entries + " rows (max seq " + maxSeq + "), expected "
+                            + expectedEntries + " (1 DDL + " + (workload.equals("update") ? "1 prefill + " : "") + txs + " committed transactions)");
+                }
+            }
+        } catch (SQLException e) {
+            problems.add(label + ": the count check failed: " + e);
+        }
+    }
+
+    private void verifyLedger(String label, Db db) {
+        try (Connection raw = DriverManager.getConnection(db.rawUrl, db.props)) {
+            List<String> findings = new ArrayList<>();
+            VerifyReport report = new LedgerVerifier(new LedgerStore(SqlDialect.of(raw)))
+                    .verify(raw, VerifyOptions.defaults(), f -> {
+                        if (findings.size() < 5) findings.add(f.toString());
+                    });
+            LOG.printf(Locale.ROOT, "    verified %,d entries in %d ms: %s%n", report.entries(), report.took().toMillis(),
+                    report.clean() ? "clean" : report.findings() + " findings");
+            if (!report.clean()) {
+                problems.add(label + ": the ledger verifier reported " + report.findings() + " findings, first: " + findings);
+            }
+        } catch (SQLException | RuntimeException e) {
+            problems.add(label + ": verification failed: " + e);
+        }
+    }
+
+    private static long scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ---- workers -------------------------------------------------------------------------------------
+
+    private static final class Worker extends Thread {
+        private final String workload;
+        private final Connection c;
+        private final long base;
+        private final CountDownLatch ready;
+        volatile boolean running = true;
+        /** Rows written (insert, tx100) or rows updated; single writer, read by the main thread. */
+        volatile long ops;
+        long txs;
+        long busy;
+        long conflicts;
+        long errors;
+        String firstError;
+
+        Worker(String workload, Connection c, int index, CountDownLatch ready, String label) {
+            super("bench-" + label + "-" + index);
+            this.workload = workload;
+            this.c = c;
+            this.base = ((long) (index + 1)) << 40; // disjoint id ranges per thread, above the prefill
+            this.ready = ready;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                switch (workload) {
+                    case "insert" -> insert();
+                    case "update" -> update();
+                    case "tx100" -> tx100();
+                    default -> throw new IllegalStateException(workload);
+                }
+            } catch (SQLException | RuntimeException e) {
+                errors++;
+                if (firstError == null) firstError = "worker died: " + e;
+                ready.countDown();
+            }
+        }
+
+        private void insert() throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                ready.countDown();
+                long next = base;
+                while (running) {
+                    bindRow(ps, next);
+                    try {
+                        int n = ps.executeUpdate();
+                        if (n != 1) {
+                            wrong("INSERT returned " + n);
+                        } else {
+                            txs++;
+                            ops++;
+                        }
+                        next++;
+                    } catch (SQLException e) {
+                        if (!failed(e, false)) return;
+                        next++; // whatever happened to this id, never reuse it
+                    }
+                }
+            }
+        }
+
+        private void update() throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+                ready.countDown();
+                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                while (running) {
+                    ps.setBigDecimal(1, BigDecimal.valueOf(rnd.nextInt(1, 1000), 2));
+                    ps.setLong(2, rnd.nextInt(1, PREFILL + 1));
+                    try {
+                        int n = ps.executeUpdate();
+                        if (n != 1) {
+                            wrong("UPDATE returned " + n);
+                        } else {
+                            txs++;
+                            ops++;
+                        }
+                    } catch (SQLException e) {
+                        if (!failed(e, false)) return;
+                    }
+                }
+            }
+        }
+
+        private void tx100() throws SQLException {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                ready.countDown();
+                long next = base;
+                while (running) {
+                    try {
+                        for (int i = 0; i < 100; i++) {
+                            bindRow(ps, next + i);
+                            int n = ps.executeUpdate();
+                            if (n != 1) throw new SQLException("INSERT returned " + n, "XXBAD");
+                        }
+                        c.commit();
+                        txs++;
+                        ops += 100;
+                    } catch (SQLException e) {
+                        if (!failed(e, true)) return;
+                    }
+                    next += 100;
+                }
+            }
+        }
+
+        private void wrong(String what) {
+            errors++;
+            if (firstError == null) firstError = what;
+        }
+
+        /** Counts the exception; rolls back a transaction; false when the worker should stop. */
+        private boolean failed(SQLException e, boolean inTx) {
+            String msg = String.valueOf(e.getMessage());
+            String state = String.valueOf(e.getSQLState());
+            if (msg.contains("SQLITE_BUSY") || msg.contains("database is locked")) {
+                busy++;
+            } else if (state.equals("40001") || state.equals("40P01")) {
+                conflicts++;
+            } else {
+                errors++;
+                if (firstError == null) {
+                    firstError = e.toString() + " [SQLState " + state + "]";
+                }
+            }
+            if (inTx) {
+                try {
+                    c.rollback();
+                } catch (SQLException r) {
+                    errors++;
+                }
+            }
+            return errors < 10_000;
+        }
+    }
+
+    // ---- databases -----------------------------------------------------------------------------------
+
+    /** One fresh database; closing it drops it. */
+    private final class Db implements AutoCloseable {
+        final String backend;
+        final String rawUrl;
+        final Properties props = new Properties();
+        Path dir;
+        String schema;
+
+        Db(String backend, String rawUrl) {
+            this.backend = backend;
+            this.rawUrl = rawUrl;
+        }
+
+        String ledgerUrl() {
+            return "jdbc:ledger:" + rawUrl.substring("jdbc:".length());
+        }
+
+        @Override
+        public void close() throws Exception {
+            switch (backend) {
+                case "h2mem", "h2file" -> {
+                    try (Connection c = DriverManager.getConnection(rawUrl, props); Statement s = c.createStatement()) {
+                        s.execute("SHUTDOWN");
+                    }
+                }
+                case "postgresql" -> {
+                    try (Connection c = DriverManager.getConnection(pgBase, pgProps()); Statement s = c.createStatement()) {
+                        s.execute("DROP SCHEMA " + schema + " CASCADE");
+                    }
+                }
+                default -> {
+                }
+            }
+            if (dir != null) deleteTree(dir);
+        }
+    }
+
+    private Db freshDb(String backend) throws Exception {
+        long n = dbCounter.incrementAndGet();
+        switch (backend) {
+            case "h2mem":
+                return new Db(backend, "jdbc:h2:mem:bench" + runId + "_" + n + ";DB_CLOSE_DELAY=-1");
+            case "h2file": {
+                Path dir = Files.createTempDirectory("ledgerbench-h2-");
+                Db db = new Db(backend, "jdbc:h2:" + dir.toAbsolutePath() + "/db");
+                db.dir = dir;
+                return db;
+            }
+            case "sqlite-normal":
+            case "sqlite-full": {
+                Path dir = Files.createTempDirectory("ledgerbench-sqlite-");
+                String sync = backend.equals("sqlite-full") ? "FULL" : "NORMAL";
+                Db db = new Db(backend, "jdbc:sqlite:" + dir.toAbsolutePath() + "/db.sqlite?journal_mode=WAL&synchronous=" + sync
+                        + "&busy_timeout=10000");
+                db.dir = dir;
+                return db;
+            }
+            case "postgresql": {
+                String schema = "bench_" + runId + "_" + n;
+                try (Connection c = DriverManager.getConnection(pgBase, pgProps()); Statement s = c.createStatement()) {
+                    s.execute("CREATE SCHEMA " + schema);
+                }
+                Db db = new Db(backend, pgBase + (pgBase.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+                db.schema = schema;
+                db.props.putAll(pgProps());
+                return db;
+            }
+            default:
+                throw new IllegalArgumentException(backend);
+        }
+    }
+
+    private Properties pgProps() {
+        Properties p = new Properties();
+        p.setProperty("user", pgUser);
+        return p;
+    }
+
+    private boolean postgresReachable() {
+        try (Connection c = DriverManager.getConnection(pgBase, pgProps())) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            LOG.println("postgresql not reachable: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    // ---- memory --------------------------------------------------------------------------------------
+
+    private String memoryFigures() throws Exception {
+        LOG.println("memory: heap per connection and allocation per captured row (H2 in-memory)");
+        int conns = 200;
+        double rawHeap = heapPerConnection(false, conns);
+        double ledgerHeap = heapPerConnection(true, conns);
+        int rows = 20_000;
+        double rawAlloc = allocationPerRow(false, rows);
+        double ledgerAlloc = allocationPerRow(true, rows);
+        // a second pair, alternating, to see the spread
+        double rawAlloc2 = allocationPerRow(false, rows);
+        double ledgerAlloc2 = allocationPerRow(true, rows);
+        StringBuilder sb = new StringBuilder();
+        sb.append("| memory (H2 in-memory) | raw | ledger | ledger − raw |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        sb.append(String.format(Locale.ROOT, "| heap per open connection (%d open, used heap after GC) | %,.0f B | %,.0f B | **%,.0f B** |%n",
+                conns, rawHeap, ledgerHeap, ledgerHeap - rawHeap));
+        sb.append(String.format(Locale.ROOT, "| allocation per single-row autocommit INSERT (%,d rows, 2 runs) | %,.0f / %,.0f B | %,.0f / %,.0f B | **%,.0f / %,.0f B** |",
+                rows, rawAlloc, rawAlloc2, ledgerAlloc, ledgerAlloc2, ledgerAlloc - rawAlloc, ledgerAlloc2 - rawAlloc2));
+        return sb.toString();
+    }
+
+    private double heapPerConnection(boolean ledger, int count) throws Exception {
+        try (Db db = freshDb("h2mem")) {
+            String url = ledger ? db.ledgerUrl() : db.rawUrl;
+            List<Connection> open = new ArrayList<>();
+            try {
+                open.add(DriverManager.getConnection(url, db.props)); // creates the database (and the ledger tables)
+                try (Statement s = open.get(0).createStatement()) {
+                    s.execute(CREATE);
+                }
+                long before = usedAfterGc();
+                for (int i = 0; i < count; i++) {
+                    open.add(DriverManager.getConnection(url, db.props));
+                }
+                long after = usedAfterGc();
+                double per = (after - before) / (double) count;
+                LOG.printf(Locale.ROOT, "  heap per %s connection: %,.0f B%n", ledger ? "ledger" : "raw", per);
+                return per;
+            } finally {
+                for (Connection c : open) c.close();
+            }
+        }
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    private double allocationPerRow(boolean ledger, int rows) throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        try (Db db = freshDb("h2mem"); Connection c = DriverManager.getConnection(ledger ? db.ledgerUrl() : db.rawUrl, db.props)) {
+            try (Statement s = c.createStatement()) {
+                s.execute(CREATE);
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                long id = 1;
+                for (int i = 0; i < rows; i++) { // warm-up
+                    bindRow(ps, id++);
+                    ps.executeUpdate();
+                }
+                long a0 = mx.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < rows; i++) {
+                    bindRow(ps, id++);
+                    ps.executeUpdate();
+                }
+                long a1 = mx.getThreadAllocatedBytes(tid);
+                double per = (a1 - a0) / (double) rows;
+                LOG.printf(Locale.ROOT, "  allocation per %s INSERT: %,.0f B%n", ledger ? "ledger" : "raw", per);
+                return per;
+            }
+        }
+    }
+
+    // ---- report --------------------------------------------------------------------------------------
+
+    private static String target(String backend, String workload, double ratio) {
+        Double t = null;
+        if (workload.equals("tx100")) t = 0.85;
+        else if (backend.equals("h2mem") && workload.equals("insert")) t = 0.40;
+        else if (backend.equals("h2file") && workload.equals("update")) t = 0.33;
+        else if (backend.equals("sqlite-full") || backend.equals("postgresql")) t = 0.90;
+        if (t == null) return "—";
+        return String.format(Locale.ROOT, "≥ %.2f %s", t, ratio >= t ? "reached" : "**NOT reached**");
+    }
+
+    private void printTable(List<Cell> cells) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Best of %d rounds, %.1f s measured per round after warm-up; rows/s for tx100, ops/s otherwise.%n%n",
+                rounds, seconds);
+        System.out.println("| backend | workload | threads | raw ops/s | ledger ops/s | ratio | target |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|");
+        Map<String, String> notes = new LinkedHashMap<>();
+        for (Cell c : cells) {
+            double ratio = c.ledger.perSecond / c.raw.perSecond;
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %.2f | %s |%n", c.backend, c.workload, c.threads,
+                    c.raw.perSecond, c.ledger.perSecond, ratio, target(c.backend, c.workload, ratio));
+            String rn = c.raw.noteSuffix().trim();
+            String ln = c.ledger.noteSuffix().trim();
+            if (!rn.isEmpty() || !ln.isEmpty()) {
+                notes.put(c.backend + " " + c.workload + " " + c.threads + "t",
+                        "raw: " + (rn.isEmpty() ? "-" : rn) + "; ledger: " + (ln.isEmpty() ? "-" : ln));
+            }
+        }
+        if (!notes.isEmpty()) {
+            System.out.println();
+            System.out.println("Contention and errors over all rounds (busy-retries: SQLITE_BUSY after busy_timeout, retried; "
+                    + "conflicts: SQLState 40001/40P01, retried):");
+            notes.forEach((k, v) -> System.out.println("- " + k + ": " + v));
+        }
+    }
+
+}
