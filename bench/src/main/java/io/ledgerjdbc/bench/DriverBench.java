@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ledgerjdbc.bench.DriverBench \
  *     [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] [--seconds 3] [--rounds 3]
- *     [--warmup 2] [--workloads insert,update,tx100] [--verify none|last|all] [--no-memory] [--pg-url URL] [--pg-user U]
+ *     [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] [--no-memory] [--pg-url URL] [--pg-user U]
  * </pre>
  *
  * After every round the harness checks what it counted against the database (rows inserted, sum of update
@@ -54,8 +54,8 @@ public final class DriverBench {
     private List<String> workloads = List.of("insert", "update", "tx100");
     private double seconds = 3;
     private int rounds = 3;
-    /** Warm-up of the first round of each (cell, kind); later rounds warm up half as long (the JIT is warm). */
-    private double warmup = 2;
+    /** Warm-up of the first round of each (cell, kind); later rounds warm up half as long (the JIT is warm by then). */
+    private double warmup = 1.5;
     private String verify = "last";
     private boolean memory = true;
     private String pgBase = "jdbc:postgresql://127.0.0.1:5432/test";
@@ -77,7 +77,12 @@ public final class DriverBench {
     private static final String INSERT = "INSERT INTO t (id, name, balance, created, n) VALUES (?, ?, ?, ?, ?)";
     private static final String UPDATE = "UPDATE t SET balance = balance + ?, n = n + 1 WHERE id = ?";
 
-    private final List<String> problems = new ArrayList<>();
+    /** Problems seen, each with how many times (identical messages are counted, not repeated). */
+    private final Map<String, Integer> problems = new LinkedHashMap<>();
+
+    private synchronized void problem(String p) {
+        problems.merge(p, 1, Integer::sum);
+    }
     private final AtomicLong dbCounter = new AtomicLong();
     private final long runId = System.currentTimeMillis() % 1_000_000;
 
@@ -88,7 +93,7 @@ public final class DriverBench {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println("usage: DriverBench [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] "
-                    + "[--seconds 3] [--rounds 3] [--warmup 2] [--workloads insert,update,tx100] [--verify none|last|all] "
+                    + "[--seconds 3] [--rounds 3] [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] "
                     + "[--no-memory] [--pg-url URL] [--pg-user USER]");
             System.exit(2);
         }
@@ -147,7 +152,7 @@ public final class DriverBench {
         List<Cell> cells = new ArrayList<>();
         for (String backend : backends) {
             if (backend.equals("postgresql") && !postgresReachable()) {
-                problems.add("postgresql: not reachable at " + pgBase + " as " + pgUser + "; skipped");
+                problem("postgresql: not reachable at " + pgBase + " as " + pgUser + "; skipped");
                 continue;
             }
             for (String workload : workloads) {
@@ -167,9 +172,7 @@ public final class DriverBench {
             System.out.println("Checks: every round's counts matched the database (rows, update counters, ledger entries); no unexpected exceptions.");
         } else {
             System.out.println("Problems seen:");
-            for (String p : problems) {
-                System.out.println("- " + p);
-            }
+            problems.forEach((p, n) -> System.out.println("- " + p + (n > 1 ? " (×" + n + ")" : "")));
         }
         System.out.printf(Locale.ROOT, "%nTotal time %.0f s.%n", (System.nanoTime() - started) / 1e9);
     }
@@ -266,7 +269,7 @@ public final class DriverBench {
                     done += w.ops;
                     txs += w.txs;
                     if (w.firstError != null) {
-                        problems.add(label + ": " + w.errors + " unexpected exception(s), first: " + w.firstError);
+                        problem(label + ": " + w.errors + " unexpected exception(s), first: " + w.firstError);
                     }
                 }
                 check(label, workload, ledger, first, done, txs);
@@ -279,7 +282,7 @@ public final class DriverBench {
                     try {
                         c.close();
                     } catch (SQLException e) {
-                        problems.add(label + ": close failed: " + e);
+                        problem(label + ": close failed: " + e);
                     }
                 }
             }
@@ -325,12 +328,12 @@ public final class DriverBench {
             long expectedRows = workload.equals("update") ? PREFILL : done;
             long rows = scalar(c, "SELECT COUNT(*) FROM t");
             if (rows != expectedRows) {
-                problems.add(label + ": table t has " + rows + " rows, the workers counted " + expectedRows + " successful");
+                problem(label + ": table t has " + rows + " rows, the workers counted " + expectedRows + " successful");
             }
             if (workload.equals("update")) {
                 long n = scalar(c, "SELECT SUM(n) FROM t");
                 if (n != done) {
-                    problems.add(label + ": SUM(n) = " + n + " but the workers counted " + done + " successful updates");
+                    problem(label + ": SUM(n) = " + n + " but the workers counted " + done + " successful updates");
                 }
             }
             if (ledger) {
@@ -338,12 +341,12 @@ public final class DriverBench {
                 long entries = scalar(c, "SELECT COUNT(*) FROM ledger_entry");
                 long maxSeq = scalar(c, "SELECT MAX(seq) FROM ledger_entry");
                 if (entries != expectedEntries || maxSeq != entries) {
-                    problems.add(label + ": ledger_entry has " + entries + " rows (max seq " + maxSeq + "), expected "
+                    problem(label + ": ledger_entry has " + entries + " rows (max seq " + maxSeq + "), expected "
                             + expectedEntries + " (1 DDL + " + (workload.equals("update") ? "1 prefill + " : "") + txs + " committed transactions)");
                 }
             }
         } catch (SQLException e) {
-            problems.add(label + ": the count check failed: " + e);
+            problem(label + ": the count check failed: " + e);
         }
     }
 
@@ -357,10 +360,10 @@ public final class DriverBench {
             LOG.printf(Locale.ROOT, "    verified %,d entries in %d ms: %s%n", report.entries(), report.took().toMillis(),
                     report.clean() ? "clean" : report.findings() + " findings");
             if (!report.clean()) {
-                problems.add(label + ": the ledger verifier reported " + report.findings() + " findings, first: " + findings);
+                problem(label + ": the ledger verifier reported " + report.findings() + " findings, first: " + findings);
             }
         } catch (SQLException | RuntimeException e) {
-            problems.add(label + ": verification failed: " + e);
+            problem(label + ": verification failed: " + e);
         }
     }
 
@@ -458,9 +461,16 @@ public final class DriverBench {
         }
 
         private void tx100() throws SQLException {
-            c.setAutoCommit(false);
+            ready.countDown();
+            while (running) { // SQLite (IMMEDIATE): beginning a transaction waits for the write lock
+                try {
+                    c.setAutoCommit(false);
+                    break;
+                } catch (SQLException e) {
+                    if (!failed(e, false)) return;
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                ready.countDown();
                 long next = base;
                 while (running) {
                     try {
@@ -614,6 +624,8 @@ public final class DriverBench {
         int conns = 200;
         double rawHeap = heapPerConnection(false, conns);
         double ledgerHeap = heapPerConnection(true, conns);
+        double rawHeap2 = heapPerConnection(false, conns);
+        double ledgerHeap2 = heapPerConnection(true, conns);
         int rows = 20_000;
         double rawAlloc = allocationPerRow(false, rows);
         double ledgerAlloc = allocationPerRow(true, rows);
@@ -623,8 +635,8 @@ public final class DriverBench {
         StringBuilder sb = new StringBuilder();
         sb.append("| memory (H2 in-memory) | raw | ledger | ledger − raw |\n");
         sb.append("|---|---:|---:|---:|\n");
-        sb.append(String.format(Locale.ROOT, "| heap per open connection (%d open, used heap after GC) | %,.0f B | %,.0f B | **%,.0f B** |%n",
-                conns, rawHeap, ledgerHeap, ledgerHeap - rawHeap));
+        sb.append(String.format(Locale.ROOT, "| heap per open connection (%d open, used heap after GC, 2 runs) | %,.0f / %,.0f B | %,.0f / %,.0f B | **%,.0f / %,.0f B** |%n",
+                conns, rawHeap, rawHeap2, ledgerHeap, ledgerHeap2, ledgerHeap - rawHeap, ledgerHeap2 - rawHeap2));
         sb.append(String.format(Locale.ROOT, "| allocation per single-row autocommit INSERT (%,d rows, 2 runs) | %,.0f / %,.0f B | %,.0f / %,.0f B | **%,.0f / %,.0f B** |",
                 rows, rawAlloc, rawAlloc2, ledgerAlloc, ledgerAlloc2, ledgerAlloc - rawAlloc, ledgerAlloc2 - rawAlloc2));
         return sb.toString();

@@ -454,4 +454,51 @@ class CaptureSuiteTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void writesWithSideEffectsCaptureCannotSeeAreRefused(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE parent (id INT PRIMARY KEY, v INT)",
+                    "CREATE TABLE child (id INT PRIMARY KEY, parent_id INT REFERENCES parent (id) ON DELETE CASCADE)",
+                    "CREATE TABLE plain (id INT PRIMARY KEY, v INT)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                if (backend == Backend.SQLITE) s.execute("PRAGMA foreign_keys = ON");
+                assertThatThrownBy(() -> s.executeUpdate("DELETE FROM parent WHERE id = 1"))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                        .hasMessageContaining("side effects");
+                s.executeUpdate("INSERT INTO plain (id, v) VALUES (1, 1)");
+                if (backend == Backend.MARIADB || backend == Backend.H2_FILE || backend == Backend.H2_MEM) {
+                    l.setAutoCommit(false);
+                    s.executeUpdate("UPDATE plain SET v = 2 WHERE id = 1");
+                    String implicitCommit = backend == Backend.MARIADB ? "LOCK TABLES plain WRITE" : "ANALYZE";
+                    assertThatThrownBy(() -> s.execute(implicitCommit))
+                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+                    l.rollback();
+                    l.setAutoCommit(true);
+                }
+            }
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("plain")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "MARIADB")
+    void mariadbTinyintAndBitColumnsAreRecordedByValueNotAsBooleans(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE flags (id INT PRIMARY KEY, t TINYINT(1), b BIT(8))");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("INSERT INTO flags (id, t, b) VALUES (1, 1, b'00000001')");
+                assertThat(s.executeUpdate("UPDATE flags SET t = 5, b = b'10000000' WHERE id = 1")).isEqualTo(1);
+            }
+            assertThat(f.entries()).hasSize(3);
+            assertThat(f.entries().get(2).changes().get(0).toString()).contains("t=5");
+            for (List<?> t : f.replayAndCompare("flags")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
 }

@@ -174,7 +174,13 @@ final class LedgerSession implements Session {
     @Override
     public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call) throws SQLException {
         Analysis a = node.analyzer.analyze(sql);
+        if (!generatedKeys.isEmpty()) {
+            generatedKeys.remove(ctx); // keys belong to the statement's last execution only
+        }
         if (a instanceof Analysis.Read) {
+            if (!pending.isEmpty()) {
+                refuseImplicitCommit(sql);
+            }
             return call.call();
         }
         if (a instanceof Analysis.Refused r) {
@@ -215,11 +221,34 @@ final class LedgerSession implements Session {
             } else if (ran) {
                 rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
             }
+            if (e instanceof RuntimeException) {
+                throw new SQLException("LedgerJDBC could not capture this statement: " + e.getMessage()
+                        + (implicit ? " (rolled back)" : " (the transaction must be rolled back)"), "HY000", e);
+            }
             throw e;
         } finally {
             if (implicit) {
                 real.setAutoCommit(true);
             }
+        }
+    }
+
+    /**
+     * On MariaDB and H2 some statements that change no rows still commit the open transaction (LOCK TABLES,
+     * ANALYZE, most SET commands); the captured changes would then commit without their entry. With changes
+     * pending, only plain queries and variable assignments are let through.
+     */
+    private void refuseImplicitCommit(String sql) throws SQLException {
+        if (node.dialect != SqlDialect.MARIADB && node.dialect != SqlDialect.H2) {
+            return;
+        }
+        String head = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
+        boolean query = head.startsWith("SELECT") || head.startsWith("WITH") || head.startsWith("VALUES")
+                || head.startsWith("TABLE") || head.startsWith("SHOW") || head.startsWith("EXPLAIN")
+                || head.startsWith("DESC") || head.startsWith("(") || head.startsWith("SET @");
+        if (!query) {
+            throw CaptureRefusal.of("a statement that commits implicitly inside a transaction with captured changes",
+                    "on this database it would commit them without their ledger entry; commit() first");
         }
     }
 
@@ -244,6 +273,9 @@ final class LedgerSession implements Session {
         Captured<T> captured;
         if (a instanceof Analysis.Insert ins) {
             TableInfo t = node.catalog.table(real, ins.table());
+            if (needsGeneratedKeys(ins)) {
+                refuseUnreadableGeneratedKey(t, ctx.keyRequest());
+            }
             if (needsGeneratedKeys(ins) && !(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
                 throw CaptureRefusal.of("a plain Statement INSERT that leaves its generated key to the database",
                         "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the key can be read back");
@@ -258,6 +290,20 @@ final class LedgerSession implements Session {
         }
         pending.addAll(captured.changes());
         return captured.result();
+    }
+
+    /** Before the INSERT runs: will its generated key be readable? */
+    private void refuseUnreadableGeneratedKey(TableInfo t, KeyRequest asked) throws SQLException {
+        String key = t.primaryKey().get(0).name();
+        if (asked.columnIndexes() != null
+                || (asked.columnNames() != null && java.util.Arrays.stream(asked.columnNames()).noneMatch(key::equalsIgnoreCase))) {
+            throw CaptureRefusal.of("an INSERT asking for generated key columns without its primary key",
+                    "capture reads the new row back by " + key + "; include it in the requested key columns");
+        }
+        if (node.dialect == SqlDialect.SQLITE && !"INTEGER".equalsIgnoreCase(t.primaryKey().get(0).typeName())) {
+            throw CaptureRefusal.of("an INSERT that leaves out a primary key SQLite does not generate",
+                    "only an INTEGER PRIMARY KEY (the rowid) is generated; give " + key + " a value");
+        }
     }
 
     private boolean needsGeneratedKeys(Analysis.Insert ins) throws SQLException {
@@ -281,11 +327,19 @@ final class LedgerSession implements Session {
         }
         generatedKeys.put(ctx, keys);
         TableInfo.Column k = t.primaryKey().get(0);
-        int column = 1;
-        for (int i = 1; i <= keys.getMetaData().getColumnCount(); i++) {
+        int columns = keys.getMetaData().getColumnCount();
+        int column = 0;
+        for (int i = 1; i <= columns; i++) {
             if (keys.getMetaData().getColumnLabel(i).equalsIgnoreCase(k.name())) {
                 column = i;
             }
+        }
+        if (column == 0 && columns == 1) {
+            column = 1; // MariaDB's insert_id and SQLite's rowid come unlabelled: the one key column
+        }
+        if (column == 0) {
+            throw CaptureRefusal.of("an INSERT whose generated keys do not include its primary key",
+                    "the generated keys returned have no column " + k.name());
         }
         List<Row> out = new ArrayList<>();
         while (keys.next()) {
@@ -359,14 +413,15 @@ final class LedgerSession implements Session {
                 commit();
             }
             return fromCounts.apply(counts);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             if (implicit) {
                 rollbackQuietly(e);
-                clearTransaction();
+                clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
             }
             int[] before = new int[done];
             for (int i = 0; i < done; i++) before[i] = (int) counts[i];
-            throw new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), before, e);
+            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e);
+            throw new BatchUpdateException(s.getMessage(), s.getSQLState(), s.getErrorCode(), before, s);
         } finally {
             if (implicit) {
                 real.setAutoCommit(true);

@@ -33,8 +33,23 @@ public final class RowCapture {
         this.dialect = dialect;
     }
 
+    private static final java.util.regex.Pattern VOLATILE = java.util.regex.Pattern.compile(
+            "(?i)\\b(random|rand|uuid|gen_random_uuid|random_uuid|uuid_generate_v4|newid|clock_timestamp|sys_guid)\\s*\\(");
+
+    /** Refuses what capture cannot follow: side effects of the table, and a WHERE that picks rows at random. */
+    private static void refuseUncapturable(String what, TableInfo t, Analysis.SqlExpr where) throws SQLException {
+        if (t.sideEffect() != null) {
+            throw CaptureRefusal.of(what + " on a table with side effects", t.sideEffect());
+        }
+        if (where != null && VOLATILE.matcher(where.text()).find()) {
+            throw CaptureRefusal.of(what + " with a random function in its WHERE",
+                    "the rows it picks when it runs can differ from the rows capture reads just before");
+        }
+    }
+
     public <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
                                   RealCall<T> call) throws SQLException {
+        refuseUncapturable("UPDATE", t, u.where());
         if (!t.hasPrimaryKey()) {
             throw CaptureRefusal.of("UPDATE of a table without a primary key", "its rows cannot be found again after the update");
         }
@@ -46,7 +61,12 @@ public final class RowCapture {
         for (Analysis.SqlExpr e : keyExprs) {
             if (e != null) sql.append(", (").append(e.text()).append(')');
         }
-        sql.append(" FROM ").append(from(t)).append(where(u.where())).append(forUpdate());
+        boolean keyAssigned = keyExprs.stream().anyMatch(java.util.Objects::nonNull);
+        refuseOrderDependentKeyChange(u, t, keyAssigned);
+        // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
+        // wait behind foreign-key checks the plain UPDATE does not wait for.
+        String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
+        sql.append(" FROM ").append(from(t)).append(where(u.where())).append(lock);
         List<Row> before = new ArrayList<>();
         List<Row> newKeys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -81,6 +101,7 @@ public final class RowCapture {
 
     public <T> Captured<T> delete(Connection c, Analysis.Delete d, TableInfo t, Params params, ExecutionContext ctx,
                                   RealCall<T> call) throws SQLException {
+        refuseUncapturable("DELETE", t, d.where());
         String sql = "SELECT " + selectList(t) + " FROM " + from(t) + where(d.where()) + forUpdate();
         List<Row> before = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -106,6 +127,7 @@ public final class RowCapture {
      */
     public <T> Captured<T> insert(Connection c, Analysis.Insert ins, TableInfo t, Params params, ExecutionContext ctx,
                                   RealCall<T> call, GeneratedKeys generated) throws SQLException {
+        refuseUncapturable("INSERT", t, null);
         if (!t.hasPrimaryKey()) {
             throw CaptureRefusal.of("INSERT into a table without a primary key",
                     "the stored row (with its defaults) cannot be read back without a key");
@@ -127,7 +149,10 @@ public final class RowCapture {
         }
         List<Row> keys = generated.keys(t, ins.rows().size());
         if (keys.size() != ins.rows().size()) {
-            throw conflict("INSERT", "the database returned " + keys.size() + " generated keys for " + ins.rows().size() + " rows");
+            // not a race: retrying cannot help, so not 40001
+            throw CaptureRefusal.of("an INSERT whose generated keys cannot be read back", "the database returned "
+                    + keys.size() + " generated keys for " + ins.rows().size() + " rows; give the key explicitly or let an "
+                    + "AUTO_INCREMENT/IDENTITY/SERIAL column generate it");
         }
         Map<Row, Row> stored = readByKeys(c, t, keys);
         for (Row key : keys) {
@@ -226,6 +251,31 @@ public final class RowCapture {
             }
         }
         return out;
+    }
+
+    /**
+     * MariaDB evaluates SET assignments left to right, so {@code SET a = a + 1, id = a} gives id the NEW a;
+     * capture computes new keys from the old row. Such an UPDATE is refused rather than recorded wrongly.
+     */
+    private void refuseOrderDependentKeyChange(Analysis.Update u, TableInfo t, boolean keyAssigned) throws SQLException {
+        if (dialect != SqlDialect.MARIADB || !keyAssigned) {
+            return;
+        }
+        List<String> assignedBefore = new ArrayList<>();
+        for (Analysis.Assignment a : u.assignments()) {
+            boolean isKey = t.primaryKey().stream().anyMatch(k -> k.name().equalsIgnoreCase(a.column()));
+            if (isKey) {
+                for (String earlier : assignedBefore) {
+                    if (java.util.regex.Pattern.compile("(?i)(?<![\\w`])`?" + java.util.regex.Pattern.quote(earlier) + "`?(?![\\w`])")
+                            .matcher(a.value().text()).find()) {
+                        throw CaptureRefusal.of("an UPDATE whose new key reads a column assigned before it",
+                                "MariaDB evaluates SET left to right, so " + a.column() + " = " + a.value().text()
+                                        + " sees the new " + earlier + "; assign the key first or in its own UPDATE");
+                    }
+                }
+            }
+            assignedBefore.add(a.column());
+        }
     }
 
     private static Analysis.SqlExpr assigned(Analysis.Update u, TableInfo.Column k) {

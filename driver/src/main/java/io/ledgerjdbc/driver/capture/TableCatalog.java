@@ -53,7 +53,7 @@ public final class TableCatalog {
             if (!columns.isEmpty()) {
                 List<TableInfo.Column> key = primaryKey(md, schema, name, columns);
                 String ledgerName = ref.schema() == null ? name : schema + "." + name;
-                return new TableInfo(schema, name, ledgerName, columns, key);
+                return new TableInfo(schema, name, ledgerName, columns, key, sideEffect(c, md, schema, name));
             }
         }
         throw new SQLFeatureNotSupportedException("cannot capture a write to " + (ref.schema() == null ? "" : ref.schema() + ".")
@@ -87,14 +87,71 @@ public final class TableCatalog {
         };
     }
 
+    /**
+     * Writes that change rows capture cannot see: a trigger on the table, a foreign key that cascades (or sets
+     * NULL/default) into another table when a row here changes, a MariaDB table that ignores rollback, an
+     * SQLite table whose conflict clause silently replaces or keeps rows. Such tables are refused (0A000).
+     */
+    private String sideEffect(Connection c, DatabaseMetaData md, String schema, String table) throws SQLException {
+        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getExportedKeys(schema, null, table) : md.getExportedKeys(null, schema, table)) {
+            while (rs.next()) {
+                for (String rule : new String[] {"DELETE_RULE", "UPDATE_RULE"}) {
+                    int r = rs.getInt(rule);
+                    if (r == DatabaseMetaData.importedKeyCascade || r == DatabaseMetaData.importedKeySetNull
+                            || r == DatabaseMetaData.importedKeySetDefault) {
+                        return "foreign key " + rs.getString("FK_NAME") + " of " + rs.getString("FKTABLE_NAME")
+                                + " changes its rows when rows of " + table + " change (" + rule.replace("_RULE", "") + " rule)";
+                    }
+                }
+            }
+        }
+        String trigger = switch (dialect) {
+            case POSTGRESQL -> first(c, "SELECT t.tgname FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
+                    + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE NOT t.tgisinternal AND r.relname = ? AND n.nspname = ?", table, schema);
+            case MARIADB -> first(c, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_TABLE = ? "
+                    + "AND EVENT_OBJECT_SCHEMA = ?", table, schema);
+            case H2 -> first(c, "SELECT TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS WHERE EVENT_OBJECT_TABLE = ? "
+                    + "AND EVENT_OBJECT_SCHEMA = ?", table, schema);
+            case SQLITE -> first(c, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", table);
+        };
+        if (trigger != null) {
+            return "trigger " + trigger + " on " + table + " can write rows capture does not see";
+        }
+        if (dialect == SqlDialect.MARIADB) {
+            String engine = first(c, "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_NAME = ? AND TABLE_SCHEMA = ?", table, schema);
+            if (engine != null && !engine.equalsIgnoreCase("InnoDB")) {
+                return table + " uses the " + engine + " engine, which does not roll back: a change could outlive its failed entry";
+            }
+        }
+        if (dialect == SqlDialect.SQLITE) {
+            String ddl = first(c, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table);
+            if (ddl != null && ddl.toUpperCase(Locale.ROOT).matches("(?s).*\\bON\\s+CONFLICT\\b.*")) {
+                return table + " has an ON CONFLICT clause that can replace or keep rows silently";
+            }
+        }
+        return null;
+    }
+
+    private static String first(Connection c, String sql, String... args) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     private List<TableInfo.Column> columns(DatabaseMetaData md, String schema, String table) throws SQLException {
         List<TableInfo.Column> out = new ArrayList<>();
         try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getColumns(schema, null, table, null)
                 : md.getColumns(null, schema, table, null)) {
             Map<Integer, TableInfo.Column> byPosition = new TreeMap<>();
             while (rs.next()) {
-                if (!table.equals(rs.getString("TABLE_NAME"))) {
-                    continue; // the name is a LIKE pattern: '_' matches any character
+                String rowSchema = dialect == SqlDialect.MARIADB ? rs.getString("TABLE_CAT") : rs.getString("TABLE_SCHEM");
+                if (!table.equals(rs.getString("TABLE_NAME")) || (schema != null && rowSchema != null && !schema.equals(rowSchema))) {
+                    continue; // names are LIKE patterns: '_' matches any character, in the schema too
                 }
                 byPosition.put(rs.getInt("ORDINAL_POSITION"),
                         new TableInfo.Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));

@@ -11,8 +11,11 @@ import java.util.List;
  *                   otherwise {@code name}
  * @param columns    every column in table order
  * @param primaryKey the primary key columns in key order, or empty (then rows are keyed by all their columns)
+ * @param sideEffect why a write to this table can change rows capture does not see (a trigger, a cascading
+ *                   foreign key, a non-transactional engine, an SQLite conflict clause), or null
  */
-public record TableInfo(String schema, String name, String ledgerName, List<Column> columns, List<Column> primaryKey) {
+public record TableInfo(String schema, String name, String ledgerName, List<Column> columns, List<Column> primaryKey,
+                        String sideEffect) {
 
     public TableInfo {
         columns = List.copyOf(columns);

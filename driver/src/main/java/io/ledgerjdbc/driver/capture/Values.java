@@ -29,7 +29,7 @@ public final class Values {
         }
         Value v = switch (column.jdbcType()) {
             case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> new Value.Int(rs.getLong(index));
-            case Types.BOOLEAN, Types.BIT -> new Value.Bool(rs.getBoolean(index));
+            case Types.BOOLEAN, Types.BIT -> bitOrBoolean(rs, index, column, dialect);
             case Types.DECIMAL, Types.NUMERIC -> Value.of(rs.getBigDecimal(index));
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> new Value.Float(rs.getDouble(index));
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> Value.of(rs.getBytes(index));
@@ -41,6 +41,26 @@ public final class Values {
             default -> Value.of(rs.getString(index));
         };
         return rs.wasNull() ? Value.NULL : v;
+    }
+
+    /**
+     * BOOLEAN and BIT are reported for types that hold more than a truth value: MariaDB's TINYINT(1) holds
+     * -128..127 and BIT(n) n bits; PostgreSQL's bit(n) is a bit string. Reading those with getBoolean would
+     * record 5 as true and lose the change.
+     */
+    private static Value bitOrBoolean(ResultSet rs, int index, TableInfo.Column column, SqlDialect dialect) throws SQLException {
+        String t = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
+        if (dialect == SqlDialect.MARIADB) {
+            // MariaDB's BOOLEAN is TINYINT(1): an integer column that merely defaults to 0/1
+            return t.startsWith("bit") ? Value.of(rs.getBytes(index)) : new Value.Int(rs.getLong(index));
+        }
+        if (t.startsWith("tinyint")) {
+            return new Value.Int(rs.getLong(index));
+        }
+        if (t.startsWith("bit") || t.startsWith("varbit")) {
+            return Value.of(rs.getString(index));
+        }
+        return new Value.Bool(rs.getBoolean(index));
     }
 
     private static boolean isZoned(TableInfo.Column column) {
