@@ -501,4 +501,35 @@ class CaptureSuiteTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "POSTGRESQL")
+    void postgresUuidKeysAreFoundAgainByCapture(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE tokens (id UUID PRIMARY KEY, v INT)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("INSERT INTO tokens (id, v) VALUES ('6f1c2f4e-8a2b-4c1d-9e3f-0a1b2c3d4e5f', 1)");
+                assertThat(s.executeUpdate("UPDATE tokens SET v = v + 1")).isEqualTo(1);
+            }
+            assertThat(f.entries()).hasSize(3);
+            for (List<?> t : f.replayAndCompare("tokens")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "H2_MEM")
+    void unnamedInMemoryH2DatabasesEachGetTheirOwnLedger(Backend backend) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            try (Connection l = java.sql.DriverManager.getConnection("jdbc:ledger:h2:mem:", "sa", ""); Statement s = l.createStatement()) {
+                s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
+                assertThat(s.executeUpdate("INSERT INTO t (id) VALUES (1)")).isEqualTo(1);
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM ledger_entry")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(2);
+                }
+            }
+        }
+    }
 }

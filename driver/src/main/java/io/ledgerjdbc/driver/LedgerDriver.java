@@ -53,16 +53,12 @@ public final class LedgerDriver implements Driver {
     }
 
     /**
-     * What the real driver gets: the caller's properties without ours. On SQLite, unless the caller chose a
-     * transaction mode, transactions begin IMMEDIATE: capture reads rows before it writes them, and a deferred
-     * transaction that read first and writes second can deadlock against another writer (SQLITE_BUSY).
+     * What the real driver gets: the caller's properties without ours. (SQLite keeps its DEFERRED transactions:
+     * sqlite-jdbc begins the next transaction right after every commit, and an IMMEDIATE begin there would
+     * hold the write lock while the connection idles and can fail after the commit succeeded.)
      */
     private static Properties realProperties(String raw, Properties props) {
-        Properties real = LedgerConfig.realDriverProperties(props);
-        if (raw.startsWith("jdbc:sqlite:") && !real.containsKey("transaction_mode") && !raw.contains("transaction_mode=")) {
-            real.setProperty("transaction_mode", "IMMEDIATE");
-        }
-        return real;
+        return LedgerConfig.realDriverProperties(props);
     }
 
     /** The prefix is stripped exactly once: a URL that is still a ledger URL after that is refused. */

@@ -39,13 +39,18 @@ public final class LedgerNode {
     final TableCatalog catalog;
     final RowCapture capture;
     final ReentrantLock commitLock = new ReentrantLock();
+    private final boolean soleWriter;
     private final String txPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final AtomicLong txCounter = new AtomicLong();
     /** The head after the last commit through this process; null when unknown. Guarded by commitLock. */
     private LedgerHead head;
 
-    private LedgerNode(SqlDialect dialect) {
+    private LedgerNode(SqlDialect dialect, String rawUrl) {
         this.dialect = dialect;
+        String u = rawUrl.toUpperCase(java.util.Locale.ROOT);
+        // Only an embedded H2 database is known to have this process as its one writer.
+        this.soleWriter = dialect == SqlDialect.H2 && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:")
+                && !u.contains("AUTO_SERVER=TRUE");
         this.store = new LedgerStore(dialect);
         this.analyzer = new SqlAnalyzer(dialect);
         this.catalog = new TableCatalog(dialect);
@@ -54,7 +59,8 @@ public final class LedgerNode {
 
     /** The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed. */
     static LedgerNode of(String rawUrl, Connection c, LedgerConfig config) throws SQLException {
-        LedgerNode node = NODES.get(rawUrl);
+        boolean shared = !isPrivateDatabase(rawUrl);
+        LedgerNode node = shared ? NODES.get(rawUrl) : null;
         if (node != null) {
             return node;
         }
@@ -66,7 +72,12 @@ public final class LedgerNode {
         } else {
             LedgerSchema.checkVersion(c);
         }
-        return NODES.computeIfAbsent(rawUrl, k -> new LedgerNode(dialect));
+        return shared ? NODES.computeIfAbsent(rawUrl, k -> new LedgerNode(dialect, rawUrl)) : new LedgerNode(dialect, rawUrl);
+    }
+
+    /** {@code jdbc:h2:mem:} without a name is a new private database for every connection. */
+    private static boolean isPrivateDatabase(String rawUrl) {
+        return rawUrl.regionMatches(true, 0, "jdbc:h2:mem:", 0, 12) && (rawUrl.length() == 12 || rawUrl.charAt(12) == ';');
     }
 
     String nextTxId() {
@@ -85,12 +96,23 @@ public final class LedgerNode {
             LedgerHead next = store.append(c, current, entry);
             c.commit();
             head = next;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            head = null;
+            throw isLostRace(e) ? new SQLException("another transaction appended to the ledger first (the database's "
+                    + "isolation level hid its entry from this one); roll back and retry", "40001", e) : e;
+        } catch (RuntimeException e) {
             head = null;
             throw e;
         } finally {
             commitLock.unlock();
         }
+    }
+
+    /** A duplicate seq in ledger_entry: the head this transaction saw was not the latest (e.g. REPEATABLE READ). */
+    private static boolean isLostRace(SQLException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        boolean duplicate = "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState()) || e.getErrorCode() == 1062;
+        return duplicate && m.contains("ledger_entry");
     }
 
     /**
@@ -100,10 +122,10 @@ public final class LedgerNode {
      * REPEATABLE READ snapshot cannot hide entries committed meanwhile.
      */
     private LedgerHead currentHead(Connection c) throws SQLException {
-        if (dialect == SqlDialect.H2 && head != null) {
+        if (soleWriter && head != null) {
             return head;
         }
-        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB) {
+        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE");
                  ResultSet rs = ps.executeQuery()) {

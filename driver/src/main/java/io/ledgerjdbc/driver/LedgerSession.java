@@ -195,7 +195,7 @@ final class LedgerSession implements Session {
         }
         boolean implicit = autoCommit;
         if (implicit) {
-            real.setAutoCommit(false);
+            beginImplicit();
         }
         boolean ran = false;
         try {
@@ -249,6 +249,23 @@ final class LedgerSession implements Session {
         if (!query) {
             throw CaptureRefusal.of("a statement that commits implicitly inside a transaction with captured changes",
                     "on this database it would commit them without their ledger entry; commit() first");
+        }
+    }
+
+    /**
+     * Opens the real transaction for one autocommit write. If that fails half-way (sqlite-jdbc flips its flag
+     * before its BEGIN runs), the flag is put back, so the write can never run outside a transaction.
+     */
+    private void beginImplicit() throws SQLException {
+        try {
+            real.setAutoCommit(false);
+        } catch (SQLException e) {
+            try {
+                real.setAutoCommit(true);
+            } catch (SQLException restoring) {
+                e.addSuppressed(restoring);
+            }
+            throw e;
         }
     }
 

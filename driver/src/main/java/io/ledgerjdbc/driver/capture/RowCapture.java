@@ -239,7 +239,7 @@ public final class RowCapture {
                 int at = 1;
                 for (Row key : part) {
                     for (TableInfo.Column k : t.primaryKey()) {
-                        Values.bind(ps, at++, key.get(k.name()));
+                        Values.bind(ps, at++, key.get(k.name()), k, dialect);
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {

@@ -82,6 +82,25 @@ public final class Values {
         return Value.of(o.toString());
     }
 
+    /**
+     * Binds a recorded value to compare with {@code column}. PostgreSQL will not compare a varchar parameter
+     * with a uuid, enum or other non-text column, so text for such a column is sent untyped (Types.OTHER)
+     * and the server casts it. A null column (type unknown, as in replay) is treated the same way.
+     */
+    public static void bind(PreparedStatement ps, int index, Value v, TableInfo.Column column, SqlDialect dialect) throws SQLException {
+        if (dialect == SqlDialect.POSTGRESQL && v instanceof Value.Text t && (column == null || !isPgText(column))) {
+            ps.setObject(index, t.value(), Types.OTHER);
+        } else {
+            bind(ps, index, v);
+        }
+    }
+
+    private static boolean isPgText(TableInfo.Column column) {
+        String t = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
+        return t.equals("text") || t.equals("varchar") || t.equals("bpchar") || t.equals("char") || t.equals("name")
+                || t.equals("citext") || t.startsWith("character");
+    }
+
     /** Binds a recorded value as a parameter (to find a row again by its key). */
     public static void bind(PreparedStatement ps, int index, Value v) throws SQLException {
         switch (v.type()) {

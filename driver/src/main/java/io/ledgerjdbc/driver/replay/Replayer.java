@@ -50,7 +50,7 @@ public final class Replayer {
         for (int i = 0; i < row.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(row.name(i)));
         sql.append(") VALUES (").append("?, ".repeat(row.size() - 1)).append("?)");
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i));
+            for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i), null, dialect);
             expectOne(ps.executeUpdate(), "INSERT", table, row);
         }
     }
@@ -61,15 +61,15 @@ public final class Replayer {
         sql.append(whereKey(key));
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int at = 1;
-            for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i));
-            for (int i = 0; i < key.size(); i++) Values.bind(ps, at++, key.value(i));
+            for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), null, dialect);
+            for (int i = 0; i < key.size(); i++) Values.bind(ps, at++, key.value(i), null, dialect);
             expectOne(ps.executeUpdate(), "UPDATE", table, key);
         }
     }
 
     private void delete(Connection c, String table, Row key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table(table) + whereKey(key))) {
-            for (int i = 0; i < key.size(); i++) Values.bind(ps, i + 1, key.value(i));
+            for (int i = 0; i < key.size(); i++) Values.bind(ps, i + 1, key.value(i), null, dialect);
             expectOne(ps.executeUpdate(), "DELETE", table, key);
         }
     }
