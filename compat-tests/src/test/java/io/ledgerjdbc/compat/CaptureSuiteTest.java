@@ -532,4 +532,62 @@ class CaptureSuiteTest {
             }
         }
     }
+
+    static List<String> upserts(Backend b) {
+        return switch (b) {
+            case POSTGRESQL -> List.of(
+                    "INSERT INTO kv (k, v) VALUES (1, 'a'), (2, 'b') ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+                    "INSERT INTO kv (k, v) VALUES (1, 'a2'), (3, 'c') ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+                    "INSERT INTO kv (k, v) VALUES (2, 'ignored') ON CONFLICT DO NOTHING");
+            case SQLITE -> List.of(
+                    "INSERT INTO kv (k, v) VALUES (1, 'a'), (2, 'b') ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+                    "INSERT OR REPLACE INTO kv (k, v) VALUES (1, 'a2'), (3, 'c')",
+                    "INSERT OR IGNORE INTO kv (k, v) VALUES (2, 'ignored')");
+            case MARIADB -> List.of(
+                    "INSERT INTO kv (k, v) VALUES (1, 'a'), (2, 'b') ON DUPLICATE KEY UPDATE v = VALUES(v)",
+                    "REPLACE INTO kv (k, v) VALUES (1, 'a2'), (3, 'c')",
+                    "INSERT IGNORE INTO kv (k, v) VALUES (2, 'ignored')");
+            case H2_FILE, H2_MEM -> List.of(
+                    "MERGE INTO kv (k, v) KEY (k) VALUES (1, 'a'), (2, 'b')",
+                    "MERGE INTO kv (k, v) VALUES (1, 'a2'), (3, 'c')",
+                    "MERGE INTO kv (k, v) KEY (k) VALUES (2, 'b')");
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void theUpsertsOfEachBackendAreRecordedByTheKeysTheyName(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE kv (k INT PRIMARY KEY, v VARCHAR(20))", "CREATE TABLE uq (k INT PRIMARY KEY, v VARCHAR(20) UNIQUE)");
+            Script script = (c, seen) -> {
+                try (Statement s = c.createStatement()) {
+                    for (String sql : upserts(backend)) {
+                        seen.add("count " + s.executeUpdate(sql));
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(upserts(backend).get(0).replace("(1, 'a'), (2, 'b')", "(?, ?)"))) {
+                    ps.setInt(1, 4);
+                    ps.setString(2, "d");
+                    seen.add("count " + ps.executeUpdate());
+                }
+                query(c, "SELECT k, v FROM kv ORDER BY k", seen);
+            };
+            List<String> viaLedger;
+            List<String> viaRaw;
+            try (Connection l = f.ledger(); Connection r = f.raw()) {
+                viaLedger = observe(l, script);
+                viaRaw = observe(r, script);
+                String onUnique = upserts(backend).get(0).replace("kv", "uq");
+                assertThatThrownBy(() -> l.createStatement().executeUpdate(onUnique))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                        .hasMessageContaining("unique constraints besides");
+            }
+            assertThat(viaLedger).isEqualTo(viaRaw);
+            assertThat(viaLedger).contains("1|a2", "2|b", "3|c", "4|d");
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("kv")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
 }

@@ -183,8 +183,13 @@ final class LedgerSession implements Session {
             }
             return call.call();
         }
+        Analysis.Insert upsertCore = null;
         if (a instanceof Analysis.Refused r) {
-            throw CaptureRefusal.of(r.construct(), r.reason());
+            upsertCore = io.ledgerjdbc.driver.capture.Upserts.isUpsert(r)
+                    ? io.ledgerjdbc.driver.capture.Upserts.core(sql, node.analyzer) : null;
+            if (upsertCore == null) {
+                throw CaptureRefusal.of(r.construct(), r.reason());
+            }
         }
         if (a instanceof Analysis.TransactionControl tc) {
             throw CaptureRefusal.of("a textual " + tc.command(), "use Connection.commit(), rollback() and setSavepoint(), "
@@ -202,6 +207,17 @@ final class LedgerSession implements Session {
             T result;
             if (a instanceof Analysis.Ddl ddl) {
                 result = executeDdl(ddl, sql, call, implicit);
+            } else if (upsertCore != null) {
+                TableInfo t = node.catalog.table(real, upsertCore.table());
+                Tracked<T> tracked = new Tracked<>(call);
+                try {
+                    Captured<T> captured = node.capture.upsert(real, upsertCore, ((Analysis.Refused) a).construct(), t,
+                            params, tracked, t.otherUniqueKeys());
+                    pending.addAll(captured.changes());
+                    result = captured.result();
+                } finally {
+                    ran = tracked.ran;
+                }
             } else {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {

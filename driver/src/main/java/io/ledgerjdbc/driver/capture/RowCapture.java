@@ -165,6 +165,69 @@ public final class RowCapture {
         return new Captured<>(result, changes);
     }
 
+    /**
+     * An upsert, recorded by the primary-key values it names: each named row is read (and locked) before and
+     * after the statement; a row that appeared is an INSERT, one that changed an UPDATE, one that vanished a
+     * DELETE. Sound only when the primary key is the table's one unique constraint (so no other row can be
+     * hit) and every row gives its whole key as a value or parameter; anything else is refused.
+     */
+    public <T> Captured<T> upsert(Connection c, Analysis.Insert ins, String construct, TableInfo t, Params params,
+                                  RealCall<T> call, boolean otherUniqueKeys) throws SQLException {
+        refuseUncapturable(construct, t, null);
+        if (!t.hasPrimaryKey() || otherUniqueKeys) {
+            throw CaptureRefusal.of(construct + " on " + t.ledgerName(), !t.hasPrimaryKey() ? "the table has no primary key"
+                    : "the table has unique constraints besides its primary key, so the row it hits cannot be known in advance");
+        }
+        List<TableInfo.Column> columns = insertColumns(ins, t);
+        if (!t.primaryKey().stream().allMatch(columns::contains)) {
+            throw CaptureRefusal.of(construct + " without its primary key", "capture finds the rows an upsert touches by the key it names");
+        }
+        List<List<Analysis.SqlExpr>> keys = new ArrayList<>();
+        List<Row> before = new ArrayList<>();
+        for (List<Analysis.SqlExpr> values : ins.rows()) {
+            List<Analysis.SqlExpr> k = keyExpressions(values, t, columns);
+            keys.add(k);
+            before.add(findRowByKeyExpressions(c, t, k, params, forUpdate()));
+        }
+        T result = call.call();
+        List<RowChange> changes = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Row b = before.get(i);
+            Row a = findRowByKeyExpressions(c, t, keys.get(i), params, "");
+            if (b == null && a != null) {
+                changes.add(RowChange.insert(t.ledgerName(), keyOf(a, t), a));
+            } else if (b != null && a == null) {
+                changes.add(RowChange.delete(t.ledgerName(), keyOf(b, t), b));
+            } else if (b != null && !b.equals(a)) {
+                changes.add(RowChange.update(t.ledgerName(), keyOf(b, t), b, a));
+            }
+            if (b == null && a != null) {
+                before.set(i, a); // a later row of the same statement with the same key now finds this one
+                for (int j = i + 1; j < keys.size(); j++) {
+                    if (keys.get(j).equals(keys.get(i))) before.set(j, a);
+                }
+            }
+        }
+        return new Captured<>(result, changes);
+    }
+
+    /** The row whose key equals the key expressions (compared by the database), or null. */
+    private Row findRowByKeyExpressions(Connection c, TableInfo t, List<Analysis.SqlExpr> keyExprs, Params params, String lock)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
+        for (int i = 0; i < t.primaryKey().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append(q(t.primaryKey().get(i).name())).append(" = ").append(keyExprs.get(i).text());
+        }
+        sql.append(lock);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int at = 1;
+            for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? read(rs, t) : null;
+            }
+        }
+    }
+
     /** Reads the generated key column of the {@code rows} rows an INSERT just made. */
     @FunctionalInterface
     public interface GeneratedKeys {

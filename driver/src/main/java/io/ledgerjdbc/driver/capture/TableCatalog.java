@@ -53,7 +53,8 @@ public final class TableCatalog {
             if (!columns.isEmpty()) {
                 List<TableInfo.Column> key = primaryKey(md, schema, name, columns);
                 String ledgerName = ref.schema() == null ? name : schema + "." + name;
-                return new TableInfo(schema, name, ledgerName, columns, key, sideEffect(c, md, schema, name));
+                return new TableInfo(schema, name, ledgerName, columns, key, sideEffect(c, md, schema, name),
+                        otherUniqueKeys(md, schema, name, key));
             }
         }
         throw new SQLFeatureNotSupportedException("cannot capture a write to " + (ref.schema() == null ? "" : ref.schema() + ".")
@@ -130,6 +131,23 @@ public final class TableCatalog {
             }
         }
         return null;
+    }
+
+    private boolean otherUniqueKeys(DatabaseMetaData md, String schema, String table, List<TableInfo.Column> key) throws SQLException {
+        Map<String, java.util.Set<String>> unique = new TreeMap<>();
+        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getIndexInfo(schema, null, table, true, true)
+                : md.getIndexInfo(null, schema, table, true, true)) {
+            while (rs.next()) {
+                String index = rs.getString("INDEX_NAME");
+                String column = rs.getString("COLUMN_NAME");
+                if (index != null && column != null && !rs.getBoolean("NON_UNIQUE")) {
+                    unique.computeIfAbsent(index, k -> new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER)).add(column);
+                }
+            }
+        }
+        java.util.Set<String> pk = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        key.forEach(k -> pk.add(k.name()));
+        return unique.values().stream().anyMatch(cols -> !cols.equals(pk));
     }
 
     private static String first(Connection c, String sql, String... args) throws SQLException {

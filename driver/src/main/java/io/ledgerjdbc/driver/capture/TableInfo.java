@@ -13,9 +13,11 @@ import java.util.List;
  * @param primaryKey the primary key columns in key order, or empty (then rows are keyed by all their columns)
  * @param sideEffect why a write to this table can change rows capture does not see (a trigger, a cascading
  *                   foreign key, a non-transactional engine, an SQLite conflict clause), or null
+ * @param otherUniqueKeys whether a unique constraint other than the primary key exists (an upsert may then
+ *                   hit a row capture cannot name in advance)
  */
 public record TableInfo(String schema, String name, String ledgerName, List<Column> columns, List<Column> primaryKey,
-                        String sideEffect) {
+                        String sideEffect, boolean otherUniqueKeys) {
 
     public TableInfo {
         columns = List.copyOf(columns);
