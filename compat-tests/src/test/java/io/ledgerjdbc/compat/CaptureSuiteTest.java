@@ -590,4 +590,59 @@ class CaptureSuiteTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void concurrentUpdatesOfSharedRowsNeitherDeadlockNorLoseChanges(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE counters (id INT PRIMARY KEY, n INT)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("INSERT INTO counters (id, n) VALUES (1, 0), (2, 0)");
+            }
+            int threads = 4;
+            int perThread = 20;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        try (Connection l = f.ledger();
+                             PreparedStatement ps = l.prepareStatement("UPDATE counters SET n = n + 1 WHERE id = ?")) {
+                            for (int i = 0; i < perThread; i++) {
+                                ps.setInt(1, 1 + i % 2);
+                                retryOnBusyOrConflict(ps);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> d : done) d.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            try (Connection c = f.behind()) {
+                assertThat(TableSnapshot.of(c, f.dialect(), "counters").toString()).containsIgnoringCase("n=40").doesNotContain("n=39");
+            }
+            assertThat(f.entries()).hasSize(2 + threads * perThread);
+            assertThat(f.verify()).isEmpty();
+            for (List<?> t : f.replayAndCompare("counters")) {
+                assertThat(t.get(2)).isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    /** A serialization failure (40001) or a deadlock victim (40P01, MariaDB 1213) is retried, as an application would. */
+    private static void retryOnBusyOrConflict(PreparedStatement ps) throws SQLException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                boolean retry = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()) || e.getErrorCode() == 1213
+                        || (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY"));
+                if (!retry || attempt > 200) throw e;
+                Thread.sleep(2);
+            }
+        }
+    }
 }

@@ -51,6 +51,8 @@ final class LedgerSession implements Session {
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
     private boolean autoCommit;
     private String rollbackOnly;
+    /** SQLite: whether this transaction already holds the write lock (see {@link #takeSqliteWriteLock}). */
+    private boolean sqliteWriteLock;
 
     LedgerSession(Connection real, LedgerNode node, LedgerConfig config) throws SQLException {
         this.real = real;
@@ -148,6 +150,7 @@ final class LedgerSession implements Session {
     }
 
     private void clearTransaction() {
+        sqliteWriteLock = false;
         pending.clear();
         savepointMarks.clear();
         rollbackOnly = null;
@@ -208,6 +211,7 @@ final class LedgerSession implements Session {
             if (a instanceof Analysis.Ddl ddl) {
                 result = executeDdl(ddl, sql, call, implicit);
             } else if (upsertCore != null) {
+                takeSqliteWriteLock();
                 TableInfo t = node.catalog.table(real, upsertCore.table());
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
@@ -302,7 +306,24 @@ final class LedgerSession implements Session {
         }
     }
 
+    /**
+     * SQLite: capture reads rows before it writes them. In a deferred transaction that read takes a shared
+     * lock, and two connections that both read and then write deadlock (SQLITE_BUSY at once, no waiting). A
+     * write to the ledger's own meta row first takes the write lock, waiting politely (busy_timeout) like any
+     * SQLite writer, so the read-then-write that follows cannot deadlock.
+     */
+    private void takeSqliteWriteLock() throws SQLException {
+        if (node.dialect != SqlDialect.SQLITE || sqliteWriteLock) {
+            return;
+        }
+        try (Statement s = real.createStatement()) {
+            s.executeUpdate("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'");
+        }
+        sqliteWriteLock = true;
+    }
+
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
+        takeSqliteWriteLock();
         Captured<T> captured;
         if (a instanceof Analysis.Insert ins) {
             TableInfo t = node.catalog.table(real, ins.table());
