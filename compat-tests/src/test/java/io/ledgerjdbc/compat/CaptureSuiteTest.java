@@ -645,4 +645,30 @@ class CaptureSuiteTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aTableThatExistedBeforeTheLedgerIsAdoptedWithItsRowsOnFirstWrite(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            try (Connection raw = f.behind(); Statement s = raw.createStatement()) {
+                s.execute("CREATE TABLE legacy (id INT PRIMARY KEY, v VARCHAR(10))");
+                s.executeUpdate("INSERT INTO legacy (id, v) VALUES (1, 'old'), (2, 'older')");
+            }
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("UPDATE legacy SET v = 'new' WHERE id = 1");
+                s.executeUpdate("INSERT INTO legacy (id, v) VALUES (3, 'newest')");
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(2);
+            assertThat(entries.get(0).changes()).extracting(ch -> ((RowChange) ch).op())
+                    .containsExactly(Operation.INSERT, Operation.INSERT, Operation.UPDATE);
+            io.ledgerjdbc.driver.replay.StateCheck state = new io.ledgerjdbc.driver.replay.StateCheck();
+            entries.forEach(state::visit);
+            List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
+            try (Connection c = f.behind()) {
+                state.compare(c, f.dialect(), findings::add);
+            }
+            assertThat(findings).isEmpty();
+        }
+    }
 }

@@ -80,6 +80,62 @@ public final class LedgerNode {
         return rawUrl.regionMatches(true, 0, "jdbc:h2:mem:", 0, 12) && (rawUrl.length() == 12 || rawUrl.charAt(12) == ';');
     }
 
+    /** Tables this process knows the ledger has adopted (their rows are in it). */
+    private final java.util.Set<String> adopted = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Tables that existed before the ledger (or were filled behind its back before first use) are adopted the
+     * first time the driver writes to them: their current rows go into the same entry as that write, as
+     * INSERTs, and a {@code ledger_meta} row marks the table adopted, all in the writing transaction (so a
+     * rollback undoes the adoption too). Tables created through the driver are marked at creation, empty.
+     *
+     * @return the adoption changes to put before the write's own changes (empty when already adopted)
+     */
+    List<Change> adopt(Connection c, io.ledgerjdbc.driver.capture.TableInfo t) throws SQLException {
+        if (adopted.contains(t.ledgerName())) {
+            return List.of();
+        }
+        String key = adoptionKey(t.ledgerName());
+        try (PreparedStatement ps = c.prepareStatement("SELECT meta_value FROM ledger_meta WHERE meta_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    adopted.add(t.ledgerName());
+                    return List.of();
+                }
+            }
+        }
+        List<Change> rows = new java.util.ArrayList<>();
+        for (io.ledgerjdbc.ledger.entry.Row row : capture.readAll(c, t)) {
+            rows.add(io.ledgerjdbc.ledger.entry.RowChange.insert(t.ledgerName(), io.ledgerjdbc.driver.capture.RowCapture.keyOf(row, t), row));
+        }
+        markAdopted(c, t.ledgerName());
+        return rows;
+    }
+
+    /** Marks a table as known to the ledger (in the caller's transaction). */
+    void markAdopted(Connection c, String ledgerName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, ?)")) {
+            ps.setString(1, adoptionKey(ledgerName));
+            ps.setString(2, ledgerName);
+            ps.executeUpdate();
+        }
+    }
+
+    void forgetAdoptions() {
+        adopted.clear();
+    }
+
+    /** ledger_meta keys are at most 64 characters; long table names are shortened with a hash of the whole name. */
+    private static String adoptionKey(String ledgerName) {
+        String k = "table:" + ledgerName;
+        if (k.length() <= 64) {
+            return k;
+        }
+        String hash = java.util.HexFormat.of().formatHex(Hashes.sha256(ledgerName.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
+        return k.substring(0, 47) + "#" + hash;
+    }
+
     String nextTxId() {
         return txPrefix + "-" + txCounter.incrementAndGet();
     }

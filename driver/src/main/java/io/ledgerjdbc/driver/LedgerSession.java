@@ -213,6 +213,7 @@ final class LedgerSession implements Session {
             } else if (upsertCore != null) {
                 takeSqliteWriteLock();
                 TableInfo t = node.catalog.table(real, upsertCore.table());
+                adopt(t);
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
                     Captured<T> captured = node.capture.upsert(real, upsertCore, ((Analysis.Refused) a).construct(), t,
@@ -322,8 +323,19 @@ final class LedgerSession implements Session {
         sqliteWriteLock = true;
     }
 
+    /** Adoption changes for the table a write is about to touch (see {@link LedgerNode#adopt}). */
+    private void adopt(TableInfo t) throws SQLException {
+        List<Change> rows = node.adopt(real, t);
+        if (!rows.isEmpty()) {
+            pending.addAll(rows);
+        }
+    }
+
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
         takeSqliteWriteLock();
+        Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.Update u ? u.table()
+                : ((Analysis.Delete) a).table();
+        adopt(node.catalog.table(real, ref));
         Captured<T> captured;
         if (a instanceof Analysis.Insert ins) {
             TableInfo t = node.catalog.table(real, ins.table());
@@ -427,7 +439,11 @@ final class LedgerSession implements Session {
         }
         T result = call.call();
         node.catalog.invalidate();
+        node.forgetAdoptions();
         pending.add(new DdlChange(ddl.object(), sql));
+        if (ddl.kind() == Analysis.DdlKind.CREATE_TABLE && ddl.table() != null) {
+            markCreatedTable(ddl.table());
+        }
         if (commitsImplicitly && !implicit) {
             commit(); // the DDL is already committed: record it at once
         }
@@ -440,6 +456,18 @@ final class LedgerSession implements Session {
      * failing item) not at all, which is reported as the usual BatchUpdateException with the counts of the
      * items before it.
      */
+    /** A table created through the driver is known from the start: marked now, so no adoption is needed later. */
+    private void markCreatedTable(Analysis.TableRef table) throws SQLException {
+        TableInfo t;
+        try {
+            t = node.catalog.table(real, table);
+        } catch (SQLException notFound) {
+            return; // a temporary table, or one the metadata does not show: adopted on first write if ever
+        }
+        // CREATE TABLE IF NOT EXISTS on a table that already had rows: those rows are adopted with it
+        pending.addAll(node.adopt(real, t));
+    }
+
     @Override
     public <T> T executeBatch(ExecutionContext ctx, List<BatchItem> items, RealCall<T> call, Function<long[], T> fromCounts)
             throws SQLException {

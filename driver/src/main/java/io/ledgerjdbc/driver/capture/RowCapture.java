@@ -285,6 +285,18 @@ public final class RowCapture {
         }
     }
 
+    /** Every row of the table (to adopt a table the ledger has not seen yet). */
+    public List<Row> readAll(Connection c, TableInfo t) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + selectList(t) + " FROM " + from(t));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(read(rs, t));
+            }
+        }
+        return rows;
+    }
+
     /** Reads full rows by key, a few hundred keys per query. */
     Map<Row, Row> readByKeys(Connection c, TableInfo t, List<Row> keys) throws SQLException {
         Map<Row, Row> out = new HashMap<>();
@@ -369,7 +381,7 @@ public final class RowCapture {
         return row.build();
     }
 
-    static Row keyOf(Row row, TableInfo t) {
+    public static Row keyOf(Row row, TableInfo t) {
         if (!t.hasPrimaryKey()) {
             return row;
         }
