@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ledgerjdbc.bench.DriverBench \
  *     [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] [--seconds 3] [--rounds 3]
- *     [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] [--no-memory] [--pg-url URL] [--pg-user U]
+ *     [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] [--no-memory] [--trace] [--pg-url URL] [--pg-user U]
+ *     [--jvm-args "-XX:+UseParallelGC -Xms4g -Xmx4g"] [--no-fork]
  * </pre>
  *
  * After every round the harness checks what it counted against the database (rows inserted, sum of update
@@ -58,6 +59,8 @@ public final class DriverBench {
     private double warmup = 1.5;
     private String verify = "last";
     private boolean memory = true;
+    /** Print ops per second during every measurement (to see warm-up, stalls and noise). */
+    private boolean trace;
     private String pgBase = "jdbc:postgresql://127.0.0.1:5432/test";
     private String pgUser = "postgres";
 
@@ -86,7 +89,13 @@ public final class DriverBench {
     private final AtomicLong dbCounter = new AtomicLong();
     private final long runId = System.currentTimeMillis() % 1_000_000;
 
+    /** The JVM options of the measuring JVM (see {@link #fork}). */
+    private static final String DEFAULT_JVM_ARGS = "-XX:+UseParallelGC -Xms4g -Xmx4g";
+
     public static void main(String[] args) throws Exception {
+        if (!Boolean.getBoolean("ledgerbench.child") && !List.of(args).contains("--no-fork")) {
+            System.exit(fork(args));
+        }
         DriverBench b = new DriverBench();
         try {
             b.parse(args);
@@ -94,17 +103,54 @@ public final class DriverBench {
             System.err.println(e.getMessage());
             System.err.println("usage: DriverBench [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] "
                     + "[--seconds 3] [--rounds 3] [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] "
-                    + "[--no-memory] [--pg-url URL] [--pg-user USER]");
+                    + "[--no-memory] [--trace] [--pg-url URL] [--pg-user USER] [--jvm-args \"...\"] [--no-fork]");
             System.exit(2);
         }
         b.run();
     }
 
+    /**
+     * Runs the benchmark in a child JVM with fixed options, like JMH does: with G1 (the default) on this 2-core
+     * machine, young pauses of 100-500 ms while an in-memory H2 table grows swung single rounds by 10× (measured
+     * per second with --trace); the parallel collector with a fixed heap gave steady rounds. Both sides run in
+     * the same JVM, so the ratio stays a side-by-side comparison. {@code --jvm-args "..."} replaces the options,
+     * {@code --no-fork} measures in this JVM as started.
+     */
+    private static int fork(String[] args) throws IOException, InterruptedException {
+        String jvmArgs = DEFAULT_JVM_ARGS;
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--jvm-args") && i + 1 < args.length) {
+                jvmArgs = args[++i];
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java));
+        for (String a : jvmArgs.trim().split("\\s+")) {
+            if (!a.isEmpty()) cmd.add(a);
+        }
+        cmd.addAll(List.of("-Dledgerbench.child=true", "-cp", System.getProperty("java.class.path"), DriverBench.class.getName()));
+        cmd.addAll(rest);
+        LOG.println("forking the measuring JVM: " + String.join(" ", cmd.subList(0, cmd.size() - rest.size() - 3)) + " ...");
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+        return p.waitFor();
+    }
+
     private void parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--no-fork")) {
+                continue;
+            }
             if (a.equals("--no-memory")) {
                 memory = false;
+                continue;
+            }
+            if (a.equals("--trace")) {
+                trace = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -121,6 +167,7 @@ public final class DriverBench {
                 case "--verify" -> verify = v;
                 case "--pg-url" -> pgBase = v;
                 case "--pg-user" -> pgUser = v;
+                case "--jvm-args" -> LOG.println("--jvm-args ignored with --no-fork");
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -146,8 +193,10 @@ public final class DriverBench {
 
     private void run() throws Exception {
         long started = System.nanoTime();
-        LOG.printf(Locale.ROOT, "DriverBench: backends=%s workloads=%s threads=%s seconds=%.1f rounds=%d warmup=%.1f verify=%s%n",
-                backends, workloads, threadCounts, seconds, rounds, warmup, verify);
+        LOG.printf(Locale.ROOT, "DriverBench: backends=%s workloads=%s threads=%s seconds=%.1f rounds=%d warmup=%.1f verify=%s jvm=%s%n",
+                backends, workloads, threadCounts, seconds, rounds, warmup, verify,
+                ManagementFactory.getRuntimeMXBean().getInputArguments());
+        jvmWarmup();
         String heapFigures = memory ? memoryFigures() : null;
         List<Cell> cells = new ArrayList<>();
         for (String backend : backends) {
@@ -177,6 +226,19 @@ public final class DriverBench {
         System.out.printf(Locale.ROOT, "%nTotal time %.0f s.%n", (System.nanoTime() - started) / 1e9);
     }
 
+    /**
+     * Compiles the hot paths before anything is measured: each workload, raw and ledger, one thread, on H2 in
+     * memory, for {@code 2 × warmup} seconds each (about 18 s by default); nothing is recorded (but problems are still checked).
+     */
+    private void jvmWarmup() throws Exception {
+        LOG.println("JVM warm-up (H2 in-memory, not measured)");
+        for (String workload : workloads) {
+            for (boolean ledger : new boolean[] {false, true}) {
+                measure("h2mem", workload, 1, ledger, warmup, warmup, false);
+            }
+        }
+    }
+
     private Cell cell(String backend, String workload, int threads) throws Exception {
         Result bestRaw = null;
         Result bestLedger = null;
@@ -184,7 +246,7 @@ public final class DriverBench {
             double warm = round == 0 ? warmup : warmup / 2;
             boolean verifyNow = verify.equals("all") || (verify.equals("last") && round == rounds - 1);
             for (boolean ledger : new boolean[] {false, true}) {
-                Result r = measure(backend, workload, threads, ledger, warm, verifyNow && ledger);
+                Result r = measure(backend, workload, threads, ledger, warm, seconds, verifyNow && ledger);
                 LOG.printf(Locale.ROOT, "[%s %s %dt] round %d %-6s %,12.0f %s/s%s%n", backend, workload, threads, round + 1,
                         ledger ? "ledger" : "raw", r.perSecond, workload.equals("tx100") ? "rows" : "ops", r.noteSuffix());
                 if (ledger) {
@@ -226,7 +288,8 @@ public final class DriverBench {
         }
     }
 
-    private Result measure(String backend, String workload, int threads, boolean ledger, double warm, boolean verifyLedger)
+    private Result measure(String backend, String workload, int threads, boolean ledger, double warm, double secs,
+                           boolean verifyLedger)
             throws Exception {
         String label = backend + " " + workload + " " + threads + "t " + (ledger ? "ledger" : "raw");
         try (Db db = freshDb(backend)) {
@@ -243,6 +306,7 @@ public final class DriverBench {
                 if (workload.equals("update")) {
                     prefill(first);
                 }
+                System.gc(); // start every round with the previous databases collected, not mid-measurement
                 Worker[] workers = new Worker[threads];
                 CountDownLatch ready = new CountDownLatch(threads);
                 for (int i = 0; i < threads; i++) {
@@ -253,7 +317,19 @@ public final class DriverBench {
                 sleep(warm);
                 long ops0 = sum(workers);
                 long t0 = System.nanoTime();
-                sleep(seconds);
+                if (trace) {
+                    StringBuilder line = new StringBuilder("    per second:");
+                    long last = ops0;
+                    for (int i = 0; i < (int) Math.ceil(secs); i++) {
+                        sleep(Math.min(1, secs - i));
+                        long now = sum(workers);
+                        line.append(String.format(Locale.ROOT, " %,d", now - last));
+                        last = now;
+                    }
+                    LOG.println(line);
+                } else {
+                    sleep(secs);
+                }
                 long ops1 = sum(workers);
                 long t1 = System.nanoTime();
                 for (Worker w : workers) w.running = false;
@@ -715,8 +791,9 @@ public final class DriverBench {
 
     private void printTable(List<Cell> cells) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "Best of %d rounds, %.1f s measured per round after warm-up; rows/s for tx100, ops/s otherwise.%n%n",
-                rounds, seconds);
+        System.out.printf(Locale.ROOT, "Best of %d rounds, %.1f s measured per round after warm-up (%.1f s first round, %.2f s later); "
+                + "rows/s for tx100, ops/s otherwise. JVM: %s.%n%n", rounds, seconds, warmup, warmup / 2,
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         System.out.println("| backend | workload | threads | raw ops/s | ledger ops/s | ratio | target |");
         System.out.println("|---|---|---:|---:|---:|---:|---|");
         Map<String, String> notes = new LinkedHashMap<>();

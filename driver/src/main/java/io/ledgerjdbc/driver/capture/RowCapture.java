@@ -439,7 +439,6 @@ public final class RowCapture {
     }
 
     String q(String identifier) {
-        return dialect == SqlDialect.MARIADB ? "`" + identifier.replace("`", "``") + "`"
-                : "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return Identifiers.quote(dialect, identifier);
     }
 }

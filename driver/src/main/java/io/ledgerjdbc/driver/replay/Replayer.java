@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.replay;
 
+import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
@@ -92,7 +93,6 @@ public final class Replayer {
     }
 
     private String q(String identifier) {
-        return dialect == SqlDialect.MARIADB ? "`" + identifier.replace("`", "``") + "`"
-                : "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return Identifiers.quote(dialect, identifier);
     }
 }

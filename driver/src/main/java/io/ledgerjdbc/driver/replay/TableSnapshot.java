@@ -1,6 +1,7 @@
 package io.ledgerjdbc.driver.replay;
 
 import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.TableCatalog;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
@@ -25,9 +26,8 @@ public final class TableSnapshot {
 
     public static List<Row> of(Connection c, SqlDialect dialect, String table) throws SQLException {
         TableInfo t = new TableCatalog(dialect).table(c, new Analysis.TableRef(null, table, false));
-        String q = dialect == SqlDialect.MARIADB ? "`" : "\"";
         List<Row> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + q + t.name() + q)) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + Identifiers.quote(dialect, t.name()))) {
             while (rs.next()) {
                 Row.Builder row = Row.builder();
                 for (int i = 0; i < t.columns().size(); i++) {
