@@ -43,6 +43,9 @@ public final class LedgerCli implements Runnable {
     static void quietLibraryLogging() {
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN"); // else SLF4J announces the provider it loads
+            }
         }
     }
 
