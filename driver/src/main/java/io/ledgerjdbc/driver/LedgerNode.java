@@ -144,12 +144,13 @@ public final class LedgerNode {
      * Appends one entry for {@code changes} in {@code c}'s open transaction and commits it. On any failure the
      * transaction is rolled back by the caller and the cached head is forgotten.
      */
-    void appendAndCommit(Connection c, String origin, String txId, List<Change> changes) throws SQLException {
+    void appendAndCommit(Connection c, PreparedStatement insertEntry, String origin, String txId, List<Change> changes)
+            throws SQLException {
         commitLock.lock();
         try {
             LedgerHead current = currentHead(c);
             LedgerEntry entry = new LedgerEntry(current.size() + 1, origin, Instant.now(), txId, changes);
-            LedgerHead next = store.append(c, current, entry);
+            LedgerHead next = store.append(insertEntry, current, entry);
             c.commit();
             head = next;
         } catch (SQLException e) {

@@ -51,6 +51,8 @@ final class LedgerSession implements Session {
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
     private boolean autoCommit;
     private String rollbackOnly;
+    /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
+    private PreparedStatement insertEntry;
     /** SQLite: whether this transaction already holds the write lock (see {@link #takeSqliteWriteLock}). */
     private boolean sqliteWriteLock;
 
@@ -90,7 +92,10 @@ final class LedgerSession implements Session {
             return;
         }
         try {
-            node.appendAndCommit(real, config.node(), node.nextTxId(), List.copyOf(pending));
+            if (insertEntry == null) {
+                insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
+            }
+            node.appendAndCommit(real, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -139,6 +144,7 @@ final class LedgerSession implements Session {
             }
         } finally {
             clearTransaction();
+            insertEntry = null; // closed with the connection
             real.close();
         }
     }

@@ -82,6 +82,17 @@ public final class LedgerStore {
      * (one head per database at a time) and owns the transaction.
      */
     public LedgerHead append(Connection c, LedgerHead head, LedgerEntry entry) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ENTRY)) {
+            return append(ps, head, entry);
+        }
+    }
+
+    /** The statement {@link #append(PreparedStatement, LedgerHead, LedgerEntry)} takes, for callers that keep it prepared. */
+    public static final String INSERT_ENTRY =
+            "INSERT INTO ledger_entry (seq, entry, leaf_hash, chain_hash, tree_nodes) VALUES (?, ?, ?, ?, ?)";
+
+    /** Appends through a statement the caller keeps prepared (on the connection whose transaction it is). */
+    public LedgerHead append(PreparedStatement insertEntry, LedgerHead head, LedgerEntry entry) throws SQLException {
         if (entry.seq() != head.size() + 1) {
             throw new IllegalArgumentException("entry seq " + entry.seq() + " does not follow the head at " + head.size());
         }
@@ -90,15 +101,12 @@ public final class LedgerStore {
         byte[] chain = Hashes.chain(head.chainHash(), leaf);
         MerkleFrontier frontier = head.frontier();
         byte[] completed = frontier.append(leaf);
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ledger_entry (seq, entry, leaf_hash, chain_hash, tree_nodes) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setLong(1, entry.seq());
-            ps.setBytes(2, bytes);
-            ps.setBytes(3, leaf);
-            ps.setBytes(4, chain);
-            ps.setBytes(5, completed);
-            ps.executeUpdate();
-        }
+        insertEntry.setLong(1, entry.seq());
+        insertEntry.setBytes(2, bytes);
+        insertEntry.setBytes(3, leaf);
+        insertEntry.setBytes(4, chain);
+        insertEntry.setBytes(5, completed);
+        insertEntry.executeUpdate();
         return new LedgerHead(entry.seq(), chain, frontier);
     }
 
