@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,6 +135,23 @@ public final class LedgerNode {
         }
         String hash = java.util.HexFormat.of().formatHex(Hashes.sha256(ledgerName.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
         return k.substring(0, 47) + "#" + hash;
+    }
+
+    private static final Optional<io.ledgerjdbc.driver.capture.Analysis.Insert> NO_CORE = Optional.empty();
+    private final Map<String, Optional<io.ledgerjdbc.driver.capture.Analysis.Insert>> upsertCores = new ConcurrentHashMap<>();
+
+    /** The INSERT an upsert starts with (cached per SQL string like every analysis), or null when it has none. */
+    io.ledgerjdbc.driver.capture.Analysis.Insert upsertCore(String sql, io.ledgerjdbc.driver.capture.Analysis.Refused r) {
+        if (!io.ledgerjdbc.driver.capture.Upserts.isUpsert(r)) {
+            return null;
+        }
+        if (upsertCores.size() > 10_000) {
+            upsertCores.clear(); // bounded like the analyzer's cache; recomputing is cheap
+        }
+        return upsertCores.computeIfAbsent(sql, s -> {
+            var core = io.ledgerjdbc.driver.capture.Upserts.core(s, analyzer);
+            return core == null ? NO_CORE : Optional.of(core);
+        }).orElse(null);
     }
 
     String nextTxId() {

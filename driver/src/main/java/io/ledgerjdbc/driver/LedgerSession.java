@@ -194,8 +194,7 @@ final class LedgerSession implements Session {
         }
         Analysis.Insert upsertCore = null;
         if (a instanceof Analysis.Refused r) {
-            upsertCore = io.ledgerjdbc.driver.capture.Upserts.isUpsert(r)
-                    ? io.ledgerjdbc.driver.capture.Upserts.core(sql, node.analyzer) : null;
+            upsertCore = node.upsertCore(sql, r);
             if (upsertCore == null) {
                 throw CaptureRefusal.of(r.construct(), r.reason());
             }
@@ -216,23 +215,11 @@ final class LedgerSession implements Session {
             T result;
             if (a instanceof Analysis.Ddl ddl) {
                 result = executeDdl(ddl, sql, call, implicit);
-            } else if (upsertCore != null) {
-                takeSqliteWriteLock();
-                TableInfo t = node.catalog.table(real, upsertCore.table());
-                adopt(t);
-                Tracked<T> tracked = new Tracked<>(call);
-                try {
-                    Captured<T> captured = node.capture.upsert(real, upsertCore, ((Analysis.Refused) a).construct(), t,
-                            params, tracked, t.otherUniqueKeys());
-                    pending.addAll(captured.changes());
-                    result = captured.result();
-                } finally {
-                    ran = tracked.ran;
-                }
             } else {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
-                    result = captureWrite(a, ctx, params, tracked);
+                    result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
+                            : captureWrite(a, ctx, params, tracked);
                 } finally {
                     ran = tracked.ran;
                 }
@@ -335,6 +322,15 @@ final class LedgerSession implements Session {
         if (!rows.isEmpty()) {
             pending.addAll(rows);
         }
+    }
+
+    private <T> T captureUpsert(Analysis.Insert core, String construct, Params params, RealCall<T> call) throws SQLException {
+        takeSqliteWriteLock();
+        TableInfo t = node.catalog.table(real, core.table());
+        adopt(t);
+        Captured<T> captured = node.capture.upsert(real, core, construct, t, params, call, t.otherUniqueKeys());
+        pending.addAll(captured.changes());
+        return captured.result();
     }
 
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
