@@ -341,10 +341,11 @@ final class LedgerSession implements Session {
         Captured<T> captured;
         if (a instanceof Analysis.Insert ins) {
             TableInfo t = node.catalog.table(real, ins.table());
-            if (needsGeneratedKeys(ins)) {
+            boolean generatedKey = needsGeneratedKeys(ins);
+            if (generatedKey) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
             }
-            if (needsGeneratedKeys(ins) && !(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
+            if (generatedKey && !(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
                 throw CaptureRefusal.of("a plain Statement INSERT that leaves its generated key to the database",
                         "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the key can be read back");
             }
