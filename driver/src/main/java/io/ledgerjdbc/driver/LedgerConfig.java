@@ -87,7 +87,41 @@ public final class LedgerConfig {
                     throw bad(o, value, "true or false");
                 }
             }
-            case CONFIG -> { }
+            case CONFIG, DATA_DIR -> { }
+            case MEMBERS -> {
+                if (!value.isEmpty()) {
+                    try {
+                        io.ledgerjdbc.replication.ClusterConfig.members(value);
+                    } catch (IllegalArgumentException e) {
+                        throw bad(o, value, e.getMessage());
+                    }
+                }
+            }
+            case CLUSTER -> {
+                if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
+                    throw bad(o, value, "1 to 64 letters, digits, '.', '_' or '-'");
+                }
+            }
+            case COMMIT_TIMEOUT, FAILURE_TIMEOUT -> {
+                if (parseDuration(value) == null) {
+                    throw bad(o, value, "a positive duration like 500ms, 10s or 1m");
+                }
+            }
+            case SECRET -> {
+                if (!value.isEmpty() && value.length() < 16) {
+                    throw new SQLException("invalid value for " + o.key + ": expected at least 16 characters", "HY024");
+                }
+            }
+            case RAFT_FSYNC -> {
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw bad(o, value, "true or false");
+                }
+            }
+            case READ_CONSISTENCY -> {
+                if (!value.equals("local") && !value.equals("linearizable")) {
+                    throw bad(o, value, "local or linearizable");
+                }
+            }
         }
     }
 
@@ -120,6 +154,41 @@ public final class LedgerConfig {
 
     public String node() {
         return values.get(LedgerOption.NODE);
+    }
+
+    /** {@code 250ms}, {@code 10s}, {@code 1m}, or a number of milliseconds; null when malformed or not positive. */
+    static java.time.Duration parseDuration(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(value);
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        java.time.Duration d = m.group(2) == null || m.group(2).equals("ms") ? java.time.Duration.ofMillis(n)
+                : m.group(2).equals("s") ? java.time.Duration.ofSeconds(n) : java.time.Duration.ofMinutes(n);
+        return d.isZero() ? null : d;
+    }
+
+    /** Whether this connection belongs to a cluster (a member list is configured). */
+    public boolean clustered() {
+        return !values.get(LedgerOption.MEMBERS).isEmpty();
+    }
+
+    /** The cluster membership these options describe; call only when {@link #clustered()}. */
+    io.ledgerjdbc.replication.ClusterConfig clusterConfig() throws SQLException {
+        try {
+            String secret = values.get(LedgerOption.SECRET);
+            return new io.ledgerjdbc.replication.ClusterConfig(node(),
+                    io.ledgerjdbc.replication.ClusterConfig.members(values.get(LedgerOption.MEMBERS)),
+                    values.get(LedgerOption.CLUSTER), Path.of(values.get(LedgerOption.DATA_DIR)),
+                    parseDuration(values.get(LedgerOption.COMMIT_TIMEOUT)), parseDuration(values.get(LedgerOption.FAILURE_TIMEOUT)),
+                    secret.isEmpty() ? null : secret, Boolean.parseBoolean(values.get(LedgerOption.RAFT_FSYNC)));
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("invalid cluster configuration: " + e.getMessage() + " (ledger.node, ledger.members)", "HY024", e);
+        }
+    }
+
+    public boolean linearizableReads() {
+        return values.get(LedgerOption.READ_CONSISTENCY).equals("linearizable");
     }
 
     public boolean createLedger() {

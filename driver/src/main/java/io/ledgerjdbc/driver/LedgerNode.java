@@ -58,8 +58,29 @@ public final class LedgerNode {
         this.capture = new RowCapture(dialect);
     }
 
+    /** Opens another connection to the node's database (the cluster applier has its own). */
+    @FunctionalInterface
+    interface RealConnector {
+        Connection connect() throws SQLException;
+    }
+
+    /** This node's cluster membership, or null when standalone. */
+    private volatile io.ledgerjdbc.replication.ClusterMember cluster;
+    private volatile io.ledgerjdbc.driver.cluster.ClusterApplier applier;
+
     /** The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed. */
-    static LedgerNode of(String rawUrl, Connection c, LedgerConfig config) throws SQLException {
+    static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector) throws SQLException {
+        LedgerNode node = of(rawUrl, c, config);
+        if (config.clustered()) {
+            node.joinCluster(config, connector);
+        } else if (node.cluster != null) {
+            throw new SQLException("the database " + rawUrl + " belongs to cluster member " + node.cluster.config().nodeId()
+                    + " in this process; connect with the same ledger.members", "08001");
+        }
+        return node;
+    }
+
+    private static LedgerNode of(String rawUrl, Connection c, LedgerConfig config) throws SQLException {
         boolean shared = !isPrivateDatabase(rawUrl);
         LedgerNode node = shared ? NODES.get(rawUrl) : null;
         if (node != null) {
@@ -81,6 +102,99 @@ public final class LedgerNode {
         return rawUrl.regionMatches(true, 0, "jdbc:h2:mem:", 0, 12) && (rawUrl.length() == 12 || rawUrl.charAt(12) == ';');
     }
 
+    /**
+     * Joins the cluster on first use: one member per database in this process, applying on a connection of its
+     * own. Later connections with another member configuration are refused, not silently given the first one.
+     */
+    private synchronized void joinCluster(LedgerConfig config, RealConnector connector) throws SQLException {
+        io.ledgerjdbc.replication.ClusterConfig wanted = config.clusterConfig();
+        if (cluster != null) {
+            if (!cluster.config().equals(wanted)) {
+                throw new SQLException("this database already belongs to cluster member " + cluster.config().nodeId()
+                        + " of " + cluster.config().clusterName() + " with other options; one database is one member", "08001");
+            }
+            return;
+        }
+        try {
+            cluster = io.ledgerjdbc.replication.ClusterMember.start(wanted, () -> {
+                try {
+                    applier = new io.ledgerjdbc.driver.cluster.ClusterApplier(connector.connect(), dialect, this::afterReplicatedDdl);
+                    return applier;
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot open the applier's connection: " + e.getMessage(), e);
+                }
+            });
+        } catch (io.ledgerjdbc.replication.ReplicationException e) {
+            throw new SQLException(e.getMessage(), e.sqlState(), e);
+        }
+    }
+
+    private void afterReplicatedDdl() {
+        catalog.invalidate();
+        forgetAdoptions();
+    }
+
+    boolean clustered() {
+        return cluster != null;
+    }
+
+    /**
+     * Orders one transaction's changes through the cluster and returns once it is committed and applied here.
+     *
+     * @throws SQLException 40001 when a transaction ordered first changed the same rows; the database's own
+     *                      error when applying it failed the same way everywhere; 08xxx when the cluster could
+     *                      not confirm it in time
+     */
+    void replicate(String origin, String txId, List<Change> changes) throws SQLException {
+        LedgerEntry writeSet = new LedgerEntry(1, origin, Instant.now(), txId, changes);
+        io.ledgerjdbc.replication.Outcome outcome;
+        try {
+            outcome = cluster.submit(new io.ledgerjdbc.replication.Command.WriteSet(writeSet));
+        } catch (io.ledgerjdbc.replication.ReplicationException e) {
+            throw new SQLException(e.getMessage(), e.sqlState(), e);
+        }
+        if (outcome instanceof io.ledgerjdbc.replication.Outcome.Rejected r) {
+            String message = "40001".equals(r.sqlState())
+                    ? "transaction rolled back: it conflicts with a transaction committed first in the cluster (" + r.message() + "); retry it"
+                    : r.message();
+            throw new SQLException(message, r.sqlState(), r.vendorCode());
+        }
+        if (outcome instanceof io.ledgerjdbc.replication.Outcome.Diverged d) {
+            throw new SQLException("this node stopped applying the cluster's log: " + d.message(), "08006");
+        }
+    }
+
+    /** Waits until this node has applied everything the cluster committed before now. */
+    void awaitClusterBarrier() throws SQLException {
+        try {
+            cluster.barrier();
+        } catch (io.ledgerjdbc.replication.ReplicationException e) {
+            throw new SQLException(e.getMessage(), e.sqlState(), e);
+        }
+    }
+
+    /** The cluster status of the node behind {@code rawUrl} in this process, if it is a member. */
+    public static Optional<io.ledgerjdbc.replication.ClusterStatus> clusterStatus(String rawUrl) {
+        LedgerNode node = NODES.get(rawUrl);
+        return node == null || node.cluster == null ? Optional.empty() : Optional.of(node.cluster.status());
+    }
+
+    /**
+     * Leaves every cluster this process is a member of and forgets the databases' nodes (tests, orderly
+     * shutdown). Connections still open keep working as standalone wrappers only until they are closed.
+     */
+    public static void leaveClusters() {
+        for (LedgerNode node : List.copyOf(NODES.values())) {
+            if (node.cluster != null) {
+                node.cluster.close();
+                if (node.applier != null) {
+                    node.applier.close();
+                }
+                NODES.values().remove(node);
+            }
+        }
+    }
+
     /** Tables this process knows the ledger has adopted (their rows are in it). */
     private final java.util.Set<String> adopted = ConcurrentHashMap.newKeySet();
 
@@ -93,7 +207,8 @@ public final class LedgerNode {
      * @return the adoption changes to put before the write's own changes (empty when already adopted)
      */
     List<Change> adopt(Connection c, io.ledgerjdbc.driver.capture.TableInfo t) throws SQLException {
-        if (adopted.contains(t.ledgerName())) {
+        if (cluster != null || adopted.contains(t.ledgerName())) {
+            // In a cluster every member starts from the same (empty or copied) database: nothing to adopt.
             return List.of();
         }
         String key = adoptionKey(t.ledgerName());

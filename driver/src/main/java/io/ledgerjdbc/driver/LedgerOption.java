@@ -12,7 +12,15 @@ import java.util.Optional;
 public enum LedgerOption {
     CONFIG("ledger.config", "", "Path of a properties file with more ledger.* options (lower precedence than connection properties)."),
     NODE("ledger.node", "local", "This node's id, recorded as the origin of every entry it writes (letters, digits, '.', '_', '-'; at most 64)."),
-    CREATE("ledger.create", "true", "Create the ledger tables on first connect if they are missing (true/false). With false, a database without a ledger is refused.");
+    CREATE("ledger.create", "true", "Create the ledger tables on first connect if they are missing (true/false). With false, a database without a ledger is refused."),
+    MEMBERS("ledger.members", "", "The cluster's members as id=host:port,... (e.g. A=127.0.0.1:7801,B=127.0.0.1:7802,C=127.0.0.1:7803), ledger.node among them. Empty: standalone, no replication."),
+    CLUSTER("ledger.cluster", "ledger", "The cluster's name; members of differently named clusters never talk (letters, digits, '.', '_', '-')."),
+    DATA_DIR("ledger.dataDir", "ledger-raft", "Directory of this member's Raft log (created if missing)."),
+    COMMIT_TIMEOUT("ledger.commitTimeout", "10s", "How long a commit waits to be ordered by a majority and applied locally before it fails with SQLState 08007 (e.g. 500ms, 10s, 1m)."),
+    FAILURE_TIMEOUT("ledger.failureTimeout", "1s", "How long a silent member takes to be suspected; a killed process is noticed at once (e.g. 1s)."),
+    SECRET("ledger.secret", "", "Shared cluster secret (at least 16 characters): members encrypt all cluster traffic with a key derived from it, so a process without it can neither join nor inject entries. Empty: no encryption."),
+    RAFT_FSYNC("ledger.raftFsync", "true", "fsync the Raft log before an entry counts as appended (true: an acknowledged commit survives a power loss of a majority; false: only the loss of a minority)."),
+    READ_CONSISTENCY("ledger.readConsistency", "local", "local: reads see this node's database, possibly behind the leader; linearizable: each read first waits until this node has applied everything committed before it.");
 
     public final String key;
     public final String defaultValue;

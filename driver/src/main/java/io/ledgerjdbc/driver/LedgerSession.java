@@ -91,6 +91,10 @@ final class LedgerSession implements Session {
             real.commit();
             return;
         }
+        if (node.clustered()) {
+            commitThroughCluster();
+            return;
+        }
         try {
             if (insertEntry == null) {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
@@ -102,6 +106,21 @@ final class LedgerSession implements Session {
         } finally {
             clearTransaction();
         }
+    }
+
+    /**
+     * In a cluster the local transaction was a rehearsal: its captured changes are the write-set. It is rolled
+     * back before the write-set is ordered, so it holds no lock while the applier (which applies the write-set
+     * here too, in log order) needs them; SQLite's single writer could otherwise deadlock against it.
+     */
+    private void commitThroughCluster() throws SQLException {
+        List<Change> changes = List.copyOf(pending);
+        try {
+            real.rollback();
+        } finally {
+            clearTransaction();
+        }
+        node.replicate(config.node(), node.nextTxId(), changes);
     }
 
     @Override
@@ -181,7 +200,7 @@ final class LedgerSession implements Session {
     }
 
     @Override
-    public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call) throws SQLException {
+    public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
         Analysis a = node.analyzer.analyze(sql);
         if (!generatedKeys.isEmpty()) {
             generatedKeys.remove(ctx); // keys belong to the statement's last execution only
@@ -189,6 +208,9 @@ final class LedgerSession implements Session {
         if (a instanceof Analysis.Read) {
             if (!pending.isEmpty()) {
                 refuseImplicitCommit(sql);
+            }
+            if (config.linearizableReads() && node.clustered()) {
+                node.awaitClusterBarrier();
             }
             return call.call();
         }
@@ -214,7 +236,7 @@ final class LedgerSession implements Session {
         try {
             T result;
             if (a instanceof Analysis.Ddl ddl) {
-                result = executeDdl(ddl, sql, call, implicit);
+                result = node.clustered() ? orderDdl(ddl, sql, ifNotRun) : executeDdl(ddl, sql, call, implicit);
             } else {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
@@ -435,6 +457,20 @@ final class LedgerSession implements Session {
         }
     }
 
+    /**
+     * In a cluster DDL is not run here first: it runs in the log's total order on every node, this one included,
+     * so no node ever applies a write-set against another schema than the others. It commits the open
+     * transaction first, as DDL does on H2 and MariaDB anyway.
+     */
+    private <T> T orderDdl(Analysis.Ddl ddl, String sql, T ifNotRun) throws SQLException {
+        if (!pending.isEmpty()) {
+            commit();
+        }
+        real.rollback(); // end the (empty) local transaction: the DDL's apply may need its locks
+        node.replicate(config.node(), node.nextTxId(), List.of(new DdlChange(ddl.object(), sql)));
+        return ifNotRun;
+    }
+
     private <T> T executeDdl(Analysis.Ddl ddl, String sql, RealCall<T> call, boolean implicit) throws SQLException {
         boolean commitsImplicitly = node.dialect == SqlDialect.H2 || node.dialect == SqlDialect.MARIADB;
         if (commitsImplicitly && !implicit && !pending.isEmpty()) {
@@ -519,9 +555,9 @@ final class LedgerSession implements Session {
         if (statement instanceof PreparedStatement ps) {
             ps.clearParameters();
             item.params().bindRange(ps, 1, item.params().size(), 1);
-            return execute(ctx, item.sql(), item.params(), ps::executeUpdate);
+            return execute(ctx, item.sql(), item.params(), ps::executeUpdate, 0);
         }
-        return execute(ctx, item.sql(), Params.NONE, () -> statement.executeUpdate(item.sql()));
+        return execute(ctx, item.sql(), Params.NONE, () -> statement.executeUpdate(item.sql()), 0);
     }
 
     @Override

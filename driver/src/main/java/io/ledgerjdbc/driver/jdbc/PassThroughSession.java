@@ -81,7 +81,7 @@ public final class PassThroughSession implements Session {
     }
 
     @Override
-    public <T> T execute(ExecutionContext context, String sql, Params params, RealCall<T> call) throws SQLException {
+    public <T> T execute(ExecutionContext context, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
         return call.call();
     }
 

@@ -52,9 +52,11 @@ public interface Session {
      * Runs one statement execution. Reads run {@code call} at once; writes are captured around it; a write
      * that cannot be captured is refused before {@code call} runs.
      *
-     * @param params the bound parameters of a PreparedStatement ({@link Params#NONE} for a plain Statement)
+     * @param params   the bound parameters of a PreparedStatement ({@link Params#NONE} for a plain Statement)
+     * @param ifNotRun what the call returns when the session orders the statement elsewhere instead of running it
+     *                 here (DDL in a cluster runs in the log's order on every node): 0, false, or null
      */
-    <T> T execute(ExecutionContext context, String sql, Params params, RealCall<T> call) throws SQLException;
+    <T> T execute(ExecutionContext context, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException;
 
     /**
      * Runs a batch: a Statement's {@code addBatch(sql)} list, or one PreparedStatement's parameter sets. The

@@ -114,10 +114,10 @@ final class RecordingSession implements Session {
     }
 
     @Override
-    public <T> T execute(ExecutionContext context, String sql, Params params, RealCall<T> call) throws SQLException {
+    public <T> T execute(ExecutionContext context, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
         calls.add(new Call("execute", context, sql, params, context.keyRequest(), null, null));
         refuseIfAsked();
-        return pass.execute(context, sql, params, call);
+        return pass.execute(context, sql, params, call, ifNotRun);
     }
 
     @Override

@@ -1,0 +1,371 @@
+package io.ledgerjdbc.driver.cluster;
+
+import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.capture.Identifiers;
+import io.ledgerjdbc.driver.capture.TableCatalog;
+import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.ledger.entry.Change;
+import io.ledgerjdbc.ledger.entry.DdlChange;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.hash.Hashes;
+import io.ledgerjdbc.ledger.store.LedgerHead;
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.StoredEntry;
+import io.ledgerjdbc.replication.Outcome;
+import io.ledgerjdbc.replication.Replica;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the cluster's write-sets to this node's database, on its own connection, one local transaction per
+ * write-set holding its changes, its ledger entry and the ordinal (see {@link Replica} for the contract).
+ *
+ * <p>Certification is the before-image check: every row a write-set updates or deletes must still be exactly
+ * the row the transaction read (read here through the same typed reader capture uses, so an unchanged row
+ * always compares equal), and every row it inserts must not exist. Any mismatch means a transaction ordered
+ * earlier changed the row first: the write-set is rejected on every node alike (SQLState 40001).
+ */
+public final class ClusterApplier implements Replica {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterApplier.class);
+    private static final String ORDINAL_KEY = "raft_ordinal";
+    /** How long a write-set waits out a busy database or a lock held by a local transaction before it gives up. */
+    private static final long TRANSIENT_RETRY_MILLIS = 60_000;
+
+    private final Connection c;
+    private final SqlDialect dialect;
+    private final LedgerStore store;
+    private final TableCatalog catalog;
+    private final Runnable afterDdl;
+    private final long durableOrdinal;
+    private PreparedStatement insertEntry;
+    private volatile LedgerHead head;
+
+    /**
+     * @param c        a connection of its own to the node's database (this applier closes it)
+     * @param afterDdl told after every applied DDL, so the node's sessions refresh their table metadata
+     */
+    public ClusterApplier(Connection c, SqlDialect dialect, Runnable afterDdl) throws SQLException {
+        this.c = c;
+        this.dialect = dialect;
+        this.store = new LedgerStore(dialect);
+        this.catalog = new TableCatalog(dialect);
+        this.afterDdl = afterDdl;
+        c.setAutoCommit(false);
+        this.head = store.readHead(c);
+        this.durableOrdinal = readOrdinal();
+        c.commit();
+    }
+
+    private long readOrdinal() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT meta_value FROM ledger_meta WHERE meta_key = ?")) {
+            ps.setString(1, ORDINAL_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return Long.parseLong(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, '0')")) {
+            ps.setString(1, ORDINAL_KEY);
+            ps.executeUpdate();
+        }
+        return 0;
+    }
+
+    @Override
+    public long appliedOrdinal() {
+        return durableOrdinal;
+    }
+
+    @Override
+    public LedgerPosition position() {
+        LedgerHead h = head;
+        return new LedgerPosition(h.size(), h.chainHash());
+    }
+
+    @Override
+    public Outcome apply(long ordinal, LedgerEntry writeSet) {
+        long giveUp = System.nanoTime() + TRANSIENT_RETRY_MILLIS * 1_000_000;
+        while (true) {
+            boolean ddl = false;
+            try {
+                for (Change change : writeSet.changes()) {
+                    if (change instanceof DdlChange d) {
+                        ddl = true;
+                        execute(d);
+                    } else {
+                        certifyAndApply((RowChange) change);
+                    }
+                }
+            } catch (Conflict conflict) {
+                rollback();
+                return new Outcome.Rejected(ordinal, "40001", 0, conflict.getMessage());
+            } catch (SQLException e) {
+                rollback();
+                if (isTransient(e) && System.nanoTime() < giveUp) {
+                    pause();
+                    continue;
+                }
+                if (isDeterministic(e)) {
+                    // The same statement on the same state fails the same way on every node.
+                    if (ddl) {
+                        afterDdl.run();
+                    }
+                    return new Outcome.Rejected(ordinal, e.getSQLState(), e.getErrorCode(), e.getMessage());
+                }
+                return new Outcome.Diverged(ordinal, "applying write-set " + writeSet.txId() + " failed: " + e);
+            } catch (RuntimeException e) {
+                rollback();
+                return new Outcome.Diverged(ordinal, "applying write-set " + writeSet.txId() + " failed: " + e);
+            }
+            try {
+                LedgerEntry entry = writeSet.withSeq(head.size() + 1);
+                if (insertEntry == null) {
+                    insertEntry = c.prepareStatement(LedgerStore.INSERT_ENTRY);
+                }
+                LedgerHead next = store.append(insertEntry, head, entry);
+                writeOrdinal(ordinal);
+                c.commit();
+                head = next;
+                if (ddl) {
+                    catalog.invalidate();
+                    afterDdl.run();
+                }
+                LOG.debug("applied {} as entry {} ({} changes)", writeSet.txId(), entry.seq(), entry.changes().size());
+                return new Outcome.Committed(ordinal, entry.seq());
+            } catch (SQLException | RuntimeException e) {
+                rollback();
+                if (e instanceof SQLException s && isTransient(s) && System.nanoTime() < giveUp) {
+                    pause();
+                    continue;
+                }
+                return new Outcome.Diverged(ordinal, "recording write-set " + writeSet.txId() + " failed: " + e);
+            }
+        }
+    }
+
+    @Override
+    public Outcome checkpoint(long ordinal, long size, byte[] chainHash) {
+        LedgerHead h = head;
+        if (h.size() < size) {
+            return new Outcome.Diverged(ordinal, "the leader's ledger has " + size + " entries, this node's only " + h.size());
+        }
+        try {
+            byte[] mine = h.size() == size ? h.chainHash() : chainHashAt(size);
+            if (!MessageDigest.isEqual(mine, chainHash)) {
+                return new Outcome.Diverged(ordinal, "this node's ledger differs from the leader's at or before entry " + size);
+            }
+            return new Outcome.Done(ordinal);
+        } catch (SQLException e) {
+            return new Outcome.Diverged(ordinal, "cannot read entry " + size + " for a checkpoint: " + e);
+        }
+    }
+
+    private byte[] chainHashAt(long size) throws SQLException {
+        if (size == 0) {
+            return Hashes.GENESIS_CHAIN;
+        }
+        StoredEntry e = store.readEntry(c, size);
+        c.commit();
+        return e.chainHash();
+    }
+
+    private void execute(DdlChange ddl) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(ddl.sql());
+        }
+    }
+
+    private void certifyAndApply(RowChange rc) throws SQLException {
+        TableInfo t = catalog.table(c, tableRef(rc.table()));
+        Row current = read(t, rc.key());
+        switch (rc.op()) {
+            case INSERT -> {
+                if (current != null) {
+                    throw new Conflict("row " + rc.key() + " of " + rc.table() + " was inserted by a transaction ordered first");
+                }
+                insert(t, rc.after());
+            }
+            case UPDATE -> {
+                requireUnchanged(rc, current);
+                if (!rc.key().equals(keyOf(rc.after(), t)) && read(t, keyOf(rc.after(), t)) != null) {
+                    throw new Conflict("the new key " + keyOf(rc.after(), t) + " of " + rc.table() + " was taken by a transaction ordered first");
+                }
+                update(t, rc.key(), rc.after());
+            }
+            case DELETE -> {
+                requireUnchanged(rc, current);
+                delete(t, rc.key());
+            }
+        }
+    }
+
+    private static void requireUnchanged(RowChange rc, Row current) throws Conflict {
+        if (current == null) {
+            throw new Conflict("row " + rc.key() + " of " + rc.table() + " was deleted by a transaction ordered first");
+        }
+        if (!current.equals(rc.before())) {
+            throw new Conflict("row " + rc.key() + " of " + rc.table() + " was changed by a transaction ordered first");
+        }
+    }
+
+    private Row read(TableInfo t, Row key) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < t.columns().size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(q(t.columns().get(i).name()));
+        }
+        sql.append(" FROM ").append(table(t)).append(whereKey(key));
+        if (dialect != SqlDialect.SQLITE) {
+            sql.append(" FOR UPDATE");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bindKey(ps, 1, t, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Row.Builder row = Row.builder();
+                for (int i = 0; i < t.columns().size(); i++) {
+                    TableInfo.Column col = t.columns().get(i);
+                    row.put(col.name(), Values.read(rs, i + 1, col, dialect));
+                }
+                return row.build();
+            }
+        }
+    }
+
+    private void insert(TableInfo t, Row row) throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table(t)).append(" (");
+        for (int i = 0; i < row.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(row.name(i)));
+        sql.append(") VALUES (").append("?, ".repeat(row.size() - 1)).append("?)");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i), t.column(row.name(i)), dialect);
+            ps.executeUpdate();
+        }
+    }
+
+    private void update(TableInfo t, Row key, Row after) throws SQLException {
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table(t)).append(" SET ");
+        for (int i = 0; i < after.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(after.name(i))).append(" = ?");
+        sql.append(whereKey(key));
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int at = 1;
+            for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), t.column(after.name(i)), dialect);
+            bindKey(ps, at, t, key);
+            ps.executeUpdate();
+        }
+    }
+
+    private void delete(TableInfo t, Row key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table(t) + whereKey(key))) {
+            bindKey(ps, 1, t, key);
+            ps.executeUpdate();
+        }
+    }
+
+    private void bindKey(PreparedStatement ps, int at, TableInfo t, Row key) throws SQLException {
+        for (int i = 0; i < key.size(); i++) Values.bind(ps, at + i, key.value(i), t.column(key.name(i)), dialect);
+    }
+
+    private String whereKey(Row key) {
+        StringBuilder sb = new StringBuilder(" WHERE ");
+        for (int i = 0; i < key.size(); i++) {
+            sb.append(i == 0 ? "" : " AND ").append(q(key.name(i)));
+            sb.append(key.value(i) instanceof io.ledgerjdbc.ledger.entry.Value.Null ? " IS NULL" : " = ?");
+        }
+        return sb.toString();
+    }
+
+    private static Row keyOf(Row row, TableInfo t) {
+        if (!t.hasPrimaryKey()) {
+            return row;
+        }
+        Row.Builder key = Row.builder();
+        for (TableInfo.Column k : t.primaryKey()) key.put(k.name(), row.get(k.name()));
+        return key.build();
+    }
+
+    private void writeOrdinal(long ordinal) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?")) {
+            ps.setString(1, Long.toString(ordinal));
+            ps.setString(2, ORDINAL_KEY);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Analysis.TableRef tableRef(String ledgerName) {
+        int dot = ledgerName.indexOf('.');
+        return dot < 0 ? new Analysis.TableRef(null, ledgerName, true)
+                : new Analysis.TableRef(ledgerName.substring(0, dot), ledgerName.substring(dot + 1), true);
+    }
+
+    private String table(TableInfo t) {
+        return t.schema() == null ? q(t.name()) : q(t.schema()) + "." + q(t.name());
+    }
+
+    private String q(String identifier) {
+        return Identifiers.quote(dialect, identifier);
+    }
+
+    /** Lock waits, deadlocks, serialization failures, a busy SQLite file: gone when the local transaction ends. */
+    static boolean isTransient(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("HYT00")
+                || e.getErrorCode() == 1205 || e.getErrorCode() == 1213 // MariaDB lock wait timeout, deadlock
+                || m.contains("sqlite_busy") || m.contains("sqlite_locked") || m.contains("database is locked")
+                || m.contains("timeout trying to lock");
+    }
+
+    /** Errors the database raises the same way on every node for the same statement on the same state. */
+    static boolean isDeterministic(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return state.startsWith("23") || state.startsWith("42") || state.startsWith("22") || state.startsWith("21")
+                || state.startsWith("0A") || state.startsWith("2B") || state.startsWith("44")
+                || m.contains("sqlite_constraint") || m.contains("sqlite_error") || m.contains("sqlite_mismatch");
+    }
+
+    private void rollback() {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.warn("rollback of a failed apply failed", e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Certification failed: a transaction ordered before this one changed a row this one read. */
+    private static final class Conflict extends SQLException {
+        Conflict(String message) {
+            super(message, "40001");
+        }
+    }
+
+    public void close() {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the applier's connection", e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.ledgerjdbc.driver.cluster;
+
+import io.ledgerjdbc.driver.LedgerNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Three (or more) cluster members in this JVM, each with its own database file and Raft log, talking over
+ * loopback TCP on free ports.
+ */
+final class TestCluster implements AutoCloseable {
+
+    enum Db { SQLITE, H2 }
+
+    final Path dir;
+    final Db db;
+    final String clusterName = "t" + UUID.randomUUID().toString().substring(0, 8);
+    final List<String> ids = new ArrayList<>();
+    final Map<String, Integer> ports = new LinkedHashMap<>();
+    final Properties extra = new Properties();
+
+    TestCluster(Path dir, Db db, int size) throws IOException {
+        this.dir = dir;
+        this.db = db;
+        for (int i = 0; i < size; i++) {
+            String id = String.valueOf((char) ('A' + i));
+            ids.add(id);
+            ports.put(id, freePort());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    String members() {
+        StringBuilder sb = new StringBuilder();
+        ports.forEach((id, port) -> sb.append(sb.length() == 0 ? "" : ",").append(id).append("=127.0.0.1:").append(port));
+        return sb.toString();
+    }
+
+    String rawUrl(String id) {
+        Path file = dir.resolve("node-" + id);
+        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" : "jdbc:h2:" + file;
+    }
+
+    Properties props(String id) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.setProperty("ledger.node", id);
+        p.setProperty("ledger.members", members());
+        p.setProperty("ledger.cluster", clusterName);
+        p.setProperty("ledger.dataDir", dir.resolve("raft-" + id).toString());
+        p.setProperty("ledger.raftFsync", "false");
+        p.setProperty("ledger.commitTimeout", "10s");
+        return p;
+    }
+
+    Connection connect(String id) throws SQLException {
+        return DriverManager.getConnection("jdbc:ledger:" + rawUrl(id).substring("jdbc:".length()), props(id));
+    }
+
+    Connection raw(String id) throws SQLException {
+        return DriverManager.getConnection(rawUrl(id));
+    }
+
+    /** Starts every member (the first connection joins), so a leader can be elected. */
+    void startAll() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (String id : ids) {
+            Thread t = new Thread(() -> {
+                try (Connection c = connect(id)) {
+                    c.isValid(1);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) t.join();
+        if (!failures.isEmpty()) {
+            throw new AssertionError("a member did not start", failures.get(0));
+        }
+    }
+
+    /** Every ledger entry's bytes, in order. */
+    List<String> ledger(String id) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = raw(id); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT seq, entry, chain_hash FROM ledger_entry ORDER BY seq")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1) + ":" + java.util.HexFormat.of().formatHex(rs.getBytes(2)) + ":"
+                        + java.util.HexFormat.of().formatHex(rs.getBytes(3)));
+            }
+        }
+        return out;
+    }
+
+    List<String> rows(String id, String query) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = raw(id); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= n; i++) sb.append(i == 1 ? "" : "|").append(rs.getString(i));
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+
+    /** Waits until every member has applied as many entries as the longest ledger. */
+    void awaitConverged(long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            long max = 0;
+            long min = Long.MAX_VALUE;
+            for (String id : ids) {
+                long n = ledger(id).size();
+                max = Math.max(max, n);
+                min = Math.min(min, n);
+            }
+            if (min == max || System.currentTimeMillis() > deadline) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        LedgerNode.leaveClusters();
+    }
+
+    static Path tempDir() throws IOException {
+        return Files.createTempDirectory("ledger-cluster");
+    }
+}

@@ -1,0 +1,242 @@
+package io.ledgerjdbc.replication;
+
+import java.net.BindException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.raft.RaftLeaderException;
+import org.jgroups.raft.RaftHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process's membership in one cluster: one per cluster name and node id, however many connections use it.
+ * {@link #submit} orders a command through Raft and returns once it is committed by a majority and applied
+ * locally, so the caller reads its own writes.
+ */
+public final class ClusterMember implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
+    private static final Map<String, ClusterMember> MEMBERS = new ConcurrentHashMap<>();
+    /** How often the leader checks that every member's ledger still matches its own. */
+    private static final long CHECKPOINT_MILLIS = 1000;
+
+    private final ClusterConfig config;
+    private final Replica replica;
+    private final ReplicaStateMachine stateMachine;
+    private final JChannel channel;
+    private final RaftHandle raft;
+    private final ScheduledExecutorService checkpoints;
+    private long lastCheckpointSize = -1;
+
+    private ClusterMember(ClusterConfig config, Replica replica) throws Exception {
+        this.config = config;
+        this.replica = replica;
+        this.stateMachine = new ReplicaStateMachine(replica, config.nodeId());
+        this.channel = RaftStack.channel(config);
+        this.raft = new RaftHandle(channel, stateMachine).raftId(config.nodeId());
+        raft.addRoleListener(role -> LOG.info("member {} of cluster {} is now {}", config.nodeId(), config.clusterName(), role));
+        this.checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledger-checkpoint-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The member for {@code config}, started on first use. A second start with another configuration for the
+     * same cluster and node id is refused: one process is one member.
+     *
+     * @throws ReplicationException 08001 when the member cannot start (port in use, unreadable log)
+     */
+    public static ClusterMember start(ClusterConfig config, Supplier<Replica> replica) throws ReplicationException {
+        synchronized (MEMBERS) {
+            ClusterMember existing = MEMBERS.get(config.registryKey());
+            if (existing != null) {
+                if (!existing.config.members().equals(config.members()) || !Objects.equals(existing.config.dataDir(), config.dataDir())) {
+                    throw new ReplicationException("member " + config.nodeId() + " of cluster " + config.clusterName()
+                            + " already runs in this process with another member list or data directory", "08001", null);
+                }
+                return existing;
+            }
+            ClusterMember member;
+            try {
+                member = new ClusterMember(config, replica.get());
+                member.channel.connect(config.clusterName());
+            } catch (Exception e) {
+                throw new ReplicationException(startFailure(config, e), "08001", e);
+            }
+            member.checkpoints.scheduleWithFixedDelay(member::checkpointIfLeader, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            MEMBERS.put(config.registryKey(), member);
+            LOG.info("member {} joined cluster {} ({} members)", config.nodeId(), config.clusterName(), config.members().size());
+            return member;
+        }
+    }
+
+    private static String startFailure(ClusterConfig config, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return "member " + config.nodeId() + " cannot listen on " + config.ownAddress() + ": " + t.getMessage();
+            }
+        }
+        return "member " + config.nodeId() + " could not join cluster " + config.clusterName() + ": " + e;
+    }
+
+    /**
+     * Orders {@code command} and waits until it is applied here.
+     *
+     * @throws ReplicationException 08001 when no leader was reachable (nothing submitted); 08007 when the command
+     *                              was submitted but its outcome is unknown within the commit timeout; 08006 when
+     *                              this member stopped applying
+     */
+    public Outcome submit(Command command) throws ReplicationException {
+        long deadline = System.nanoTime() + config.commitTimeout().toNanos();
+        byte[] bytes = command.encode();
+        checkRunning();
+        while (true) {
+            CompletableFuture<byte[]> future;
+            try {
+                future = raft.setAsync(bytes, 0, bytes.length);
+            } catch (Exception e) {
+                if (!retryable(e) || !pause(deadline)) {
+                    throw new ReplicationException("no leader reachable within the commit timeout ("
+                            + config.commitTimeout().toMillis() + " ms): " + e.getMessage(), "08001", e);
+                }
+                continue;
+            }
+            Outcome outcome;
+            try {
+                outcome = Outcome.decode(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                if (retryable(e.getCause()) && pause(deadline)) {
+                    continue; // no leader took it: nothing was appended, so trying again cannot duplicate it
+                }
+                throw new ReplicationException("the cluster did not commit the transaction: " + e.getCause(), "08007", e.getCause());
+            } catch (TimeoutException e) {
+                future.cancel(false);
+                throw new ReplicationException("the transaction was sent to the cluster but not confirmed within "
+                        + config.commitTimeout().toMillis() + " ms (no majority reachable?); it may still commit", "08007", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplicationException("interrupted while waiting for the cluster; the transaction may still commit", "08007", e);
+            }
+            awaitLocal(outcome.ordinal(), deadline);
+            return outcome;
+        }
+    }
+
+    /** Waits until everything the leader committed before now is applied here (linearizable reads). */
+    public void barrier() throws ReplicationException {
+        submit(new Command.Barrier());
+    }
+
+    private void awaitLocal(long ordinal, long deadline) throws ReplicationException {
+        try {
+            if (!stateMachine.awaitApplied(ordinal, deadline)) {
+                checkRunning();
+                throw new ReplicationException("the transaction committed in the cluster but was not applied on member "
+                        + config.nodeId() + " within the commit timeout", "08007", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationException("interrupted while waiting for the local apply", "08007", e);
+        }
+    }
+
+    private void checkRunning() throws ReplicationException {
+        String why = stateMachine.diverged();
+        if (why != null) {
+            throw new ReplicationException("member " + config.nodeId() + " stopped applying (diverged): " + why, "08006", null);
+        }
+        if (!channel.isConnected()) {
+            throw new ReplicationException("member " + config.nodeId() + " is closed", "08006", null);
+        }
+    }
+
+    private static boolean retryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RaftLeaderException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean pause(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            Thread.sleep(Math.min(25, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The leader proposes its ledger position; every member compares its own when it applies it. */
+    private void checkpointIfLeader() {
+        try {
+            if (!raft.isLeader() || stateMachine.diverged() != null) {
+                return;
+            }
+            Replica.LedgerPosition p = replica.position();
+            if (p.size() == lastCheckpointSize || p.size() == 0) {
+                return;
+            }
+            byte[] command = new Command.Checkpoint(p.size(), p.chainHash()).encode();
+            raft.setAsync(command, 0, command.length); // fire and forget: a lost checkpoint is replaced by the next
+            lastCheckpointSize = p.size();
+        } catch (Exception e) {
+            LOG.debug("checkpoint not proposed", e);
+        }
+    }
+
+    public ClusterStatus status() {
+        Address leader = raft.leader();
+        List<String> view = channel.getView() == null ? List.of()
+                : channel.getView().getMembers().stream().map(String::valueOf).toList();
+        return new ClusterStatus(config.nodeId(), raft.raft().role(), leader == null ? null : leader.toString(),
+                raft.currentTerm(), raft.commitIndex(), stateMachine.applied(), view, replica.position().size(),
+                stateMachine.diverged());
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public boolean isLeader() {
+        return raft.isLeader();
+    }
+
+    /** Leaves the cluster; the next {@link #start} for the same id starts a new member. */
+    @Override
+    public void close() {
+        synchronized (MEMBERS) {
+            MEMBERS.remove(config.registryKey(), this);
+        }
+        checkpoints.shutdownNow();
+        channel.close();
+        LOG.info("member {} left cluster {}", config.nodeId(), config.clusterName());
+    }
+
+    /** Closes every member of this process (tests, shutdown hooks). */
+    public static void closeAll() {
+        for (ClusterMember m : List.copyOf(MEMBERS.values())) {
+            m.close();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.ledgerjdbc.replication;
+
+import java.util.List;
+
+/**
+ * One member's view of its cluster.
+ *
+ * @param nodeId      this member
+ * @param role        Leader, Follower or Learner (jgroups-raft's roles)
+ * @param leader      the leader's id, or null while none is known
+ * @param term        the current Raft term
+ * @param commitIndex the Raft log's commit index as this member knows it
+ * @param applied     the ordinal of the last command applied here
+ * @param view        the members this one currently talks to
+ * @param ledgerSize  the local ledger's size
+ * @param diverged    why this member stopped applying, or null
+ */
+public record ClusterStatus(String nodeId, String role, String leader, long term, long commitIndex, long applied,
+                            List<String> view, long ledgerSize, String diverged) {}

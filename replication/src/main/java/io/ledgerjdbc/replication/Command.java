@@ -1,0 +1,71 @@
+package io.ledgerjdbc.replication;
+
+import io.ledgerjdbc.ledger.entry.EntryCodec;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * What goes into the Raft log: one byte of kind, then the kind's body.
+ * <ul>
+ *   <li>{@code WRITE_SET}: a transaction's captured changes, encoded as a ledger entry (its seq is a placeholder;
+ *       the applier gives it the next seq of the ledger when it commits);</li>
+ *   <li>{@code BARRIER}: nothing; applied in order like any command, so a caller that sees it applied locally has
+ *       seen everything committed before it (linearizable reads);</li>
+ *   <li>{@code CHECKPOINT}: a ledger size and the chain hash the leader had at that size; every member compares
+ *       it with its own ledger and stops as diverged when they differ.</li>
+ * </ul>
+ */
+public sealed interface Command {
+
+    byte WRITE_SET = 1;
+    byte BARRIER = 2;
+    byte CHECKPOINT = 3;
+
+    byte[] encode();
+
+    record WriteSet(LedgerEntry entry) implements Command {
+        @Override
+        public byte[] encode() {
+            byte[] body = EntryCodec.encode(entry);
+            byte[] out = new byte[body.length + 1];
+            out[0] = WRITE_SET;
+            System.arraycopy(body, 0, out, 1, body.length);
+            return out;
+        }
+    }
+
+    record Barrier() implements Command {
+        @Override
+        public byte[] encode() {
+            return new byte[] {BARRIER};
+        }
+    }
+
+    record Checkpoint(long size, byte[] chainHash) implements Command {
+        @Override
+        public byte[] encode() {
+            return ByteBuffer.allocate(1 + 8 + chainHash.length).put(CHECKPOINT).putLong(size).put(chainHash).array();
+        }
+    }
+
+    /** @throws IllegalArgumentException for bytes no member wrote (a foreign or corrupt command) */
+    static Command decode(byte[] data, int offset, int length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("empty command");
+        }
+        byte[] body = Arrays.copyOfRange(data, offset + 1, offset + length);
+        return switch (data[offset]) {
+            case WRITE_SET -> new WriteSet(EntryCodec.decode(body));
+            case BARRIER -> new Barrier();
+            case CHECKPOINT -> {
+                ByteBuffer b = ByteBuffer.wrap(body);
+                long size = b.getLong();
+                byte[] chain = new byte[b.remaining()];
+                b.get(chain);
+                yield new Checkpoint(size, chain);
+            }
+            default -> throw new IllegalArgumentException("unknown command kind " + data[offset]);
+        };
+    }
+}

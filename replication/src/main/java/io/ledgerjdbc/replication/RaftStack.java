@@ -1,0 +1,97 @@
+package io.ledgerjdbc.replication;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.protocols.raft.ELECTION;
+import org.jgroups.protocols.raft.FileBasedLog;
+import org.jgroups.protocols.raft.NO_DUPES;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.REDIRECT;
+import org.jgroups.stack.Protocol;
+
+/**
+ * The JGroups stack of a member: TCP to a static member list (no multicast, no discovery beyond the list),
+ * failure detection tuned for a fast failover, optional symmetric encryption keyed by the cluster secret, and
+ * jgroups-raft on top.
+ */
+final class RaftStack {
+
+    /**
+     * Snapshots are never taken: the library builds one in heap from the whole state and sends it as one
+     * message, and our state is the database. A lagging member is sent the log instead.
+     */
+    static final long MAX_LOG_SIZE = Long.MAX_VALUE / 4;
+
+    private RaftStack() {}
+
+    static JChannel channel(ClusterConfig config) throws Exception {
+        List<Protocol> stack = new ArrayList<>();
+        TCP tcp = new TCP();
+        tcp.setBindAddress(config.ownAddress().getAddress());
+        tcp.setBindPort(config.ownAddress().getPort());
+        tcp.setPortRange(0); // bind exactly the configured port, or fail: another port would be unknown to the others
+        stack.add(tcp);
+        stack.add(new TCPPING().setInitialHosts(config.members().values()).setPortRange(0));
+        stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(3000));
+        stack.add(new FD_SOCK2());
+        long failure = config.failureTimeout().toMillis();
+        stack.add(new FD_ALL3().setTimeout(failure).setInterval(Math.max(100, failure / 4)));
+        stack.add(new VERIFY_SUSPECT2().setTimeout(Math.max(200, failure / 4)));
+        if (config.secret() != null) {
+            SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
+            encrypt.setSecretKey(clusterKey(config));
+            stack.add(encrypt);
+        }
+        stack.add(new NAKACK2().useMcastXmit(false));
+        stack.add(new UNICAST3());
+        stack.add(new STABLE());
+        stack.add(new NO_DUPES());
+        stack.add(new GMS().setJoinTimeout(1000).printLocalAddress(false));
+        stack.add(new UFC());
+        stack.add(new MFC());
+        stack.add(new FRAG4());
+        stack.add(new ELECTION());
+        RAFT raft = new RAFT()
+                .members(List.copyOf(config.members().keySet()))
+                .raftId(config.nodeId())
+                .logClass(FileBasedLog.class.getName())
+                .logDir(config.dataDir().toAbsolutePath().toString())
+                .logPrefix(config.clusterName() + "-" + config.nodeId())
+                .logUseFsync(config.logFsync())
+                .maxLogSize(MAX_LOG_SIZE);
+        stack.add(raft);
+        stack.add(new REDIRECT());
+        JChannel channel = new JChannel(stack);
+        channel.name(config.nodeId());
+        return channel;
+    }
+
+    /** AES-256 key derived from the secret (PBKDF2, salted with the cluster name so clusters never share keys). */
+    static SecretKey clusterKey(ClusterConfig config) throws GeneralSecurityException {
+        PBEKeySpec spec = new PBEKeySpec(config.secret().toCharArray(),
+                ("ledgerjdbc-cluster:" + config.clusterName()).getBytes(StandardCharsets.UTF_8), 100_000, 256);
+        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        return new SecretKeySpec(key, "AES");
+    }
+}

@@ -1,0 +1,46 @@
+package io.ledgerjdbc.replication;
+
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+
+/**
+ * The local side of a cluster member: the database that applies what the log orders. The driver implements it.
+ *
+ * <h2>Determinism</h2>
+ * Every member applies the same commands in the same order, starting from the same state, so every decision an
+ * implementation makes must depend only on the command and the database's state: certification (does every
+ * before-image still match?), the seq the entry gets (the ledger's size + 1), the outcome. Never the clock,
+ * never the local configuration, never which member proposed the command.
+ *
+ * <h2>Threading</h2>
+ * All methods but {@link #appliedOrdinal()} are called on the one Raft apply thread, in log order. A slow
+ * apply stalls the whole member: keep each call to one local transaction.
+ *
+ * <h2>Idempotence</h2>
+ * The log is re-applied after a restart. {@link #apply} stores {@code ordinal} in the same local transaction as
+ * the changes it commits, and {@link #appliedOrdinal()} reports the last one stored, so commands already in the
+ * database are skipped.
+ *
+ * <h2>Failure</h2>
+ * Never throw for a business outcome: a conflict or an error the database raises identically on every member
+ * (a constraint violation, a DDL error) is an {@link Outcome.Rejected}. Wait out transient errors (a busy
+ * database, a lock timeout) by retrying. Anything else — the local database refused what the others accepted,
+ * the disk is full, the ledger does not match a checkpoint — is {@link Outcome.Diverged}: the member stops
+ * applying rather than moving on without the change, and says so in its status.
+ */
+public interface Replica {
+
+    /** The ordinal of the last command whose changes are durably in the local database (0 for none). */
+    long appliedOrdinal();
+
+    /** Certifies and applies one write-set as one local transaction with its ledger entry. */
+    Outcome apply(long ordinal, LedgerEntry writeSet);
+
+    /** Compares the local ledger with the leader's at {@code size}. */
+    Outcome checkpoint(long ordinal, long size, byte[] chainHash);
+
+    /** The local ledger's size and chain hash, for the leader's next checkpoint and for status. */
+    LedgerPosition position();
+
+    /** A ledger size and the chain hash at that size. */
+    record LedgerPosition(long size, byte[] chainHash) {}
+}
