@@ -257,6 +257,10 @@ final class LedgerSession implements Session {
             } else if (ran) {
                 rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
             }
+            if (!ran && e instanceof SQLException s && a instanceof Analysis.Insert ins && node.clustered()
+                    && GeneratedKeyClash.is(s, ins, node.catalog.table(real, ins.table()))) {
+                throw GeneratedKeyClash.asConflict(s);
+            }
             if (e instanceof RuntimeException) {
                 throw new SQLException("LedgerJDBC could not capture this statement: " + e.getMessage()
                         + (implicit ? " (rolled back)" : " (the transaction must be rolled back)"), "HY000", e);

@@ -49,6 +49,7 @@ public final class ClusterApplier implements Replica {
     private final TableCatalog catalog;
     private final Runnable afterDdl;
     private final long durableOrdinal;
+    private final IdentityAdvance identities;
     private PreparedStatement insertEntry;
     private volatile LedgerHead head;
 
@@ -62,6 +63,7 @@ public final class ClusterApplier implements Replica {
         this.store = new LedgerStore(dialect);
         this.catalog = new TableCatalog(dialect);
         this.afterDdl = afterDdl;
+        this.identities = new IdentityAdvance(dialect, catalog);
         c.setAutoCommit(false);
         this.head = store.readHead(c);
         this.durableOrdinal = readOrdinal();
@@ -139,8 +141,10 @@ public final class ClusterApplier implements Replica {
                 writeOrdinal(ordinal);
                 c.commit();
                 head = next;
+                identities.advance(c, writeSet.changes());
                 if (ddl) {
                     catalog.invalidate();
+                    identities.forget();
                     afterDdl.run();
                 }
                 LOG.debug("applied {} as entry {} ({} changes)", writeSet.txId(), entry.seq(), entry.changes().size());
