@@ -61,13 +61,13 @@ final class TestCluster implements AutoCloseable {
 
     Properties props(String id) {
         Properties p = new Properties();
-        p.putAll(extra);
         p.setProperty("ledger.node", id);
         p.setProperty("ledger.members", members());
         p.setProperty("ledger.cluster", clusterName);
         p.setProperty("ledger.dataDir", dir.resolve("raft-" + id).toString());
         p.setProperty("ledger.raftFsync", "false");
         p.setProperty("ledger.commitTimeout", "10s");
+        p.putAll(extra); // a test's own settings win
         return p;
     }
 
