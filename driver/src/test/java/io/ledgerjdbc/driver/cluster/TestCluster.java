@@ -23,7 +23,10 @@ import java.util.UUID;
  */
 final class TestCluster implements AutoCloseable {
 
-    enum Db { SQLITE, H2 }
+    enum Db { SQLITE, H2, POSTGRESQL, MARIADB }
+
+    /** Server databases (a fresh schema per node); empty for the embedded ones. */
+    private final Map<String, io.ledgerjdbc.ledger.store.Backend.Db> servers = new LinkedHashMap<>();
 
     final Path dir;
     final Db db;
@@ -39,6 +42,14 @@ final class TestCluster implements AutoCloseable {
             String id = String.valueOf((char) ('A' + i));
             ids.add(id);
             ports.put(id, freePort());
+            if (db == Db.POSTGRESQL || db == Db.MARIADB) {
+                try {
+                    servers.put(id, (db == Db.POSTGRESQL ? io.ledgerjdbc.ledger.store.Backend.POSTGRESQL
+                            : io.ledgerjdbc.ledger.store.Backend.MARIADB).open());
+                } catch (SQLException e) {
+                    throw new IOException(e);
+                }
+            }
         }
     }
 
@@ -55,6 +66,9 @@ final class TestCluster implements AutoCloseable {
     }
 
     String rawUrl(String id) {
+        if (servers.containsKey(id)) {
+            return servers.get(id).url;
+        }
         Path file = dir.resolve("node-" + id);
         return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" : "jdbc:h2:" + file;
     }
@@ -62,6 +76,12 @@ final class TestCluster implements AutoCloseable {
     Properties props(String id) {
         Properties p = new Properties();
         p.setProperty("ledger.node", id);
+        if (db == Db.POSTGRESQL) {
+            p.setProperty("user", io.ledgerjdbc.ledger.store.Backend.PG_USER);
+        } else if (db == Db.MARIADB) {
+            p.setProperty("user", io.ledgerjdbc.ledger.store.Backend.MARIADB_USER);
+            p.setProperty("password", "");
+        }
         p.setProperty("ledger.members", members());
         p.setProperty("ledger.cluster", clusterName);
         p.setProperty("ledger.dataDir", dir.resolve("raft-" + id).toString());
@@ -76,7 +96,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     Connection raw(String id) throws SQLException {
-        return DriverManager.getConnection(rawUrl(id));
+        return servers.containsKey(id) ? servers.get(id).connect() : DriverManager.getConnection(rawUrl(id));
     }
 
     /** Starts every member (the first connection joins), so a leader can be elected. */
@@ -147,6 +167,13 @@ final class TestCluster implements AutoCloseable {
     @Override
     public void close() {
         LedgerNode.leaveClusters();
+        for (var server : servers.values()) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                // a leftover test schema is harmless
+            }
+        }
     }
 
     static Path tempDir() throws IOException {
