@@ -88,6 +88,16 @@ public final class LedgerConfig {
                 }
             }
             case CONFIG, DATA_DIR -> { }
+            case NODE_KEY -> {
+                if (!value.isEmpty() && !Files.isReadable(Path.of(value))) {
+                    throw bad(o, value, "a readable PEM file");
+                }
+            }
+            case MEMBER_KEYS -> {
+                if (!value.isEmpty() && !Files.isDirectory(Path.of(value))) {
+                    throw bad(o, value, "a directory of <id>.pub.pem files");
+                }
+            }
             case MEMBERS -> {
                 if (!value.isEmpty()) {
                     try {

@@ -67,6 +67,7 @@ public final class LedgerNode {
     /** This node's cluster membership, or null when standalone. */
     private volatile io.ledgerjdbc.replication.ClusterMember cluster;
     private volatile io.ledgerjdbc.driver.cluster.ClusterApplier applier;
+    private volatile io.ledgerjdbc.driver.cluster.NodeKeys keys;
 
     /** The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed. */
     static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector) throws SQLException {
@@ -115,10 +116,13 @@ public final class LedgerNode {
             }
             return;
         }
+        io.ledgerjdbc.driver.cluster.NodeKeys loaded = io.ledgerjdbc.driver.cluster.NodeKeys.load(
+                config.get(LedgerOption.NODE_KEY), config.get(LedgerOption.MEMBER_KEYS), wanted.members().keySet());
         try {
+            keys = loaded;
             cluster = io.ledgerjdbc.replication.ClusterMember.start(wanted, () -> {
                 try {
-                    applier = new io.ledgerjdbc.driver.cluster.ClusterApplier(connector.connect(), dialect, this::afterReplicatedDdl);
+                    applier = new io.ledgerjdbc.driver.cluster.ClusterApplier(connector.connect(), dialect, loaded, this::afterReplicatedDdl);
                     return applier;
                 } catch (SQLException e) {
                     throw new IllegalStateException("cannot open the applier's connection: " + e.getMessage(), e);
@@ -149,7 +153,7 @@ public final class LedgerNode {
         LedgerEntry writeSet = new LedgerEntry(1, origin, Instant.now(), txId, changes);
         io.ledgerjdbc.replication.Outcome outcome;
         try {
-            outcome = cluster.submit(new io.ledgerjdbc.replication.Command.WriteSet(writeSet));
+            outcome = cluster.submit(new io.ledgerjdbc.replication.Command.WriteSet(writeSet, keys.sign(writeSet)));
         } catch (io.ledgerjdbc.replication.ReplicationException e) {
             throw new SQLException(e.getMessage(), e.sqlState(), e);
         }

@@ -24,14 +24,16 @@ public sealed interface Command {
 
     byte[] encode();
 
-    record WriteSet(LedgerEntry entry) implements Command {
+    /**
+     * @param signature the origin's {@link io.ledgerjdbc.ledger.digest.OriginSignature} over the entry, or an
+     *                  empty array when the origin has no key
+     */
+    record WriteSet(LedgerEntry entry, byte[] signature) implements Command {
         @Override
         public byte[] encode() {
             byte[] body = EntryCodec.encode(entry);
-            byte[] out = new byte[body.length + 1];
-            out[0] = WRITE_SET;
-            System.arraycopy(body, 0, out, 1, body.length);
-            return out;
+            return ByteBuffer.allocate(1 + 2 + signature.length + body.length)
+                    .put(WRITE_SET).putShort((short) signature.length).put(signature).put(body).array();
         }
     }
 
@@ -56,7 +58,12 @@ public sealed interface Command {
         }
         byte[] body = Arrays.copyOfRange(data, offset + 1, offset + length);
         return switch (data[offset]) {
-            case WRITE_SET -> new WriteSet(EntryCodec.decode(body));
+            case WRITE_SET -> {
+                ByteBuffer b = ByteBuffer.wrap(body);
+                byte[] signature = new byte[Short.toUnsignedInt(b.getShort())];
+                b.get(signature);
+                yield new WriteSet(EntryCodec.decode(Arrays.copyOfRange(body, b.position(), body.length)), signature);
+            }
             case BARRIER -> new Barrier();
             case CHECKPOINT -> {
                 ByteBuffer b = ByteBuffer.wrap(body);

@@ -32,8 +32,13 @@ public interface Replica {
     /** The ordinal of the last command whose changes are durably in the local database (0 for none). */
     long appliedOrdinal();
 
-    /** Certifies and applies one write-set as one local transaction with its ledger entry. */
-    Outcome apply(long ordinal, LedgerEntry writeSet);
+    /**
+     * Certifies and applies one write-set as one local transaction with its ledger entry.
+     *
+     * @param signature its origin's signature (empty when the origin has no key); checked against the member
+     *                  keys, which must be the same on every member for the check to be deterministic
+     */
+    Outcome apply(long ordinal, LedgerEntry writeSet, byte[] signature);
 
     /** Compares the local ledger with the leader's at {@code size}. */
     Outcome checkpoint(long ordinal, long size, byte[] chainHash);

@@ -63,7 +63,7 @@ final class ReplicaStateMachine implements StateMachine {
         try {
             Command command = Command.decode(data, offset, length);
             if (command instanceof Command.WriteSet w) {
-                return replica.apply(n, w.entry());
+                return replica.apply(n, w.entry(), w.signature());
             }
             if (command instanceof Command.Checkpoint c) {
                 return replica.checkpoint(n, c.size(), c.chainHash());

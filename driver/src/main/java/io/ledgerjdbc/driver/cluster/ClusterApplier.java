@@ -50,6 +50,7 @@ public final class ClusterApplier implements Replica {
     private final Runnable afterDdl;
     private final long durableOrdinal;
     private final IdentityAdvance identities;
+    private final NodeKeys keys;
     private PreparedStatement insertEntry;
     private volatile LedgerHead head;
 
@@ -57,13 +58,15 @@ public final class ClusterApplier implements Replica {
      * @param c        a connection of its own to the node's database (this applier closes it)
      * @param afterDdl told after every applied DDL, so the node's sessions refresh their table metadata
      */
-    public ClusterApplier(Connection c, SqlDialect dialect, Runnable afterDdl) throws SQLException {
+    public ClusterApplier(Connection c, SqlDialect dialect, NodeKeys keys, Runnable afterDdl) throws SQLException {
+        this.keys = keys;
         this.c = c;
         this.dialect = dialect;
         this.store = new LedgerStore(dialect);
         this.catalog = new TableCatalog(dialect);
         this.afterDdl = afterDdl;
         this.identities = new IdentityAdvance(dialect, catalog);
+        createSignatureTable();
         c.setAutoCommit(false);
         this.head = store.readHead(c);
         this.durableOrdinal = readOrdinal();
@@ -97,8 +100,24 @@ public final class ClusterApplier implements Replica {
         return new LedgerPosition(h.size(), h.chainHash());
     }
 
+    /** Origin signatures, by seq: beside the ledger, so the entry format stays the same with or without keys. */
+    private void createSignatureTable() throws SQLException {
+        String bytes = switch (dialect) {
+            case SQLITE -> "BLOB";
+            case POSTGRESQL -> "BYTEA";
+            default -> "VARBINARY(64)";
+        };
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS ledger_signature (seq BIGINT NOT NULL PRIMARY KEY, signature " + bytes + " NOT NULL)");
+        }
+    }
+
     @Override
-    public Outcome apply(long ordinal, LedgerEntry writeSet) {
+    public Outcome apply(long ordinal, LedgerEntry writeSet, byte[] signature) {
+        String refusal = keys.refusal(writeSet, signature);
+        if (refusal != null) {
+            return new Outcome.Rejected(ordinal, "28000", 0, refusal);
+        }
         long giveUp = System.nanoTime() + TRANSIENT_RETRY_MILLIS * 1_000_000;
         while (true) {
             boolean ddl = false;
@@ -138,6 +157,9 @@ public final class ClusterApplier implements Replica {
                     insertEntry = c.prepareStatement(LedgerStore.INSERT_ENTRY);
                 }
                 LedgerHead next = store.append(insertEntry, head, entry);
+                if (signature.length > 0) {
+                    storeSignature(entry.seq(), signature);
+                }
                 writeOrdinal(ordinal);
                 c.commit();
                 head = next;
@@ -299,6 +321,14 @@ public final class ClusterApplier implements Replica {
         Row.Builder key = Row.builder();
         for (TableInfo.Column k : t.primaryKey()) key.put(k.name(), row.get(k.name()));
         return key.build();
+    }
+
+    private void storeSignature(long seq, byte[] signature) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_signature (seq, signature) VALUES (?, ?)")) {
+            ps.setLong(1, seq);
+            ps.setBytes(2, signature);
+            ps.executeUpdate();
+        }
     }
 
     private void writeOrdinal(long ordinal) throws SQLException {
