@@ -12,7 +12,11 @@ import java.util.Optional;
 public enum LedgerOption {
     CONFIG("ledger.config", "", "Path of a properties file with more ledger.* options (lower precedence than connection properties)."),
     NODE("ledger.node", "local", "This node's id, recorded as the origin of every entry it writes (letters, digits, '.', '_', '-'; at most 64)."),
-    CREATE("ledger.create", "true", "Create the ledger tables on first connect if they are missing (true/false). With false, a database without a ledger is refused.");
+    CREATE("ledger.create", "true", "Create the ledger tables on first connect if they are missing (true/false). With false, a database without a ledger is refused."),
+    DIGEST_KEY("ledger.digest.key", "", "Path of an Ed25519 private key (PKCS#8 PEM, as keygen writes it): sign a digest of the ledger automatically after commits."),
+    DIGEST_EVERY_ENTRIES("ledger.digest.everyEntries", "1000", "With ledger.digest.key: sign when the ledger has grown by this many entries since the last digest by that key (0 = never by count)."),
+    DIGEST_EVERY_SECONDS("ledger.digest.everySeconds", "0", "With ledger.digest.key: sign at the first commit this many seconds after the last digest (0 = never by time)."),
+    DIGEST_OUT("ledger.digest.out", "", "With ledger.digest.key: also append each digest to this JSON Lines file (keep it outside the database).");
 
     public final String key;
     public final String defaultValue;
