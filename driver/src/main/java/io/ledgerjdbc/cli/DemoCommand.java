@@ -1,13 +1,10 @@
 package io.ledgerjdbc.cli;
 
-import io.ledgerjdbc.driver.replay.StateCheck;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
-import io.ledgerjdbc.ledger.verify.LedgerVerifier;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
-import io.ledgerjdbc.ledger.verify.VerifyReport;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -103,17 +100,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("   " + sql);
     }
 
-    /** Ledger checks plus the minimal state check; true when clean. */
+    /** The verify command's engine (ledger and tables); true when clean. */
     private static boolean verify(PrintWriter out, Connection c, LedgerStore store, String title) throws SQLException {
         out.println(title);
-        StateCheck state = new StateCheck();
-        int[] findings = {0};
-        VerifyReport r = new LedgerVerifier(store).verify(c, VerifyOptions.defaults().withVisitor(state), f -> {
-            findings[0]++;
-            out.println("   " + f);
-        });
-        findings[0] += state.compare(c, SqlDialect.SQLITE, f -> out.println("   " + f));
-        out.println("   " + r.entries() + " entries: " + (findings[0] == 0 ? "clean" : findings[0] + " finding(s)"));
-        return findings[0] == 0;
+        Verification.Result r = Verification.run(c, VerifyOptions.defaults(), true, f -> out.println("   " + f), ProgressBar.none());
+        out.println("   " + r.ledger().entries() + " entries: " + (r.clean() ? "clean" : r.findings() + " finding(s)"));
+        return r.clean();
     }
 }

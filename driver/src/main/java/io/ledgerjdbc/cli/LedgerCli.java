@@ -17,7 +17,8 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = LedgerCli.Version.class,
         description = "LedgerJDBC: a JDBC driver that records every committed change in a verifiable ledger, "
                 + "and the tool that checks it.",
-        subcommands = {DemoCommand.class, VerifyCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {VerifyCommand.class, HistoryCommand.class, ProofCommand.class, VerifyProofCommand.class, DigestCommand.class,
+                KeygenCommand.class, DiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:clean / success", "1:findings (tampering, divergence, invalid proof)",
                 "2:usage, connection or internal error"})
@@ -30,9 +31,20 @@ public final class LedgerCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Whether the output is a terminal: colours and progress bars only then. */
+    final boolean terminal;
+
+    LedgerCli(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    Style style() {
+        return new Style(terminal);
+    }
+
     public static void main(String[] args) {
         quietLibraryLogging();
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.console() != null));
     }
 
     /**
@@ -51,8 +63,13 @@ public final class LedgerCli implements Runnable {
 
     /** Runs one command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, false);
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}; {@code terminal} allows colours and progress bars. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
         quietLibraryLogging();
-        CommandLine cli = new CommandLine(new LedgerCli());
+        CommandLine cli = new CommandLine(new LedgerCli(terminal));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> ERROR);

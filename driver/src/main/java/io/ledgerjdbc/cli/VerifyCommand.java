@@ -1,20 +1,14 @@
 package io.ledgerjdbc.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
-import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.verify.Finding;
-import io.ledgerjdbc.ledger.verify.LedgerVerifier;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
-import io.ledgerjdbc.ledger.verify.VerifyReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,18 +19,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Check a ledger: every entry decodes, its leaf, chain and Merkle hashes match, seqs are dense, "
-                + "and every stored and external digest is validly signed and matches the ledger at its size.")
+        description = {"Check a ledger and the tables it records, in one streaming pass:",
+                "1. every entry decodes, its leaf, chain and Merkle hashes match, seqs are dense;",
+                "2. the Merkle root and every stored digest (signature, size, root) match;",
+                "3. with --digests, every digest kept outside the database matches the ledger at its size;",
+                "4. every ledgered table holds exactly the rows the ledger says (table, key, expected vs found).",
+                "One line per finding (one object with --json); exit code 1 when there is any."})
 final class VerifyCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    LedgerCli cli;
 
     @Parameters(index = "0", paramLabel = "URL", description = "jdbc:ledger:... or the raw jdbc:... URL of the database.")
     String url;
@@ -50,10 +50,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "KEYID", split = ",", description = "Key ids whose digests are trusted (default: any valid signature).")
     List<String> trusted = new ArrayList<>();
 
-    @Option(names = "--from", paramLabel = "SEQ", defaultValue = "1", description = "First entry to check (the stored state before it is trusted).")
+    @Option(names = "--from", paramLabel = "SEQ", defaultValue = "1",
+            description = "First entry to check (the stored state before it is trusted; the tables are then not checked).")
     long from;
 
-    @Option(names = "--json", description = "Print one JSON document instead of text.")
+    @Option(names = "--no-state", description = "Check the ledger only, not the tables' contents.")
+    boolean noState;
+
+    @Option(names = "--json", description = "Print one JSON document (findings as they are found, then a summary).")
     boolean json;
 
     @Mixin
@@ -71,74 +75,59 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         List<SignedDigest> external = digests == null ? List.of() : DigestJson.readJsonLines(digests);
-        VerifyOptions options = VerifyOptions.defaults().from(from).trusting(Set.copyOf(trusted))
-                .withExternalDigests(external);
+        VerifyOptions options = VerifyOptions.defaults().from(from).trusting(Set.copyOf(trusted)).withExternalDigests(external);
         PrintWriter out = spec.commandLine().getOut();
+        ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), cli != null && cli.terminal);
         try (Connection c = connection.open(url)) {
-            LedgerVerifier verifier = new LedgerVerifier(LedgerStore.of(c));
-            VerifyReport report = json ? verifyAsJson(verifier, c, options, out) : verifyAsText(verifier, c, options, out);
-            return report.clean() ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
+            Verification.Result r = json ? asJson(c, options, out, progress) : asText(c, options, out, progress);
+            return r.clean() ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
         }
     }
 
     /** One line per finding as it is found (nothing is held in memory), then a summary line. */
-    private static VerifyReport verifyAsText(LedgerVerifier verifier, Connection c, VerifyOptions options, PrintWriter out)
-            throws SQLException {
-        VerifyReport report = verifier.verify(c, options, out::println);
-        out.printf("%s: %d entries, root %s, %d digest%s checked: %s%n", report.clean() ? "CLEAN" : "FINDINGS",
-                report.entries(), HexFormat.of().formatHex(report.root()), report.digestsChecked(),
-                report.digestsChecked() == 1 ? "" : "s",
-                report.clean() ? "no findings" : report.findings() + " finding" + (report.findings() == 1 ? "" : "s"));
-        return report;
+    private Verification.Result asText(Connection c, VerifyOptions options, PrintWriter out, ProgressBar progress) throws Exception {
+        Style style = cli != null ? cli.style() : Style.PLAIN;
+        Verification.Result r = Verification.run(c, options, !noState, f -> {
+            progress.done();
+            out.println(line(f, style));
+        }, progress);
+        String verdict = r.clean() ? style.good("CLEAN") : style.bad("FINDINGS");
+        out.printf("%s: %d entries, root %s, %d digest%s checked, %s: %s%n", verdict,
+                r.ledger().entries(), HexFormat.of().formatHex(r.ledger().root()), r.ledger().digestsChecked(),
+                r.ledger().digestsChecked() == 1 ? "" : "s",
+                r.tablesChecked() ? r.rowsRead() + " table row" + (r.rowsRead() == 1 ? "" : "s") + " checked" : "tables not checked",
+                r.clean() ? "no findings" : r.findings() + " finding" + (r.findings() == 1 ? "" : "s"));
+        return r;
+    }
+
+    /** The finding's line, its kind coloured on a terminal. */
+    static String line(Finding f, Style style) {
+        String s = f.toString();
+        return style.bad(f.kind().name()) + s.substring(f.kind().name().length());
     }
 
     /** One JSON document, streamed: the findings array is written as findings arrive, the summary after it. */
-    private static VerifyReport verifyAsJson(LedgerVerifier verifier, Connection c, VerifyOptions options, PrintWriter out)
-            throws SQLException, IOException {
-        try (JsonGenerator g = JSON.getFactory().createGenerator(new NonClosingWriter(out))) {
+    private Verification.Result asJson(Connection c, VerifyOptions options, PrintWriter out, ProgressBar progress) throws Exception {
+        try (JsonGenerator g = JsonOut.generator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("findings");
-            VerifyReport report = verifier.verify(c, options, f -> writeFinding(g, f));
+            Verification.Result r = Verification.run(c, options, !noState, f -> JsonOut.finding(g, f), progress);
             g.writeEndArray();
-            g.writeBooleanField("clean", report.clean());
-            g.writeNumberField("entries", report.entries());
-            g.writeStringField("root", HexFormat.of().formatHex(report.root()));
-            g.writeStringField("chainHash", HexFormat.of().formatHex(report.chainHash()));
-            g.writeNumberField("digestsChecked", report.digestsChecked());
-            g.writeNumberField("millis", report.took().toMillis());
+            g.writeBooleanField("clean", r.clean());
+            g.writeNumberField("entries", r.ledger().entries());
+            g.writeStringField("root", HexFormat.of().formatHex(r.ledger().root()));
+            g.writeStringField("chainHash", HexFormat.of().formatHex(r.ledger().chainHash()));
+            g.writeNumberField("digestsChecked", r.ledger().digestsChecked());
+            g.writeBooleanField("tablesChecked", r.tablesChecked());
+            g.writeNumberField("rowsChecked", r.rowsRead());
+            g.writeNumberField("findingCount", r.findings());
+            g.writeNumberField("millis", r.ledger().took().toMillis());
             g.writeEndObject();
             g.flush();
             out.println();
-            return report;
-        }
-    }
-
-    private static void writeFinding(JsonGenerator g, Finding f) {
-        try {
-            g.writeStartObject();
-            g.writeStringField("kind", f.kind().name());
-            if (f.seq() != null) g.writeNumberField("seq", f.seq());
-            if (f.table() != null) g.writeStringField("table", f.table());
-            if (f.key() != null) g.writeStringField("key", f.key());
-            if (f.expected() != null) g.writeStringField("expected", f.expected());
-            if (f.found() != null) g.writeStringField("found", f.found());
-            if (f.detail() != null) g.writeStringField("detail", f.detail());
-            g.writeEndObject();
+            return r;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw e;
         }
     }
-
-    /** Lets the generator close without closing the command's output. */
-    private static final class NonClosingWriter extends java.io.FilterWriter {
-        NonClosingWriter(java.io.Writer w) {
-            super(w);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
-    }
-
 }

@@ -48,6 +48,7 @@ public final class LedgerConfig {
             values.putIfAbsent(o, o.defaultValue);
             validate(o, values.get(o));
         }
+        validateTogether(values);
         return new LedgerConfig(values);
     }
 
@@ -132,6 +133,25 @@ public final class LedgerConfig {
                     throw bad(o, value, "local or linearizable");
                 }
             }
+            case DIGEST_EVERY_ENTRIES, DIGEST_EVERY_SECONDS -> {
+                if (!value.matches("\\d{1,12}")) {
+                    throw bad(o, value, "a whole number from 0 to 999999999999");
+                }
+            }
+            case DIGEST_KEY, DIGEST_OUT -> { }
+        }
+    }
+
+    /** Options that only make sense together. */
+    private static void validateTogether(Map<LedgerOption, String> values) throws SQLException {
+        boolean key = !values.get(LedgerOption.DIGEST_KEY).isEmpty();
+        if (key && values.get(LedgerOption.DIGEST_EVERY_ENTRIES).equals("0") && values.get(LedgerOption.DIGEST_EVERY_SECONDS).equals("0")) {
+            throw new SQLException(LedgerOption.DIGEST_KEY.key + " is set but " + LedgerOption.DIGEST_EVERY_ENTRIES.key + " and "
+                    + LedgerOption.DIGEST_EVERY_SECONDS.key + " are both 0: no digest would ever be signed", "HY024");
+        }
+        if (!key && !values.get(LedgerOption.DIGEST_OUT).isEmpty()) {
+            throw new SQLException(LedgerOption.DIGEST_OUT.key + " is set without " + LedgerOption.DIGEST_KEY.key
+                    + ": there is no key to sign digests with", "HY024");
         }
     }
 

@@ -40,6 +40,8 @@ public final class LedgerNode {
     final TableCatalog catalog;
     final RowCapture capture;
     final ReentrantLock commitLock = new ReentrantLock();
+    /** Signs digests after commits when ledger.digest.key is set. */
+    final AutoDigest autoDigest;
     private final boolean soleWriter;
     private final String txPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final AtomicLong txCounter = new AtomicLong();
@@ -56,6 +58,7 @@ public final class LedgerNode {
         this.analyzer = new SqlAnalyzer(dialect);
         this.catalog = new TableCatalog(dialect);
         this.capture = new RowCapture(dialect);
+        this.autoDigest = new AutoDigest(store);
     }
 
     /** Opens another connection to the node's database (the cluster applier has its own). */
@@ -85,6 +88,7 @@ public final class LedgerNode {
         boolean shared = !isPrivateDatabase(rawUrl);
         LedgerNode node = shared ? NODES.get(rawUrl) : null;
         if (node != null) {
+            node.autoDigest.configure(config);
             return node;
         }
         SqlDialect dialect = SqlDialect.of(c);
@@ -95,7 +99,9 @@ public final class LedgerNode {
         } else {
             LedgerSchema.checkVersion(c);
         }
-        return shared ? NODES.computeIfAbsent(rawUrl, k -> new LedgerNode(dialect, rawUrl)) : new LedgerNode(dialect, rawUrl);
+        node = shared ? NODES.computeIfAbsent(rawUrl, k -> new LedgerNode(dialect, rawUrl)) : new LedgerNode(dialect, rawUrl);
+        node.autoDigest.configure(config);
+        return node;
     }
 
     /** {@code jdbc:h2:mem:} without a name is a new private database for every connection. */
@@ -290,6 +296,7 @@ public final class LedgerNode {
             LedgerHead next = store.append(insertEntry, current, entry);
             c.commit();
             head = next;
+            autoDigest.afterCommit(c, next);
         } catch (SQLException e) {
             head = null;
             throw isLostRace(e) ? new SQLException("another transaction appended to the ledger first (the database's "

@@ -22,7 +22,11 @@ public enum LedgerOption {
     RAFT_FSYNC("ledger.raftFsync", "true", "fsync the Raft log before an entry counts as appended (true: an acknowledged commit survives a power loss of a majority; false: only the loss of a minority)."),
     NODE_KEY("ledger.nodeKey", "", "PEM file of this node's Ed25519 private key (java -jar ledgerjdbc.jar keygen): it signs every transaction this node originates in a cluster."),
     MEMBER_KEYS("ledger.memberKeys", "", "Directory holding <id>.pub.pem for every member: a write-set whose origin signature does not verify is rejected on every node (SQLState 28000). Must be the same on every member."),
-    READ_CONSISTENCY("ledger.readConsistency", "local", "local: reads see this node's database, possibly behind the leader; linearizable: each read first waits until this node has applied everything committed before it.");
+    READ_CONSISTENCY("ledger.readConsistency", "local", "local: reads see this node's database, possibly behind the leader; linearizable: each read first waits until this node has applied everything committed before it."),
+    DIGEST_KEY("ledger.digest.key", "", "Path of an Ed25519 private key (PKCS#8 PEM, as keygen writes it): sign a digest of the ledger automatically after commits."),
+    DIGEST_EVERY_ENTRIES("ledger.digest.everyEntries", "1000", "With ledger.digest.key: sign when the ledger has grown by this many entries since the last digest by that key (0 = never by count)."),
+    DIGEST_EVERY_SECONDS("ledger.digest.everySeconds", "0", "With ledger.digest.key: sign at the first commit this many seconds after the last digest (0 = never by time)."),
+    DIGEST_OUT("ledger.digest.out", "", "With ledger.digest.key: also append each digest to this JSON Lines file (keep it outside the database).");
 
     public final String key;
     public final String defaultValue;

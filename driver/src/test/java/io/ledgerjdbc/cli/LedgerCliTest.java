@@ -49,6 +49,13 @@ class LedgerCliTest {
             LedgerStore store = LedgerStore.of(c);
             LedgerSchema.createIfMissing(c, store.dialect());
             LedgerHead head = store.readHead(c);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)");
+                s.execute("DELETE FROM t");
+                for (long seq = 1; seq <= entries; seq++) {
+                    s.execute("INSERT INTO t VALUES (" + seq + ", 'x')");
+                }
+            }
             for (long seq = 1; seq <= entries; seq++) {
                 Row key = Row.of("id", Value.of(seq));
                 head = store.append(c, head, new LedgerEntry(seq, "A", Instant.now(), "t" + seq,

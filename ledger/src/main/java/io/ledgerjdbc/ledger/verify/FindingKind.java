@@ -33,5 +33,7 @@ public enum FindingKind {
     /** A row exists that the ledger never recorded. */
     ROW_ADDED,
     /** A row the ledger says exists is not there. */
-    ROW_MISSING
+    ROW_MISSING,
+    /** A table the ledger has (created or wrote rows to) is not in the database. */
+    TABLE_MISSING
 }

@@ -1,0 +1,51 @@
+package io.ledgerjdbc.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ledgerjdbc.ledger.verify.Finding;
+import java.io.FilterWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/** JSON output of the commands: a Jackson generator on the command's writer that never closes it. */
+final class JsonOut {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private JsonOut() {
+    }
+
+    static JsonGenerator generator(PrintWriter out) throws IOException {
+        return FACTORY.createGenerator(new NonClosingWriter(out));
+    }
+
+    static void finding(JsonGenerator g, Finding f) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("kind", f.kind().name());
+            if (f.seq() != null) g.writeNumberField("seq", f.seq());
+            if (f.table() != null) g.writeStringField("table", f.table());
+            if (f.key() != null) g.writeStringField("key", f.key());
+            if (f.expected() != null) g.writeStringField("expected", f.expected());
+            if (f.found() != null) g.writeStringField("found", f.found());
+            if (f.detail() != null) g.writeStringField("detail", f.detail());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lets the generator close without closing the command's output. */
+    private static final class NonClosingWriter extends FilterWriter {
+        NonClosingWriter(Writer w) {
+            super(w);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

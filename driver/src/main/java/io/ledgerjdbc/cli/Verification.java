@@ -1,0 +1,88 @@
+package io.ledgerjdbc.cli;
+
+import io.ledgerjdbc.driver.replay.StateCheck;
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.verify.Finding;
+import io.ledgerjdbc.ledger.verify.LedgerVerifier;
+import io.ledgerjdbc.ledger.verify.VerifyOptions;
+import io.ledgerjdbc.ledger.verify.VerifyReport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+/**
+ * One complete verification: the ledger pass (entries, hashes, Merkle nodes, digests) with the state check
+ * riding on it, then the tables compared with the ledger. Everything is read in one read-only transaction at
+ * REPEATABLE READ where the database has it, so that the tables and the ledger are one snapshot and a writer
+ * committing meanwhile cannot show up as a finding. Shared by {@code verify} and {@code demo}.
+ */
+final class Verification {
+
+    /** What a run saw; {@code tablesChecked} is false when the state check was skipped. */
+    record Result(VerifyReport ledger, boolean tablesChecked, long stateFindings, long rowsRead) {
+        long findings() {
+            return ledger.findings() + stateFindings;
+        }
+
+        boolean clean() {
+            return findings() == 0;
+        }
+    }
+
+    private Verification() {
+    }
+
+    static Result run(Connection c, VerifyOptions options, boolean checkState, Consumer<Finding> sink, ProgressBar progress)
+            throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        snapshot(c);
+        try {
+            LedgerStore store = LedgerStore.of(c);
+            long size = store.size(c);
+            boolean state = checkState && options.fromSeq() == 1; // the state needs every entry from the first
+            try (StateCheck check = StateCheck.forDatabase(c, store.dialect())) {
+                progress.phase("verifying ledger", size);
+                VerifyOptions withVisitor = options.withVisitor(e -> {
+                    if (state) {
+                        check.visit(e);
+                    }
+                    progress.update(e.seq());
+                });
+                VerifyReport report = new LedgerVerifier(store).verify(c, withVisitor, sink);
+                long stateFindings = 0;
+                long[] rows = {0};
+                if (state) {
+                    progress.phase("checking tables", 0);
+                    check.onRowsRead(n -> {
+                        rows[0] = n;
+                        progress.update(n);
+                    });
+                    stateFindings = check.compare(c, store.dialect(), sink);
+                }
+                progress.done();
+                return new Result(report, state, stateFindings, rows[0]);
+            }
+        } finally {
+            progress.done();
+            try {
+                c.rollback(); // nothing was written; ends the read transaction
+            } catch (SQLException ignored) {
+                // the connection is going away anyway
+            }
+            try {
+                c.setAutoCommit(autoCommit);
+            } catch (SQLException ignored) {
+                // as above
+            }
+        }
+    }
+
+    /** One transaction for the whole run, at REPEATABLE READ where the database offers it (SQLite's is a snapshot). */
+    private static void snapshot(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        if (c.getMetaData().supportsTransactionIsolationLevel(Connection.TRANSACTION_REPEATABLE_READ)
+                && !c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sqlite")) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+    }
+}
