@@ -78,6 +78,7 @@ public final class ClusterMember implements AutoCloseable {
             }
             member.checkpoints.scheduleWithFixedDelay(member::checkpointIfLeader, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
+            member.checkpoints.scheduleWithFixedDelay(member::publishStatus, 0, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
             MEMBERS.put(config.registryKey(), member);
             LOG.info("member {} joined cluster {} ({} members)", config.nodeId(), config.clusterName(), config.members().size());
             return member;
@@ -202,6 +203,14 @@ public final class ClusterMember implements AutoCloseable {
             lastCheckpointSize = p.size();
         } catch (Exception e) {
             LOG.debug("checkpoint not proposed", e);
+        }
+    }
+
+    private void publishStatus() {
+        try {
+            replica.publish(status());
+        } catch (RuntimeException e) {
+            LOG.debug("status not published", e);
         }
     }
 

@@ -46,6 +46,13 @@ public interface Replica {
     /** The local ledger's size and chain hash, for the leader's next checkpoint and for status. */
     LedgerPosition position();
 
+    /**
+     * Records this member's status where operators can read it without joining the cluster (the driver keeps
+     * it in the database). Called about once a second from a timer thread, never on the apply thread.
+     */
+    default void publish(ClusterStatus status) {
+    }
+
     /** A ledger size and the chain hash at that size. */
     record LedgerPosition(long size, byte[] chainHash) {}
 }

@@ -51,6 +51,7 @@ public final class ClusterApplier implements Replica {
     private final long durableOrdinal;
     private final IdentityAdvance identities;
     private final NodeKeys keys;
+    private io.ledgerjdbc.replication.ClusterStatus lastPublished;
     private PreparedStatement insertEntry;
     private volatile LedgerHead head;
 
@@ -112,8 +113,35 @@ public final class ClusterApplier implements Replica {
         }
     }
 
+    /** The status row operators read ({@code status} command): in ledger_meta, outside the ledger itself. */
     @Override
-    public Outcome apply(long ordinal, LedgerEntry writeSet, byte[] signature) {
+    public synchronized void publish(io.ledgerjdbc.replication.ClusterStatus status) {
+        if (status.equals(lastPublished)) {
+            return; // an idle member writes nothing
+        }
+        try {
+            String json = StatusJson.write(status, System.currentTimeMillis());
+            try (PreparedStatement update = c.prepareStatement("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?")) {
+                update.setString(1, json);
+                update.setString(2, StatusJson.META_KEY);
+                if (update.executeUpdate() == 0) {
+                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, ?)")) {
+                        insert.setString(1, StatusJson.META_KEY);
+                        insert.setString(2, json);
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+            lastPublished = status;
+        } catch (SQLException e) {
+            rollback();
+            LOG.debug("status not recorded: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized Outcome apply(long ordinal, LedgerEntry writeSet, byte[] signature) {
         String refusal = keys.refusal(writeSet, signature);
         if (refusal != null) {
             return new Outcome.Rejected(ordinal, "28000", 0, refusal);
@@ -183,7 +211,7 @@ public final class ClusterApplier implements Replica {
     }
 
     @Override
-    public Outcome checkpoint(long ordinal, long size, byte[] chainHash) {
+    public synchronized Outcome checkpoint(long ordinal, long size, byte[] chainHash) {
         LedgerHead h = head;
         if (h.size() < size) {
             return new Outcome.Diverged(ordinal, "the leader's ledger has " + size + " entries, this node's only " + h.size());

@@ -1,0 +1,53 @@
+package io.ledgerjdbc.driver.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ledgerjdbc.cli.LedgerCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterStatusCommandTest {
+
+    @TempDir
+    Path dir;
+    TestCluster cluster;
+
+    @AfterEach
+    void leave() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void statusShowsEveryMembersRoleAppliedPositionAndOneSyncGroup() throws Exception {
+        cluster = new TestCluster(dir, TestCluster.Db.SQLITE, 3);
+        cluster.startAll();
+        try (Connection b = cluster.connect("B"); Statement s = b.createStatement()) {
+            s.executeUpdate("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+            s.executeUpdate("INSERT INTO t (id) VALUES (1)");
+        }
+        cluster.awaitConverged(5_000);
+        Thread.sleep(2_500); // members publish their status about once a second
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = LedgerCli.run(new String[] {"status", "--verbose", cluster.rawUrl("A"), cluster.rawUrl("B"), cluster.rawUrl("C")},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        String text = out + "" + err;
+        assertEquals(LedgerCli.CLEAN, code, text);
+        assertTrue(text.contains("Leader"), text);
+        assertEquals(2, text.split("Follower", -1).length - 1, text);
+        assertTrue(text.contains("1 sync group"), text);
+
+        StringWriter json = new StringWriter();
+        StringWriter jsonErr = new StringWriter();
+        assertEquals(LedgerCli.CLEAN, LedgerCli.run(new String[] {"status", "--json", "--verbose", cluster.rawUrl("A"), cluster.rawUrl("C")},
+                new PrintWriter(json, true), new PrintWriter(jsonErr, true)), () -> json + "" + jsonErr);
+        assertTrue(json.toString().contains("\"entries\":2") && json.toString().contains("\"syncGroups\""), json.toString());
+    }
+}
