@@ -5,7 +5,13 @@ import static io.ledgerjdbc.compat.CaptureSuiteTest.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerjdbc.driver.replay.Replayer;
 import io.ledgerjdbc.driver.replay.StateCheck;
+import io.ledgerjdbc.driver.replay.TableSnapshot;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.Value;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.time.Instant;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.Operation;
 import io.ledgerjdbc.ledger.entry.RowChange;
@@ -117,6 +123,31 @@ class KeylessTablesSuiteTest {
                 s.executeUpdate("INSERT INTO events (kind, n) VALUES ('a', 7)");
             }
             assertThat(stateFindings(f)).extracting(Finding::kind).contains(FindingKind.ROW_MISSING, FindingKind.ROW_ADDED);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void replayOfAWholeRowKeyChangesExactlyOneOfTheEqualRows(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(EVENTS_DDL);
+            s.executeUpdate("INSERT INTO events (kind, n) VALUES ('a', 1), ('a', 1), ('b', NULL)");
+            SqlDialect dialect = SqlDialect.of(c);
+            List<Row> rows = TableSnapshot.of(c, dialect, "events"); // sorted: a, a, b
+            Row twin = rows.get(0);
+            Row withNull = rows.get(2);
+            Row.Builder changed = Row.builder();
+            for (String name : twin.names()) {
+                changed.put(name, name.equalsIgnoreCase("n") ? Value.of(2L) : twin.get(name));
+            }
+            Row after = changed.build();
+            String table = dialect == SqlDialect.H2 ? "EVENTS" : "events"; // as the ledger names it: the stored name
+            c.setAutoCommit(false);
+            new Replayer(dialect).apply(c, new LedgerEntry(1, "A", Instant.EPOCH, "t", List.of(
+                    RowChange.update(table, twin, twin, after),
+                    RowChange.delete(table, withNull, withNull))));
+            c.commit();
+            assertThat(TableSnapshot.of(c, dialect, "events")).containsExactlyInAnyOrder(twin, after);
         }
     }
 

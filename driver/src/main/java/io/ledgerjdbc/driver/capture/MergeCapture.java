@@ -89,6 +89,12 @@ final class MergeCapture {
         if (!t.hasPrimaryKey()) {
             throw CaptureRefusal.of("MERGE into a table without a primary key", "capture follows a MERGE's rows by their key");
         }
+        boolean random = RowCapture.callsRandom(m.source()) || m.clauses().stream().anyMatch(c -> RowCapture.callsRandom(c.condition())
+                || c.action() == MergeAction.INSERT && t.primaryKey().stream().anyMatch(k -> RowCapture.callsRandom(insertValue(c, t, k))));
+        if (random) {
+            throw CaptureRefusal.of("MERGE with a random function in its source, conditions or inserted keys",
+                    "the rows it matches and the keys it inserts when it runs can differ from those capture evaluates just before");
+        }
         for (MergeClause c : m.clauses()) {
             for (Analysis.Assignment a : c.assignments()) {
                 if (t.primaryKey().stream().anyMatch(k -> a.quoted() ? k.name().equals(a.column()) : k.name().equalsIgnoreCase(a.column()))) {

@@ -56,6 +56,7 @@ final class Refusals {
     static final String UNTERMINATED = "unterminated quote or comment";
     static final String TWO_PHASE_COMMIT = "two-phase commit";
     static final String SET_AUTOCOMMIT = "SET AUTOCOMMIT";
+    static final String INDEX_CONCURRENTLY = "CREATE/DROP INDEX CONCURRENTLY";
 
     static Refused of(String construct) {
         return new Refused(construct, reason(construct));
@@ -143,6 +144,9 @@ final class Refusals {
                     + " close it.";
             case TWO_PHASE_COMMIT -> "prepared (two-phase) transactions are not supported by capture; use"
                     + " ordinary COMMIT.";
+            case INDEX_CONCURRENTLY -> "PostgreSQL runs it only outside a transaction, so it cannot commit together"
+                    + " with its ledger entry; use CREATE/DROP INDEX without CONCURRENTLY (it blocks writes to the table"
+                    + " while it runs).";
             case SET_AUTOCOMMIT -> "switching autocommit in SQL would hide transaction boundaries from the ledger;"
                     + " use Connection.setAutoCommit().";
             default -> "not supported by capture.";

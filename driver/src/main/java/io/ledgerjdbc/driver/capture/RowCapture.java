@@ -72,6 +72,11 @@ public final class RowCapture {
     private static final java.util.regex.Pattern VOLATILE = java.util.regex.Pattern.compile(
             "(?i)\\b(random|rand|uuid|gen_random_uuid|random_uuid|uuid_generate_v4|newid|clock_timestamp|sys_guid)\\s*\\(");
 
+    /** Whether an expression calls a function whose result differs from one evaluation to the next. */
+    static boolean callsRandom(Analysis.SqlExpr e) {
+        return e != null && VOLATILE.matcher(e.text()).find();
+    }
+
     /** Refuses what capture cannot follow: side effects of the table, and a WHERE that picks rows at random. */
     static void refuseUncapturable(String what, TableInfo t, Analysis.SqlExpr where) throws SQLException {
         if (t.sideEffect() != null) {

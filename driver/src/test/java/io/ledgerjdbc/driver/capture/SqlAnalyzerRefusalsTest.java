@@ -74,6 +74,8 @@ class SqlAnalyzerRefusalsTest {
                 each(ALL, "INSERT LOW_PRIORITY IGNORE INTO t VALUES (1)", Refusals.INSERT_IGNORE),
                 each(ALL, "INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = a + 1", Refusals.ON_DUPLICATE_KEY),
                 each(ALL, "INSERT INTO t VALUES (1) AS new ON DUPLICATE KEY UPDATE a = new.a", Refusals.ON_DUPLICATE_KEY),
+                each(List.of(PG), "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a)", Refusals.INDEX_CONCURRENTLY),
+                each(List.of(PG), "DROP INDEX CONCURRENTLY i", Refusals.INDEX_CONCURRENTLY),
                 each(List.of(SQLITE, MARIA), "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = u.a", Refusals.MERGE),
                 each(List.of(H2, PG), "MERGE INTO t USING u ON t.id = u.id WHEN NOT MATCHED BY SOURCE THEN DELETE", Refusals.MERGE_BY_SOURCE),
                 each(List.of(H2, PG), "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = 1 RETURNING *", Refusals.RETURNING),
