@@ -6,6 +6,7 @@ import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
+import io.ledgerjdbc.driver.jdbc.BatchKeys;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.KeyRequest;
 import io.ledgerjdbc.driver.jdbc.Params;
@@ -566,11 +567,14 @@ final class LedgerSession implements Session {
         }
         long[] counts = new long[items.size()];
         int done = 0;
+        BatchKeys keys = new BatchKeys(ctx, node.dialect);
         try {
             for (BatchItem item : items) {
                 counts[done] = executeBatchItem(ctx, statement, item);
+                keys.add(generatedKeys.remove(ctx));
                 done++;
             }
+            keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
             if (implicit) {
                 commit();
             }
