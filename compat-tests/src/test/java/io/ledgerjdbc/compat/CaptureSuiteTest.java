@@ -704,6 +704,32 @@ class CaptureSuiteTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void aColumnAddedBehindTheDriverIsRecordedNotLeftOut(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE shaped (id INT PRIMARY KEY, v INT)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("INSERT INTO shaped (id, v) VALUES (1, 1)"); // the driver now knows two columns
+                try (Connection other = f.behind(); Statement o = other.createStatement()) {
+                    o.execute("ALTER TABLE shaped ADD COLUMN extra INT DEFAULT 7");
+                }
+                assertThat(s.executeUpdate("UPDATE shaped SET v = 2 WHERE id = 1")).isEqualTo(1);
+                assertThat(s.executeUpdate("INSERT INTO shaped (id, v) VALUES (2, 2)")).isEqualTo(1);
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(((RowChange) entries.get(2).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
+            assertThat(((RowChange) entries.get(3).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
+            io.ledgerjdbc.driver.replay.StateCheck state = new io.ledgerjdbc.driver.replay.StateCheck();
+            entries.forEach(state::visit);
+            List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
+            try (Connection c = f.behind()) {
+                state.compare(c, f.dialect(), findings::add);
+            }
+            assertThat(findings).isEmpty(); // both rows' last images hold the new column as stored
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void aTableThatExistedBeforeTheLedgerIsAdoptedWithItsRowsOnFirstWrite(Backend backend) throws Exception {
         try (Fixture f = new Fixture(backend)) {
             try (Connection raw = f.behind(); Statement s = raw.createStatement()) {

@@ -3,6 +3,7 @@ package io.ledgerjdbc.driver;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
+import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
@@ -247,8 +248,17 @@ final class LedgerSession implements Session {
             } else {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
-                    result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
-                            : captureWrite(a, ctx, params, tracked);
+                    try {
+                        result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
+                                : captureWrite(a, ctx, params, tracked);
+                    } catch (TableChanged stale) {
+                        node.catalog.invalidate(); // another process changed the table: reload its metadata
+                        if (tracked.ran) {
+                            throw stale;
+                        }
+                        result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
+                                : captureWrite(a, ctx, params, tracked); // nothing ran yet: capture again, once
+                    }
                 } finally {
                     ran = tracked.ran;
                 }

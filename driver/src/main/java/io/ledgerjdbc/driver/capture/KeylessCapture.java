@@ -91,6 +91,7 @@ final class KeylessCapture {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
+                    RowCapture.requireShape(rs, t, 0, 0);
                     while (rs.next()) {
                         rows.add(capture.read(rs, t));
                     }
@@ -124,6 +125,7 @@ final class KeylessCapture {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             RowCapture.bind(ps, params, u.where(), 1);
             try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, 1, 0);
                 while (rs.next()) {
                     ids.add(rs.getLong(1));
                     before.add(readShifted(rs, t));
@@ -176,6 +178,7 @@ final class KeylessCapture {
                 + capture.from(t) + " WHERE " + rowId + " > ? ORDER BY " + rowId)) {
             ps.setLong(1, max);
             try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, 1, 0);
                 while (rs.next()) {
                     rows.add(readShifted(rs, t));
                 }
@@ -193,6 +196,7 @@ final class KeylessCapture {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < part.size(); i++) ps.setLong(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
+                    RowCapture.requireShape(rs, t, 1, 0);
                     while (rs.next()) {
                         out.put(rs.getLong(1), readShifted(rs, t));
                     }

@@ -119,10 +119,7 @@ final class MergeCapture {
             return 0;
         }
         String target = m.targetAlias() != null ? m.targetAlias() : m.targetText();
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < t.columns().size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(target).append('.').append(capture.q(t.columns().get(i).name()));
-        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(target).append(".*");
         List<Analysis.SqlExpr> binds = new ArrayList<>();
         sql.append(", ").append(actionCase(clauses, binds)).append(" FROM ");
         from(sql, m, binds);
@@ -131,6 +128,7 @@ final class MergeCapture {
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bindAll(ps, params, binds);
             try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, 0, 1);
                 while (rs.next()) {
                     Row row = capture.read(rs, t);
                     Row key = RowCapture.keyOf(row, t);

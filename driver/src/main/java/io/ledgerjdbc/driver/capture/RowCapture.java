@@ -117,6 +117,7 @@ public final class RowCapture {
             }
             bind(ps, params, u.where(), at);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, (int) keyExprs.stream().filter(java.util.Objects::nonNull).count());
                 while (rs.next()) {
                     Row row = read(rs, t);
                     before.add(row);
@@ -148,6 +149,7 @@ public final class RowCapture {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params, d.where(), 1);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, 0);
                 while (rs.next()) {
                     before.add(read(rs, t));
                 }
@@ -263,6 +265,7 @@ public final class RowCapture {
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, 0);
                 return rs.next() ? read(rs, t) : null;
             }
         }
@@ -327,6 +330,7 @@ public final class RowCapture {
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, 0);
                 if (!rs.next()) {
                     throw conflict("INSERT", "an inserted row cannot be found by the key it was given");
                 }
@@ -340,6 +344,7 @@ public final class RowCapture {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + selectList(t) + " FROM " + from(t));
              ResultSet rs = ps.executeQuery()) {
+            requireShape(rs, t, 0, 0);
             while (rs.next()) {
                 rows.add(read(rs, t));
             }
@@ -368,6 +373,7 @@ public final class RowCapture {
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
+                    requireShape(rs, t, 0, 0);
                     while (rs.next()) {
                         Row row = read(rs, t);
                         out.put(keyOf(row, t), row);
@@ -471,12 +477,30 @@ public final class RowCapture {
                 + "; the transaction must be rolled back and retried", "40001");
     }
 
+    /**
+     * Every column, as {@code *} rather than by name: a column another process added since the metadata was
+     * cached then shows up, and {@link #requireShape} notices it instead of leaving it out of the image.
+     */
     String selectList(TableInfo t) {
-        StringBuilder sb = new StringBuilder();
-        for (TableInfo.Column col : t.columns()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(q(col.name()));
+        return "*";
+    }
+
+    /**
+     * Checks that a result's columns from {@code offset + 1} are exactly the table's cached columns, followed by
+     * {@code extra} computed ones.
+     */
+    static void requireShape(ResultSet rs, TableInfo t, int offset, int extra) throws SQLException {
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        int expected = offset + t.columns().size() + extra;
+        if (md.getColumnCount() != expected) {
+            throw new TableChanged(t, "it has " + (md.getColumnCount() - offset - extra) + " columns, " + t.columns().size() + " were known");
         }
-        return sb.toString();
+        for (int i = 0; i < t.columns().size(); i++) {
+            String name = md.getColumnName(offset + i + 1);
+            if (!t.columns().get(i).name().equalsIgnoreCase(name)) {
+                throw new TableChanged(t, "column " + (i + 1) + " is " + name + ", not " + t.columns().get(i).name());
+            }
+        }
     }
 
     String from(TableInfo t) {

@@ -36,9 +36,12 @@ public final class BatchKeys {
         }
         CachedRowSet keys = captured;
         if (keys == null) {
-            keys = RowSetProvider.newFactory().createCachedRowSet();
-            try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
-                keys.populate(rs);
+            if (!every) {
+                return; // nothing to hide: the real statement's own answer stands
+            }
+            keys = realKeys();
+            if (keys == null) {
+                return;
             }
         }
         keys.beforeFirst();
@@ -60,8 +63,26 @@ public final class BatchKeys {
         }
     }
 
+    /** The real statement's keys for its last execution, or null when it has none (an UPDATE, a given key). */
+    private CachedRowSet realKeys() {
+        try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
+            if (rs == null || rs.getMetaData() == null || rs.getMetaData().getColumnCount() == 0) {
+                return null;
+            }
+            CachedRowSet keys = RowSetProvider.newFactory().createCachedRowSet();
+            keys.populate(rs);
+            keys.setShowDeleted(false);
+            return keys;
+        } catch (SQLException none) {
+            return null;
+        }
+    }
+
     /** The keys to hand the application, or empty to leave the real statement's answer. */
     public Optional<CachedRowSet> result() throws SQLException {
+        if (all == null && !every) {
+            all = realKeys(); // only its column layout, to answer with no rows
+        }
         if (all == null) {
             return Optional.empty();
         }
