@@ -104,6 +104,9 @@ public final class RowCapture {
         }
         boolean keyAssigned = keyExprs.stream().anyMatch(java.util.Objects::nonNull);
         refuseOrderDependentKeyChange(u, t, keyAssigned);
+        // The rows read are locked until the transaction ends, so under READ COMMITTED the UPDATE (which
+        // re-evaluates its WHERE) can only find more rows than this read, never fewer or other versions: a row
+        // committed in between shows in the update count (40001), none slips by unrecorded.
         // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
         // wait behind foreign-key checks the plain UPDATE does not wait for.
         String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
