@@ -127,6 +127,54 @@ class KeylessTablesSuiteTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "H2_FILE", "H2_MEM", "POSTGRESQL"})
+    void concurrentInsertsOfEqualRowsAreEachRecordedOnce(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(EVENTS_DDL);
+            int threads = 4;
+            int perThread = 20;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        try (Connection l = f.ledger(); PreparedStatement ps = l.prepareStatement("INSERT INTO events (kind, n) VALUES ('same', 1)")) {
+                            for (int i = 0; i < perThread; i++) {
+                                retry(ps);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> d : done) d.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(1 + threads * perThread);
+            assertThat(f.verify()).isEmpty();
+            assertThat(stateFindings(f)).isEmpty();
+            for (List<?> t : f.replayAndCompare("events")) {
+                assertThat(t.get(2)).as("replayed").isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    /** SQLITE_BUSY, or capture's 40001 when another transaction's rows appeared among this one's: retried. */
+    private static void retry(PreparedStatement ps) throws SQLException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                boolean retry = "40001".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY"));
+                if (!retry || attempt > 200) throw e;
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(Backend.class)
     void replayOfAWholeRowKeyChangesExactlyOneOfTheEqualRows(Backend backend) throws Exception {
         try (Backend.Db db = backend.open(); Connection c = db.connect(); Statement s = c.createStatement()) {

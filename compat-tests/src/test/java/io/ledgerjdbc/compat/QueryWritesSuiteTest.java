@@ -205,6 +205,60 @@ class QueryWritesSuiteTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "H2_MEM", "POSTGRESQL"})
+    void concurrentMergesOfTheSameNewKeysNeitherLoseNorDoubleRecordRows(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE hits (id INT PRIMARY KEY, n INT)");
+            int threads = 4;
+            int perThread = 15;
+            java.util.concurrent.atomic.AtomicInteger merged = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        try (Connection l = f.ledger(); PreparedStatement ps = l.prepareStatement("MERGE INTO hits t USING "
+                                + "(SELECT CAST(? AS INT) AS id) s ON t.id = s.id WHEN MATCHED THEN UPDATE SET n = t.n + 1 "
+                                + "WHEN NOT MATCHED THEN INSERT (id, n) VALUES (s.id, 1)")) {
+                            for (int i = 0; i < perThread; i++) {
+                                ps.setInt(1, i % 5);
+                                retryOnConflict(ps);
+                                merged.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> d : done) d.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            try (Connection c = f.behind(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT SUM(n), COUNT(*) FROM hits")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(merged.get()).isEqualTo(threads * perThread);
+                assertThat(rs.getInt(2)).isEqualTo(5);
+            }
+            assertThat(f.entries()).hasSize(1 + threads * perThread);
+            assertReplays(f, "hits");
+        }
+    }
+
+    /** 40001 (capture's conflict or PostgreSQL's), a deadlock, or a duplicate key of a racing insert: retried. */
+    private static void retryOnConflict(PreparedStatement ps) throws SQLException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                String state = e.getSQLState();
+                boolean retry = "40001".equals(state) || "40P01".equals(state) || "23505".equals(state) || "HYT00".equals(state);
+                if (!retry || attempt > 200) throw e;
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(Backend.class)
     void mergesCaptureCannotFollowAreRefusedBeforeTheyRun(Backend backend) throws Exception {
         try (Fixture f = new Fixture(backend)) {

@@ -387,7 +387,7 @@ final class LedgerSession implements Session {
             TableInfo t = node.catalog.table(real, is.table());
             if (!t.hasPrimaryKey()) {
                 refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
-            } else if (node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns().isEmpty() ? List.of() : is.columns())) {
+            } else if (node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
                 if (!(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
                     throw CaptureRefusal.of("a plain Statement INSERT ... SELECT that leaves its generated key to the database",
