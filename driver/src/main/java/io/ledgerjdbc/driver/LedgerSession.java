@@ -3,9 +3,11 @@ package io.ledgerjdbc.driver;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
+import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
+import io.ledgerjdbc.driver.jdbc.BatchKeys;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.KeyRequest;
 import io.ledgerjdbc.driver.jdbc.Params;
@@ -193,10 +195,38 @@ final class LedgerSession implements Session {
 
     @Override
     public PreparedStatement prepare(String sql, KeyRequest asked, RealCall<PreparedStatement> asYouAsked) throws SQLException {
-        if (!asked.wantsKeys() && node.analyzer.analyze(sql) instanceof Analysis.Insert ins && needsGeneratedKeys(ins)) {
-            return real.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        if (!asked.wantsKeys()) {
+            Analysis a = node.analyzer.analyze(sql);
+            if (a instanceof Analysis.Insert ins && needsReturnedRows(ins.table())
+                    || a instanceof Analysis.InsertSelect is && needsReturnedRows(is.table())) {
+                return real.prepareStatement(sql, new String[] {"ctid"}); // see KeylessCapture
+            }
+            if (a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
+                    || a instanceof Analysis.InsertSelect is && node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
+                return real.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+            }
         }
         return asYouAsked.call();
+    }
+
+    /** PostgreSQL, a table without a primary key: capture reads an INSERT's rows by the ctids it returns. */
+    private boolean needsReturnedRows(Analysis.TableRef ref) {
+        try {
+            return node.capture.needsReturnedRows(node.catalog.table(real, ref));
+        } catch (SQLException unknownTable) {
+            return false; // the statement will fail on its own, with the database's error
+        }
+    }
+
+    /** Whether an INSERT into {@code ref} naming {@code columns} leaves a primary-key column to the database. */
+    private boolean keyLeftOut(Analysis.TableRef ref, List<String> columns) {
+        try {
+            TableInfo t = node.catalog.table(real, ref);
+            return t.hasPrimaryKey() && !columns.isEmpty()
+                    && t.primaryKey().stream().anyMatch(k -> columns.stream().noneMatch(c -> c.equalsIgnoreCase(k.name())));
+        } catch (SQLException unknownTable) {
+            return false;
+        }
     }
 
     @Override
@@ -240,8 +270,17 @@ final class LedgerSession implements Session {
             } else {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
-                    result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
-                            : captureWrite(a, ctx, params, tracked);
+                    try {
+                        result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
+                                : captureWrite(a, ctx, params, tracked);
+                    } catch (TableChanged stale) {
+                        node.catalog.invalidate(); // another process changed the table: reload its metadata
+                        if (tracked.ran) {
+                            throw stale;
+                        }
+                        result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
+                                : captureWrite(a, ctx, params, tracked); // nothing ran yet: capture again, once
+                    }
                 } finally {
                     ran = tracked.ran;
                 }
@@ -361,11 +400,31 @@ final class LedgerSession implements Session {
 
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
         takeSqliteWriteLock();
-        Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.Update u ? u.table()
-                : ((Analysis.Delete) a).table();
+        Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.InsertSelect is ? is.table()
+                : a instanceof Analysis.Update u ? u.table() : a instanceof Analysis.Merge m ? m.table() : ((Analysis.Delete) a).table();
         adopt(node.catalog.table(real, ref));
         Captured<T> captured;
-        if (a instanceof Analysis.Insert ins) {
+        if (a instanceof Analysis.Insert ins && !node.catalog.table(real, ins.table()).hasPrimaryKey()) {
+            TableInfo t = node.catalog.table(real, ins.table());
+            refuseKeylessInsertWithoutRows(t, ctx, "INSERT");
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
+                    table -> readReturnedRows(ctx, table));
+        } else if (a instanceof Analysis.InsertSelect is) {
+            TableInfo t = node.catalog.table(real, is.table());
+            if (!t.hasPrimaryKey()) {
+                refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
+            } else if (node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
+                refuseUnreadableGeneratedKey(t, ctx.keyRequest());
+                if (!(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
+                    throw CaptureRefusal.of("a plain Statement INSERT ... SELECT that leaves its generated key to the database",
+                            "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the keys can be read back");
+                }
+            }
+            captured = node.capture.insertSelect(real, is, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
+                    table -> readReturnedRows(ctx, table));
+        } else if (a instanceof Analysis.Merge m) {
+            captured = node.capture.merge(real, m, node.catalog.table(real, m.table()), params, ctx, call);
+        } else if (a instanceof Analysis.Insert ins) {
             TableInfo t = node.catalog.table(real, ins.table());
             boolean generatedKey = needsGeneratedKeys(ins);
             if (generatedKey) {
@@ -375,7 +434,8 @@ final class LedgerSession implements Session {
                 throw CaptureRefusal.of("a plain Statement INSERT that leaves its generated key to the database",
                         "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the key can be read back");
             }
-            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows));
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
+                    table -> readReturnedRows(ctx, table));
         } else if (a instanceof Analysis.Update u) {
             captured = node.capture.update(real, u, node.catalog.table(real, u.table()), params, ctx, call);
         } else if (a instanceof Analysis.Delete d) {
@@ -385,6 +445,34 @@ final class LedgerSession implements Session {
         }
         pending.addAll(captured.changes());
         return captured.result();
+    }
+
+    /**
+     * Before an INSERT into a table without a primary key runs: can its rows be followed? On PostgreSQL they are
+     * read back by the ctids the statement returns, which only a PreparedStatement the driver prepared can ask for.
+     */
+    private void refuseKeylessInsertWithoutRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
+        node.capture.refuseUnfollowableKeylessInsert(what, t);
+        if (node.capture.needsReturnedRows(t) && (!(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys())) {
+            throw CaptureRefusal.of(what + " into a table without a primary key through a plain Statement or with generated keys",
+                    "on PostgreSQL capture reads the new rows back by the ctid the statement returns, which a PreparedStatement"
+                            + " prepared without generated keys asks for; use one (a table without a key has no generated keys)");
+        }
+    }
+
+    /** PostgreSQL: the rows an INSERT into a key-less table made, by the ctids it returned (see KeylessCapture). */
+    private List<Row> readReturnedRows(ExecutionContext ctx, TableInfo t) throws SQLException {
+        CachedRowSet keys = RowSetProvider.newFactory().createCachedRowSet();
+        try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
+            keys.populate(rs);
+        }
+        generatedKeys.put(ctx, keys);
+        List<String> ctids = new ArrayList<>();
+        while (keys.next()) {
+            ctids.add(keys.getString(1));
+        }
+        keys.beforeFirst();
+        return node.capture.rowsByCtid(real, t, ctids);
     }
 
     /** Before the INSERT runs: will its generated key be readable? */
@@ -529,11 +617,14 @@ final class LedgerSession implements Session {
         }
         long[] counts = new long[items.size()];
         int done = 0;
+        BatchKeys keys = new BatchKeys(ctx, node.dialect);
         try {
             for (BatchItem item : items) {
                 counts[done] = executeBatchItem(ctx, statement, item);
+                keys.add(generatedKeys.remove(ctx));
                 done++;
             }
+            keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
             if (implicit) {
                 commit();
             }

@@ -28,6 +28,55 @@ public sealed interface Analysis {
     }
 
     /**
+     * {@code INSERT INTO table [(columns)] query}: the rows come from a query (SELECT, WITH, TABLE, a set
+     * operation), run as written.
+     *
+     * @param columns the column list as written, or empty (then every column of the table, in table order)
+     * @param query   the query's exact text
+     */
+    record InsertSelect(TableRef table, List<String> columns, SqlExpr query, int paramCount) implements Analysis {
+        public InsertSelect {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /**
+     * Standard {@code MERGE INTO target [[AS] alias] USING source [[AS] alias] ON condition WHEN … THEN …}.
+     *
+     * @param targetText  the target table's name as written (reused verbatim in capture's own queries)
+     * @param targetAlias the target's alias as written, or null
+     * @param source      the source as written: a table name or a parenthesised query or VALUES list
+     * @param sourceAlias the source's alias as written (with a column list if it has one), or null
+     * @param on          the ON condition
+     * @param clauses     the WHEN clauses in order (the first whose condition holds acts on a row)
+     */
+    record Merge(TableRef table, String targetText, String targetAlias, SqlExpr source, String sourceAlias, SqlExpr on,
+                 List<MergeClause> clauses, int paramCount) implements Analysis {
+        public Merge {
+            clauses = List.copyOf(clauses);
+        }
+    }
+
+    /**
+     * One {@code WHEN [NOT] MATCHED [AND condition] THEN action} of a MERGE.
+     *
+     * @param condition     the AND condition, or null
+     * @param assignments   UPDATE: the SET list; empty otherwise
+     * @param insertColumns INSERT: the column list as written, empty when it names none
+     * @param insertValues  INSERT: the VALUES expressions
+     */
+    record MergeClause(boolean matched, SqlExpr condition, MergeAction action, List<Assignment> assignments,
+                       List<String> insertColumns, List<SqlExpr> insertValues) {
+        public MergeClause {
+            assignments = List.copyOf(assignments);
+            insertColumns = List.copyOf(insertColumns);
+            insertValues = List.copyOf(insertValues);
+        }
+    }
+
+    enum MergeAction { UPDATE, DELETE, INSERT, NOTHING }
+
+    /**
      * {@code UPDATE table SET column = expr, … [WHERE condition]}.
      *
      * @param where the condition, or null when there is none (every row)

@@ -6,6 +6,8 @@ import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlDelete;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -42,6 +44,10 @@ import java.util.regex.Pattern;
  */
 final class CalciteCheck {
 
+    /** What Calcite may see as the source of an INSERT … query. */
+    private static final java.util.Set<SqlKind> QUERY_KINDS = java.util.EnumSet.of(SqlKind.SELECT, SqlKind.UNION,
+            SqlKind.INTERSECT, SqlKind.EXCEPT, SqlKind.MINUS, SqlKind.ORDER_BY, SqlKind.WITH, SqlKind.EXPLICIT_TABLE, SqlKind.VALUES);
+
     private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
 
     private final SqlParser.Config config;
@@ -67,6 +73,7 @@ final class CalciteCheck {
 
     /** Null when Calcite parses the write and agrees with {@code w}; otherwise why not. */
     String check(SqlSource s, int first, WriteShape w) {
+        if (w.verb == WriteShape.Verb.MERGE) return checkMerge(s, w);
         int[] normStart = new int[s.size()];
         String text = normalise(s, first, w, normStart);
         SqlNode node;
@@ -84,6 +91,52 @@ final class CalciteCheck {
         } catch (RuntimeException e) { // a tree of an unexpected form (e.g. not an identifier where one was expected)
             return disagree("tree (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /**
+     * Calcite's MERGE grammar lacks {@code WHEN … AND condition}, {@code DELETE} and {@code DO NOTHING}, so a MERGE
+     * is confirmed through the query capture builds from its parts: {@code SELECT <every condition and value>
+     * FROM target JOIN source ON condition}. Calcite must parse it and see exactly as many select items as the
+     * analyzer split, so each part is a whole expression.
+     */
+    private String checkMerge(SqlSource s, WriteShape w) {
+        if (w.unsupported != null) return w.unsupported;
+        List<int[]> items = new ArrayList<>();
+        for (WriteShape.Clause c : w.clauses) {
+            if (c.condition != null) items.add(c.condition);
+            items.addAll(c.setValues);
+            items.addAll(c.insertValues);
+        }
+        StringBuilder b = new StringBuilder("SELECT ");
+        if (items.isEmpty()) b.append('1');
+        for (int i = 0; i < items.size(); i++) b.append(i == 0 ? "" : ", ").append(piece(s, items.get(i), w));
+        b.append(" FROM ").append(piece(s, w.targetName, w));
+        if (w.targetAlias != null) b.append(" AS ").append(piece(s, w.targetAlias, w));
+        b.append(" JOIN ").append(piece(s, w.source, w));
+        if (w.sourceAlias != null) b.append(" AS ").append(piece(s, w.sourceAlias, w));
+        b.append(" ON ").append(piece(s, w.on, w));
+        SqlNode node;
+        try {
+            parses.increment();
+            node = SqlParser.create(b.toString(), config).parseQuery();
+        } catch (SqlParseException e) {
+            return "Calcite (MERGE parts): " + firstLine(e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            return "Calcite: " + e.getClass().getSimpleName();
+        }
+        if (!(node instanceof SqlSelect select) || !(select.getFrom() instanceof SqlJoin)) return disagree("MERGE source");
+        int expected = Math.max(1, items.size());
+        return select.getSelectList().size() == expected ? null : disagree("MERGE conditions and values");
+    }
+
+    /** The normalised text of tokens {@code range[0]..range[1]}. */
+    private String piece(SqlSource s, int[] range, WriteShape w) {
+        StringBuilder b = new StringBuilder();
+        for (int k = range[0]; k <= range[1]; k++) {
+            if (k > range[0] && s.start(k) > s.end(k - 1)) b.append(' ');
+            b.append(token(s, k, -1, w));
+        }
+        return b.toString();
     }
 
     // ---------------------------------------------------------------- normalised copy
@@ -152,6 +205,7 @@ final class CalciteCheck {
 
     private static boolean isWholeSetValue(WriteShape w, int k) {
         for (int[] v : w.setValues) if (v[0] == k && v[1] == k) return true;
+        for (int[] v : w.wholeValues) if (v[0] == k && v[1] == k) return true;
         return false;
     }
 
@@ -164,6 +218,9 @@ final class CalciteCheck {
                 if (!sameTable(ins.getTargetTable(), w)) return disagree("target table");
                 SqlNodeList cols = ins.getTargetColumnList();
                 if ((cols == null ? 0 : cols.size()) != w.columns.size()) return disagree("column list");
+                if (w.query != null) {
+                    return QUERY_KINDS.contains(ins.getSource().getKind()) ? null : disagree("source " + ins.getSource().getKind());
+                }
                 if (ins.getSource().getKind() != SqlKind.VALUES) return disagree("source " + ins.getSource().getKind());
                 List<SqlNode> rows = ((SqlBasicCall) ins.getSource()).getOperandList();
                 if (rows.size() != w.rows.size()) return disagree("number of rows");

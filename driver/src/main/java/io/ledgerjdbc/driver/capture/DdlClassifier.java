@@ -82,7 +82,8 @@ final class DdlClassifier {
     }
 
     private static Analysis createIndex(SqlSource s, int k) {
-        int j = skipIf(s, k + 1, "CONCURRENTLY");
+        if (s.is(k + 1, "CONCURRENTLY")) return Refusals.of(Refusals.INDEX_CONCURRENTLY);
+        int j = k + 1;
         j = skipIf(s, j, "IF", "NOT", "EXISTS");
         String object = null;
         if (!s.is(j, "ON")) {
@@ -130,7 +131,8 @@ final class DdlClassifier {
                 return new Ddl(DdlKind.DROP_TABLE, t.text(), t.ref());
             }
             case "INDEX": {
-                int j = skipIf(s, k + 1, "CONCURRENTLY");
+                if (s.is(k + 1, "CONCURRENTLY")) return Refusals.of(Refusals.INDEX_CONCURRENTLY);
+                int j = k + 1;
                 TableNames.Found name = TableNames.at(s, skipIf(s, j, "IF", "EXISTS"));
                 if (name == null) return Refusals.of(Refusals.UNRECOGNISED);
                 if (TableNames.isLedger(TableNames.lastPart(s, name.end()))) return Refusals.of(Refusals.LEDGER_TABLE);

@@ -27,6 +27,8 @@ final class Refusals {
     static final String REPLACE_INTO = "REPLACE INTO";
     static final String INSERT_IGNORE = "INSERT IGNORE";
     static final String MERGE = "MERGE";
+    static final String MERGE_BY_SOURCE = "MERGE ... WHEN NOT MATCHED BY SOURCE/TARGET";
+    static final String INSERT_SELECT_UPSERT = "INSERT ... SELECT with ON CONFLICT / ON DUPLICATE KEY UPDATE";
     static final String UPSERT = "UPSERT";
     static final String COPY = "COPY";
     static final String LOAD_DATA = "LOAD DATA";
@@ -54,6 +56,7 @@ final class Refusals {
     static final String UNTERMINATED = "unterminated quote or comment";
     static final String TWO_PHASE_COMMIT = "two-phase commit";
     static final String SET_AUTOCOMMIT = "SET AUTOCOMMIT";
+    static final String INDEX_CONCURRENTLY = "CREATE/DROP INDEX CONCURRENTLY";
 
     static Refused of(String construct) {
         return new Refused(construct, reason(construct));
@@ -93,10 +96,17 @@ final class Refusals {
                     + " result; use getGeneratedKeys() or SELECT the row after the write.";
             case INSERT_SELECT -> "the inserted rows come from a query and are not known before it runs; SELECT"
                     + " them in the application and INSERT ... VALUES them (batched).";
+            case INSERT_SELECT_UPSERT -> "an upsert fed by a query inserts, updates or skips rows capture cannot name"
+                    + " in advance; run the INSERT ... SELECT for the new keys and an UPDATE for the existing ones.";
+            case MERGE_BY_SOURCE -> "a clause acting on target rows that no source row matches is not supported;"
+                    + " write it as a separate DELETE or UPDATE ... WHERE NOT EXISTS (...).";
             case INSERT_DEFAULT_VALUES -> "a row of only defaults names no values to capture; INSERT ... VALUES"
                     + " with the columns you want (DEFAULT is allowed as a value).";
             case INSERT_SET -> "INSERT ... SET is not supported; use the equivalent INSERT (columns) VALUES (...).";
-            case ON_CONFLICT, ON_DUPLICATE_KEY, REPLACE_INTO, INSERT_IGNORE, MERGE, UPSERT -> "an upsert either"
+            case MERGE -> "only the standard MERGE INTO ... USING ... ON ... WHEN ... (H2, PostgreSQL 15+) and H2's"
+                    + " MERGE INTO ... [KEY (...)] VALUES naming the primary key are captured; this database has no"
+                    + " MERGE, or the form names no rows capture can find before it runs.";
+            case ON_CONFLICT, ON_DUPLICATE_KEY, REPLACE_INTO, INSERT_IGNORE, UPSERT -> "an upsert either"
                     + " inserts, updates, replaces or skips a row depending on what is already there, so the row"
                     + " images are not known before it runs; SELECT the key first, then INSERT or UPDATE.";
             case COPY, LOAD_DATA -> "bulk loading bypasses row-by-row capture; insert the rows with a batched"
@@ -134,6 +144,9 @@ final class Refusals {
                     + " close it.";
             case TWO_PHASE_COMMIT -> "prepared (two-phase) transactions are not supported by capture; use"
                     + " ordinary COMMIT.";
+            case INDEX_CONCURRENTLY -> "PostgreSQL runs it only outside a transaction, so it cannot commit together"
+                    + " with its ledger entry; use CREATE/DROP INDEX without CONCURRENTLY (it blocks writes to the table"
+                    + " while it runs).";
             case SET_AUTOCOMMIT -> "switching autocommit in SQL would hide transaction boundaries from the ledger;"
                     + " use Connection.setAutoCommit().";
             default -> "not supported by capture.";

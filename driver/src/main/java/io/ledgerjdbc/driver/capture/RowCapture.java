@@ -28,16 +28,57 @@ public final class RowCapture {
     private static final int KEYS_PER_QUERY = 200;
 
     private final SqlDialect dialect;
+    private final KeylessCapture keyless;
+    private final QueryInsertCapture queryInsert;
+    private final MergeCapture merge;
 
     public RowCapture(SqlDialect dialect) {
         this.dialect = dialect;
+        this.keyless = new KeylessCapture(this, dialect);
+        this.queryInsert = new QueryInsertCapture(this, keyless, dialect);
+        this.merge = new MergeCapture(this, dialect);
+    }
+
+    /** {@code INSERT INTO t [(columns)] query}: see {@link QueryInsertCapture}. */
+    public <T> Captured<T> insertSelect(Connection c, Analysis.InsertSelect ins, TableInfo t, Params params, ExecutionContext ctx,
+                                        RealCall<T> call, GeneratedKeys generated, ReturnedRows returned) throws SQLException {
+        return queryInsert.capture(c, ins, t, params, ctx, call, generated, returned);
+    }
+
+    /** A standard MERGE: see {@link MergeCapture}. */
+    public <T> Captured<T> merge(Connection c, Analysis.Merge m, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call)
+            throws SQLException {
+        return merge.capture(c, m, t, params, ctx, call);
+    }
+
+    /**
+     * Before an INSERT into a table without a primary key runs: whether it can be followed, and (PostgreSQL)
+     * whether the statement returns its rows.
+     */
+    public void refuseUnfollowableKeylessInsert(String what, TableInfo t) throws SQLException {
+        keyless.refuseUnfollowable(what, t);
+    }
+
+    /** PostgreSQL: the rows an INSERT made, by the ctids it returned. */
+    public List<Row> rowsByCtid(Connection c, TableInfo t, List<String> ctids) throws SQLException {
+        return keyless.rowsByCtid(c, t, ctids);
+    }
+
+    /** Whether capture needs the rows an INSERT returns (PostgreSQL, a table without a primary key). */
+    public boolean needsReturnedRows(TableInfo t) {
+        return !t.hasPrimaryKey() && KeylessCapture.rowIdColumn(dialect) == null;
     }
 
     private static final java.util.regex.Pattern VOLATILE = java.util.regex.Pattern.compile(
             "(?i)\\b(random|rand|uuid|gen_random_uuid|random_uuid|uuid_generate_v4|newid|clock_timestamp|sys_guid)\\s*\\(");
 
+    /** Whether an expression calls a function whose result differs from one evaluation to the next. */
+    static boolean callsRandom(Analysis.SqlExpr e) {
+        return e != null && VOLATILE.matcher(e.text()).find();
+    }
+
     /** Refuses what capture cannot follow: side effects of the table, and a WHERE that picks rows at random. */
-    private static void refuseUncapturable(String what, TableInfo t, Analysis.SqlExpr where) throws SQLException {
+    static void refuseUncapturable(String what, TableInfo t, Analysis.SqlExpr where) throws SQLException {
         if (t.sideEffect() != null) {
             throw CaptureRefusal.of(what + " on a table with side effects", t.sideEffect());
         }
@@ -51,7 +92,7 @@ public final class RowCapture {
                                   RealCall<T> call) throws SQLException {
         refuseUncapturable("UPDATE", t, u.where());
         if (!t.hasPrimaryKey()) {
-            throw CaptureRefusal.of("UPDATE of a table without a primary key", "its rows cannot be found again after the update");
+            return keyless.update(c, u, t, params, ctx, call);
         }
         List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
         for (TableInfo.Column k : t.primaryKey()) {
@@ -63,6 +104,9 @@ public final class RowCapture {
         }
         boolean keyAssigned = keyExprs.stream().anyMatch(java.util.Objects::nonNull);
         refuseOrderDependentKeyChange(u, t, keyAssigned);
+        // The rows read are locked until the transaction ends, so under READ COMMITTED the UPDATE (which
+        // re-evaluates its WHERE) can only find more rows than this read, never fewer or other versions: a row
+        // committed in between shows in the update count (40001), none slips by unrecorded.
         // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
         // wait behind foreign-key checks the plain UPDATE does not wait for.
         String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
@@ -76,6 +120,7 @@ public final class RowCapture {
             }
             bind(ps, params, u.where(), at);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, (int) keyExprs.stream().filter(java.util.Objects::nonNull).count());
                 while (rs.next()) {
                     Row row = read(rs, t);
                     before.add(row);
@@ -107,6 +152,7 @@ public final class RowCapture {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params, d.where(), 1);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, 0);
                 while (rs.next()) {
                     before.add(read(rs, t));
                 }
@@ -126,11 +172,10 @@ public final class RowCapture {
      * literal, otherwise from the generated keys (a single generated key column).
      */
     public <T> Captured<T> insert(Connection c, Analysis.Insert ins, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, GeneratedKeys generated) throws SQLException {
+                                  RealCall<T> call, GeneratedKeys generated, ReturnedRows returned) throws SQLException {
         refuseUncapturable("INSERT", t, null);
         if (!t.hasPrimaryKey()) {
-            throw CaptureRefusal.of("INSERT into a table without a primary key",
-                    "the stored row (with its defaults) cannot be read back without a key");
+            return keyless.insert(c, "INSERT", t, ctx, call, returned);
         }
         List<TableInfo.Column> columns = insertColumns(ins, t);
         boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains);
@@ -223,9 +268,16 @@ public final class RowCapture {
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, 0);
                 return rs.next() ? read(rs, t) : null;
             }
         }
+    }
+
+    /** The whole rows an INSERT just made, as the statement returned them (PostgreSQL {@code RETURNING *}). */
+    @FunctionalInterface
+    public interface ReturnedRows {
+        List<Row> rows(TableInfo table) throws SQLException;
     }
 
     /** Reads the generated key column of the {@code rows} rows an INSERT just made. */
@@ -235,11 +287,15 @@ public final class RowCapture {
     }
 
     private List<TableInfo.Column> insertColumns(Analysis.Insert ins, TableInfo t) throws SQLException {
-        if (ins.columns().isEmpty()) {
+        return insertColumns(ins.columns(), t);
+    }
+
+    static List<TableInfo.Column> insertColumns(List<String> names, TableInfo t) throws SQLException {
+        if (names.isEmpty()) {
             return t.columns();
         }
         List<TableInfo.Column> out = new ArrayList<>();
-        for (String name : ins.columns()) {
+        for (String name : names) {
             TableInfo.Column col = t.column(name);
             if (col == null) {
                 throw CaptureRefusal.of("INSERT naming an unknown column", "column " + name + " is not in " + t.ledgerName());
@@ -277,6 +333,7 @@ public final class RowCapture {
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
             try (ResultSet rs = ps.executeQuery()) {
+                requireShape(rs, t, 0, 0);
                 if (!rs.next()) {
                     throw conflict("INSERT", "an inserted row cannot be found by the key it was given");
                 }
@@ -290,6 +347,7 @@ public final class RowCapture {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + selectList(t) + " FROM " + from(t));
              ResultSet rs = ps.executeQuery()) {
+            requireShape(rs, t, 0, 0);
             while (rs.next()) {
                 rows.add(read(rs, t));
             }
@@ -318,6 +376,7 @@ public final class RowCapture {
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
+                    requireShape(rs, t, 0, 0);
                     while (rs.next()) {
                         Row row = read(rs, t);
                         out.put(keyOf(row, t), row);
@@ -392,7 +451,7 @@ public final class RowCapture {
         return key.build();
     }
 
-    private static int bind(PreparedStatement ps, Params params, Analysis.SqlExpr e, int at) throws SQLException {
+    static int bind(PreparedStatement ps, Params params, Analysis.SqlExpr e, int at) throws SQLException {
         if (e == null || e.paramCount() == 0) {
             return at;
         }
@@ -400,17 +459,20 @@ public final class RowCapture {
         return at + e.paramCount();
     }
 
-    private static void requireCount(Object result, ExecutionContext ctx, int captured, String what) throws SQLException {
-        long count;
-        if (result instanceof Number n) {
-            count = n.longValue();
-        } else {
-            count = ctx.realStatement().getUpdateCount();
-        }
+    static void requireCount(Object result, ExecutionContext ctx, int captured, String what) throws SQLException {
+        long count = updateCount(result, ctx);
         if (count != captured) {
             throw conflict(what, "it changed " + count + " rows but " + captured + " were captured; another transaction "
                     + "changed the same rows meanwhile");
         }
+    }
+
+    /** The update count of the real call: its result, or (after {@code execute}) the statement's. */
+    static long updateCount(Object result, ExecutionContext ctx) throws SQLException {
+        if (result instanceof Number n) {
+            return n.longValue();
+        }
+        return ctx.realStatement().getUpdateCount();
     }
 
     static SQLException conflict(String what, String detail) {
@@ -418,15 +480,33 @@ public final class RowCapture {
                 + "; the transaction must be rolled back and retried", "40001");
     }
 
-    private String selectList(TableInfo t) {
-        StringBuilder sb = new StringBuilder();
-        for (TableInfo.Column col : t.columns()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(q(col.name()));
-        }
-        return sb.toString();
+    /**
+     * Every column, as {@code *} rather than by name: a column another process added since the metadata was
+     * cached then shows up, and {@link #requireShape} notices it instead of leaving it out of the image.
+     */
+    String selectList(TableInfo t) {
+        return "*";
     }
 
-    private String from(TableInfo t) {
+    /**
+     * Checks that a result's columns from {@code offset + 1} are exactly the table's cached columns, followed by
+     * {@code extra} computed ones.
+     */
+    static void requireShape(ResultSet rs, TableInfo t, int offset, int extra) throws SQLException {
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        int expected = offset + t.columns().size() + extra;
+        if (md.getColumnCount() != expected) {
+            throw new TableChanged(t, "it has " + (md.getColumnCount() - offset - extra) + " columns, " + t.columns().size() + " were known");
+        }
+        for (int i = 0; i < t.columns().size(); i++) {
+            String name = md.getColumnName(offset + i + 1);
+            if (!t.columns().get(i).name().equalsIgnoreCase(name)) {
+                throw new TableChanged(t, "column " + (i + 1) + " is " + name + ", not " + t.columns().get(i).name());
+            }
+        }
+    }
+
+    String from(TableInfo t) {
         return t.ledgerName().equals(t.name()) ? q(t.name()) : q(t.schema()) + "." + q(t.name());
     }
 
@@ -434,7 +514,7 @@ public final class RowCapture {
         return where == null ? "" : " WHERE " + where.text();
     }
 
-    private String forUpdate() {
+    String forUpdate() {
         return dialect == SqlDialect.SQLITE ? "" : " FOR UPDATE";
     }
 

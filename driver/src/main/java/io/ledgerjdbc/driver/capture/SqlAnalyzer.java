@@ -3,6 +3,9 @@ package io.ledgerjdbc.driver.capture;
 import io.ledgerjdbc.driver.capture.Analysis.Assignment;
 import io.ledgerjdbc.driver.capture.Analysis.Delete;
 import io.ledgerjdbc.driver.capture.Analysis.Insert;
+import io.ledgerjdbc.driver.capture.Analysis.InsertSelect;
+import io.ledgerjdbc.driver.capture.Analysis.Merge;
+import io.ledgerjdbc.driver.capture.Analysis.MergeClause;
 import io.ledgerjdbc.driver.capture.Analysis.Read;
 import io.ledgerjdbc.driver.capture.Analysis.Refused;
 import io.ledgerjdbc.driver.capture.Analysis.SqlExpr;
@@ -133,7 +136,9 @@ public final class SqlAnalyzer {
         return switch (keyword) {
             case "INSERT", "UPDATE", "DELETE" -> write(s, first);
             case "REPLACE" -> Refusals.of(Refusals.REPLACE_INTO);
-            case "MERGE" -> Refusals.of(Refusals.MERGE);
+            // standard MERGE … USING is captured where the database has it; H2's MERGE … VALUES is an upsert
+            case "MERGE" -> WriteParser.isMergeUsing(s, first)
+                    && (dialect == SqlDialect.H2 || dialect == SqlDialect.POSTGRESQL) ? write(s, first) : Refusals.of(Refusals.MERGE);
             case "UPSERT" -> Refusals.of(Refusals.UPSERT);
             case "COPY" -> Refusals.of(Refusals.COPY);
             case "LOAD" -> s.is(first + 1, "DATA") || s.is(first + 1, "XML")
@@ -173,6 +178,11 @@ public final class SqlAnalyzer {
         int params = s.paramTotal();
         return switch (w.verb) {
             case INSERT -> {
+                if (w.query != null) {
+                    List<String> columns = new ArrayList<>(w.columns.size());
+                    for (int c : w.columns) columns.add(s.name(c));
+                    yield new InsertSelect(w.table, columns, Exprs.of(s, w.query[0], w.query[1]), params);
+                }
                 List<String> columns = new ArrayList<>(w.columns.size());
                 // Names without quotes, like Assignment.column; the contract has no per-column quoted flag, so a
                 // quoted column differing from another only by case cannot be told apart here.
@@ -195,7 +205,31 @@ public final class SqlAnalyzer {
                 yield new Update(w.table, sets, where(s, w), params);
             }
             case DELETE -> new Delete(w.table, where(s, w), params);
+            case MERGE -> merge(s, w, params);
         };
+    }
+
+    private static Merge merge(SqlSource s, WriteShape w, int params) {
+        List<MergeClause> clauses = new ArrayList<>(w.clauses.size());
+        for (WriteShape.Clause c : w.clauses) {
+            List<Assignment> sets = new ArrayList<>(c.setColumns.size());
+            for (int i = 0; i < c.setColumns.size(); i++) {
+                int col = c.setColumns.get(i);
+                int[] v = c.setValues.get(i);
+                sets.add(new Assignment(s.name(col), s.type(col) == SqlSource.QIDENT, Exprs.of(s, v[0], v[1])));
+            }
+            List<String> columns = new ArrayList<>(c.insertColumns.size());
+            for (int col : c.insertColumns) columns.add(s.name(col));
+            List<SqlExpr> values = new ArrayList<>(c.insertValues.size());
+            for (int[] v : c.insertValues) values.add(Exprs.of(s, v[0], v[1]));
+            SqlExpr condition = c.condition == null ? null : Exprs.of(s, c.condition[0], c.condition[1]);
+            clauses.add(new MergeClause(c.matched, condition, c.action, sets, columns, values));
+        }
+        return new Merge(w.table, s.text(w.targetName[0], w.targetName[1]),
+                w.targetAlias == null ? null : s.text(w.targetAlias[0], w.targetAlias[1]),
+                Exprs.of(s, w.source[0], w.source[1]),
+                w.sourceAlias == null ? null : s.text(w.sourceAlias[0], w.sourceAlias[1]),
+                Exprs.of(s, w.on[0], w.on[1]), clauses, params);
     }
 
     private static SqlExpr where(SqlSource s, WriteShape w) {

@@ -30,8 +30,198 @@ final class WriteParser {
             case INSERT -> insert(s, first, w);
             case UPDATE -> update(s, first, w);
             case DELETE -> delete(s, first, w);
+            case MERGE -> merge(s, first, w);
         }
         return w;
+    }
+
+    /** Whether a MERGE names a source ({@code USING}) at the top level: the standard form, not H2's MERGE … VALUES. */
+    static boolean isMergeUsing(SqlSource s, int first) {
+        for (int j = first + 1; j < s.size(); j++) {
+            if (s.depth(j) == 0 && s.is(j, "USING")) return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- MERGE
+
+    /**
+     * {@code MERGE INTO target [[AS] a] USING source [[AS] b [(cols)]] ON cond} followed by
+     * {@code WHEN MATCHED [AND c] THEN UPDATE SET … | DELETE | DO NOTHING} and
+     * {@code WHEN NOT MATCHED [AND c] THEN INSERT [(cols)] VALUES (…) | DO NOTHING} clauses.
+     */
+    private static void merge(SqlSource s, int first, WriteShape w) {
+        int k = first + 1;
+        if (!s.is(k, "INTO")) {
+            unsupported(w, "expected MERGE INTO");
+            return;
+        }
+        int afterTable = table(s, k + 1, w);
+        if (afterTable < 0) return;
+        w.targetName = new int[] {k + 1, afterTable - 1};
+        k = afterTable;
+        if (s.is(k, "AS")) k++;
+        if (s.isName(k) && !s.is(k, "USING")) {
+            w.targetAlias = new int[] {k, k};
+            k++;
+        }
+        if (!s.is(k, "USING")) {
+            unsupported(w, "expected USING after the MERGE target");
+            return;
+        }
+        k++;
+        if (s.isOp(k, "(")) {
+            int close = s.closing(k);
+            if (close < 0) {
+                unsupported(w, "unclosed MERGE source");
+                return;
+            }
+            w.source = new int[] {k, close};
+            k = close + 1;
+        } else {
+            int end = s.nameEnd(k);
+            if (end == k) {
+                unsupported(w, "expected a table or a parenthesised query after USING");
+                return;
+            }
+            w.source = new int[] {k, end - 1};
+            k = end;
+        }
+        if (s.is(k, "AS")) k++;
+        if (s.isName(k) && !s.is(k, "ON")) {
+            int aliasEnd = k;
+            if (s.isOp(k + 1, "(")) {
+                aliasEnd = s.closing(k + 1);
+                if (aliasEnd < 0) {
+                    unsupported(w, "unclosed column list of the MERGE source alias");
+                    return;
+                }
+            }
+            w.sourceAlias = new int[] {k, aliasEnd};
+            k = aliasEnd + 1;
+        }
+        if (!s.is(k, "ON")) {
+            unsupported(w, "expected ON after the MERGE source");
+            return;
+        }
+        int end = mergePartEnd(s, k + 1, false, false);
+        if (end == k + 1) {
+            unsupported(w, "empty ON condition");
+            return;
+        }
+        w.on = new int[] {k + 1, end - 1};
+        k = end;
+        while (s.is(k, "WHEN")) {
+            k = whenClause(s, k, w);
+            if (k < 0) return;
+        }
+        if (w.clauses.isEmpty()) {
+            unsupported(w, "a MERGE needs at least one WHEN clause");
+        } else if (k < s.size()) {
+            if (s.is(k, "RETURNING")) refuse(w, Refusals.RETURNING);
+            else unsupported(w, "unexpected '" + s.text(k) + "' after the WHEN clauses");
+        }
+    }
+
+    private static int whenClause(SqlSource s, int k, WriteShape w) {
+        WriteShape.Clause c = new WriteShape.Clause();
+        k++;
+        c.matched = !s.is(k, "NOT");
+        if (!c.matched) k++;
+        if (!s.is(k, "MATCHED")) return unsupported(w, "expected MATCHED after WHEN");
+        k++;
+        if (s.is(k, "BY")) {
+            refuse(w, Refusals.MERGE_BY_SOURCE);
+            return -1;
+        }
+        if (s.is(k, "AND")) {
+            int end = mergePartEnd(s, k + 1, false, true);
+            if (end == k + 1 || !s.is(end, "THEN")) return unsupported(w, "expected THEN after the WHEN condition");
+            c.condition = new int[] {k + 1, end - 1};
+            k = end;
+        }
+        if (!s.is(k, "THEN")) return unsupported(w, "expected THEN in a WHEN clause");
+        k++;
+        if (s.is(k, "DO") && s.is(k + 1, "NOTHING")) {
+            c.action = Analysis.MergeAction.NOTHING;
+            k += 2;
+        } else if (c.matched && s.is(k, "DELETE")) {
+            c.action = Analysis.MergeAction.DELETE;
+            k++;
+        } else if (c.matched && s.is(k, "UPDATE") && s.is(k + 1, "SET")) {
+            c.action = Analysis.MergeAction.UPDATE;
+            k += 2;
+            while (true) {
+                int col = k;
+                while (s.isName(col) && s.isOp(col + 1, ".") && s.isName(col + 2)) col += 2;
+                if (!s.isName(col) || !s.isOp(col + 1, "=")) return unsupported(w, "each SET item must be column = expression");
+                for (int i = k; i <= col; i += 2) w.identifiers.set(i);
+                int end = mergePartEnd(s, col + 2, true, false);
+                if (end == col + 2) return unsupported(w, "empty SET expression");
+                c.setColumns.add(col);
+                c.setValues.add(new int[] {col + 2, end - 1});
+                w.wholeValues.add(new int[] {col + 2, end - 1});
+                k = end;
+                if (!s.isOp(k, ",")) break;
+                k++;
+            }
+        } else if (!c.matched && s.is(k, "INSERT")) {
+            c.action = Analysis.MergeAction.INSERT;
+            k++;
+            if (s.isOp(k, "(")) {
+                int close = s.closing(k);
+                if (close < 0) return unsupported(w, "unclosed INSERT column list");
+                for (int j = k + 1; j < close; j += 2) {
+                    if (!s.isName(j) || !(s.isOp(j + 1, ",") || j + 1 == close)) {
+                        return unsupported(w, "the INSERT column list must hold plain column names");
+                    }
+                    c.insertColumns.add(j);
+                    w.identifiers.set(j);
+                }
+                k = close + 1;
+            }
+            if (!s.is(k, "VALUES") || !s.isOp(k + 1, "(")) {
+                if (s.is(k, "DEFAULT")) {
+                    refuse(w, Refusals.INSERT_DEFAULT_VALUES);
+                    return -1;
+                }
+                return unsupported(w, "expected VALUES (…) in the MERGE INSERT");
+            }
+            int close = s.closing(k + 1);
+            if (close < 0) return unsupported(w, "unclosed VALUES");
+            List<int[]> values = split(s, k + 2, close);
+            if (values == null) return unsupported(w, "empty value in the MERGE INSERT");
+            if (!c.insertColumns.isEmpty() && values.size() != c.insertColumns.size()) {
+                return unsupported(w, "the MERGE INSERT names " + c.insertColumns.size() + " columns but " + values.size() + " values");
+            }
+            c.insertValues.addAll(values);
+            w.wholeValues.addAll(values);
+            k = close + 1;
+        } else {
+            return unsupported(w, "unsupported action in WHEN " + (c.matched ? "" : "NOT ") + "MATCHED");
+        }
+        w.clauses.add(c);
+        return k;
+    }
+
+    /**
+     * Where a MERGE part starting at {@code from} ends: at the next top-level {@code WHEN [NOT] MATCHED}, at a
+     * top-level comma (when asked), at a top-level THEN outside a CASE (when asked), at RETURNING, or at the end.
+     */
+    private static int mergePartEnd(SqlSource s, int from, boolean atComma, boolean atThen) {
+        int base = s.depth(from);
+        int cases = 0;
+        int j = from;
+        for (; j < s.size(); j++) {
+            if (s.depth(j) != base) continue;
+            if (s.is(j, "CASE")) cases++;
+            else if (s.is(j, "END") && cases > 0) cases--;
+            else if (cases == 0 && s.is(j, "WHEN") && (s.is(j + 1, "MATCHED") || (s.is(j + 1, "NOT") && s.is(j + 2, "MATCHED")))) break;
+            else if (cases == 0 && atThen && s.is(j, "THEN")) break;
+            else if (atComma && s.isOp(j, ",")) break;
+            else if (s.is(j, "RETURNING")) break;
+        }
+        return j;
     }
 
     // ---------------------------------------------------------------- INSERT
@@ -53,7 +243,7 @@ final class WriteParser {
         if (k < 0) return;
         if (s.isOp(k, "(")) {
             if (s.is(k + 1, "SELECT") || s.is(k + 1, "WITH") || s.is(k + 1, "VALUES")) {
-                refuse(w, Refusals.INSERT_SELECT); // INSERT INTO t (SELECT …)
+                query(s, k, w); // INSERT INTO t (SELECT …)
                 return;
             }
             k = columnList(s, k, w);
@@ -64,13 +254,29 @@ final class WriteParser {
         } else if (s.is(k, "SET")) {
             refuse(w, Refusals.INSERT_SET);
         } else if (s.is(k, "SELECT") || s.is(k, "WITH") || s.is(k, "TABLE") || s.isOp(k, "(")) {
-            refuse(w, Refusals.INSERT_SELECT);
+            query(s, k, w);
         } else if (s.is(k, "VALUES") || (s.is(k, "VALUE") && s.dialect() == SqlDialect.MARIADB)) {
             w.valuesToken = k;
             rows(s, k + 1, w);
         } else {
             w.unsupported = "expected VALUES after the table" + (w.columns.isEmpty() ? "" : "'s column list");
         }
+    }
+
+    /** INSERT … query: the query runs to the end, unless an upsert or RETURNING clause follows it. */
+    private static void query(SqlSource s, int k, WriteShape w) {
+        for (int j = k; j < s.size(); j++) {
+            if (s.depth(j) != 0) continue;
+            if (s.is(j, "RETURNING")) {
+                refuse(w, Refusals.RETURNING);
+                return;
+            }
+            if (s.is(j, "ON") && (s.is(j + 1, "CONFLICT") || s.is(j + 1, "DUPLICATE"))) {
+                refuse(w, Refusals.INSERT_SELECT_UPSERT);
+                return;
+            }
+        }
+        w.query = new int[] {k, s.size() - 1};
     }
 
     private static int columnList(SqlSource s, int open, WriteShape w) {

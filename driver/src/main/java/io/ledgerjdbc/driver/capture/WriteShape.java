@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class WriteShape {
 
-    enum Verb { INSERT, UPDATE, DELETE }
+    enum Verb { INSERT, UPDATE, DELETE, MERGE }
 
     final Verb verb;
     TableRef table;
@@ -26,6 +26,29 @@ final class WriteShape {
     final List<int[]> setValues = new ArrayList<>();
     /** UPDATE/DELETE: the WHERE condition's range, or null. */
     int[] where;
+    /** INSERT … query: the query's range (then {@link #rows} is empty). */
+    int[] query;
+    /** MERGE: the ranges of the target name, its alias (or null), the source, its alias (or null), the ON condition. */
+    int[] targetName;
+    int[] targetAlias;
+    int[] source;
+    int[] sourceAlias;
+    int[] on;
+    /** MERGE: the WHEN clauses in order. */
+    final List<Clause> clauses = new ArrayList<>();
+    /** Ranges that stand for a whole value where SQL allows DEFAULT (SET items, INSERT values of a MERGE). */
+    final List<int[]> wholeValues = new ArrayList<>();
+
+    /** One WHEN clause of a MERGE: ranges like the rest of the shape. */
+    static final class Clause {
+        boolean matched;
+        int[] condition;
+        Analysis.MergeAction action;
+        final List<Integer> setColumns = new ArrayList<>();
+        final List<int[]> setValues = new ArrayList<>();
+        final List<Integer> insertColumns = new ArrayList<>();
+        final List<int[]> insertValues = new ArrayList<>();
+    }
     /** Tokens that are certainly identifiers: quoted in the copy handed to Calcite (see {@link CalciteCheck}). */
     final BitSet identifiers = new BitSet();
     /** INSERT without INTO (MariaDB allows it); the copy for Calcite gets the INTO. */

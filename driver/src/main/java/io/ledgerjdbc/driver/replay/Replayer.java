@@ -41,9 +41,18 @@ public final class Replayer {
     private void apply(Connection c, RowChange rc) throws SQLException {
         switch (rc.op()) {
             case INSERT -> insert(c, rc.table(), rc.after());
-            case UPDATE -> update(c, rc.table(), rc.key(), rc.after());
-            case DELETE -> delete(c, rc.table(), rc.key());
+            case UPDATE -> update(c, rc.table(), rc.key(), rc.after(), isWholeRow(rc.key(), rc.before()));
+            case DELETE -> delete(c, rc.table(), rc.key(), isWholeRow(rc.key(), rc.before()));
         }
+    }
+
+    /**
+     * A key that names every column of the row: the table has no primary key (or its key is every column).
+     * Such rows may repeat and hold NULLs, so replay compares NULL-safely and changes exactly one of the equal
+     * rows (which one does not matter: they are equal).
+     */
+    private static boolean isWholeRow(Row key, Row before) {
+        return before != null && key.names().equals(before.names());
     }
 
     private void insert(Connection c, String table, Row row) throws SQLException {
@@ -56,10 +65,10 @@ public final class Replayer {
         }
     }
 
-    private void update(Connection c, String table, Row key, Row after) throws SQLException {
+    private void update(Connection c, String table, Row key, Row after, boolean wholeRow) throws SQLException {
         StringBuilder sql = new StringBuilder("UPDATE ").append(table(table)).append(" SET ");
         for (int i = 0; i < after.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(after.name(i))).append(" = ?");
-        sql.append(whereKey(key));
+        sql.append(wholeRow ? whereOneRow(table, key) : whereKey(key));
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int at = 1;
             for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), null, dialect);
@@ -68,8 +77,8 @@ public final class Replayer {
         }
     }
 
-    private void delete(Connection c, String table, Row key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table(table) + whereKey(key))) {
+    private void delete(Connection c, String table, Row key, boolean wholeRow) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table(table) + (wholeRow ? whereOneRow(table, key) : whereKey(key)))) {
             for (int i = 0; i < key.size(); i++) Values.bind(ps, i + 1, key.value(i), null, dialect);
             expectOne(ps.executeUpdate(), "DELETE", table, key);
         }
@@ -79,6 +88,30 @@ public final class Replayer {
         StringBuilder sb = new StringBuilder(" WHERE ");
         for (int i = 0; i < key.size(); i++) sb.append(i == 0 ? "" : " AND ").append(q(key.name(i))).append(" = ?");
         return sb.toString();
+    }
+
+    /**
+     * Picks one row equal to {@code row} in every column, NULLs included, by the database's row identity (SQLite
+     * rowid, H2 _ROWID_, PostgreSQL ctid) or, on MariaDB, with {@code LIMIT 1}. Binds the row's values once.
+     */
+    private String whereOneRow(String table, Row row) {
+        StringBuilder eq = new StringBuilder();
+        String op = switch (dialect) {
+            case SQLITE -> " IS ?";
+            case MARIADB -> " <=> ?";
+            default -> " IS NOT DISTINCT FROM ?";
+        };
+        for (int i = 0; i < row.size(); i++) eq.append(i == 0 ? "" : " AND ").append(q(row.name(i))).append(op);
+        String id = switch (dialect) {
+            case SQLITE -> "rowid";
+            case H2 -> "_ROWID_";
+            case POSTGRESQL -> "ctid";
+            case MARIADB -> null;
+        };
+        if (id == null) {
+            return " WHERE " + eq + " LIMIT 1";
+        }
+        return " WHERE " + id + " = (SELECT " + id + " FROM " + table(table) + " WHERE " + eq + " LIMIT 1)";
     }
 
     private static void expectOne(int count, String op, String table, Row row) throws SQLException {

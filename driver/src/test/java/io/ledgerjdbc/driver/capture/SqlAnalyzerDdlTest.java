@@ -60,7 +60,7 @@ class SqlAnalyzerDdlTest {
                 each(ALL, "DROP TRIGGER IF EXISTS trg", ddl(DdlKind.OTHER, "trg", null)),
                 Stream.of(
                         of(PG, "CREATE INDEX ON t (a)", ddl(DdlKind.CREATE_INDEX, null, table("t"))),
-                        of(PG, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Idx\" ON ONLY \"T\" (a)",
+                        of(PG, "CREATE INDEX IF NOT EXISTS \"Idx\" ON ONLY \"T\" (a)",
                                 ddl(DdlKind.CREATE_INDEX, "\"Idx\"", quotedTable("T"))),
                         of(PG, "CREATE UNLOGGED TABLE t (id INT)", ddl(DdlKind.CREATE_TABLE, "t", table("t"))),
                         of(PG, "ALTER TABLE IF EXISTS ONLY t ADD COLUMN x INT", ddl(DdlKind.ALTER_TABLE, "t", table("t"))),

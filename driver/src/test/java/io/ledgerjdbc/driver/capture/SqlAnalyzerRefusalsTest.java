@@ -52,10 +52,11 @@ class SqlAnalyzerRefusalsTest {
                 each(ALL, "DELETE FROM t WHERE id = 2 RETURNING id", Refusals.RETURNING),
                 each(ALL, "DELETE FROM t RETURNING id", Refusals.RETURNING),
                 // INSERT forms without VALUES
-                each(ALL, "INSERT INTO t SELECT * FROM u", Refusals.INSERT_SELECT),
-                each(ALL, "INSERT INTO t (a, b) SELECT x, y FROM u WHERE z = ?", Refusals.INSERT_SELECT),
-                each(ALL, "INSERT INTO t (a) (SELECT x FROM u)", Refusals.INSERT_SELECT),
-                each(ALL, "INSERT INTO t WITH x AS (SELECT 1) SELECT * FROM x", Refusals.INSERT_SELECT),
+                // INSERT … query with an upsert clause or RETURNING
+                each(ALL, "INSERT INTO t SELECT * FROM u ON CONFLICT DO NOTHING", Refusals.INSERT_SELECT_UPSERT),
+                each(ALL, "INSERT INTO t (a, b) SELECT x, y FROM u WHERE z = ? ON CONFLICT (a) DO UPDATE SET b = 1", Refusals.INSERT_SELECT_UPSERT),
+                each(ALL, "INSERT INTO t SELECT * FROM u ON DUPLICATE KEY UPDATE a = 1", Refusals.INSERT_SELECT_UPSERT),
+                each(ALL, "INSERT INTO t (a) SELECT x FROM u RETURNING a", Refusals.RETURNING),
                 each(ALL, "INSERT INTO t DEFAULT VALUES", Refusals.INSERT_DEFAULT_VALUES),
                 each(ALL, "INSERT INTO t SET a = 1", Refusals.INSERT_SET),
                 // upserts
@@ -73,7 +74,12 @@ class SqlAnalyzerRefusalsTest {
                 each(ALL, "INSERT LOW_PRIORITY IGNORE INTO t VALUES (1)", Refusals.INSERT_IGNORE),
                 each(ALL, "INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = a + 1", Refusals.ON_DUPLICATE_KEY),
                 each(ALL, "INSERT INTO t VALUES (1) AS new ON DUPLICATE KEY UPDATE a = new.a", Refusals.ON_DUPLICATE_KEY),
-                each(ALL, "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = u.a", Refusals.MERGE),
+                each(List.of(PG), "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a)", Refusals.INDEX_CONCURRENTLY),
+                each(List.of(PG), "DROP INDEX CONCURRENTLY i", Refusals.INDEX_CONCURRENTLY),
+                each(List.of(SQLITE, MARIA), "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = u.a", Refusals.MERGE),
+                each(List.of(H2, PG), "MERGE INTO t USING u ON t.id = u.id WHEN NOT MATCHED BY SOURCE THEN DELETE", Refusals.MERGE_BY_SOURCE),
+                each(List.of(H2, PG), "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = 1 RETURNING *", Refusals.RETURNING),
+                each(List.of(H2, PG), "MERGE INTO t USING u ON t.id = u.id WHEN NOT MATCHED THEN INSERT DEFAULT VALUES", Refusals.INSERT_DEFAULT_VALUES),
                 each(ALL, "UPSERT INTO t VALUES (1)", Refusals.UPSERT),
                 // bulk loading
                 each(ALL, "COPY t FROM STDIN", Refusals.COPY),

@@ -2,6 +2,10 @@ package io.ledgerjdbc.driver.capture;
 
 import io.ledgerjdbc.driver.capture.Analysis.Delete;
 import io.ledgerjdbc.driver.capture.Analysis.Insert;
+import io.ledgerjdbc.driver.capture.Analysis.InsertSelect;
+import io.ledgerjdbc.driver.capture.Analysis.Merge;
+import io.ledgerjdbc.driver.capture.Analysis.MergeAction;
+import io.ledgerjdbc.driver.capture.Analysis.MergeClause;
 import io.ledgerjdbc.driver.capture.Analysis.Update;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SqlAnalyzerWritesTest {
 
     @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource({"inserts", "updates", "deletes"})
+    @MethodSource({"inserts", "updates", "deletes", "insertQueries", "merges"})
     void writeIsAnalysedIntoTableValuesAndParameters(SqlDialect d, String sql, Analysis expected) {
         assertThat(analyze(d, sql)).isEqualTo(expected);
     }
@@ -127,6 +131,40 @@ class SqlAnalyzerWritesTest {
                                         expr("e = ANY(?)", 2, 1), 2)),
                         of(PG, "UPDATE t SET a = INTERVAL '1' DAY",
                                 new Update(table("t"), List.of(set("a", lit("INTERVAL '1' DAY"))), null, 0)))
+        ).flatMap(s -> s);
+    }
+
+    static Stream<Arguments> insertQueries() {
+        return Stream.of(
+                each(ALL, "INSERT INTO archive (id, v) SELECT id, v * 2 FROM src WHERE v > ?",
+                        new InsertSelect(table("archive"), List.of("id", "v"), expr("SELECT id, v * 2 FROM src WHERE v > ?", 1, 1), 1)),
+                each(ALL, "INSERT INTO t SELECT * FROM a UNION SELECT * FROM b;",
+                        new InsertSelect(table("t"), List.of(), expr("SELECT * FROM a UNION SELECT * FROM b"), 0)),
+                each(ALL, "INSERT INTO t (a) (SELECT x FROM u ORDER BY x LIMIT 3)",
+                        new InsertSelect(table("t"), List.of("a"), expr("(SELECT x FROM u ORDER BY x LIMIT 3)"), 0)),
+                each(ALL, "INSERT INTO t WITH q AS (SELECT ? AS x) SELECT x FROM q",
+                        new InsertSelect(table("t"), List.of(), expr("WITH q AS (SELECT ? AS x) SELECT x FROM q", 1, 1), 1))
+        ).flatMap(s -> s);
+    }
+
+    static Stream<Arguments> merges() {
+        String full = "MERGE INTO kv AS t USING (SELECT k, v, del FROM src WHERE k > ?) AS s ON t.k = s.k "
+                + "WHEN MATCHED AND s.del THEN DELETE "
+                + "WHEN MATCHED THEN UPDATE SET v = CASE WHEN s.v IS NULL THEN t.v ELSE s.v END, note = ? "
+                + "WHEN NOT MATCHED AND s.v > 0 THEN INSERT (k, v) VALUES (s.k, s.v) "
+                + "WHEN NOT MATCHED THEN DO NOTHING";
+        return Stream.of(
+                each(List.of(H2, PG), full, new Merge(table("kv"), "kv", "t", expr("(SELECT k, v, del FROM src WHERE k > ?)", 1, 1), "s",
+                        expr("t.k = s.k"), List.of(
+                        new MergeClause(true, expr("s.del"), MergeAction.DELETE, List.of(), List.of(), List.of()),
+                        new MergeClause(true, null, MergeAction.UPDATE, List.of(
+                                set("v", expr("CASE WHEN s.v IS NULL THEN t.v ELSE s.v END")), set("note", param(2))), List.of(), List.of()),
+                        new MergeClause(false, expr("s.v > 0"), MergeAction.INSERT, List.of(), List.of("k", "v"),
+                                List.of(expr("s.k"), expr("s.v"))),
+                        new MergeClause(false, null, MergeAction.NOTHING, List.of(), List.of(), List.of())), 2)),
+                each(List.of(H2, PG), "MERGE INTO kv USING src ON kv.k = src.k WHEN MATCHED THEN UPDATE SET v = src.v",
+                        new Merge(table("kv"), "kv", null, expr("src"), null, expr("kv.k = src.k"), List.of(
+                                new MergeClause(true, null, MergeAction.UPDATE, List.of(set("v", expr("src.v"))), List.of(), List.of())), 0))
         ).flatMap(s -> s);
     }
 

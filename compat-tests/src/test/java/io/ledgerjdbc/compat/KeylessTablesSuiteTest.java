@@ -1,0 +1,235 @@
+package io.ledgerjdbc.compat;
+
+import static io.ledgerjdbc.compat.CaptureSuiteTest.observe;
+import static io.ledgerjdbc.compat.CaptureSuiteTest.query;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerjdbc.driver.replay.Replayer;
+import io.ledgerjdbc.driver.replay.StateCheck;
+import io.ledgerjdbc.driver.replay.TableSnapshot;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.Value;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.time.Instant;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.entry.Operation;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.store.Backend;
+import io.ledgerjdbc.ledger.verify.Finding;
+import io.ledgerjdbc.ledger.verify.FindingKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Tables without a primary key: rows are keyed by the whole row, equal rows may repeat (a multiset), NULLs
+ * included. INSERT is followed on SQLite, H2 (row ids) and PostgreSQL (returned ctids), UPDATE on SQLite and
+ * H2; DELETE everywhere; what a backend cannot follow is refused before it runs.
+ */
+class KeylessTablesSuiteTest {
+
+    static final String EVENTS_DDL = "CREATE TABLE events (kind VARCHAR(10), n INT, tag VARCHAR(10) DEFAULT 'd')";
+
+    private static boolean followsInserts(Backend b) {
+        return b != Backend.MARIADB;
+    }
+
+    private static boolean followsUpdates(Backend b) {
+        return b != Backend.MARIADB && b != Backend.POSTGRESQL;
+    }
+
+    private static List<Finding> stateFindings(Fixture f) throws SQLException {
+        StateCheck state = new StateCheck();
+        f.entries().forEach(state::visit);
+        List<Finding> findings = new ArrayList<>();
+        try (Connection c = f.behind()) {
+            state.compare(c, f.dialect(), findings::add);
+        }
+        return findings;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void repeatedRowsAndNullsAreRecordedReplayedAndCheckedAsAMultiset(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            if (followsInserts(backend)) {
+                f.schema(EVENTS_DDL);
+            } else {
+                // a table that existed with rows before the ledger is adopted on first write, keyed by the whole row
+                for (Connection c : List.of(f.behind(), f.raw())) {
+                    try (c; Statement s = c.createStatement()) {
+                        s.execute(EVENTS_DDL);
+                        s.executeUpdate("INSERT INTO events (kind, n) VALUES ('a', 1), ('a', 1), ('b', NULL), ('c', 3), ('c', 3)");
+                    }
+                }
+            }
+            CaptureSuiteTest.Script script = (c, seen) -> {
+                if (followsInserts(backend)) {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (kind, n) VALUES (?, ?)")) {
+                        for (Object[] row : new Object[][] {{"a", 1}, {"a", 1}, {"b", null}}) {
+                            ps.setString(1, (String) row[0]);
+                            ps.setObject(2, row[1], java.sql.Types.INTEGER);
+                            seen.add("insert " + ps.executeUpdate());
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (kind, n) VALUES ('c', 3), ('c', 3)")) {
+                        seen.add("two " + ps.executeUpdate());
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (kind, n) SELECT kind, n + 10 FROM events WHERE kind = ?")) {
+                        ps.setString(1, "a");
+                        seen.add("select " + ps.executeUpdate());
+                    }
+                }
+                if (followsUpdates(backend)) {
+                    try (Statement s = c.createStatement()) {
+                        seen.add("update null " + s.executeUpdate("UPDATE events SET n = 0 WHERE n IS NULL"));
+                        seen.add("update twins " + s.executeUpdate("UPDATE events SET n = n + 1 WHERE kind = 'a' AND n = 1"));
+                    }
+                }
+                try (Statement s = c.createStatement()) {
+                    seen.add("delete twins " + s.executeUpdate("DELETE FROM events WHERE kind = 'c'"));
+                }
+                query(c, "SELECT kind, n, tag FROM events ORDER BY kind, n", seen);
+            };
+            List<String> viaLedger;
+            List<String> viaRaw;
+            try (Connection l = f.ledger(); Connection r = f.raw()) {
+                viaLedger = observe(l, script);
+                viaRaw = observe(r, script);
+            }
+            assertThat(viaLedger).isEqualTo(viaRaw);
+            assertThat(viaLedger).contains("delete twins 2");
+            List<LedgerEntry> entries = f.entries();
+            RowChange deleted = entries.get(entries.size() - 1).changes().stream().map(ch -> (RowChange) ch)
+                    .filter(rc -> rc.op() == Operation.DELETE).findFirst().orElseThrow();
+            assertThat(deleted.op()).isEqualTo(Operation.DELETE);
+            assertThat(deleted.key()).isEqualTo(deleted.before()); // the whole row is the key
+            assertThat(f.verify()).isEmpty();
+            assertThat(stateFindings(f)).isEmpty();
+            if (followsInserts(backend)) { // (an adopted table's CREATE is not in the ledger, so it cannot be replayed alone)
+                for (List<?> t : f.replayAndCompare("events")) {
+                    assertThat(t.get(2)).as("replayed").isEqualTo(t.get(1));
+                }
+            }
+            // one of two equal rows removed behind the driver's back: the multiset check notices
+            try (Connection c = f.behind(); Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM events WHERE kind = 'b'");
+                s.executeUpdate("INSERT INTO events (kind, n) VALUES ('a', 7)");
+            }
+            assertThat(stateFindings(f)).extracting(Finding::kind).contains(FindingKind.ROW_MISSING, FindingKind.ROW_ADDED);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "H2_FILE", "H2_MEM", "POSTGRESQL"})
+    void concurrentInsertsOfEqualRowsAreEachRecordedOnce(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(EVENTS_DDL);
+            int threads = 4;
+            int perThread = 20;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        try (Connection l = f.ledger(); PreparedStatement ps = l.prepareStatement("INSERT INTO events (kind, n) VALUES ('same', 1)")) {
+                            for (int i = 0; i < perThread; i++) {
+                                retry(ps);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> d : done) d.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(1 + threads * perThread);
+            assertThat(f.verify()).isEmpty();
+            assertThat(stateFindings(f)).isEmpty();
+            for (List<?> t : f.replayAndCompare("events")) {
+                assertThat(t.get(2)).as("replayed").isEqualTo(t.get(1));
+            }
+        }
+    }
+
+    /** SQLITE_BUSY, or capture's 40001 when another transaction's rows appeared among this one's: retried. */
+    private static void retry(PreparedStatement ps) throws SQLException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                boolean retry = "40001".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY"));
+                if (!retry || attempt > 200) throw e;
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void replayOfAWholeRowKeyChangesExactlyOneOfTheEqualRows(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(EVENTS_DDL);
+            s.executeUpdate("INSERT INTO events (kind, n) VALUES ('a', 1), ('a', 1), ('b', NULL)");
+            SqlDialect dialect = SqlDialect.of(c);
+            List<Row> rows = TableSnapshot.of(c, dialect, "events"); // sorted: a, a, b
+            Row twin = rows.get(0);
+            Row withNull = rows.get(2);
+            Row.Builder changed = Row.builder();
+            for (String name : twin.names()) {
+                changed.put(name, name.equalsIgnoreCase("n") ? Value.of(2L) : twin.get(name));
+            }
+            Row after = changed.build();
+            String table = dialect == SqlDialect.H2 ? "EVENTS" : "events"; // as the ledger names it: the stored name
+            c.setAutoCommit(false);
+            new Replayer(dialect).apply(c, new LedgerEntry(1, "A", Instant.EPOCH, "t", List.of(
+                    RowChange.update(table, twin, twin, after),
+                    RowChange.delete(table, withNull, withNull))));
+            c.commit();
+            assertThat(TableSnapshot.of(c, dialect, "events")).containsExactlyInAnyOrder(twin, after);
+        }
+    }
+
+    /** H2 follows every key-less write (by _ROWID_), so it has nothing to refuse here. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL", "MARIADB"})
+    void keylessWritesABackendCannotFollowAreRefusedBeforeTheyRun(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(EVENTS_DDL);
+            List<String> refused = new ArrayList<>();
+            if (backend == Backend.MARIADB) {
+                refused.add("INSERT INTO events (kind, n) VALUES ('a', 1)");
+                refused.add("INSERT INTO events (kind, n) SELECT 'a', 1");
+            }
+            if (backend == Backend.POSTGRESQL) {
+                refused.add("INSERT INTO events (kind, n) VALUES ('a', 1)"); // a plain Statement cannot return the ctids
+            }
+            if (!followsUpdates(backend)) {
+                refused.add("UPDATE events SET n = 2");
+            }
+            if (backend == Backend.SQLITE) {
+                refused.add("UPDATE events SET rowid = 7"); // the row id capture follows rows by
+            }
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                for (String sql : refused) {
+                    assertThatThrownBy(() -> s.executeUpdate(sql)).as(sql)
+                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+                }
+            }
+            try (Connection c = f.behind(); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM events")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+            assertThat(f.entries()).hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.ledgerjdbc.driver.capture;
+
+import io.ledgerjdbc.driver.jdbc.ExecutionContext;
+import io.ledgerjdbc.driver.jdbc.Params;
+import io.ledgerjdbc.driver.jdbc.RealCall;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Capture for tables without a primary key, whose rows are keyed in the ledger by the whole row. Without a key
+ * the rows a write made cannot be found again by value (identical rows are indistinguishable, defaults are
+ * unknown), so capture follows the database's own row identity where it has a usable one:
+ * <ul>
+ * <li>SQLite {@code rowid} and H2 {@code _ROWID_}: stable for a row's life, and new rows get ids above every
+ *     existing one. An INSERT's rows are those above the highest id before it; an UPDATE's rows are read back
+ *     by the ids read before it.
+ * <li>PostgreSQL: an INSERT returns the {@code ctid} of every row it made (the driver prepares it asking for
+ *     {@code ctid} as its generated key, so the PostgreSQL driver adds {@code RETURNING ctid}); the rows are
+ *     read back by it. A ctid changes on UPDATE, so an UPDATE cannot be followed and is refused.
+ * <li>MariaDB: InnoDB's row id is hidden; INSERT and UPDATE are refused.
+ * </ul>
+ * DELETE needs none of this (its before-images are read by its WHERE) and works everywhere.
+ */
+final class KeylessCapture {
+
+    private static final int IDS_PER_QUERY = 200;
+
+    private final RowCapture capture;
+    private final SqlDialect dialect;
+
+    KeylessCapture(RowCapture capture, SqlDialect dialect) {
+        this.capture = capture;
+        this.dialect = dialect;
+    }
+
+    /** The pseudo-column that identifies a row physically and stably, or null when the database has none usable. */
+    static String rowIdColumn(SqlDialect dialect) {
+        return switch (dialect) {
+            case SQLITE -> "rowid";
+            case H2 -> "_ROWID_";
+            default -> null;
+        };
+    }
+
+    /** The rows of one INSERT (… VALUES or … query) into a table without a primary key. */
+    <T> Captured<T> insert(Connection c, String what, TableInfo t, ExecutionContext ctx, RealCall<T> call,
+                           RowCapture.ReturnedRows returned) throws SQLException {
+        String rowId = rowIdColumn(dialect);
+        if (rowId != null) {
+            long max = maxRowId(c, t, rowId);
+            T result = call.call();
+            List<Row> rows = rowsAbove(c, t, rowId, max);
+            RowCapture.requireCount(result, ctx, rows.size(), what);
+            return new Captured<>(result, inserts(t, rows));
+        }
+        refuseUnfollowable(what, t);
+        T result = call.call();
+        List<Row> rows = returned.rows(t);
+        RowCapture.requireCount(result, ctx, rows.size(), what);
+        return new Captured<>(result, inserts(t, rows));
+    }
+
+    /** Before it runs: can an INSERT into this key-less table be followed on this database? */
+    void refuseUnfollowable(String what, TableInfo t) throws SQLException {
+        if (dialect == SqlDialect.MARIADB) {
+            throw CaptureRefusal.of(what + " into a table without a primary key on MariaDB",
+                    "MariaDB hides InnoDB's row id, so the stored rows (with their defaults) cannot be read back exactly;"
+                            + " give " + t.name() + " a primary key");
+        }
+    }
+
+    /**
+     * PostgreSQL: the rows an INSERT made, by the {@code ctid}s it returned. A ctid is stable until the row is
+     * updated or deleted, which nothing can do between the INSERT and this read in the same transaction.
+     */
+    List<Row> rowsByCtid(Connection c, TableInfo t, List<String> ctids) throws SQLException {
+        List<Row> rows = new ArrayList<>(ctids.size());
+        for (int from = 0; from < ctids.size(); from += IDS_PER_QUERY) {
+            List<String> part = ctids.subList(from, Math.min(ctids.size(), from + IDS_PER_QUERY));
+            String sql = "SELECT " + capture.selectList(t) + " FROM " + capture.from(t) + " WHERE ctid IN ("
+                    + "CAST(? AS tid), ".repeat(part.size() - 1) + "CAST(? AS tid))";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    RowCapture.requireShape(rs, t, 0, 0);
+                    while (rs.next()) {
+                        rows.add(capture.read(rs, t));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** An UPDATE of a table without a primary key, followed by row id (SQLite, H2). */
+    <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call)
+            throws SQLException {
+        String rowId = rowIdColumn(dialect);
+        if (rowId == null) {
+            throw CaptureRefusal.of("UPDATE of a table without a primary key on " + dialectName(),
+                    dialect == SqlDialect.POSTGRESQL ? "an UPDATE moves a row to a new ctid, so the rows it wrote cannot be found again"
+                            + " exactly; give " + t.name() + " a primary key"
+                            : "MariaDB hides InnoDB's row id, so the rows it wrote cannot be found again exactly; give "
+                            + t.name() + " a primary key");
+        }
+        for (Analysis.Assignment a : u.assignments()) {
+            if (t.column(a.column()) == null) {
+                throw CaptureRefusal.of("UPDATE of a row id", a.column() + " is not a column of " + t.name()
+                        + "; capture follows key-less rows by their row id");
+            }
+        }
+        String sql = "SELECT " + rowId + ", " + capture.selectList(t) + " FROM " + capture.from(t)
+                + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
+        List<Long> ids = new ArrayList<>();
+        List<Row> before = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            RowCapture.bind(ps, params, u.where(), 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, 1, 0);
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                    before.add(readShifted(rs, t));
+                }
+            }
+        }
+        T result = call.call();
+        RowCapture.requireCount(result, ctx, before.size(), "UPDATE");
+        Map<Long, Row> after = rowsById(c, t, rowId, ids);
+        List<RowChange> changes = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Row a = after.get(ids.get(i));
+            if (a == null) {
+                throw RowCapture.conflict("UPDATE", "a row it updated is gone");
+            }
+            if (!a.equals(before.get(i))) {
+                changes.add(RowChange.update(t.ledgerName(), before.get(i), before.get(i), a));
+            }
+        }
+        return new Captured<>(result, changes);
+    }
+
+    private List<RowChange> inserts(TableInfo t, List<Row> rows) {
+        List<RowChange> changes = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(row, t), row));
+        }
+        return changes;
+    }
+
+    /**
+     * The highest row id, under the write lock the transaction holds (SQLite) or in this process's one database
+     * (H2). SQLite picks random ids once the largest possible one is used: then new rows cannot be told apart.
+     */
+    private long maxRowId(Connection c, TableInfo t, String rowId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + rowId + ") FROM " + capture.from(t));
+             ResultSet rs = ps.executeQuery()) {
+            long max = rs.next() ? rs.getLong(1) : 0;
+            if (max == Long.MAX_VALUE) {
+                throw CaptureRefusal.of("INSERT into " + t.name() + " whose row ids are exhausted",
+                        "the database now picks row ids at random, so the new rows cannot be told from the old");
+            }
+            return max;
+        }
+    }
+
+    private List<Row> rowsAbove(Connection c, TableInfo t, String rowId, long max) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + rowId + ", " + capture.selectList(t) + " FROM "
+                + capture.from(t) + " WHERE " + rowId + " > ? ORDER BY " + rowId)) {
+            ps.setLong(1, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, 1, 0);
+                while (rs.next()) {
+                    rows.add(readShifted(rs, t));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private Map<Long, Row> rowsById(Connection c, TableInfo t, String rowId, List<Long> ids) throws SQLException {
+        Map<Long, Row> out = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+            List<Long> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
+            String sql = "SELECT " + rowId + ", " + capture.selectList(t) + " FROM " + capture.from(t) + " WHERE " + rowId
+                    + " IN (" + "?, ".repeat(part.size() - 1) + "?)";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < part.size(); i++) ps.setLong(i + 1, part.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    RowCapture.requireShape(rs, t, 1, 0);
+                    while (rs.next()) {
+                        out.put(rs.getLong(1), readShifted(rs, t));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A row whose columns start at index 2 (the row id is column 1). */
+    private Row readShifted(ResultSet rs, TableInfo t) throws SQLException {
+        Row.Builder row = Row.builder();
+        for (int i = 0; i < t.columns().size(); i++) {
+            TableInfo.Column col = t.columns().get(i);
+            row.put(col.name(), Values.read(rs, i + 2, col, dialect));
+        }
+        return row.build();
+    }
+
+    private String dialectName() {
+        return dialect == SqlDialect.POSTGRESQL ? "PostgreSQL" : "MariaDB";
+    }
+}
