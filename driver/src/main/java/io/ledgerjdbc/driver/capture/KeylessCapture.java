@@ -88,7 +88,7 @@ final class KeylessCapture {
             List<String> part = ctids.subList(from, Math.min(ctids.size(), from + IDS_PER_QUERY));
             String sql = "SELECT " + capture.selectList(t) + " FROM " + capture.from(t) + " WHERE ctid IN ("
                     + "CAST(? AS tid), ".repeat(part.size() - 1) + "CAST(? AS tid))";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = capture.prepareRead(c, sql)) {
                 for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
                     RowCapture.requireShape(rs, t, 0, 0);
@@ -122,7 +122,7 @@ final class KeylessCapture {
                 + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
         List<Long> ids = new ArrayList<>();
         List<Row> before = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = capture.prepareRead(c, sql)) {
             RowCapture.bind(ps, params, u.where(), 1);
             try (ResultSet rs = ps.executeQuery()) {
                 RowCapture.requireShape(rs, t, 1, 0);
@@ -193,7 +193,7 @@ final class KeylessCapture {
             List<Long> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
             String sql = "SELECT " + rowId + ", " + capture.selectList(t) + " FROM " + capture.from(t) + " WHERE " + rowId
                     + " IN (" + "?, ".repeat(part.size() - 1) + "?)";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = capture.prepareRead(c, sql)) {
                 for (int i = 0; i < part.size(); i++) ps.setLong(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
                     RowCapture.requireShape(rs, t, 1, 0);

@@ -119,13 +119,13 @@ final class MergeCapture {
             return 0;
         }
         String target = m.targetAlias() != null ? m.targetAlias() : m.targetText();
-        StringBuilder sql = new StringBuilder("SELECT ").append(target).append(".*");
+        StringBuilder sql = new StringBuilder("SELECT ").append(capture.selectList(t, target));
         List<Analysis.SqlExpr> binds = new ArrayList<>();
         sql.append(", ").append(actionCase(clauses, binds)).append(" FROM ");
         from(sql, m, binds);
         sql.append(dialect == SqlDialect.H2 ? " FOR UPDATE" : "");
         int acted = 0;
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = capture.prepareRead(c, sql.toString())) {
             bindAll(ps, params, binds);
             try (ResultSet rs = ps.executeQuery()) {
                 RowCapture.requireShape(rs, t, 0, 1);

@@ -113,7 +113,7 @@ public final class RowCapture {
         sql.append(" FROM ").append(from(t)).append(where(u.where())).append(lock);
         List<Row> before = new ArrayList<>();
         List<Row> newKeys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = prepareRead(c, sql.toString())) {
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) {
                 if (e != null) at = bind(ps, params, e, at);
@@ -149,7 +149,7 @@ public final class RowCapture {
         refuseUncapturable("DELETE", t, d.where());
         String sql = "SELECT " + selectList(t) + " FROM " + from(t) + where(d.where()) + forUpdate();
         List<Row> before = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = prepareRead(c, sql)) {
             bind(ps, params, d.where(), 1);
             try (ResultSet rs = ps.executeQuery()) {
                 requireShape(rs, t, 0, 0);
@@ -264,7 +264,7 @@ public final class RowCapture {
             sql.append(i == 0 ? "" : " AND ").append(q(t.primaryKey().get(i).name())).append(" = ").append(keyExprs.get(i).text());
         }
         sql.append(lock);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = prepareRead(c, sql.toString())) {
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
             try (ResultSet rs = ps.executeQuery()) {
@@ -329,7 +329,7 @@ public final class RowCapture {
         for (int i = 0; i < t.primaryKey().size(); i++) {
             sql.append(i == 0 ? "" : " AND ").append(q(t.primaryKey().get(i).name())).append(" = ").append(keyExprs.get(i).text());
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = prepareRead(c, sql.toString())) {
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
             try (ResultSet rs = ps.executeQuery()) {
@@ -345,7 +345,7 @@ public final class RowCapture {
     /** Every row of the table (to adopt a table the ledger has not seen yet). */
     public List<Row> readAll(Connection c, TableInfo t) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + selectList(t) + " FROM " + from(t));
+        try (PreparedStatement ps = prepareRead(c, "SELECT " + selectList(t) + " FROM " + from(t));
              ResultSet rs = ps.executeQuery()) {
             requireShape(rs, t, 0, 0);
             while (rs.next()) {
@@ -368,7 +368,7 @@ public final class RowCapture {
                 }
                 sql.append(')');
             }
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement ps = prepareRead(c, sql.toString())) {
                 int at = 1;
                 for (Row key : part) {
                     for (TableInfo.Column k : t.primaryKey()) {
@@ -485,7 +485,24 @@ public final class RowCapture {
      * cached then shows up, and {@link #requireShape} notices it instead of leaving it out of the image.
      */
     String selectList(TableInfo t) {
-        return "*";
+        return selectList(t, null);
+    }
+
+    String selectList(TableInfo t, String qualifier) {
+        return qualifier == null ? "*" : qualifier + ".*";
+    }
+
+    /**
+     * Prepares a capture read. PostgreSQL: never as a named server-side statement, because pgjdbc prepares a
+     * repeated statement on the server, and after an ALTER TABLE the cached {@code SELECT *} would fail with
+     * "cached plan must not change result type", aborting the whole transaction.
+     */
+    PreparedStatement prepareRead(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        if (dialect == SqlDialect.POSTGRESQL && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+        }
+        return ps;
     }
 
     /**
