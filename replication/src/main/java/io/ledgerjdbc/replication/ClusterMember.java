@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
+import org.jgroups.View;
 import org.jgroups.protocols.raft.RaftLeaderException;
 import org.jgroups.raft.RaftHandle;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ public final class ClusterMember implements AutoCloseable {
     private static final Map<String, ClusterMember> MEMBERS = new ConcurrentHashMap<>();
     /** How often the leader checks that every member's ledger still matches its own. */
     private static final long CHECKPOINT_MILLIS = 1000;
+    /** How often a follower waiting for its forwarded command checks that the leader is still there. */
+    private static final long LEADER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ClusterConfig config;
     private final Replica replica;
@@ -106,6 +109,7 @@ public final class ClusterMember implements AutoCloseable {
         checkRunning();
         while (true) {
             CompletableFuture<byte[]> future;
+            Address leader = raft.leader();
             try {
                 future = raft.setAsync(bytes, 0, bytes.length);
             } catch (Exception e) {
@@ -117,7 +121,7 @@ public final class ClusterMember implements AutoCloseable {
             }
             Outcome outcome;
             try {
-                outcome = Outcome.decode(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                outcome = Outcome.decode(awaitLeader(future, leader, deadline));
             } catch (ExecutionException e) {
                 if (retryable(e.getCause()) && pause(deadline)) {
                     continue; // no leader took it: nothing was appended, so trying again cannot duplicate it
@@ -133,6 +137,32 @@ public final class ClusterMember implements AutoCloseable {
             }
             awaitLocal(outcome.ordinal(), deadline);
             return outcome;
+        }
+    }
+
+    /**
+     * Waits for the answer of {@code leader}, the member this one forwarded the command to. The library never
+     * fails a forwarded command whose leader died: without this check the caller would wait out the whole commit
+     * timeout after every leader crash. The outcome is unknown (the new leader may still commit the entry), so
+     * the caller gets 08007, not a retry that could apply the write-set twice.
+     */
+    private byte[] awaitLeader(CompletableFuture<byte[]> future, Address leader, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException, ReplicationException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            try {
+                return future.get(Math.min(left, LEADER_CHECK_NANOS), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                View view = channel.getView();
+                if (leader != null && !leader.equals(channel.getAddress()) && view != null && !view.containsMember(leader)) {
+                    future.cancel(false);
+                    throw new ReplicationException("the leader " + leader + " left the cluster before it confirmed the"
+                            + " transaction; it may still commit", "08007", null);
+                }
+            }
         }
     }
 
