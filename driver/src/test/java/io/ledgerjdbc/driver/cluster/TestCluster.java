@@ -31,6 +31,8 @@ final class TestCluster implements AutoCloseable {
     final List<String> ids = new ArrayList<>();
     final Map<String, Integer> ports = new LinkedHashMap<>();
     final Properties extra = new Properties();
+    /** Appended to SQLite URLs, e.g. {@code ?journal_mode=WAL}. */
+    String sqliteOptions = "";
 
     TestCluster(Path dir, Db db, int size) throws IOException {
         this.dir = dir;
@@ -56,7 +58,7 @@ final class TestCluster implements AutoCloseable {
 
     String rawUrl(String id) {
         Path file = dir.resolve("node-" + id);
-        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" : "jdbc:h2:" + file;
+        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" + sqliteOptions : "jdbc:h2:" + file;
     }
 
     Properties props(String id) {
