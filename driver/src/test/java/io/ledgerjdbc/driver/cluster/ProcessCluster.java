@@ -164,7 +164,7 @@ final class ProcessCluster implements AutoCloseable {
     /** Starts member {@code id} on its files and waits until it has joined. */
     Member start(String id) throws Exception {
         int n = incarnations.merge(id, 1, Integer::sum);
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath(),
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true", "-cp", classpath(),
                 NodeProcess.class.getName(), "jdbc:ledger:" + files.rawUrl(id).substring("jdbc:".length())));
         Properties p = files.props(id);
         for (String k : p.stringPropertyNames()) cmd.add(k + "=" + p.getProperty(k));
