@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.View;
+import org.jgroups.protocols.raft.ELECTION;
 import org.jgroups.protocols.raft.RaftLeaderException;
 import org.jgroups.raft.RaftHandle;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ public final class ClusterMember implements AutoCloseable {
     private final RaftHandle raft;
     private final ScheduledExecutorService checkpoints;
     private long lastCheckpointSize = -1;
+    /** Consecutive checks that saw a majority but no leader; touched only by the checkpoint thread. */
+    private int leaderlessChecks;
 
     private ClusterMember(ClusterConfig config, Replica replica) throws Exception {
         this.config = config;
@@ -79,6 +82,8 @@ public final class ClusterMember implements AutoCloseable {
             } catch (Exception e) {
                 throw new ReplicationException(startFailure(config, e), "08001", e);
             }
+            member.checkpoints.scheduleWithFixedDelay(member::electIfLeaderless, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
+                    TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::checkpointIfLeader, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
             MEMBERS.put(config.registryKey(), member);
@@ -214,6 +219,31 @@ public final class ClusterMember implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * jgroups-raft elects only on a view change, and only the view coordinator starts the vote. When the members
+     * that form the majority were frozen (SIGSTOP, a paused VM) while the leader lost its majority and stepped
+     * down, they wake up still believing in the old leader, the merged view looks unchanged to the coordinator,
+     * and nobody ever votes again. A member that has known no leader for two checks while a majority is in its
+     * view starts the vote itself; the higher term it votes in replaces the stale leader everywhere.
+     */
+    private void electIfLeaderless() {
+        try {
+            View view = channel.getView();
+            boolean leaderless = raft.leader() == null && view != null && view.size() > config.members().size() / 2;
+            leaderlessChecks = leaderless ? leaderlessChecks + 1 : 0;
+            if (leaderlessChecks >= 2) {
+                ELECTION election = channel.getProtocolStack().findProtocol(ELECTION.class);
+                if (election != null && !election.isVotingThreadRunning()) {
+                    LOG.info("member {} sees a majority but no leader: starting a vote", config.nodeId());
+                    election.startVotingThread();
+                }
+                leaderlessChecks = 0;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("leaderless check failed", e);
         }
     }
 
