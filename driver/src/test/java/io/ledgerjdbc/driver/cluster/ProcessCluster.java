@@ -46,6 +46,8 @@ final class ProcessCluster implements AutoCloseable {
     /** Members stopped by SIGSTOP: they cannot answer, so status polls skip them. */
     private final Set<String> frozen = ConcurrentHashMap.newKeySet();
 
+    /** Options every member gets on top of the test defaults. */
+    final Properties options = new Properties();
     /** The members' stderr, kept after the test (the databases live in the test's temporary directory). */
     final Path logs;
 
@@ -167,6 +169,7 @@ final class ProcessCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true", "-cp", classpath(),
                 NodeProcess.class.getName(), "jdbc:ledger:" + files.rawUrl(id).substring("jdbc:".length())));
         Properties p = files.props(id);
+        p.putAll(options);
         for (String k : p.stringPropertyNames()) cmd.add(k + "=" + p.getProperty(k));
         java.nio.file.Files.createDirectories(logs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(logs.resolve("node-" + id + "-" + n + ".log").toFile());
