@@ -13,9 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
  * entries, while writes continue, and catches up from the Raft log (snapshots are off on purpose, see
  * RaftStack). Its catch-up rate and the cluster's write rate over the same time are printed.
  *
- * <p>CI uses {@code ledgerjdbc.joinEntries=2000}; the issue's figure is
- * {@code mvn -o -pl ledger,replication,driver test -Dtest=ProcessJoinTest -Dsurefire.failIfNoSpecifiedTests=false -DargLine=-Dledgerjdbc.joinEntries=100000}
- * (minutes, not seconds).
+ * <p>CI uses {@code ledgerjdbc.joinEntries=2000} (the cluster writes ~100-150 entries/s here, so 10k would take
+ * over a minute just to fill); the issue's figure is
+ * {@code mvn -o -pl ledger,replication,driver test -Dtest=ProcessJoinTest -Dsurefire.failIfNoSpecifiedTests=false
+ * "-DargLine=-Dledgerjdbc.joinEntries=100000 -Djunit.jupiter.execution.timeout.default=60m"} (filling takes ~15 min).
  */
 class ProcessJoinTest {
 
