@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
+import org.jgroups.View;
+import org.jgroups.protocols.raft.ELECTION;
 import org.jgroups.protocols.raft.RaftLeaderException;
 import org.jgroups.raft.RaftHandle;
 import org.slf4j.Logger;
@@ -30,6 +32,8 @@ public final class ClusterMember implements AutoCloseable {
     private static final Map<String, ClusterMember> MEMBERS = new ConcurrentHashMap<>();
     /** How often the leader checks that every member's ledger still matches its own. */
     private static final long CHECKPOINT_MILLIS = 1000;
+    /** How often a follower waiting for its forwarded command checks that the leader is still there. */
+    private static final long LEADER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ClusterConfig config;
     private final Replica replica;
@@ -38,6 +42,8 @@ public final class ClusterMember implements AutoCloseable {
     private final RaftHandle raft;
     private final ScheduledExecutorService checkpoints;
     private long lastCheckpointSize = -1;
+    /** Consecutive checks that saw a majority but no leader; touched only by the checkpoint thread. */
+    private int leaderlessChecks;
 
     private ClusterMember(ClusterConfig config, Replica replica) throws Exception {
         this.config = config;
@@ -76,6 +82,8 @@ public final class ClusterMember implements AutoCloseable {
             } catch (Exception e) {
                 throw new ReplicationException(startFailure(config, e), "08001", e);
             }
+            member.checkpoints.scheduleWithFixedDelay(member::electIfLeaderless, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
+                    TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::checkpointIfLeader, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::publishStatus, 0, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
@@ -107,6 +115,7 @@ public final class ClusterMember implements AutoCloseable {
         checkRunning();
         while (true) {
             CompletableFuture<byte[]> future;
+            Address leader = raft.leader();
             try {
                 future = raft.setAsync(bytes, 0, bytes.length);
             } catch (Exception e) {
@@ -118,7 +127,7 @@ public final class ClusterMember implements AutoCloseable {
             }
             Outcome outcome;
             try {
-                outcome = Outcome.decode(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                outcome = Outcome.decode(awaitLeader(future, leader, deadline));
             } catch (ExecutionException e) {
                 if (retryable(e.getCause()) && pause(deadline)) {
                     continue; // no leader took it: nothing was appended, so trying again cannot duplicate it
@@ -134,6 +143,32 @@ public final class ClusterMember implements AutoCloseable {
             }
             awaitLocal(outcome.ordinal(), deadline);
             return outcome;
+        }
+    }
+
+    /**
+     * Waits for the answer of {@code leader}, the member this one forwarded the command to. The library never
+     * fails a forwarded command whose leader died: without this check the caller would wait out the whole commit
+     * timeout after every leader crash. The outcome is unknown (the new leader may still commit the entry), so
+     * the caller gets 08007, not a retry that could apply the write-set twice.
+     */
+    private byte[] awaitLeader(CompletableFuture<byte[]> future, Address leader, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException, ReplicationException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            try {
+                return future.get(Math.min(left, LEADER_CHECK_NANOS), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                View view = channel.getView();
+                if (leader != null && !leader.equals(channel.getAddress()) && view != null && !view.containsMember(leader)) {
+                    future.cancel(false);
+                    throw new ReplicationException("the leader " + leader + " left the cluster before it confirmed the"
+                            + " transaction; it may still commit", "08007", null);
+                }
+            }
         }
     }
 
@@ -185,6 +220,31 @@ public final class ClusterMember implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * jgroups-raft elects only on a view change, and only the view coordinator starts the vote. When the members
+     * that form the majority were frozen (SIGSTOP, a paused VM) while the leader lost its majority and stepped
+     * down, they wake up still believing in the old leader, the merged view looks unchanged to the coordinator,
+     * and nobody ever votes again. A member that has known no leader for two checks while a majority is in its
+     * view starts the vote itself; the higher term it votes in replaces the stale leader everywhere.
+     */
+    private void electIfLeaderless() {
+        try {
+            View view = channel.getView();
+            boolean leaderless = raft.leader() == null && view != null && view.size() > config.members().size() / 2;
+            leaderlessChecks = leaderless ? leaderlessChecks + 1 : 0;
+            if (leaderlessChecks >= 2) {
+                ELECTION election = channel.getProtocolStack().findProtocol(ELECTION.class);
+                if (election != null && !election.isVotingThreadRunning()) {
+                    LOG.info("member {} sees a majority but no leader: starting a vote", config.nodeId());
+                    election.startVotingThread();
+                }
+                leaderlessChecks = 0;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("leaderless check failed", e);
         }
     }
 

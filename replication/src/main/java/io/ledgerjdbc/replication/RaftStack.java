@@ -72,7 +72,7 @@ final class RaftStack {
         stack.add(new MFC());
         stack.add(new FRAG4());
         stack.add(new ELECTION());
-        RAFT raft = new RAFT()
+        RAFT raft = new CatchUpRaft()
                 .members(List.copyOf(config.members().keySet()))
                 .raftId(config.nodeId())
                 .logClass(FileBasedLog.class.getName())

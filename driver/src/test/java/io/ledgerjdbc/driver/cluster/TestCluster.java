@@ -34,6 +34,8 @@ final class TestCluster implements AutoCloseable {
     final List<String> ids = new ArrayList<>();
     final Map<String, Integer> ports = new LinkedHashMap<>();
     final Properties extra = new Properties();
+    /** Appended to SQLite URLs, e.g. {@code ?journal_mode=WAL}. */
+    String sqliteOptions = "";
 
     TestCluster(Path dir, Db db, int size) throws IOException {
         this.dir = dir;
@@ -70,7 +72,7 @@ final class TestCluster implements AutoCloseable {
             return servers.get(id).url;
         }
         Path file = dir.resolve("node-" + id);
-        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" : "jdbc:h2:" + file;
+        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" + sqliteOptions : "jdbc:h2:" + file;
     }
 
     Properties props(String id) {
