@@ -44,6 +44,7 @@ final class CatchUpRaft extends RAFT {
             CommitTable table = commit_table;
             if (isLeader() && table != null) {
                 table.forEach(this::catchUp);
+                table.forEach(this::sendCommitIndex);
                 catchingUp.keySet().retainAll(table.keys());
             } else {
                 catchingUp.clear();
@@ -75,6 +76,18 @@ final class CatchUpRaft extends RAFT {
         long to = Math.min(last_appended, from + MAX_RESEND_ENTRIES - 1);
         resend(member, from, to);
         catchingUp.put(member, new long[] {to, System.nanoTime(), to == last_appended ? 1 : 0});
+    }
+
+    /**
+     * A member that has every entry learns the new commit index at once, not with the next write or the idle
+     * heartbeat a second later: a commit made on a follower waits for its own node to apply it (read-your-writes),
+     * so without this a lone writer on a follower commits about once a second. Members still receiving entries
+     * get the index with those.
+     */
+    private void sendCommitIndex(Address member, CommitTable.Entry e) {
+        if (commit_index > e.commitIndex() && e.nextIndex() > last_appended && e.matchIndex() >= last_appended) {
+            sendAppendEntriesMessage(member, e);
+        }
     }
 
     @Override
