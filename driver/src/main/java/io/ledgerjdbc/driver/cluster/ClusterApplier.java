@@ -68,6 +68,9 @@ public final class ClusterApplier implements Replica {
         this.afterDdl = afterDdl;
         this.identities = new IdentityAdvance(dialect, catalog);
         createSignatureTable();
+        if (dialect == SqlDialect.SQLITE) {
+            useWriteAheadLog();
+        }
         c.setAutoCommit(false);
         this.head = store.readHead(c);
         this.durableOrdinal = readOrdinal();
@@ -99,6 +102,20 @@ public final class ClusterApplier implements Replica {
     public LedgerPosition position() {
         LedgerHead h = head;
         return new LedgerPosition(h.size(), h.chainHash());
+    }
+
+    /**
+     * SQLite cluster members run in WAL mode (a persistent setting of the database file). In the default rollback
+     * journal a reader blocks the writer's commit, and the applier, the status writer and the application's
+     * rehearsals then stall each other for seconds; in WAL readers never block the one writer.
+     */
+    private void useWriteAheadLog() throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+            String mode = rs.next() ? rs.getString(1) : "";
+            if (!"wal".equalsIgnoreCase(mode)) {
+                LOG.warn("SQLite database stays in journal mode {} (WAL refused): cluster commits may stall", mode);
+            }
+        }
     }
 
     /** Origin signatures, by seq: beside the ledger, so the entry format stays the same with or without keys. */

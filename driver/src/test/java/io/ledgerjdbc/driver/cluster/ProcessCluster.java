@@ -54,9 +54,7 @@ final class ProcessCluster implements AutoCloseable {
     ProcessCluster(Path dir, TestCluster.Db db, int size) throws IOException {
         this.files = new TestCluster(dir, db, size);
         this.logs = Path.of("target", "process-logs", files.clusterName);
-        // In the default rollback-journal mode a node's applier and its local writers stall each other for seconds
-        // under this load (see the report of issue 5); WAL is the mode for a database several connections write.
-        files.sqliteOptions = "?journal_mode=WAL";
+        // No journal mode given: the cluster applier switches SQLite members to WAL itself.
     }
 
     List<String> ids() {
