@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link #submit} orders a command through Raft and returns once it is committed by a majority and applied
  * locally, so the caller reads its own writes.
  */
-public final class ClusterMember implements AutoCloseable {
+public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
     private static final Map<String, ClusterMember> MEMBERS = new ConcurrentHashMap<>();
@@ -88,6 +88,7 @@ public final class ClusterMember implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::publishStatus, 0, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
             MEMBERS.put(config.registryKey(), member);
+            member.registerMBean();
             LOG.info("member {} joined cluster {} ({} members)", config.nodeId(), config.clusterName(), config.members().size());
             return member;
         }
@@ -274,6 +275,74 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
+    private javax.management.ObjectName mbeanName() throws javax.management.MalformedObjectNameException {
+        return new javax.management.ObjectName("io.ledgerjdbc:type=ClusterMember,cluster="
+                + javax.management.ObjectName.quote(config.clusterName()) + ",node=" + javax.management.ObjectName.quote(config.nodeId()));
+    }
+
+    private void registerMBean() {
+        try {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(this, mbeanName());
+        } catch (Exception e) {
+            LOG.warn("member {}: JMX figures not registered: {}", config.nodeId(), e.toString());
+        }
+    }
+
+    private void unregisterMBean() {
+        try {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName());
+        } catch (Exception e) {
+            LOG.debug("JMX figures not unregistered", e);
+        }
+    }
+
+    @Override
+    public String getRole() {
+        return raft.raft().role();
+    }
+
+    @Override
+    public String getLeader() {
+        Address leader = raft.leader();
+        return leader == null ? "" : leader.toString();
+    }
+
+    @Override
+    public long getTerm() {
+        return raft.currentTerm();
+    }
+
+    @Override
+    public long getCommitIndex() {
+        return raft.commitIndex();
+    }
+
+    @Override
+    public long getApplied() {
+        return stateMachine.applied();
+    }
+
+    @Override
+    public long getCommits() {
+        return stateMachine.commits();
+    }
+
+    @Override
+    public long getRejections() {
+        return stateMachine.rejections();
+    }
+
+    @Override
+    public double getApplyMicrosMean() {
+        return stateMachine.applyMicrosMean();
+    }
+
+    @Override
+    public String getDiverged() {
+        String why = stateMachine.diverged();
+        return why == null ? "" : why;
+    }
+
     public ClusterStatus status() {
         Address leader = raft.leader();
         List<String> view = channel.getView() == null ? List.of()
@@ -298,6 +367,7 @@ public final class ClusterMember implements AutoCloseable {
             MEMBERS.remove(config.registryKey(), this);
         }
         checkpoints.shutdownNow();
+        unregisterMBean();
         channel.close();
         LOG.info("member {} left cluster {}", config.nodeId(), config.clusterName());
     }

@@ -30,6 +30,9 @@ final class ReplicaStateMachine implements StateMachine {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private volatile long applied;
+    private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder rejections = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder applyNanos = new java.util.concurrent.atomic.LongAdder();
     private volatile String diverged;
 
     ReplicaStateMachine(Replica replica, String nodeId) {
@@ -63,7 +66,11 @@ final class ReplicaStateMachine implements StateMachine {
         try {
             Command command = Command.decode(data, offset, length);
             if (command instanceof Command.WriteSet w) {
-                return replica.apply(n, w.entry(), w.signature());
+                long start = System.nanoTime();
+                Outcome o = replica.apply(n, w.entry(), w.signature());
+                applyNanos.add(System.nanoTime() - start);
+                (o instanceof Outcome.Committed ? commits : rejections).increment();
+                return o;
             }
             if (command instanceof Command.Checkpoint c) {
                 return replica.checkpoint(n, c.size(), c.chainHash());
@@ -103,6 +110,19 @@ final class ReplicaStateMachine implements StateMachine {
 
     long applied() {
         return applied;
+    }
+
+    long commits() {
+        return commits.sum();
+    }
+
+    long rejections() {
+        return rejections.sum();
+    }
+
+    double applyMicrosMean() {
+        long n = commits.sum() + rejections.sum();
+        return n == 0 ? 0 : applyNanos.sum() / 1000.0 / n;
     }
 
     String diverged() {

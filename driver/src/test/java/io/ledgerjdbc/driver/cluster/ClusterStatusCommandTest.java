@@ -25,7 +25,7 @@ class ClusterStatusCommandTest {
     }
 
     @Test
-    void statusShowsEveryMembersRoleAppliedPositionAndOneSyncGroup() throws Exception {
+    void statusAndJmxShowEveryMembersRoleAppliedPositionAndOneSyncGroup() throws Exception {
         cluster = new TestCluster(dir, TestCluster.Db.SQLITE, 3);
         cluster.startAll();
         try (Connection b = cluster.connect("B"); Statement s = b.createStatement()) {
@@ -49,5 +49,16 @@ class ClusterStatusCommandTest {
         assertEquals(LedgerCli.CLEAN, LedgerCli.run(new String[] {"status", "--json", "--verbose", cluster.rawUrl("A"), cluster.rawUrl("C")},
                 new PrintWriter(json, true), new PrintWriter(jsonErr, true)), () -> json + "" + jsonErr);
         assertTrue(json.toString().contains("\"entries\":2") && json.toString().contains("\"syncGroups\""), json.toString());
+
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        for (String id : cluster.ids) {
+            javax.management.ObjectName name = new javax.management.ObjectName("io.ledgerjdbc:type=ClusterMember,cluster=\""
+                    + cluster.clusterName + "\",node=\"" + id + "\"");
+            assertEquals(2L, jmx.getAttribute(name, "Commits"), "commits applied on " + id);
+            assertEquals(0L, jmx.getAttribute(name, "Rejections"));
+            assertTrue(((Long) jmx.getAttribute(name, "Applied")) >= 2);
+            assertTrue(java.util.Set.of("Leader", "Follower").contains(jmx.getAttribute(name, "Role")));
+            assertEquals("", jmx.getAttribute(name, "Diverged"));
+        }
     }
 }
