@@ -125,4 +125,27 @@ class ReplicationTest {
             }
         });
     }
+
+    @org.junit.jupiter.api.Test
+    void linearizableReadsOnAFollowerSeeEveryCommitMadeElsewhereBeforeThem() throws Exception {
+        cluster = new TestCluster(dir, TestCluster.Db.H2, 3);
+        cluster.startAll();
+        try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
+            s.executeUpdate("CREATE TABLE seen (id INTEGER PRIMARY KEY)");
+        }
+        cluster.extra.setProperty("ledger.readConsistency", "linearizable");
+        try (Connection a = cluster.connect("A"); Connection c = cluster.connect("C");
+             PreparedStatement insert = a.prepareStatement("INSERT INTO seen (id) VALUES (?)");
+             PreparedStatement read = c.prepareStatement("SELECT COUNT(*) FROM seen WHERE id = ?")) {
+            for (int i = 0; i < 20; i++) {
+                insert.setInt(1, i);
+                insert.executeUpdate();
+                read.setInt(1, i);
+                try (java.sql.ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                    assertEquals(1, rs.getInt(1), "row " + i + " visible on C right after A committed it");
+                }
+            }
+        }
+    }
 }
