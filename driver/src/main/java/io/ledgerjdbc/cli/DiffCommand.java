@@ -3,16 +3,9 @@ package io.ledgerjdbc.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledgerjdbc.ledger.diff.LedgerDiff;
 import io.ledgerjdbc.ledger.diff.SyncGroups;
-import io.ledgerjdbc.ledger.store.LedgerSchema;
-import io.ledgerjdbc.ledger.store.LedgerStore;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,53 +42,24 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Connection> conns = new ArrayList<>();
-        try {
-            List<LedgerStore> stores = new ArrayList<>();
-            for (String u : urls) {
-                Connection c = connection.open(u);
-                conns.add(c);
-                LedgerSchema.checkVersion(c);
-                stores.add(LedgerStore.of(c));
-            }
-            Map<Long, LedgerDiff.Result> results = new HashMap<>();
-            long[] sizes = new long[urls.size()];
-            for (int i = 0; i < sizes.length; i++) {
-                sizes[i] = stores.get(i).size(conns.get(i));
-            }
-            java.util.function.BiFunction<Integer, Integer, LedgerDiff.Result> compare = (i, j) -> results.computeIfAbsent(
-                    (long) i * urls.size() + j, k -> {
-                        try {
-                            return new LedgerDiff(conns.get(i), stores.get(i), conns.get(j), stores.get(j)).compare();
-                        } catch (SQLException e) {
-                            throw new IllegalStateException("cannot compare " + ConnectionOptions.redacted(urls.get(i)) + " with "
-                                    + ConnectionOptions.redacted(urls.get(j)) + ": " + e.getMessage(), e);
-                        }
-                    });
+        try (OpenLedgers ledgers = new OpenLedgers(connection, urls)) {
+            java.util.function.BiFunction<Integer, Integer, LedgerDiff.Result> compare = ledgers::compare;
             PrintWriter out = spec.commandLine().getOut();
             if (urls.size() == 2) {
                 LedgerDiff.Result r = compare.apply(0, 1);
                 if (json) pairJson(out, r); else pairText(out, r);
                 return r.relation() == LedgerDiff.Relation.EQUAL ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
             }
-            List<SyncGroups.Group> groups = SyncGroups.of(sizes, compare);
+            List<SyncGroups.Group> groups = ledgers.syncGroups();
             for (int a = 0; a < groups.size(); a++) {
                 for (int b = a + 1; b < groups.size(); b++) {
                     compare.apply(groups.get(a).leader().index(), groups.get(b).leader().index()); // before counting rows
                 }
             }
-            long rows = urls.size() + results.values().stream().mapToLong(LedgerDiff.Result::rowsRead).sum();
+            long rows = ledgers.rowsRead();
             if (json) groupsJson(out, groups, compare, rows); else groupsText(out, groups, compare, rows);
             boolean allEqual = groups.size() == 1 && groups.get(0).members().stream().allMatch(m -> m.behind() == 0);
             return allEqual ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
-        } finally {
-            for (Connection c : conns) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // closing a read-only connection
-                }
-            }
         }
     }
 

@@ -3,10 +3,7 @@ package io.ledgerjdbc.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ledgerjdbc.driver.cluster.StatusJson;
-import io.ledgerjdbc.ledger.diff.LedgerDiff;
 import io.ledgerjdbc.ledger.diff.SyncGroups;
-import io.ledgerjdbc.ledger.store.LedgerSchema;
-import io.ledgerjdbc.ledger.store.LedgerStore;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,28 +56,13 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Connection> conns = new ArrayList<>();
-        try {
+        try (OpenLedgers ledgers = new OpenLedgers(connection, urls)) {
             List<Node> nodes = new ArrayList<>();
-            List<LedgerStore> stores = new ArrayList<>();
-            for (String u : urls) {
-                Connection c = connection.open(u);
-                conns.add(c);
-                LedgerSchema.checkVersion(c);
-                LedgerStore store = LedgerStore.of(c);
-                stores.add(store);
-                long size = store.size(c);
-                nodes.add(new Node(u, readStatus(c), size, store.root(c, size)));
+            for (int i = 0; i < ledgers.count(); i++) {
+                Connection c = ledgers.connection(i);
+                nodes.add(new Node(urls.get(i), readStatus(c), ledgers.size(i), ledgers.store(i).root(c, ledgers.size(i))));
             }
-            long[] sizes = nodes.stream().mapToLong(Node::size).toArray();
-            List<SyncGroups.Group> groups = SyncGroups.of(sizes, (i, j) -> {
-                try {
-                    return new LedgerDiff(conns.get(i), stores.get(i), conns.get(j), stores.get(j)).compare();
-                } catch (SQLException e) {
-                    throw new IllegalStateException("cannot compare " + ConnectionOptions.redacted(urls.get(i)) + " with "
-                            + ConnectionOptions.redacted(urls.get(j)) + ": " + e.getMessage(), e);
-                }
-            });
+            List<SyncGroups.Group> groups = ledgers.syncGroups();
             long maxApplied = nodes.stream().mapToLong(Node::applied).max().orElse(-1);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -88,17 +70,8 @@ final class StatusCommand implements Callable<Integer> {
             } else {
                 text(out, nodes, groups, maxApplied);
             }
-            boolean diverged = nodes.stream().anyMatch(n -> n.status != null && !n.status.path("diverged").isNull()
-                    && !n.status.path("diverged").isMissingNode());
+            boolean diverged = nodes.stream().anyMatch(n -> n.status != null && n.status.hasNonNull("diverged"));
             return groups.size() == 1 && !diverged ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
-        } finally {
-            for (Connection c : conns) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // closing a read-only connection
-                }
-            }
         }
     }
 

@@ -6,26 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad cluster configuration fails the first getConnection with an SQLException naming the problem. */
-class ClusterConfigurationTest {
+class ClusterConfigurationTest extends InProcessClusterTest {
 
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void leave() {
-        if (cluster != null) cluster.close();
-    }
 
     private SQLException connectWith(String key, String value) throws Exception {
         cluster = new TestCluster(dir, TestCluster.Db.H2, 3);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,25 +13,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** What an application sees of a 3-node cluster: serializable-enough transfers, determinism, generated keys. */
-class ClusterSemanticsTest {
+class ClusterSemanticsTest extends InProcessClusterTest {
 
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void leave() {
-        if (cluster != null) cluster.close();
-    }
 
     private void createTable(String ddl) throws Exception {
         try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
@@ -60,41 +48,34 @@ class ClusterSemanticsTest {
         long entriesBefore = cluster.ledger("A").size();
         AtomicInteger committed = new AtomicInteger();
         AtomicInteger rejected = new AtomicInteger();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         long until = System.currentTimeMillis() + 4_000;
-        List<Thread> threads = new ArrayList<>();
+        List<String> workers = new ArrayList<>();
         for (String id : cluster.ids) {
-            for (int w = 0; w < 2; w++) {
-                Thread t = new Thread(() -> {
-                    try (Connection c = cluster.connect(id)) {
-                        c.setAutoCommit(false);
-                        while (System.currentTimeMillis() < until) {
-                            int from = ThreadLocalRandom.current().nextInt(accounts);
-                            int to = (from + 1 + ThreadLocalRandom.current().nextInt(accounts - 1)) % accounts;
-                            int amount = 1 + ThreadLocalRandom.current().nextInt(10);
-                            try (Statement s = c.createStatement()) {
-                                s.executeUpdate("UPDATE bank SET balance = balance - " + amount + " WHERE id = " + from);
-                                s.executeUpdate("UPDATE bank SET balance = balance + " + amount + " WHERE id = " + to);
-                                c.commit();
-                                committed.incrementAndGet();
-                            } catch (SQLException e) {
-                                c.rollback();
-                                if (!"40001".equals(e.getSQLState())) {
-                                    throw e;
-                                }
-                                rejected.incrementAndGet();
-                            }
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                });
-                t.start();
-                threads.add(t);
-            }
+            workers.add(id);
+            workers.add(id); // two clients per node
         }
-        for (Thread t : threads) t.join();
-        assertTrue(failures.isEmpty(), () -> "failures: " + failures);
+        TestCluster.concurrently(workers, id -> {
+            try (Connection c = cluster.connect(id)) {
+                c.setAutoCommit(false);
+                while (System.currentTimeMillis() < until) {
+                    int from = ThreadLocalRandom.current().nextInt(accounts);
+                    int to = (from + 1 + ThreadLocalRandom.current().nextInt(accounts - 1)) % accounts;
+                    int amount = 1 + ThreadLocalRandom.current().nextInt(10);
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("UPDATE bank SET balance = balance - " + amount + " WHERE id = " + from);
+                        s.executeUpdate("UPDATE bank SET balance = balance + " + amount + " WHERE id = " + to);
+                        c.commit();
+                        committed.incrementAndGet();
+                    } catch (SQLException e) {
+                        c.rollback();
+                        if (!"40001".equals(e.getSQLState())) {
+                            throw e;
+                        }
+                        rejected.incrementAndGet();
+                    }
+                }
+            }
+        });
         assertTrue(committed.get() > 10, "some transfers committed: " + committed);
         cluster.awaitConverged(10_000);
         for (String id : cluster.ids) {
@@ -141,40 +122,30 @@ class ClusterSemanticsTest {
                 : "CREATE TABLE note (id INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, body VARCHAR(40))");
         Set<Long> keys = java.util.Collections.synchronizedSet(new HashSet<>());
         AtomicInteger retries = new AtomicInteger();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
         int perNode = 15;
-        for (String id : cluster.ids) {
-            Thread t = new Thread(() -> {
-                try (Connection c = cluster.connect(id);
-                     PreparedStatement ps = c.prepareStatement("INSERT INTO note (body) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
-                    for (int i = 0; i < perNode; i++) {
-                        for (int attempt = 0; ; attempt++) {
-                            ps.setString(1, id + i);
-                            try {
-                                ps.executeUpdate();
-                                try (ResultSet rs = ps.getGeneratedKeys()) {
-                                    rs.next();
-                                    assertTrue(keys.add(rs.getLong(1)), "key handed out twice: " + rs.getLong(1));
-                                }
-                                break;
-                            } catch (SQLException e) {
-                                if (!"40001".equals(e.getSQLState()) || attempt > 200) {
-                                    throw e;
-                                }
-                                retries.incrementAndGet();
+        TestCluster.concurrently(cluster.ids, id -> {
+            try (Connection c = cluster.connect(id);
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO note (body) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 0; i < perNode; i++) {
+                    for (int attempt = 0; ; attempt++) {
+                        ps.setString(1, id + i);
+                        try {
+                            ps.executeUpdate();
+                            try (ResultSet rs = ps.getGeneratedKeys()) {
+                                rs.next();
+                                assertTrue(keys.add(rs.getLong(1)), "key handed out twice: " + rs.getLong(1));
                             }
+                            break;
+                        } catch (SQLException e) {
+                            if (!"40001".equals(e.getSQLState()) || attempt > 200) {
+                                throw e;
+                            }
+                            retries.incrementAndGet();
                         }
                     }
-                } catch (Throwable e) {
-                    failures.add(e);
                 }
-            });
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) t.join();
-        assertTrue(failures.isEmpty(), () -> "failures: " + failures);
+            }
+        });
         cluster.awaitConverged(10_000);
         assertEquals(3 * perNode, keys.size());
         List<String> onA = cluster.rows("A", "SELECT id, body FROM note ORDER BY id");

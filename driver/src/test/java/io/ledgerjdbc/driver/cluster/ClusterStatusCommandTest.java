@@ -6,23 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ledgerjdbc.cli.LedgerCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ClusterStatusCommandTest {
+class ClusterStatusCommandTest extends InProcessClusterTest {
 
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void leave() {
-        if (cluster != null) cluster.close();
-    }
 
     @Test
     void statusAndJmxShowEveryMembersRoleAppliedPositionAndOneSyncGroup() throws Exception {

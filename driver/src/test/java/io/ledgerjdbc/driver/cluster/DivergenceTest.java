@@ -6,26 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ledgerjdbc.driver.LedgerNode;
 import io.ledgerjdbc.replication.ClusterStatus;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A member whose database no longer follows the log stops applying and says so, instead of moving on. */
-class DivergenceTest {
+class DivergenceTest extends InProcessClusterTest {
 
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void leave() {
-        if (cluster != null) cluster.close();
-    }
 
     @Test
     void aTamperedMemberStopsAsDivergedWhileTheOthersContinue() throws Exception {

@@ -23,21 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every transaction carries its origin's Ed25519 signature; a write-set that claims another origin is rejected everywhere. */
-class OriginSignatureClusterTest {
+class OriginSignatureClusterTest extends InProcessClusterTest {
 
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void leave() {
-        if (cluster != null) cluster.close();
-    }
 
     @Test
     void signedTransactionsCommitAndAForgedOriginIsRejectedOnEveryNode() throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,21 +12,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class ReplicationTest {
+class ReplicationTest extends InProcessClusterTest {
 
-    @TempDir
-    Path dir;
-    TestCluster cluster;
-
-    @AfterEach
-    void leave() {
-        if (cluster != null) cluster.close();
-    }
 
     @ParameterizedTest
     @EnumSource(TestCluster.Db.class)
@@ -38,27 +27,17 @@ class ReplicationTest {
             s.executeUpdate("CREATE TABLE account (id INTEGER PRIMARY KEY, owner VARCHAR(40), balance INTEGER)");
         }
         cluster.awaitConverged(5_000); // reads (and the metadata a write needs) are local: let the DDL arrive
-        List<Thread> writers = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (String id : cluster.ids) {
-            Thread t = new Thread(() -> {
-                try (Connection c = cluster.connect(id);
-                     PreparedStatement ps = c.prepareStatement("INSERT INTO account (id, owner, balance) VALUES (?, ?, ?)")) {
-                    for (int i = 0; i < 20; i++) {
-                        ps.setInt(1, (id.charAt(0) - 'A') * 1000 + i);
-                        ps.setString(2, id);
-                        ps.setInt(3, i);
-                        assertEquals(1, ps.executeUpdate());
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
+        TestCluster.concurrently(cluster.ids, id -> {
+            try (Connection c = cluster.connect(id);
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO account (id, owner, balance) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < 20; i++) {
+                    ps.setInt(1, (id.charAt(0) - 'A') * 1000 + i);
+                    ps.setString(2, id);
+                    ps.setInt(3, i);
+                    assertEquals(1, ps.executeUpdate());
                 }
-            });
-            t.start();
-            writers.add(t);
-        }
-        for (Thread t : writers) t.join();
-        assertTrue(failures.isEmpty(), () -> "writers failed: " + failures);
+            }
+        });
         cluster.awaitConverged(10_000);
         List<String> ledgerA = cluster.ledger("A");
         assertEquals(61, ledgerA.size(), "one CREATE TABLE and 60 inserts");
@@ -82,33 +61,23 @@ class ReplicationTest {
         // Two transactions on two nodes both read v = 0 and both commit: the one ordered second must fail.
         AtomicInteger committed = new AtomicInteger();
         AtomicInteger rejected = new AtomicInteger();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CyclicBarrier bothRead = new java.util.concurrent.CyclicBarrier(2);
-        List<Thread> threads = new ArrayList<>();
-        for (String id : List.of("B", "C")) {
-            Thread t = new Thread(() -> {
-                try (Connection x = cluster.connect(id)) {
-                    x.setAutoCommit(false);
-                    try (Statement st = x.createStatement()) {
-                        assertEquals(1, st.executeUpdate("UPDATE item SET v = v + " + (id.equals("B") ? 1 : 5) + " WHERE id = 1"));
-                    }
-                    bothRead.await();
-                    try {
-                        x.commit();
-                        committed.incrementAndGet();
-                    } catch (SQLException e) {
-                        assertEquals("40001", e.getSQLState(), e.toString());
-                        rejected.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
+        TestCluster.concurrently(List.of("B", "C"), id -> {
+            try (Connection x = cluster.connect(id)) {
+                x.setAutoCommit(false);
+                try (Statement st = x.createStatement()) {
+                    assertEquals(1, st.executeUpdate("UPDATE item SET v = v + " + (id.equals("B") ? 1 : 5) + " WHERE id = 1"));
                 }
-            });
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) t.join();
-        assertTrue(failures.isEmpty(), () -> "failures: " + failures);
+                bothRead.await();
+                try {
+                    x.commit();
+                    committed.incrementAndGet();
+                } catch (SQLException e) {
+                    assertEquals("40001", e.getSQLState(), e.toString());
+                    rejected.incrementAndGet();
+                }
+            }
+        });
         assertEquals(1, committed.get());
         assertEquals(1, rejected.get());
         cluster.awaitConverged(5_000);

@@ -101,25 +101,42 @@ final class TestCluster implements AutoCloseable {
         return servers.containsKey(id) ? servers.get(id).connect() : DriverManager.getConnection(rawUrl(id));
     }
 
-    /** Starts every member (the first connection joins), so a leader can be elected. */
-    void startAll() throws Exception {
-        List<Thread> threads = new ArrayList<>();
+    /** Work one thread does against one node. */
+    @FunctionalInterface
+    interface NodeWork {
+        void run(String node) throws Exception;
+    }
+
+    /** Runs {@code work} once per entry of {@code nodes}, each in its own thread, and fails with the first error. */
+    static void concurrently(List<String> nodes, NodeWork work) throws InterruptedException {
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (String id : ids) {
+        List<Thread> threads = new ArrayList<>();
+        for (String node : nodes) {
             Thread t = new Thread(() -> {
-                try (Connection c = connect(id)) {
-                    c.isValid(1);
+                try {
+                    work.run(node);
                 } catch (Throwable e) {
                     failures.add(e);
                 }
-            });
+            }, "worker-" + node);
             t.start();
             threads.add(t);
         }
         for (Thread t : threads) t.join();
         if (!failures.isEmpty()) {
-            throw new AssertionError("a member did not start", failures.get(0));
+            AssertionError e = new AssertionError(failures.size() + " worker(s) failed: " + failures.get(0), failures.get(0));
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
         }
+    }
+
+    /** Starts every member (the first connection joins), so a leader can be elected. */
+    void startAll() throws Exception {
+        concurrently(ids, id -> {
+            try (Connection c = connect(id)) {
+                c.isValid(1);
+            }
+        });
     }
 
     /** Every ledger entry's bytes, in order. */
