@@ -87,6 +87,11 @@ public final class LedgerConfig {
                     throw bad(o, value, "true or false");
                 }
             }
+            case SEQUENCE_READS -> {
+                if (!value.equals("allow") && !value.equals("refuse")) {
+                    throw bad(o, value, "allow or refuse");
+                }
+            }
             case CONFIG -> { }
         }
     }
@@ -124,5 +129,10 @@ public final class LedgerConfig {
 
     public boolean createLedger() {
         return Boolean.parseBoolean(values.get(LedgerOption.CREATE));
+    }
+
+    /** {@code ledger.sequenceReads=allow}: queries that only take sequence values run unrecorded. */
+    public boolean allowSequenceReads() {
+        return "allow".equals(values.get(LedgerOption.SEQUENCE_READS));
     }
 }

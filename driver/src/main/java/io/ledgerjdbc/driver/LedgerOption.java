@@ -12,7 +12,8 @@ import java.util.Optional;
 public enum LedgerOption {
     CONFIG("ledger.config", "", "Path of a properties file with more ledger.* options (lower precedence than connection properties)."),
     NODE("ledger.node", "local", "This node's id, recorded as the origin of every entry it writes (letters, digits, '.', '_', '-'; at most 64)."),
-    CREATE("ledger.create", "true", "Create the ledger tables on first connect if they are missing (true/false). With false, a database without a ledger is refused.");
+    CREATE("ledger.create", "true", "Create the ledger tables on first connect if they are missing (true/false). With false, a database without a ledger is refused."),
+    SEQUENCE_READS("ledger.sequenceReads", "allow", "Whether a query that only takes sequence values (SELECT nextval('s'), SELECT NEXT VALUE FOR s) runs (allow) or is refused with 0A000 (refuse). Sequence state is not table data and is not recorded; the values reach the ledger with the rows that use them.");
 
     public final String key;
     public final String defaultValue;

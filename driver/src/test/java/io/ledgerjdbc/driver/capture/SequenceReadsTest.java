@@ -1,0 +1,25 @@
+package io.ledgerjdbc.driver.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SequenceReadsTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "SELECT nextval('s')                          | true",
+            "select next value for s                      | true",
+            "SELECT nextval('s') FROM generate_series(1, 5) | true",
+            "SELECT setval('s', 10)                       | false",
+            "SELECT nextval('s'), setval('s', 5)          | false",
+            "SELECT nextval('s') INTO x                   | false",
+            "SELECT 1                                     | false",
+            "DELETE FROM t                                | false",
+    })
+    void onlyQueriesThatJustTakeSequenceValuesAreSequenceReads(String sql, boolean sequenceRead) {
+        assertThat(SequenceReads.isSequenceRead(new SqlAnalyzer(SqlDialect.POSTGRESQL).analyze(sql))).isEqualTo(sequenceRead);
+    }
+}
