@@ -3,6 +3,7 @@ package io.ledgerjdbc.driver;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
+import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
@@ -42,6 +43,8 @@ import javax.sql.rowset.RowSetProvider;
  * transaction rollback-only: committing it would record less than it changed.
  */
 final class LedgerSession implements Session {
+
+    private static final Analysis PASS_THROUGH = new Analysis.Read();
 
     private final Connection real;
     private final LedgerNode node;
@@ -151,7 +154,9 @@ final class LedgerSession implements Session {
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        clearTransaction();
+        // Not cleared: abort may be a no-op (H2) or asynchronous (PostgreSQL), so the connection can still be
+        // used, and its open transaction must then never commit without its captured changes.
+        rollbackOnly = "the connection was aborted";
         real.abort(executor);
     }
 
@@ -183,6 +188,9 @@ final class LedgerSession implements Session {
     @Override
     public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call) throws SQLException {
         Analysis a = node.analyzer.analyze(sql);
+        if (config.allowSequenceReads() && SequenceReads.isSequenceRead(a)) {
+            a = PASS_THROUGH; // sequence state is not table data: see SequenceReads
+        }
         if (!generatedKeys.isEmpty()) {
             generatedKeys.remove(ctx); // keys belong to the statement's last execution only
         }
