@@ -388,7 +388,8 @@ final class LedgerSession implements Session {
         if (!t.hasPrimaryKey() || ins.columns().isEmpty()) {
             return false;
         }
-        return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())));
+        return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())))
+                || io.ledgerjdbc.driver.capture.RowCapture.keyDefaulted(ins, t);
     }
 
     /**

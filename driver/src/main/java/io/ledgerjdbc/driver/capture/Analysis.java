@@ -32,14 +32,24 @@ public sealed interface Analysis {
      *
      * @param where the condition, or null when there is none (every row)
      */
-    record Update(TableRef table, List<Assignment> assignments, SqlExpr where, int paramCount) implements Analysis {
+    record Update(TableRef table, List<Assignment> assignments, SqlExpr where, int paramCount, String alias) implements Analysis {
         public Update {
             assignments = List.copyOf(assignments);
         }
+
+        public Update(TableRef table, List<Assignment> assignments, SqlExpr where, int paramCount) {
+            this(table, assignments, where, paramCount, null);
+        }
     }
 
-    /** {@code DELETE FROM table [WHERE condition]}; {@code where} is null when there is none. */
-    record Delete(TableRef table, SqlExpr where, int paramCount) implements Analysis {
+    /**
+     * {@code DELETE FROM table [[AS] alias] [WHERE condition]}; {@code where} is null when there is none.
+     * {@code alias} (also on {@link Update}) is the table's alias as written, or null: the WHERE may use it.
+     */
+    record Delete(TableRef table, SqlExpr where, int paramCount, String alias) implements Analysis {
+        public Delete(TableRef table, SqlExpr where, int paramCount) {
+            this(table, where, paramCount, null);
+        }
     }
 
     /**

@@ -192,10 +192,14 @@ public final class SqlAnalyzer {
                     int[] v = w.setValues.get(i);
                     sets.add(new Assignment(s.name(col), s.type(col) == SqlSource.QIDENT, Exprs.of(s, v[0], v[1])));
                 }
-                yield new Update(w.table, sets, where(s, w), params);
+                yield new Update(w.table, sets, where(s, w), params, alias(s, w));
             }
-            case DELETE -> new Delete(w.table, where(s, w), params);
+            case DELETE -> new Delete(w.table, where(s, w), params, alias(s, w));
         };
+    }
+
+    private static String alias(SqlSource s, WriteShape w) {
+        return w.alias < 0 ? null : s.text(w.alias);
     }
 
     private static SqlExpr where(SqlSource s, WriteShape w) {

@@ -96,10 +96,8 @@ class SqlAnalyzerRefusalsTest {
                 each(ALL, "CREATE VIEW ledger_v AS SELECT 1", Refusals.LEDGER_TABLE),
                 each(DOUBLE_QUOTING, "INSERT INTO \"ledger_entries\" VALUES (1)", Refusals.LEDGER_TABLE),
                 // aliases and multi-table forms
-                each(ALL, "UPDATE accounts a SET balance = 0 WHERE a.id = ?", Refusals.UPDATE_ALIAS),
-                each(ALL, "UPDATE accounts AS a SET balance = 0", Refusals.UPDATE_ALIAS),
-                each(ALL, "DELETE FROM accounts a WHERE a.id = ?", Refusals.DELETE_ALIAS),
-                each(ALL, "DELETE FROM accounts AS a WHERE a.id = ?", Refusals.DELETE_ALIAS),
+                each(ALL, "UPDATE accounts a b SET balance = 0", Refusals.UPDATE_ALIAS),
+                each(ALL, "DELETE FROM accounts a b WHERE a.id = 1", Refusals.DELETE_ALIAS),
                 each(ALL, "UPDATE t SET a = u.a FROM u WHERE t.id = u.id", Refusals.UPDATE_FROM),
                 each(ALL, "DELETE FROM t USING u WHERE t.id = u.id", Refusals.DELETE_USING),
                 each(ALL, "UPDATE t1, t2 SET t1.a = t2.a WHERE t1.id = t2.id", Refusals.MULTI_TABLE_UPDATE),
