@@ -452,7 +452,7 @@ final class LedgerSession implements Session {
         T result = call.call();
         node.catalog.invalidate();
         node.forgetAdoptions();
-        pending.add(new DdlChange(ddl.object(), sql));
+        pending.add(new DdlChange(ddl.object(), ddl.recordedSql() != null ? ddl.recordedSql() : sql));
         if (ddl.kind() == Analysis.DdlKind.CREATE_TABLE && ddl.table() != null) {
             markCreatedTable(ddl.table());
         }

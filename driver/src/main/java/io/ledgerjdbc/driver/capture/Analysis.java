@@ -57,8 +57,13 @@ public sealed interface Analysis {
      *
      * @param object the object created, altered or dropped, as written (for CREATE/DROP INDEX the index name)
      * @param table  the table whose shape may change (for CREATE/ALTER/DROP TABLE, CREATE INDEX ON t), or null
+     * @param recordedSql the DDL to record when it differs from the statement (H2's CREATE TABLE … AS SELECT is
+     *                    recorded as its CREATE TABLE, its rows as inserts), or null for the statement as written
      */
-    record Ddl(DdlKind kind, String object, TableRef table) implements Analysis {
+    record Ddl(DdlKind kind, String object, TableRef table, String recordedSql) implements Analysis {
+        public Ddl(DdlKind kind, String object, TableRef table) {
+            this(kind, object, table, null);
+        }
     }
 
     /** BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK, SAVEPOINT name, RELEASE [SAVEPOINT] name, ROLLBACK TO [SAVEPOINT] name. */

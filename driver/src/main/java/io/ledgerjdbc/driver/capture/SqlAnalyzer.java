@@ -127,7 +127,15 @@ public final class SqlAnalyzer {
         if (first > 0 && !SqlKeywords.QUERIES.contains(keyword)) return Refusals.of(Refusals.UNRECOGNISED);
 
         if (SqlKeywords.READS.contains(keyword)) return read(s, first, keyword);
-        if (SqlKeywords.CALLS.contains(keyword)) return Refusals.of(Refusals.CALL);
+        if (SqlKeywords.CALLS.contains(keyword)) {
+            // H2's CALL evaluates an expression, exactly like SELECT (Flyway runs CALL SCHEMA()); H2 has no
+            // procedures, and the functions it can call are those a SELECT can call (same blind spot: ReadChecks).
+            if (dialect == SqlDialect.H2 && keyword.equals("CALL") && first == 0) {
+                Analysis refusal = ReadChecks.query(s, first);
+                return refusal != null ? refusal : READ;
+            }
+            return Refusals.of(Refusals.CALL);
+        }
         if (SqlKeywords.DDL.contains(keyword)) return DdlClassifier.classify(s, first);
         if (SqlKeywords.TRANSACTION.contains(keyword)) return TransactionClassifier.classify(s, first);
         return switch (keyword) {
