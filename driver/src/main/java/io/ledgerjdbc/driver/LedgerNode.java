@@ -39,6 +39,7 @@ public final class LedgerNode {
     final SqlAnalyzer analyzer;
     final TableCatalog catalog;
     final RowCapture capture;
+    final io.ledgerjdbc.driver.observe.LedgerMetrics metrics;
     final ReentrantLock commitLock = new ReentrantLock();
     private final boolean soleWriter;
     private final String txPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
@@ -56,6 +57,7 @@ public final class LedgerNode {
         this.analyzer = new SqlAnalyzer(dialect);
         this.catalog = new TableCatalog(dialect);
         this.capture = new RowCapture(dialect);
+        this.metrics = io.ledgerjdbc.driver.observe.LedgerMetrics.forDatabase(rawUrl);
     }
 
     /** The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed. */
@@ -67,7 +69,9 @@ public final class LedgerNode {
         }
         SqlDialect dialect = SqlDialect.of(c);
         if (config.createLedger()) {
+            boolean existed = LedgerSchema.exists(c);
             LedgerSchema.createIfMissing(c, dialect);
+            if (!existed) io.ledgerjdbc.driver.observe.LedgerMetrics.forDatabase(rawUrl).created(dialect);
         } else if (!LedgerSchema.exists(c)) {
             throw new SQLException("no ledger in " + rawUrl + " and ledger.create=false", "42P01");
         } else {

@@ -99,6 +99,7 @@ final class LedgerSession implements Session {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
             node.appendAndCommit(real, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
+            node.metrics.appended(pending);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
