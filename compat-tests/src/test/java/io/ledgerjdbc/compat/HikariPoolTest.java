@@ -35,12 +35,14 @@ class HikariPoolTest {
 
     static HikariDataSource pool(Fixture f, Form form, boolean autoCommit) {
         HikariConfig cfg = new HikariConfig();
+        // SQLite has one writer: 8 threads queue for its lock, longer than the default 3 s on a busy machine
+        String url = f.backend == Backend.SQLITE ? f.ledgerUrl() + "?busy_timeout=60000" : f.ledgerUrl();
         if (form == Form.DRIVER_CLASS) {
-            cfg.setJdbcUrl(f.ledgerUrl());
+            cfg.setJdbcUrl(url);
             cfg.setDriverClassName(LedgerDriver.class.getName());
         } else {
             cfg.setDataSourceClassName(LedgerDataSource.class.getName());
-            cfg.addDataSourceProperty("url", f.ledgerUrl());
+            cfg.addDataSourceProperty("url", url);
         }
         if (f.user() != null) {
             cfg.setUsername(f.user());
