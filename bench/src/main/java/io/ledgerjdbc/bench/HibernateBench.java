@@ -57,15 +57,23 @@ public final class HibernateBench {
         for (String backend : backends) {
             double bestRaw = 0;
             double bestLedger = 0;
+            List<Double> pairRatios = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                bestRaw = Math.max(bestRaw, round(backend, false, threads, seconds));
-                bestLedger = Math.max(bestLedger, round(backend, true, threads, seconds));
+                double raw = round(backend, false, threads, seconds);
+                double ledger = round(backend, true, threads, seconds);
+                bestRaw = Math.max(bestRaw, raw);
+                bestLedger = Math.max(bestLedger, ledger);
+                pairRatios.add(ledger / raw);
             }
-            table.add(String.format(Locale.ROOT, "| %s | hibernate mixed | %d | %,.0f | %,.0f | %.2f | ≥ 0.70 %s |", backend, threads,
-                    bestRaw, bestLedger, bestLedger / bestRaw, bestLedger / bestRaw >= 0.7 ? "reached" : "**NOT reached**"));
+            // On a shared machine whole rounds swing several-fold; the ratio of adjacent rounds is steadier.
+            pairRatios.sort(null);
+            int n = pairRatios.size();
+            double median = n % 2 == 1 ? pairRatios.get(n / 2) : (pairRatios.get(n / 2 - 1) + pairRatios.get(n / 2)) / 2;
+            table.add(String.format(Locale.ROOT, "| %s | hibernate mixed | %d | %,.0f | %,.0f | %.2f | %.2f | ≥ 0.70 %s |", backend,
+                    threads, bestRaw, bestLedger, bestLedger / bestRaw, median, median >= 0.7 ? "reached" : "**NOT reached**"));
         }
-        System.out.println("| backend | workload | threads | raw ops/s | ledger ops/s | ratio | target |");
-        System.out.println("|---|---|---:|---:|---:|---:|---|");
+        System.out.println("| backend | workload | threads | best raw ops/s | best ledger ops/s | ratio of bests | median ratio of pairs | target |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---|");
         table.forEach(System.out::println);
     }
 
