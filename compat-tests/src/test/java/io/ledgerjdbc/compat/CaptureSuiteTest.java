@@ -10,6 +10,7 @@ import io.ledgerjdbc.ledger.entry.Operation;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.store.Backend;
+import io.ledgerjdbc.ledger.store.SqlDialect;
 import io.ledgerjdbc.driver.replay.TableSnapshot;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -201,7 +202,8 @@ class CaptureSuiteTest {
                 for (String sql : new String[] {
                         "UPDATE items SET qty = 5; DELETE FROM items",
                         "DELETE FROM ledger_entry",
-                        "CALL some_procedure()",
+                        // H2 has no procedures: its CALL evaluates an expression, a read (see SqlAnalyzer)
+                        f.dialect() == SqlDialect.H2 ? "CALL NEXT VALUE FOR no_such_seq, setval('s', 1)" : "CALL some_procedure()",
                         "TRUNCATE TABLE items"}) {
                     assertThatThrownBy(() -> s.execute(sql)).as(sql)
                             .isInstanceOf(SQLException.class)

@@ -38,7 +38,17 @@ final class Fixture implements AutoCloseable {
             p.setProperty("user", user(ledgerDb));
             p.setProperty("password", "");
         }
-        return DriverManager.getConnection(ledgerDb.url.replaceFirst("^jdbc:", "jdbc:ledger:"), p);
+        return DriverManager.getConnection(ledgerUrl(), p);
+    }
+
+    /** The ledger database's URL with the {@code jdbc:ledger:} prefix, as an application configures it. */
+    String ledgerUrl() {
+        return ledgerDb.url.replaceFirst("^jdbc:", "jdbc:ledger:");
+    }
+
+    /** The user name for both databases (null for SQLite); the password is always empty. */
+    String user() {
+        return user(ledgerDb);
     }
 
     /** A connection to the raw twin. */

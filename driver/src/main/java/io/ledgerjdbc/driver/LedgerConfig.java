@@ -138,6 +138,11 @@ public final class LedgerConfig {
                     throw bad(o, value, "a whole number from 0 to 999999999999");
                 }
             }
+            case SEQUENCE_READS -> {
+                if (!value.equals("allow") && !value.equals("refuse")) {
+                    throw bad(o, value, "allow or refuse");
+                }
+            }
             case DIGEST_KEY, DIGEST_OUT -> { }
         }
     }
@@ -223,5 +228,10 @@ public final class LedgerConfig {
 
     public boolean createLedger() {
         return Boolean.parseBoolean(values.get(LedgerOption.CREATE));
+    }
+
+    /** {@code ledger.sequenceReads=allow}: queries that only take sequence values run unrecorded. */
+    public boolean allowSequenceReads() {
+        return "allow".equals(values.get(LedgerOption.SEQUENCE_READS));
     }
 }

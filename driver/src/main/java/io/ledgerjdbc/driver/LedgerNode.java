@@ -39,6 +39,7 @@ public final class LedgerNode {
     final SqlAnalyzer analyzer;
     final TableCatalog catalog;
     final RowCapture capture;
+    final io.ledgerjdbc.driver.observe.LedgerMetrics metrics;
     final ReentrantLock commitLock = new ReentrantLock();
     /** Signs digests after commits when ledger.digest.key is set. */
     final AutoDigest autoDigest;
@@ -59,6 +60,7 @@ public final class LedgerNode {
         this.catalog = new TableCatalog(dialect);
         this.capture = new RowCapture(dialect);
         this.autoDigest = new AutoDigest(store);
+        this.metrics = io.ledgerjdbc.driver.observe.LedgerMetrics.forDatabase(rawUrl);
     }
 
     /** Opens another connection to the node's database (the cluster applier has its own). */
@@ -93,7 +95,9 @@ public final class LedgerNode {
         }
         SqlDialect dialect = SqlDialect.of(c);
         if (config.createLedger()) {
+            boolean existed = LedgerSchema.exists(c);
             LedgerSchema.createIfMissing(c, dialect);
+            if (!existed) io.ledgerjdbc.driver.observe.LedgerMetrics.forDatabase(rawUrl).created(dialect);
         } else if (!LedgerSchema.exists(c)) {
             throw new SQLException("no ledger in " + rawUrl + " and ledger.create=false", "42P01");
         } else {

@@ -26,7 +26,8 @@ public enum LedgerOption {
     DIGEST_KEY("ledger.digest.key", "", "Path of an Ed25519 private key (PKCS#8 PEM, as keygen writes it): sign a digest of the ledger automatically after commits."),
     DIGEST_EVERY_ENTRIES("ledger.digest.everyEntries", "1000", "With ledger.digest.key: sign when the ledger has grown by this many entries since the last digest by that key (0 = never by count)."),
     DIGEST_EVERY_SECONDS("ledger.digest.everySeconds", "0", "With ledger.digest.key: sign at the first commit this many seconds after the last digest (0 = never by time)."),
-    DIGEST_OUT("ledger.digest.out", "", "With ledger.digest.key: also append each digest to this JSON Lines file (keep it outside the database).");
+    DIGEST_OUT("ledger.digest.out", "", "With ledger.digest.key: also append each digest to this JSON Lines file (keep it outside the database)."),
+    SEQUENCE_READS("ledger.sequenceReads", "allow", "Whether a query that only takes sequence values (SELECT nextval('s'), SELECT NEXT VALUE FOR s) runs (allow) or is refused with 0A000 (refuse). Sequence state is not table data and is not recorded; the values reach the ledger with the rows that use them.");
 
     public final String key;
     public final String defaultValue;

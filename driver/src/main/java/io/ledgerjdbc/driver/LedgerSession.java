@@ -4,6 +4,7 @@ import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.TableChanged;
+import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
@@ -44,6 +45,8 @@ import javax.sql.rowset.RowSetProvider;
  * transaction rollback-only: committing it would record less than it changed.
  */
 final class LedgerSession implements Session {
+
+    private static final Analysis PASS_THROUGH = new Analysis.Read();
 
     private final Connection real;
     private final LedgerNode node;
@@ -102,6 +105,7 @@ final class LedgerSession implements Session {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
             node.appendAndCommit(real, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
+            node.metrics.appended(pending);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -123,6 +127,7 @@ final class LedgerSession implements Session {
             clearTransaction();
         }
         node.replicate(config.node(), node.nextTxId(), changes);
+        node.metrics.appended(changes);
     }
 
     @Override
@@ -172,7 +177,9 @@ final class LedgerSession implements Session {
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        clearTransaction();
+        // Not cleared: abort may be a no-op (H2) or asynchronous (PostgreSQL), so the connection can still be
+        // used, and its open transaction must then never commit without its captured changes.
+        rollbackOnly = "the connection was aborted";
         real.abort(executor);
     }
 
@@ -232,6 +239,9 @@ final class LedgerSession implements Session {
     @Override
     public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
         Analysis a = node.analyzer.analyze(sql);
+        if (config.allowSequenceReads() && SequenceReads.isSequenceRead(a)) {
+            a = PASS_THROUGH; // sequence state is not table data: see SequenceReads
+        }
         if (!generatedKeys.isEmpty()) {
             generatedKeys.remove(ctx); // keys belong to the statement's last execution only
         }
@@ -494,7 +504,8 @@ final class LedgerSession implements Session {
         if (!t.hasPrimaryKey() || ins.columns().isEmpty()) {
             return false;
         }
-        return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())));
+        return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())))
+                || io.ledgerjdbc.driver.capture.RowCapture.keyDefaulted(ins, t);
     }
 
     /**
@@ -571,7 +582,7 @@ final class LedgerSession implements Session {
         T result = call.call();
         node.catalog.invalidate();
         node.forgetAdoptions();
-        pending.add(new DdlChange(ddl.object(), sql));
+        pending.add(new DdlChange(ddl.object(), ddl.recordedSql() != null ? ddl.recordedSql() : sql));
         if (ddl.kind() == Analysis.DdlKind.CREATE_TABLE && ddl.table() != null) {
             markCreatedTable(ddl.table());
         }

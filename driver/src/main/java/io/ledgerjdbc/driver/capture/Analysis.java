@@ -81,14 +81,24 @@ public sealed interface Analysis {
      *
      * @param where the condition, or null when there is none (every row)
      */
-    record Update(TableRef table, List<Assignment> assignments, SqlExpr where, int paramCount) implements Analysis {
+    record Update(TableRef table, List<Assignment> assignments, SqlExpr where, int paramCount, String alias) implements Analysis {
         public Update {
             assignments = List.copyOf(assignments);
         }
+
+        public Update(TableRef table, List<Assignment> assignments, SqlExpr where, int paramCount) {
+            this(table, assignments, where, paramCount, null);
+        }
     }
 
-    /** {@code DELETE FROM table [WHERE condition]}; {@code where} is null when there is none. */
-    record Delete(TableRef table, SqlExpr where, int paramCount) implements Analysis {
+    /**
+     * {@code DELETE FROM table [[AS] alias] [WHERE condition]}; {@code where} is null when there is none.
+     * {@code alias} (also on {@link Update}) is the table's alias as written, or null: the WHERE may use it.
+     */
+    record Delete(TableRef table, SqlExpr where, int paramCount, String alias) implements Analysis {
+        public Delete(TableRef table, SqlExpr where, int paramCount) {
+            this(table, where, paramCount, null);
+        }
     }
 
     /**
@@ -96,8 +106,13 @@ public sealed interface Analysis {
      *
      * @param object the object created, altered or dropped, as written (for CREATE/DROP INDEX the index name)
      * @param table  the table whose shape may change (for CREATE/ALTER/DROP TABLE, CREATE INDEX ON t), or null
+     * @param recordedSql the DDL to record when it differs from the statement (H2's CREATE TABLE … AS SELECT is
+     *                    recorded as its CREATE TABLE, its rows as inserts), or null for the statement as written
      */
-    record Ddl(DdlKind kind, String object, TableRef table) implements Analysis {
+    record Ddl(DdlKind kind, String object, TableRef table, String recordedSql) implements Analysis {
+        public Ddl(DdlKind kind, String object, TableRef table) {
+            this(kind, object, table, null);
+        }
     }
 
     /** BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK, SAVEPOINT name, RELEASE [SAVEPOINT] name, ROLLBACK TO [SAVEPOINT] name. */

@@ -233,7 +233,7 @@ final class CalciteCheck {
             }
             case UPDATE: {
                 if (!(node instanceof SqlUpdate up)) return disagree("statement kind " + node.getKind());
-                if (!sameTable(up.getTargetTable(), w) || up.getAlias() != null) return disagree("target table");
+                if (!sameTable(up.getTargetTable(), w) || (up.getAlias() != null) != (w.alias >= 0)) return disagree("target table");
                 if (up.getTargetColumnList().size() != w.setColumns.size()) return disagree("SET list");
                 for (int i = 0; i < w.setColumns.size(); i++) {
                     SqlIdentifier col = (SqlIdentifier) up.getTargetColumnList().get(i);
@@ -246,7 +246,7 @@ final class CalciteCheck {
             }
             default: {
                 if (!(node instanceof SqlDelete del)) return disagree("statement kind " + node.getKind());
-                if (!sameTable(del.getTargetTable(), w) || del.getAlias() != null) return disagree("target table");
+                if (!sameTable(del.getTargetTable(), w) || (del.getAlias() != null) != (w.alias >= 0)) return disagree("target table");
                 if ((del.getCondition() == null) != (w.where == null)) return disagree("WHERE");
                 return null;
             }

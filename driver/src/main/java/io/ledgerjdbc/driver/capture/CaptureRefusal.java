@@ -9,6 +9,7 @@ public final class CaptureRefusal {
     }
 
     public static SQLFeatureNotSupportedException of(String construct, String reason) {
+        io.ledgerjdbc.driver.observe.DriverMetrics.get().refused(); // made only to be thrown
         return new SQLFeatureNotSupportedException("LedgerJDBC refuses " + construct + ": " + reason
                 + " (nothing was executed or recorded)", "0A000");
     }

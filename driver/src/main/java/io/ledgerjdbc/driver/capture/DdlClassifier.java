@@ -74,6 +74,15 @@ final class DdlClassifier {
         if (t == null) return Refusals.of(Refusals.UNRECOGNISED);
         Analysis bad = checkTable(t);
         if (bad != null) return bad;
+        // H2's CREATE TABLE t (column definitions) AS SELECT …: the table it makes is exactly the CREATE TABLE
+        // before AS, and its rows are read back and recorded as the new table's first rows (as adoption does).
+        // Recorded so, replay creates the table and inserts the recorded rows. (Flyway makes its history table so.)
+        if (s.dialect() == io.ledgerjdbc.ledger.store.SqlDialect.H2 && s.isOp(t.end(), "(")) {
+            int close = s.closing(t.end());
+            if (close > 0 && s.is(close + 1, "AS") && s.is(close + 2, "SELECT")) {
+                return new Ddl(DdlKind.CREATE_TABLE, t.text(), t.ref(), s.text(0, close));
+            }
+        }
         // CREATE TABLE … AS SELECT (or MariaDB's CREATE TABLE … SELECT) fills the table with rows nobody captures.
         for (int i = t.end(); i < s.size(); i++) {
             if (s.depth(i) == 0 && (s.is(i, "AS") || s.is(i, "SELECT"))) return Refusals.of(Refusals.CREATE_TABLE_AS);

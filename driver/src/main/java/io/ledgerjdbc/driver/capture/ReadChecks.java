@@ -21,8 +21,6 @@ final class ReadChecks {
             Analysis modifying = dataModifyingWith(s, first);
             if (modifying != null) return modifying;
         }
-        Analysis seq = sequenceUse(s);
-        if (seq != null) return seq;
         for (int i = first; i < s.size(); i++) {
             // MariaDB SELECT … INTO @var / OUTFILE, PostgreSQL SELECT … INTO new_table. INTO is reserved
             // everywhere, so a bare INTO word can only be that clause here.
@@ -32,18 +30,23 @@ final class ReadChecks {
                 return Refusals.of(Refusals.DELTA_TABLE);
             }
         }
-        return null;
+        // Last, so that a query refused for taking sequence values does nothing else (see SequenceReads).
+        return sequenceUse(s);
     }
 
     /** nextval(…), setval(…) (also schema-qualified) and NEXT VALUE FOR advance or set a sequence. */
     static Analysis sequenceUse(SqlSource s) {
+        Analysis taking = null;
         for (int i = 0; i < s.size(); i++) {
             if (s.type(i) != SqlSource.WORD) continue;
-            if (s.is(i, "NEXTVAL") && s.isOp(i + 1, "(")) return Refusals.of(Refusals.NEXTVAL);
+            // setval sets state rather than taking a value: it wins over any nextval in the same statement
             if (s.is(i, "SETVAL") && s.isOp(i + 1, "(")) return Refusals.of(Refusals.SETVAL);
-            if (s.is(i, "NEXT") && s.is(i + 1, "VALUE") && s.is(i + 2, "FOR")) return Refusals.of(Refusals.NEXT_VALUE_FOR);
+            if (taking == null && s.is(i, "NEXTVAL") && s.isOp(i + 1, "(")) taking = Refusals.of(Refusals.NEXTVAL);
+            if (taking == null && s.is(i, "NEXT") && s.is(i + 1, "VALUE") && s.is(i + 2, "FOR")) {
+                taking = Refusals.of(Refusals.NEXT_VALUE_FOR);
+            }
         }
-        return null;
+        return taking;
     }
 
     /**

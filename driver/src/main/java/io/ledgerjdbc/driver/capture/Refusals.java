@@ -126,8 +126,11 @@ final class Refusals {
                     + " (MariaDB) outside capture; use CREATE TABLE + INSERT ... VALUES, or read the values.";
             case EXPLAIN_ANALYZE -> "EXPLAIN ANALYZE (ANALYZE on MariaDB) executes the statement it explains, and"
                     + " that statement writes; EXPLAIN it without ANALYZE.";
-            case NEXTVAL, SETVAL, NEXT_VALUE_FOR -> "it advances or sets a sequence, a change that is not a row and"
-                    + " cannot be recorded; use an identity/auto-increment column and getGeneratedKeys().";
+            case NEXTVAL, NEXT_VALUE_FOR -> "it advances a sequence, a change that is not a row and is not"
+                    + " recorded; ledger.sequenceReads=refuse forbids it (set allow, the default, to let queries take"
+                    + " sequence values), or use an identity/auto-increment column and getGeneratedKeys().";
+            case SETVAL -> "it sets a sequence, a change that is not a row and cannot be recorded; move sequences"
+                    + " outside LedgerJDBC, or use an identity/auto-increment column and getGeneratedKeys().";
             case DELTA_TABLE -> "H2's FINAL/NEW/OLD TABLE (...) runs the data change statement inside the query;"
                     + " run the INSERT/UPDATE/DELETE on its own, then SELECT.";
             case UPDATE_ALIAS, DELETE_ALIAS -> "the WHERE clause then refers to the alias, which capture cannot"

@@ -110,7 +110,7 @@ public final class RowCapture {
         // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
         // wait behind foreign-key checks the plain UPDATE does not wait for.
         String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
-        sql.append(" FROM ").append(from(t)).append(where(u.where())).append(lock);
+        sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
         List<Row> before = new ArrayList<>();
         List<Row> newKeys = new ArrayList<>();
         try (PreparedStatement ps = prepareRead(c, sql.toString())) {
@@ -147,7 +147,7 @@ public final class RowCapture {
     public <T> Captured<T> delete(Connection c, Analysis.Delete d, TableInfo t, Params params, ExecutionContext ctx,
                                   RealCall<T> call) throws SQLException {
         refuseUncapturable("DELETE", t, d.where());
-        String sql = "SELECT " + selectList(t) + " FROM " + from(t) + where(d.where()) + forUpdate();
+        String sql = "SELECT " + selectList(t) + " FROM " + from(t) + as(d.alias()) + where(d.where()) + forUpdate();
         List<Row> before = new ArrayList<>();
         try (PreparedStatement ps = prepareRead(c, sql)) {
             bind(ps, params, d.where(), 1);
@@ -178,7 +178,7 @@ public final class RowCapture {
             return keyless.insert(c, "INSERT", t, ctx, call, returned);
         }
         List<TableInfo.Column> columns = insertColumns(ins, t);
-        boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains);
+        boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains) && !keyDefaulted(ins, t);
         if (!keysGiven && (t.primaryKey().size() != 1)) {
             throw CaptureRefusal.of("INSERT without its composite primary key", "only a single generated key column can be read back");
         }
@@ -303,6 +303,27 @@ public final class RowCapture {
             out.add(col);
         }
         return out;
+    }
+
+    /**
+     * Whether the single key column is named but given the value {@code DEFAULT} in every row, so that the
+     * database generates it, exactly as if it were left out (Hibernate writes IDENTITY inserts on H2 so).
+     */
+    public static boolean keyDefaulted(Analysis.Insert ins, TableInfo t) {
+        if (t.primaryKey().size() != 1 || ins.columns().isEmpty()) {
+            return false;
+        }
+        int at = -1;
+        for (int i = 0; i < ins.columns().size(); i++) {
+            if (ins.columns().get(i).equalsIgnoreCase(t.primaryKey().get(0).name())) at = i;
+        }
+        if (at < 0) {
+            return false;
+        }
+        for (List<Analysis.SqlExpr> row : ins.rows()) {
+            if (!row.get(at).text().strip().equalsIgnoreCase("DEFAULT")) return false;
+        }
+        return true;
     }
 
     /** The key expressions of one VALUES row, which must be parameters or literals. */
@@ -525,6 +546,11 @@ public final class RowCapture {
 
     String from(TableInfo t) {
         return t.ledgerName().equals(t.name()) ? q(t.name()) : q(t.schema()) + "." + q(t.name());
+    }
+
+    /** The write's own alias, so that its WHERE and SET expressions mean the same in capture's SELECT. */
+    private static String as(String alias) {
+        return alias == null ? "" : " " + alias;
     }
 
     private static String where(Analysis.SqlExpr where) {

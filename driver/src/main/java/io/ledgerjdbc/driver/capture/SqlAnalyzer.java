@@ -130,7 +130,15 @@ public final class SqlAnalyzer {
         if (first > 0 && !SqlKeywords.QUERIES.contains(keyword)) return Refusals.of(Refusals.UNRECOGNISED);
 
         if (SqlKeywords.READS.contains(keyword)) return read(s, first, keyword);
-        if (SqlKeywords.CALLS.contains(keyword)) return Refusals.of(Refusals.CALL);
+        if (SqlKeywords.CALLS.contains(keyword)) {
+            // H2's CALL evaluates an expression, exactly like SELECT (Flyway runs CALL SCHEMA()); H2 has no
+            // procedures, and the functions it can call are those a SELECT can call (same blind spot: ReadChecks).
+            if (dialect == SqlDialect.H2 && keyword.equals("CALL") && first == 0) {
+                Analysis refusal = ReadChecks.query(s, first);
+                return refusal != null ? refusal : READ;
+            }
+            return Refusals.of(Refusals.CALL);
+        }
         if (SqlKeywords.DDL.contains(keyword)) return DdlClassifier.classify(s, first);
         if (SqlKeywords.TRANSACTION.contains(keyword)) return TransactionClassifier.classify(s, first);
         return switch (keyword) {
@@ -202,9 +210,9 @@ public final class SqlAnalyzer {
                     int[] v = w.setValues.get(i);
                     sets.add(new Assignment(s.name(col), s.type(col) == SqlSource.QIDENT, Exprs.of(s, v[0], v[1])));
                 }
-                yield new Update(w.table, sets, where(s, w), params);
+                yield new Update(w.table, sets, where(s, w), params, alias(s, w));
             }
-            case DELETE -> new Delete(w.table, where(s, w), params);
+            case DELETE -> new Delete(w.table, where(s, w), params, alias(s, w));
             case MERGE -> merge(s, w, params);
         };
     }
@@ -230,6 +238,10 @@ public final class SqlAnalyzer {
                 Exprs.of(s, w.source[0], w.source[1]),
                 w.sourceAlias == null ? null : s.text(w.sourceAlias[0], w.sourceAlias[1]),
                 Exprs.of(s, w.on[0], w.on[1]), clauses, params);
+    }
+
+    private static String alias(SqlSource s, WriteShape w) {
+        return w.alias < 0 ? null : s.text(w.alias);
     }
 
     private static SqlExpr where(SqlSource s, WriteShape w) {

@@ -368,9 +368,13 @@ final class WriteParser {
                 return;
             }
         }
-        if (set > afterTable) {
-            refuse(w, Refusals.UPDATE_ALIAS);
-            return;
+        if (set > afterTable) { // UPDATE t [AS] a SET … (Hibernate writes its bulk updates so)
+            int alias = s.is(afterTable, "AS") ? afterTable + 1 : afterTable;
+            if (alias + 1 != set || !s.isName(alias)) {
+                refuse(w, Refusals.UPDATE_ALIAS);
+                return;
+            }
+            w.alias = alias;
         }
         k = set + 1;
         while (true) {
@@ -418,9 +422,14 @@ final class WriteParser {
             refuse(w, Refusals.DELETE_USING);
             return;
         }
-        if (s.is(k, "AS") || (s.isName(k) && !isClause(s, k))) {
-            refuse(w, Refusals.DELETE_ALIAS);
-            return;
+        if (s.is(k, "AS") || (s.isName(k) && !isClause(s, k))) { // DELETE FROM t [AS] a WHERE …
+            int alias = s.is(k, "AS") ? k + 1 : k;
+            if (!s.isName(alias) || isClause(s, alias) || !(alias + 1 == s.size() || s.is(alias + 1, "WHERE"))) {
+                refuse(w, Refusals.DELETE_ALIAS);
+                return;
+            }
+            w.alias = alias;
+            k = alias + 1;
         }
         k = whereClause(s, k, w);
         if (k >= 0 && k < s.size()) trailing(s, k, w, "after the table");

@@ -24,6 +24,8 @@ final class WriteShape {
     /** UPDATE: the column name token of each assignment, and the range of its value. */
     final List<Integer> setColumns = new ArrayList<>();
     final List<int[]> setValues = new ArrayList<>();
+    /** UPDATE/DELETE: the target table's alias token ({@code UPDATE t [AS] a}), or -1 when there is none. */
+    int alias = -1;
     /** UPDATE/DELETE: the WHERE condition's range, or null. */
     int[] where;
     /** INSERT … query: the query's range (then {@link #rows} is empty). */

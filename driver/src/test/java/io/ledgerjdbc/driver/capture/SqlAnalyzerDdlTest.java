@@ -63,6 +63,10 @@ class SqlAnalyzerDdlTest {
                         of(PG, "CREATE INDEX IF NOT EXISTS \"Idx\" ON ONLY \"T\" (a)",
                                 ddl(DdlKind.CREATE_INDEX, "\"Idx\"", quotedTable("T"))),
                         of(PG, "CREATE UNLOGGED TABLE t (id INT)", ddl(DdlKind.CREATE_TABLE, "t", table("t"))),
+                        // Flyway's history table on H2: recorded as the CREATE TABLE, its rows as inserts
+                        of(H2, "CREATE TABLE IF NOT EXISTS h (id INT NOT NULL, note VARCHAR(9), CONSTRAINT h_pk PRIMARY KEY (id)) AS SELECT -1, 'x'",
+                                new Ddl(DdlKind.CREATE_TABLE, "h", table("h"),
+                                        "CREATE TABLE IF NOT EXISTS h (id INT NOT NULL, note VARCHAR(9), CONSTRAINT h_pk PRIMARY KEY (id))")),
                         of(PG, "ALTER TABLE IF EXISTS ONLY t ADD COLUMN x INT", ddl(DdlKind.ALTER_TABLE, "t", table("t"))),
                         of(PG, "CREATE MATERIALIZED VIEW mv AS SELECT 1", ddl(DdlKind.OTHER, "mv", null)),
                         of(PG, "CREATE TABLE p (id INT, v TEXT) PARTITION BY RANGE (id)", ddl(DdlKind.CREATE_TABLE, "p", table("p"))),

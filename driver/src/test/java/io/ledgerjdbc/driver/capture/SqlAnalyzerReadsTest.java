@@ -110,6 +110,8 @@ class SqlAnalyzerReadsTest {
                 each(ALL, "SELECT setval('seq', 10)", Refusals.SETVAL),
                 each(ALL, "SELECT NEXT VALUE FOR seq", Refusals.NEXT_VALUE_FOR),
                 each(ALL, "VALUES (next value for seq)", Refusals.NEXT_VALUE_FOR),
+                each(ALL, "SELECT nextval('s'), setval('s', 5)", Refusals.SETVAL),
+                each(ALL, "SELECT nextval('s') INTO x", Refusals.SELECT_INTO),
                 each(ALL, "SELECT a INTO new_table FROM t", Refusals.SELECT_INTO),
                 each(ALL, "(SELECT a FROM t) INTO @x", Refusals.SELECT_INTO),
                 each(ALL, "SELECT * FROM FINAL TABLE (INSERT INTO t VALUES (1))", Refusals.DELTA_TABLE),

@@ -96,6 +96,11 @@ class SqlAnalyzerWritesTest {
 
     static Stream<Arguments> updates() {
         return Stream.of(
+                // Hibernate's bulk JPQL: the table's alias is kept for capture's own queries
+                each(ALL, "update Book b1_0 set price=(b1_0.price+1) where b1_0.price<?",
+                        new Update(table("Book"), List.of(set("price", expr("(b1_0.price+1)"))), expr("b1_0.price<?", 1, 1), 1, "b1_0")),
+                each(ALL, "UPDATE accounts AS a SET balance = 0",
+                        new Update(table("accounts"), List.of(set("balance", lit("0"))), null, 0, "a")),
                 each(ALL, "UPDATE accounts SET balance = balance + 1 WHERE id = ?",
                         new Update(table("accounts"), List.of(set("balance", expr("balance + 1"))), expr("id = ?", 1, 1), 1)),
                 each(ALL, "UPDATE t SET a = ?, b = ?",
@@ -174,6 +179,10 @@ class SqlAnalyzerWritesTest {
                         new Delete(table("t"), expr("id = ?", 1, 1), 1)),
                 each(ALL, "DELETE FROM t",
                         new Delete(table("t"), null, 0)),
+                each(ALL, "delete from Book b1_0 where b1_0.title like ?",
+                        new Delete(table("Book"), expr("b1_0.title like ?", 1, 1), 1, "b1_0")),
+                each(ALL, "DELETE FROM accounts AS a",
+                        new Delete(table("accounts"), null, 0, "a")),
                 each(ALL, "DELETE FROM app.t WHERE id IN (SELECT id FROM u WHERE x = ? AND y = ?)",
                         new Delete(table("app", "t"), expr("id IN (SELECT id FROM u WHERE x = ? AND y = ?)", 1, 2), 2)),
                 each(ALL, "DELETE FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.t = t.id) AND a LIKE ?",
