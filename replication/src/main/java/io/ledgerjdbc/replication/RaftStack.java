@@ -34,8 +34,11 @@ import org.jgroups.stack.Protocol;
  * The JGroups stack of a member: TCP to a static member list (no multicast, no discovery beyond the list),
  * failure detection tuned for a fast failover, optional symmetric encryption keyed by the cluster secret, and
  * jgroups-raft on top.
+ *
+ * <p>Public so that tools and benchmarks can build exactly the channel a member runs (wrap it in a
+ * {@code RaftHandle} with any state machine, then connect it); {@link ClusterMember} is the only production user.
  */
-final class RaftStack {
+public final class RaftStack {
 
     /**
      * Snapshots are never taken: the library builds one in heap from the whole state and sends it as one
@@ -45,7 +48,8 @@ final class RaftStack {
 
     private RaftStack() {}
 
-    static JChannel channel(ClusterConfig config) throws Exception {
+    /** A new, unconnected channel for {@code config}'s member, named by its node id. */
+    public static JChannel channel(ClusterConfig config) throws Exception {
         List<Protocol> stack = new ArrayList<>();
         TCP tcp = new TCP();
         tcp.setBindAddress(config.ownAddress().getAddress());
