@@ -51,6 +51,7 @@ public final class ClusterApplier implements Replica {
     private final long durableOrdinal;
     private final IdentityAdvance identities;
     private PreparedStatement insertEntry;
+    private PreparedStatement lockStatement;
     private volatile LedgerHead head;
 
     /**
@@ -103,6 +104,7 @@ public final class ClusterApplier implements Replica {
         while (true) {
             boolean ddl = false;
             try {
+                takeSqliteWriteLock();
                 for (Change change : writeSet.changes()) {
                     if (change instanceof DdlChange d) {
                         ddl = true;
@@ -299,6 +301,22 @@ public final class ClusterApplier implements Replica {
         Row.Builder key = Row.builder();
         for (TableInfo.Column k : t.primaryKey()) key.put(k.name(), row.get(k.name()));
         return key.build();
+    }
+
+    /**
+     * SQLite: certification reads before it writes, and SQLite refuses a read transaction's upgrade to a write at
+     * once (SQLITE_BUSY, no busy_timeout wait) while a local rehearsal holds the write lock; each refusal paused
+     * the Raft thread for 10 ms. A no-op write first takes the lock, waiting under busy_timeout like any writer.
+     */
+    private void takeSqliteWriteLock() throws SQLException {
+        if (dialect != SqlDialect.SQLITE) {
+            return;
+        }
+        if (lockStatement == null) {
+            lockStatement = c.prepareStatement("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = ?");
+            lockStatement.setString(1, ORDINAL_KEY);
+        }
+        lockStatement.executeUpdate();
     }
 
     private void writeOrdinal(long ordinal) throws SQLException {
