@@ -85,6 +85,8 @@ public final class ClusterBench {
 
     private final Map<String, Integer> problems = new LinkedHashMap<>();
     private final Map<String, Result> best = new LinkedHashMap<>();
+    /** Every round's result per cell, in round order (same-round ratios are the steadier comparison). */
+    private final Map<String, List<Result>> byRound = new LinkedHashMap<>();
     private final Map<String, StackSampler.Report> profiles = new LinkedHashMap<>();
     private final AtomicLong idBlocks = new AtomicLong();
     private Path root;
@@ -166,6 +168,7 @@ public final class ClusterBench {
                             LOG.printf(Locale.ROOT, "[round %d] %-6s fsync=%-3s %2d clients: %,9.0f commits/s  p50 %.3f ms  p99 %.3f ms  CPU %.0f µs/commit%s%n",
                                     round, system, fsync ? "on" : "off", r.clients, r.perSecond, r.p50Millis, r.p99Millis, r.cpuTotal(), r.noteSuffix());
                             best.merge(key(system, fsync, r.clients), r, Result::better);
+                            byRound.computeIfAbsent(key(system, fsync, r.clients), k -> new ArrayList<>()).add(r);
                         }
                         LOG.printf(Locale.ROOT, "  elapsed %.0f s%n", (System.nanoTime() - started) / 1e9);
                     }
@@ -232,8 +235,12 @@ public final class ClusterBench {
     }
 
     private void printTable() {
-        System.out.println("| Raft log fsync | clients | system | commits/s | p50 ms | p99 ms | commits/s vs bare | p50 − bare p50 | target |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---|");
+        System.out.println("Best round of each cell (by commits/s; its latencies). \"same-round ratios\": driver ÷ bare measured in the same round (seconds apart, not across the whole run);"
+                + " the throughput target is judged on their median.");
+        System.out.println();
+        System.out.println("| Raft log fsync | clients | system | commits/s | p50 ms | p99 ms | commits/s vs bare (best ÷ best) "
+                + "| same-round ratios | p50 − bare p50 | target |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---|");
         for (boolean fsync : fsyncs) {
             for (int clients : clientCounts) {
                 Result bare = best.get(key("bare", fsync, clients));
@@ -241,6 +248,7 @@ public final class ClusterBench {
                     Result r = best.get(key(system, fsync, clients));
                     if (r == null) continue;
                     String ratio = "";
+                    String rounds = "";
                     String delta = "";
                     String target = "";
                     if (!system.equals("bare") && bare != null) {
@@ -248,15 +256,23 @@ public final class ClusterBench {
                         double d = r.p50Millis - bare.p50Millis;
                         ratio = String.format(Locale.ROOT, "%.2f", q);
                         delta = String.format(Locale.ROOT, "%+.2f ms", d);
+                        List<Result> mine = byRound.get(key(system, fsync, clients));
+                        List<Result> bares = byRound.get(key("bare", fsync, clients));
+                        List<Double> same = new ArrayList<>();
+                        for (int i = 0; i < Math.min(mine.size(), bares.size()); i++) {
+                            same.add(mine.get(i).perSecond / bares.get(i).perSecond);
+                        }
+                        rounds = String.join(" / ", same.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
+                        double median = same.stream().sorted().toList().get(same.size() / 2);
                         if (clients >= 16) {
-                            target = q >= 0.30 ? "≥ 0.30: reached" : "≥ 0.30: **missed**";
+                            target = median >= 0.30 ? "≥ 0.30: reached" : "≥ 0.30: **missed**";
                         } else if (clients == 1) {
                             target = d <= 1.0 ? "≤ +1 ms: reached" : "≤ +1 ms: **missed**";
                         }
                     }
-                    System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f | %.2f | %s | %s | %s |%n", fsync ? "on" : "off", clients,
+                    System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f | %.2f | %s | %s | %s | %s |%n", fsync ? "on" : "off", clients,
                             system.equals("bare") ? "bare jgroups-raft" : "driver, " + (system.equals("h2") ? "H2 file" : "SQLite"),
-                            r.perSecond, r.p50Millis, r.p99Millis, ratio, delta, target);
+                            r.perSecond, r.p50Millis, r.p99Millis, ratio, rounds, delta, target);
                 }
             }
         }
