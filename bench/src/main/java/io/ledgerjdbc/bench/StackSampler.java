@@ -138,7 +138,7 @@ final class StackSampler {
         counts.computeIfAbsent(kind, k -> new TreeMap<>()).merge(label, 1, Integer::sum);
         if (stack.length > 0) {
             leaves.computeIfAbsent(kind + "\u0000" + label, k -> new TreeMap<>())
-                    .merge(stack[0].getClassName() + "." + stack[0].getMethodName() + " (" + info.getThreadState() + ")", 1, Integer::sum);
+                    .merge(frame(stack[0]) + caller(stack) + " (" + info.getThreadState() + ")", 1, Integer::sum);
         }
         totals.merge(kind, 1, Integer::sum);
     }
@@ -147,6 +147,24 @@ final class StackSampler {
         String format() {
             return text;
         }
+    }
+
+    private static String frame(StackTraceElement e) {
+        return e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "." + e.getMethodName();
+    }
+
+    /** The innermost frame outside the JDK, when the innermost one is in it: who asked the JDK to park, write, .... */
+    private static String caller(StackTraceElement[] stack) {
+        if (!isJdk(stack[0])) return "";
+        for (StackTraceElement e : stack) {
+            if (!isJdk(e)) return " ← " + frame(e);
+        }
+        return "";
+    }
+
+    private static boolean isJdk(StackTraceElement e) {
+        String c = e.getClassName();
+        return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.");
     }
 
     private String topLeaf(String kind, String label, int n) {
