@@ -58,7 +58,8 @@ public final class RaftStack {
         stack.add(tcp);
         stack.add(new TCPPING().setInitialHosts(config.members().values()).setPortRange(0));
         stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(3000));
-        stack.add(new FD_SOCK2());
+        // Its server socket (member port + 100) listened on every interface unless told otherwise.
+        stack.add(new FD_SOCK2().setBindAddress(config.ownAddress().getAddress()));
         long failure = config.failureTimeout().toMillis();
         stack.add(new FD_ALL3().setTimeout(failure).setInterval(Math.max(100, failure / 4)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(Math.max(200, failure / 4)));
