@@ -34,8 +34,11 @@ import org.jgroups.stack.Protocol;
  * The JGroups stack of a member: TCP to a static member list (no multicast, no discovery beyond the list),
  * failure detection tuned for a fast failover, optional symmetric encryption keyed by the cluster secret, and
  * jgroups-raft on top.
+ *
+ * <p>Public so that tools and benchmarks can build exactly the channel a member runs (wrap it in a
+ * {@code RaftHandle} with any state machine, then connect it); {@link ClusterMember} is the only production user.
  */
-final class RaftStack {
+public final class RaftStack {
 
     /**
      * Snapshots are never taken: the library builds one in heap from the whole state and sends it as one
@@ -45,7 +48,8 @@ final class RaftStack {
 
     private RaftStack() {}
 
-    static JChannel channel(ClusterConfig config) throws Exception {
+    /** A new, unconnected channel for {@code config}'s member, named by its node id. */
+    public static JChannel channel(ClusterConfig config) throws Exception {
         List<Protocol> stack = new ArrayList<>();
         TCP tcp = new TCP();
         tcp.setBindAddress(config.ownAddress().getAddress());
@@ -54,7 +58,8 @@ final class RaftStack {
         stack.add(tcp);
         stack.add(new TCPPING().setInitialHosts(config.members().values()).setPortRange(0));
         stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(3000));
-        stack.add(new FD_SOCK2());
+        // Its server socket (member port + 100) listened on every interface unless told otherwise.
+        stack.add(new FD_SOCK2().setBindAddress(config.ownAddress().getAddress()));
         long failure = config.failureTimeout().toMillis();
         stack.add(new FD_ALL3().setTimeout(failure).setInterval(Math.max(100, failure / 4)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(Math.max(200, failure / 4)));

@@ -23,7 +23,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,8 @@ public final class ClusterApplier implements Replica {
     private final NodeKeys keys;
     private io.ledgerjdbc.replication.ClusterStatus lastPublished;
     private PreparedStatement insertEntry;
+    private static final int MAX_STATEMENTS = 256;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
     private volatile LedgerHead head;
 
     /**
@@ -167,6 +171,7 @@ public final class ClusterApplier implements Replica {
         while (true) {
             boolean ddl = false;
             try {
+                takeSqliteWriteLock();
                 for (Change change : writeSet.changes()) {
                     if (change instanceof DdlChange d) {
                         ddl = true;
@@ -254,6 +259,7 @@ public final class ClusterApplier implements Replica {
     }
 
     private void execute(DdlChange ddl) throws SQLException {
+        closeStatements();
         try (Statement s = c.createStatement()) {
             s.execute(ddl.sql());
         }
@@ -301,19 +307,18 @@ public final class ClusterApplier implements Replica {
         if (dialect != SqlDialect.SQLITE) {
             sql.append(" FOR UPDATE");
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bindKey(ps, 1, t, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                Row.Builder row = Row.builder();
-                for (int i = 0; i < t.columns().size(); i++) {
-                    TableInfo.Column col = t.columns().get(i);
-                    row.put(col.name(), Values.read(rs, i + 1, col, dialect));
-                }
-                return row.build();
+        PreparedStatement ps = prepared(sql.toString());
+        bindKey(ps, 1, t, key);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
             }
+            Row.Builder row = Row.builder();
+            for (int i = 0; i < t.columns().size(); i++) {
+                TableInfo.Column col = t.columns().get(i);
+                row.put(col.name(), Values.read(rs, i + 1, col, dialect));
+            }
+            return row.build();
         }
     }
 
@@ -321,29 +326,26 @@ public final class ClusterApplier implements Replica {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(table(t)).append(" (");
         for (int i = 0; i < row.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(row.name(i)));
         sql.append(") VALUES (").append("?, ".repeat(row.size() - 1)).append("?)");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i), t.column(row.name(i)), dialect);
-            ps.executeUpdate();
-        }
+        PreparedStatement ps = prepared(sql.toString());
+        for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i), t.column(row.name(i)), dialect);
+        ps.executeUpdate();
     }
 
     private void update(TableInfo t, Row key, Row after) throws SQLException {
         StringBuilder sql = new StringBuilder("UPDATE ").append(table(t)).append(" SET ");
         for (int i = 0; i < after.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(after.name(i))).append(" = ?");
         sql.append(whereKey(key));
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int at = 1;
-            for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), t.column(after.name(i)), dialect);
-            bindKey(ps, at, t, key);
-            ps.executeUpdate();
-        }
+        PreparedStatement ps = prepared(sql.toString());
+        int at = 1;
+        for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), t.column(after.name(i)), dialect);
+        bindKey(ps, at, t, key);
+        ps.executeUpdate();
     }
 
     private void delete(TableInfo t, Row key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table(t) + whereKey(key))) {
-            bindKey(ps, 1, t, key);
-            ps.executeUpdate();
-        }
+        PreparedStatement ps = prepared("DELETE FROM " + table(t) + whereKey(key));
+        bindKey(ps, 1, t, key);
+        ps.executeUpdate();
     }
 
     private void bindKey(PreparedStatement ps, int at, TableInfo t, Row key) throws SQLException {
@@ -369,19 +371,59 @@ public final class ClusterApplier implements Replica {
     }
 
     private void storeSignature(long seq, byte[] signature) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_signature (seq, signature) VALUES (?, ?)")) {
-            ps.setLong(1, seq);
-            ps.setBytes(2, signature);
-            ps.executeUpdate();
+        PreparedStatement ps = prepared("INSERT INTO ledger_signature (seq, signature) VALUES (?, ?)");
+        ps.setLong(1, seq);
+        ps.setBytes(2, signature);
+        ps.executeUpdate();
+    }
+
+    /**
+     * SQLite: certification reads before it writes, and SQLite refuses a read transaction's upgrade to a write at
+     * once (SQLITE_BUSY, no busy_timeout wait) while a local rehearsal holds the write lock; each refusal paused
+     * the Raft thread for 10 ms. A no-op write first takes the lock, waiting under busy_timeout like any writer.
+     */
+    private void takeSqliteWriteLock() throws SQLException {
+        if (dialect != SqlDialect.SQLITE) {
+            return;
         }
+        PreparedStatement ps = prepared("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = ?");
+        ps.setString(1, ORDINAL_KEY);
+        ps.executeUpdate();
     }
 
     private void writeOrdinal(long ordinal) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?")) {
-            ps.setString(1, Long.toString(ordinal));
-            ps.setString(2, ORDINAL_KEY);
-            ps.executeUpdate();
+        PreparedStatement ps = prepared("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?");
+        ps.setString(1, Long.toString(ordinal));
+        ps.setString(2, ORDINAL_KEY);
+        ps.executeUpdate();
+    }
+
+    /**
+     * The apply path's statements, kept per SQL text on this one connection: preparing them again for every
+     * write-set was a measurable share of the Raft thread's time. Closed before any DDL runs (table shapes change)
+     * and when there are many (a bound, not an LRU: the texts repeat per table and operation).
+     */
+    private PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            if (statements.size() >= MAX_STATEMENTS) {
+                closeStatements();
+            }
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
         }
+        return ps;
+    }
+
+    private void closeStatements() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a cached statement", e);
+            }
+        }
+        statements.clear();
     }
 
     private static Analysis.TableRef tableRef(String ledgerName) {
@@ -441,6 +483,7 @@ public final class ClusterApplier implements Replica {
     }
 
     public void close() {
+        closeStatements();
         try {
             c.close();
         } catch (SQLException e) {

@@ -63,13 +63,17 @@ final class IdentityAdvance {
         for (var table : highest.entrySet()) {
             try {
                 TableInfo t = catalog.table(c, new Analysis.TableRef(schemaOf(table.getKey()), nameOf(table.getKey()), true));
+                boolean moved = false;
                 for (String column : identityColumns(c, t)) {
                     Long max = table.getValue().get(column);
                     if (max != null) {
                         moveTo(c, t, column, max);
+                        moved = true;
                     }
                 }
-                c.commit();
+                if (moved) {
+                    c.commit();
+                }
             } catch (SQLException e) {
                 LOG.debug("could not advance the identity of {} (a later retry will): {}", table.getKey(), e.toString());
                 try {
