@@ -48,7 +48,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private ClusterMember(ClusterConfig config, Replica replica) throws Exception {
         this.config = config;
         this.replica = replica;
-        this.stateMachine = new ReplicaStateMachine(replica, config.nodeId());
+        this.stateMachine = new ReplicaStateMachine(replica, config.nodeId(), config.members().size());
         this.channel = RaftStack.channel(config);
         this.raft = new RaftHandle(channel, stateMachine).raftId(config.nodeId());
         raft.addRoleListener(role -> LOG.info("member {} of cluster {} is now {}", config.nodeId(), config.clusterName(), role));
@@ -84,7 +84,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             }
             member.checkpoints.scheduleWithFixedDelay(member::electIfLeaderless, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
-            member.checkpoints.scheduleWithFixedDelay(member::checkpointIfLeader, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
+            member.checkpoints.scheduleWithFixedDelay(member::proposeCheckpoint, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::publishStatus, 0, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
             MEMBERS.put(config.registryKey(), member);
@@ -143,7 +143,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 throw new ReplicationException("interrupted while waiting for the cluster; the transaction may still commit", "08007", e);
             }
             awaitLocal(outcome.ordinal(), deadline);
-            return outcome;
+            return agreed(outcome);
         }
     }
 
@@ -171,6 +171,30 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 }
             }
         }
+    }
+
+    /**
+     * The leader's answer, if this member's own apply of the same command agrees. A member whose database no longer
+     * follows the log (tampered, or a constraint only it hit) answers differently, and it may be the leader: then
+     * neither answer can be given as certain, and the caller gets 08007 (the transaction may have committed on the
+     * others) rather than a 40001 that would make it retry a transaction the majority already holds.
+     */
+    private Outcome agreed(Outcome leaders) throws ReplicationException {
+        Outcome mine = stateMachine.localOutcome(leaders.ordinal());
+        if (mine == null || mine.equals(leaders)) {
+            return leaders;
+        }
+        if (leaders instanceof Outcome.Diverged) {
+            return mine; // the leader stopped applying (it is leaving); this member applied it and answers for itself
+        }
+        boolean sameKind = mine.getClass() == leaders.getClass()
+                && !(mine instanceof Outcome.Committed a && leaders instanceof Outcome.Committed b && a.seq() != b.seq());
+        if (sameKind) {
+            return leaders; // e.g. both rejected, with messages that differ only in wording
+        }
+        throw new ReplicationException("the leader and member " + config.nodeId() + " disagree on this transaction's outcome ("
+                + leaders + " vs " + mine + "): one of them no longer follows the log; the transaction may have committed "
+                + "on the others", "08007", null);
     }
 
     /** Waits until everything the leader committed before now is applied here (linearizable reads). */
@@ -249,21 +273,34 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         }
     }
 
-    /** The leader proposes its ledger position; every member compares its own when it applies it. */
-    private void checkpointIfLeader() {
+    /**
+     * Every member proposes its ledger position when it changed; every other member compares it with its own (see
+     * {@link ReplicaStateMachine}). A member that found itself diverged records its status and leaves the cluster,
+     * so that a leader which no longer follows the log hands over to the majority instead of leading it.
+     */
+    private void proposeCheckpoint() {
         try {
-            if (!raft.isLeader() || stateMachine.diverged() != null) {
+            if (stateMachine.diverged() != null) {
+                leaveAsDiverged();
                 return;
             }
             Replica.LedgerPosition p = replica.position();
             if (p.size() == lastCheckpointSize || p.size() == 0) {
                 return;
             }
-            byte[] command = new Command.Checkpoint(p.size(), p.chainHash()).encode();
+            byte[] command = new Command.Checkpoint(config.nodeId(), p.size(), p.chainHash()).encode();
             raft.setAsync(command, 0, command.length); // fire and forget: a lost checkpoint is replaced by the next
             lastCheckpointSize = p.size();
         } catch (Exception e) {
             LOG.debug("checkpoint not proposed", e);
+        }
+    }
+
+    private void leaveAsDiverged() {
+        if (channel.isConnected()) {
+            publishStatus();
+            LOG.error("member {} diverged and leaves cluster {}: {}", config.nodeId(), config.clusterName(), stateMachine.diverged());
+            channel.disconnect();
         }
     }
 

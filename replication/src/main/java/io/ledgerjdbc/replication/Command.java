@@ -12,8 +12,8 @@ import java.util.Arrays;
  *       the applier gives it the next seq of the ledger when it commits);</li>
  *   <li>{@code BARRIER}: nothing; applied in order like any command, so a caller that sees it applied locally has
  *       seen everything committed before it (linearizable reads);</li>
- *   <li>{@code CHECKPOINT}: a ledger size and the chain hash the leader had at that size; every member compares
- *       it with its own ledger and stops as diverged when they differ.</li>
+ *   <li>{@code CHECKPOINT}: a member's ledger size and its chain hash at that size; every other member compares
+ *       it with its own ledger, and a member that disagrees with a majority of the others stops as diverged.</li>
  * </ul>
  */
 public sealed interface Command {
@@ -44,10 +44,12 @@ public sealed interface Command {
         }
     }
 
-    record Checkpoint(long size, byte[] chainHash) implements Command {
+    record Checkpoint(String member, long size, byte[] chainHash) implements Command {
         @Override
         public byte[] encode() {
-            return ByteBuffer.allocate(1 + 8 + chainHash.length).put(CHECKPOINT).putLong(size).put(chainHash).array();
+            byte[] id = member.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 8 + 1 + id.length + chainHash.length)
+                    .put(CHECKPOINT).putLong(size).put((byte) id.length).put(id).put(chainHash).array();
         }
     }
 
@@ -68,9 +70,11 @@ public sealed interface Command {
             case CHECKPOINT -> {
                 ByteBuffer b = ByteBuffer.wrap(body);
                 long size = b.getLong();
+                byte[] id = new byte[Byte.toUnsignedInt(b.get())];
+                b.get(id);
                 byte[] chain = new byte[b.remaining()];
                 b.get(chain);
-                yield new Checkpoint(size, chain);
+                yield new Checkpoint(new String(id, java.nio.charset.StandardCharsets.UTF_8), size, chain);
             }
             default -> throw new IllegalArgumentException("unknown command kind " + data[offset]);
         };

@@ -2,6 +2,7 @@ package io.ledgerjdbc.replication;
 
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,10 +35,23 @@ final class ReplicaStateMachine implements StateMachine {
     private final java.util.concurrent.atomic.LongAdder rejections = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder applyNanos = new java.util.concurrent.atomic.LongAdder();
     private volatile String diverged;
+    /** The last outcomes applied here, so an origin can check the leader's answer against its own apply. */
+    private final Map<Long, Outcome> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Outcome> eldest) {
+            return size() > 4096;
+        }
+    });
 
-    ReplicaStateMachine(Replica replica, String nodeId) {
+    /** How many members the cluster has: a member that disagrees with a majority of them has diverged. */
+    private final int members;
+    /** Members whose last checkpoint disagreed with this member's ledger, with why; apply thread only. */
+    private final Map<String, String> disagreeing = new java.util.TreeMap<>();
+
+    ReplicaStateMachine(Replica replica, String nodeId, int members) {
         this.replica = replica;
         this.nodeId = nodeId;
+        this.members = members;
         this.durableAtStart = replica.appliedOrdinal();
     }
 
@@ -54,6 +68,7 @@ final class ReplicaStateMachine implements StateMachine {
                 LOG.error("member {} diverged at command {} and stopped applying: {}", nodeId, n, d.message());
             }
         } else {
+            recent.put(n, outcome);
             advance(n);
         }
         return outcome.encode();
@@ -73,12 +88,34 @@ final class ReplicaStateMachine implements StateMachine {
                 return o;
             }
             if (command instanceof Command.Checkpoint c) {
-                return replica.checkpoint(n, c.size(), c.chainHash());
+                return compare(n, c);
             }
             return new Outcome.Done(n);
         } catch (RuntimeException e) {
             return new Outcome.Diverged(n, "cannot apply command " + n + ": " + e);
         }
+    }
+
+    /**
+     * Checkpoints come from every member, in log order, so each member has applied everything the proposer had when
+     * it is compared here. Disagreeing with one member does not say which of the two is wrong; disagreeing with so
+     * many that the members agreeing with this one (itself included) are no majority does.
+     */
+    private Outcome compare(long n, Command.Checkpoint c) {
+        if (c.member().equals(nodeId)) {
+            return new Outcome.Done(n);
+        }
+        Outcome o = replica.checkpoint(n, c.size(), c.chainHash());
+        if (o instanceof Outcome.Diverged d) {
+            disagreeing.put(c.member(), d.message());
+        } else {
+            disagreeing.remove(c.member());
+        }
+        int agreeing = members - disagreeing.size();
+        if (agreeing < members / 2 + 1) {
+            return new Outcome.Diverged(n, "this member's ledger disagrees with " + disagreeing.keySet() + ": " + disagreeing.values());
+        }
+        return new Outcome.Done(n);
     }
 
     private void advance(long n) {
@@ -106,6 +143,11 @@ final class ReplicaStateMachine implements StateMachine {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** What applying command {@code n} did here, if it was applied recently; null otherwise. */
+    Outcome localOutcome(long n) {
+        return recent.get(n);
     }
 
     long applied() {

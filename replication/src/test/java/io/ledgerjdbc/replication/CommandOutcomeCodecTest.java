@@ -35,11 +35,12 @@ class CommandOutcomeCodecTest {
 
     @Test
     void barriersAndCheckpointsRoundTripAtAnOffset() {
-        byte[] checkpoint = new Command.Checkpoint(42, new byte[32]).encode();
+        byte[] checkpoint = new Command.Checkpoint("B", 42, new byte[32]).encode();
         byte[] framed = new byte[checkpoint.length + 5];
         System.arraycopy(checkpoint, 0, framed, 3, checkpoint.length);
         Command.Checkpoint c = assertInstanceOf(Command.Checkpoint.class, Command.decode(framed, 3, checkpoint.length));
         assertEquals(42, c.size());
+        assertEquals("B", c.member());
         assertEquals(32, c.chainHash().length);
         byte[] barrier = new Command.Barrier().encode();
         assertInstanceOf(Command.Barrier.class, Command.decode(barrier, 0, barrier.length));
