@@ -1,6 +1,8 @@
 package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.capture.CaptureStatements;
+import io.ledgerjdbc.driver.capture.InsertedRow;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.TableChanged;
@@ -49,6 +51,10 @@ final class LedgerSession implements Session {
     private final LedgerNode node;
     private final LedgerConfig config;
     private final List<Change> pending = new ArrayList<>();
+    /** Rows INSERTs made whose images are read later, in one statement (see InsertReadBack); they follow pending. */
+    private final List<InsertedRow> toRead = new ArrayList<>();
+    /** The driver's own statements on this connection, prepared once (see CaptureStatements). */
+    private final CaptureStatements statements;
     private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
     private boolean autoCommit;
@@ -63,6 +69,8 @@ final class LedgerSession implements Session {
         this.node = node;
         this.config = config;
         this.autoCommit = real.getAutoCommit();
+        this.statements = new CaptureStatements(real, node.catalog);
+        node.capture.attach(real, statements);
     }
 
     // ---- transactions ------------------------------------------------------------------------------
@@ -89,6 +97,13 @@ final class LedgerSession implements Session {
             rollback();
             throw new SQLException("transaction rolled back: " + why, "40001");
         }
+        try {
+            readInserted();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            clearTransaction();
+            throw e;
+        }
         if (pending.isEmpty()) {
             real.commit();
             return;
@@ -101,7 +116,7 @@ final class LedgerSession implements Session {
             if (insertEntry == null) {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
-            node.appendAndCommit(real, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
+            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -136,6 +151,7 @@ final class LedgerSession implements Session {
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
+        readInsertedOrFail(); // rows inserted before the savepoint are read now, so a rollback to it drops only later ones
         Savepoint sp = name == null ? real.setSavepoint() : real.setSavepoint(name);
         savepointMarks.put(sp, pending.size());
         return sp;
@@ -144,6 +160,7 @@ final class LedgerSession implements Session {
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         real.rollback(savepoint);
+        toRead.clear(); // all inserted after the latest savepoint (setSavepoint reads the earlier ones)
         Integer mark = savepointMarks.get(savepoint);
         if (mark != null) {
             pending.subList(mark, pending.size()).clear();
@@ -166,6 +183,8 @@ final class LedgerSession implements Session {
         } finally {
             clearTransaction();
             insertEntry = null; // closed with the connection
+            node.capture.detach(real);
+            statements.close();
             real.close();
         }
     }
@@ -173,12 +192,14 @@ final class LedgerSession implements Session {
     @Override
     public void abort(Executor executor) throws SQLException {
         clearTransaction();
+        node.capture.detach(real);
         real.abort(executor);
     }
 
     private void clearTransaction() {
         sqliteWriteLock = false;
         pending.clear();
+        toRead.clear();
         savepointMarks.clear();
         rollbackOnly = null;
     }
@@ -236,7 +257,7 @@ final class LedgerSession implements Session {
             generatedKeys.remove(ctx); // keys belong to the statement's last execution only
         }
         if (a instanceof Analysis.Read) {
-            if (!pending.isEmpty()) {
+            if (!pending.isEmpty() || !toRead.isEmpty()) {
                 refuseImplicitCommit(sql);
             }
             if (config.linearizableReads() && node.clustered()) {
@@ -257,6 +278,10 @@ final class LedgerSession implements Session {
         }
         if (rollbackOnly != null) {
             throw new SQLException("the transaction must be rolled back: " + rollbackOnly, "40001");
+        }
+        if (!(a instanceof Analysis.Insert) || upsertCore != null) {
+            // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
+            readInsertedOrFail();
         }
         boolean implicit = autoCommit;
         if (implicit) {
@@ -375,9 +400,7 @@ final class LedgerSession implements Session {
         if (node.dialect != SqlDialect.SQLITE || sqliteWriteLock) {
             return;
         }
-        try (Statement s = real.createStatement()) {
-            s.executeUpdate("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'");
-        }
+        statements.statement("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'").executeUpdate();
         sqliteWriteLock = true;
     }
 
@@ -385,6 +408,7 @@ final class LedgerSession implements Session {
     private void adopt(TableInfo t) throws SQLException {
         List<Change> rows = node.adopt(real, t);
         if (!rows.isEmpty()) {
+            readInserted();
             pending.addAll(rows);
         }
     }
@@ -394,8 +418,7 @@ final class LedgerSession implements Session {
         TableInfo t = node.catalog.table(real, core.table());
         adopt(t);
         Captured<T> captured = node.capture.upsert(real, core, construct, t, params, call, t.otherUniqueKeys());
-        pending.addAll(captured.changes());
-        return captured.result();
+        return record(captured);
     }
 
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
@@ -443,8 +466,36 @@ final class LedgerSession implements Session {
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
-        pending.addAll(captured.changes());
+        return record(captured);
+    }
+
+    /** Adds a statement's changes after everything captured before it (reading back earlier inserted rows first). */
+    private <T> T record(Captured<T> captured) throws SQLException {
+        if (!captured.changes().isEmpty()) {
+            readInserted();
+            pending.addAll(captured.changes());
+        }
+        toRead.addAll(captured.toRead());
         return captured.result();
+    }
+
+    /** Reads the rows earlier INSERTs made (see InsertReadBack) into the pending changes, in order. */
+    private void readInserted() throws SQLException {
+        if (!toRead.isEmpty()) {
+            List<Change> changes = new ArrayList<>(node.capture.readInserted(real, toRead));
+            toRead.clear();
+            pending.addAll(changes);
+        }
+    }
+
+    /** {@link #readInserted} where a failure leaves a transaction whose writes ran but are not all captured. */
+    private void readInsertedOrFail() throws SQLException {
+        try {
+            readInserted();
+        } catch (SQLException | RuntimeException e) {
+            rollbackOnly = "the rows earlier INSERTs made could not be read back (" + e.getMessage() + ")";
+            throw e;
+        }
     }
 
     /**
