@@ -328,9 +328,40 @@ public final class LedgerNode {
 
     private LedgerHead append(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
                               List<Change> changes) throws SQLException {
+        Instant now = Instant.now();
+        if (checksHeadInInsert()) {
+            // one statement both checks the head this process last committed and appends on it
+            lockLedger(statements);
+            LedgerHead cached = head.get();
+            if (cached != null && cached.size() > 0) {
+                LedgerHead next = store.appendIfHead(statements.statement(LedgerStore.INSERT_ENTRY_IF_HEAD), cached,
+                        new LedgerEntry(cached.size() + 1, origin, now, txId, changes));
+                if (next != null) {
+                    return next;
+                }
+            }
+            LedgerHead current = store.readHeadForAppend(c);
+            return store.append(insertEntry, current, new LedgerEntry(current.size() + 1, origin, now, txId, changes));
+        }
         LedgerHead current = currentHead(c, statements);
-        LedgerEntry entry = new LedgerEntry(current.size() + 1, origin, Instant.now(), txId, changes);
-        return store.append(insertEntry, current, entry);
+        return store.append(insertEntry, current, new LedgerEntry(current.size() + 1, origin, now, txId, changes));
+    }
+
+    /**
+     * Where the head check goes into the ledger insert itself ({@link LedgerStore#appendIfHead}): databases other
+     * processes may write, except H2 (its server mode types no {@code SELECT ?}; it keeps the separate check).
+     */
+    private boolean checksHeadInInsert() {
+        return !soleWriter && dialect != SqlDialect.H2;
+    }
+
+    /** Takes the database lock that serialises appends (SQLite: the transaction already holds the write lock). */
+    private void lockLedger(CaptureStatements statements) throws SQLException {
+        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
+            try (ResultSet rs = statements.statement(LOCK_LEDGER).executeQuery()) {
+                rs.next();
+            }
+        }
     }
 
     /** Keeps the newest committed head (commits of several connections finish in any order). */
@@ -361,11 +392,8 @@ public final class LedgerNode {
         if (soleWriter && cached != null) {
             return cached;
         }
-        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
-            try (ResultSet rs = statements.statement(LOCK_LEDGER).executeQuery()) {
-                rs.next();
-            }
-        }
+        lockLedger(statements);
+        cached = head.get(); // read again under the lock: a commit that released it may have just set it
         if (cached != null) {
             try (ResultSet rs = statements.statement(dialect == SqlDialect.SQLITE ? LAST_ENTRY : LAST_ENTRY + " FOR UPDATE").executeQuery()) {
                 long size = rs.next() ? rs.getLong(1) : 0;

@@ -146,8 +146,8 @@ final class InsertReadBack {
 
     /** The key as the row would read back if stored exactly as bound, or null when that is not known. */
     private static Row knownKey(TableInfo t, InsertedRow row) {
-        Row.Builder key = Row.builder();
-        for (int k = 0; k < t.primaryKey().size(); k++) {
+        Value[] key = new Value[t.primaryKey().size()];
+        for (int k = 0; k < key.length; k++) {
             TableInfo.Column col = t.primaryKey().get(k);
             Analysis.SqlExpr e = row.keyExprs().get(k);
             Object v = e.kind() == Analysis.ExprKind.PARAM ? row.params().knownValue(e.firstParam()) : null;
@@ -160,9 +160,9 @@ final class InsertReadBack {
             if (value == null) {
                 return null;
             }
-            key.put(col.name(), value);
+            key[k] = value;
         }
-        return key.build();
+        return t.keyLayout().row(key);
     }
 
     private static boolean isInteger(TableInfo.Column c) {

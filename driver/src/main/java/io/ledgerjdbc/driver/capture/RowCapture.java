@@ -414,13 +414,13 @@ public final class RowCapture {
     }
 
     private Row newKey(ResultSet rs, TableInfo t, List<Analysis.SqlExpr> keyExprs, Row before) throws SQLException {
-        Row.Builder key = Row.builder();
+        Value[] key = new Value[t.primaryKey().size()];
         int extra = t.columns().size() + 1;
-        for (int i = 0; i < t.primaryKey().size(); i++) {
+        for (int i = 0; i < key.length; i++) {
             TableInfo.Column k = t.primaryKey().get(i);
-            key.put(k.name(), keyExprs.get(i) == null ? before.get(k.name()) : Values.read(rs, extra++, k, dialect));
+            key[i] = keyExprs.get(i) == null ? before.get(k.name()) : Values.read(rs, extra++, k, dialect);
         }
-        return key.build();
+        return t.keyLayout().row(key);
     }
 
     Row read(ResultSet rs, TableInfo t) throws SQLException {
@@ -429,23 +429,24 @@ public final class RowCapture {
 
     /** The row in the table's columns after the first {@code offset} columns of the result. */
     Row read(ResultSet rs, TableInfo t, int offset) throws SQLException {
-        Row.Builder row = Row.builder();
-        for (int i = 0; i < t.columns().size(); i++) {
-            TableInfo.Column col = t.columns().get(i);
-            row.put(col.name(), Values.read(rs, offset + i + 1, col, dialect));
+        List<TableInfo.Column> columns = t.columns();
+        Value[] values = new Value[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Values.read(rs, offset + i + 1, columns.get(i), dialect);
         }
-        return row.build();
+        return t.rowLayout().row(values);
     }
 
     public static Row keyOf(Row row, TableInfo t) {
         if (!t.hasPrimaryKey()) {
             return row;
         }
-        Row.Builder key = Row.builder();
-        for (TableInfo.Column k : t.primaryKey()) {
-            key.put(k.name(), row.get(k.name()));
+        List<TableInfo.Column> key = t.primaryKey();
+        Value[] values = new Value[key.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.get(key.get(i).name());
         }
-        return key.build();
+        return t.keyLayout().row(values);
     }
 
     static int bind(PreparedStatement ps, Params params, Analysis.SqlExpr e, int at) throws SQLException {
