@@ -82,12 +82,21 @@ final class AutoDigest {
         }
     }
 
-    /** After a commit produced {@code head}; called under the commit lock. Never throws. */
+    /**
+     * After a commit produced {@code head}. Connections commit concurrently (see LedgerNode#appendAndCommit), so
+     * the schedule is kept under this object's lock; a head older than the last signed one is skipped. Never throws.
+     */
     void afterCommit(Connection c, LedgerHead head) {
-        Settings s = settings;
-        if (s == null) {
+        if (settings == null) {
             return;
         }
+        synchronized (this) {
+            signIfDue(c, head);
+        }
+    }
+
+    private void signIfDue(Connection c, LedgerHead head) {
+        Settings s = settings;
         long now = System.nanoTime();
         try {
             if (lastSize < 0) {

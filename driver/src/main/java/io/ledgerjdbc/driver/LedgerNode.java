@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.capture.SqlAnalyzer;
 import io.ledgerjdbc.driver.capture.TableCatalog;
@@ -46,8 +47,11 @@ public final class LedgerNode {
     private final boolean soleWriter;
     private final String txPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final AtomicLong txCounter = new AtomicLong();
-    /** The head after the last commit through this process; null when unknown. Guarded by commitLock. */
-    private LedgerHead head;
+    /**
+     * The head after the newest commit through this process, or null when unknown. An embedded H2 database trusts
+     * it (under commitLock); elsewhere it is only a guess that {@link #currentHead} checks against the database.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<LedgerHead> head = new java.util.concurrent.atomic.AtomicReference<>();
 
     private LedgerNode(SqlDialect dialect, String rawUrl) {
         this.dialect = dialect;
@@ -289,28 +293,89 @@ public final class LedgerNode {
 
     /**
      * Appends one entry for {@code changes} in {@code c}'s open transaction and commits it. On any failure the
-     * transaction is rolled back by the caller and the cached head is forgotten.
+     * transaction is rolled back by the caller.
+     *
+     * <p>Where the database itself serialises appends until the commit ({@code ledger_meta} row lock, SQLite's
+     * write lock; see {@link #currentHead}), nothing in this process is held across the commit, so concurrent
+     * connections' commits (and their fsyncs) overlap and group. Only an embedded H2 database, whose head is
+     * trusted from memory without a database lock, appends and commits under {@link #commitLock}.
      */
-    void appendAndCommit(Connection c, PreparedStatement insertEntry, String origin, String txId, List<Change> changes)
-            throws SQLException {
+    void appendAndCommit(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
+                         List<Change> changes) throws SQLException {
+        if (!soleWriter) {
+            try {
+                LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
+                c.commit();
+                remember(next);
+                autoDigest.afterCommit(c, next);
+            } catch (SQLException e) {
+                throw lostRaceAsConflict(e);
+            }
+            return;
+        }
         commitLock.lock();
         try {
-            LedgerHead current = currentHead(c);
-            LedgerEntry entry = new LedgerEntry(current.size() + 1, origin, Instant.now(), txId, changes);
-            LedgerHead next = store.append(insertEntry, current, entry);
+            LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
             c.commit();
-            head = next;
+            head.set(next);
             autoDigest.afterCommit(c, next);
         } catch (SQLException e) {
-            head = null;
-            throw isLostRace(e) ? new SQLException("another transaction appended to the ledger first (the database's "
-                    + "isolation level hid its entry from this one); roll back and retry", "40001", e) : e;
+            head.set(null);
+            throw lostRaceAsConflict(e);
         } catch (RuntimeException e) {
-            head = null;
+            head.set(null);
             throw e;
         } finally {
             commitLock.unlock();
         }
+    }
+
+    private LedgerHead append(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
+                              List<Change> changes) throws SQLException {
+        Instant now = Instant.now();
+        if (checksHeadInInsert()) {
+            // one statement both checks the head this process last committed and appends on it
+            lockLedger(statements);
+            LedgerHead cached = head.get();
+            if (cached != null && cached.size() > 0) {
+                LedgerHead next = store.appendIfHead(statements.statement(LedgerStore.INSERT_ENTRY_IF_HEAD), cached,
+                        new LedgerEntry(cached.size() + 1, origin, now, txId, changes));
+                if (next != null) {
+                    return next;
+                }
+            }
+            LedgerHead current = store.readHeadForAppend(c);
+            return store.append(insertEntry, current, new LedgerEntry(current.size() + 1, origin, now, txId, changes));
+        }
+        LedgerHead current = currentHead(c, statements);
+        return store.append(insertEntry, current, new LedgerEntry(current.size() + 1, origin, now, txId, changes));
+    }
+
+    /**
+     * Where the head check goes into the ledger insert itself ({@link LedgerStore#appendIfHead}): databases other
+     * processes may write, except H2 (its server mode types no {@code SELECT ?}; it keeps the separate check).
+     */
+    private boolean checksHeadInInsert() {
+        return !soleWriter && dialect != SqlDialect.H2;
+    }
+
+    /** Takes the database lock that serialises appends (SQLite: the transaction already holds the write lock). */
+    private void lockLedger(CaptureStatements statements) throws SQLException {
+        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
+            try (ResultSet rs = statements.statement(LOCK_LEDGER).executeQuery()) {
+                rs.next();
+            }
+        }
+    }
+
+    /** Keeps the newest committed head (commits of several connections finish in any order). */
+    private void remember(LedgerHead committed) {
+        head.accumulateAndGet(committed, (known, next) -> known == null || next.size() > known.size() ? next : known);
+    }
+
+    private static SQLException lostRaceAsConflict(SQLException e) {
+        return isLostRace(e) ? new SQLException("another transaction appended to the ledger first (the database's "
+                + "isolation level hid its entry from this one); roll back and retry", "40001", e) : e;
     }
 
     /** A duplicate seq in ledger_entry: the head this transaction saw was not the latest (e.g. REPEATABLE READ). */
@@ -326,29 +391,25 @@ public final class LedgerNode {
      * transaction's own writes) and check the stored head against the cache, with locking reads so that a
      * REPEATABLE READ snapshot cannot hide entries committed meanwhile.
      */
-    private LedgerHead currentHead(Connection c) throws SQLException {
-        if (soleWriter && head != null) {
-            return head;
+    private LedgerHead currentHead(Connection c, CaptureStatements statements) throws SQLException {
+        LedgerHead cached = head.get();
+        if (soleWriter && cached != null) {
+            return cached;
         }
-        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-            }
-        }
-        boolean locking = dialect != SqlDialect.SQLITE;
-        if (head != null) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1"
-                    + (locking ? " FOR UPDATE" : ""));
-                 ResultSet rs = ps.executeQuery()) {
+        lockLedger(statements);
+        cached = head.get(); // read again under the lock: a commit that released it may have just set it
+        if (cached != null) {
+            try (ResultSet rs = statements.statement(dialect == SqlDialect.SQLITE ? LAST_ENTRY : LAST_ENTRY + " FOR UPDATE").executeQuery()) {
                 long size = rs.next() ? rs.getLong(1) : 0;
                 byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
-                if (size == head.size() && MessageDigest.isEqual(chain, head.chainHash())) {
-                    return head;
+                if (size == cached.size() && MessageDigest.isEqual(chain, cached.chainHash())) {
+                    return cached;
                 }
             }
         }
         return store.readHeadForAppend(c);
     }
+
+    private static final String LOCK_LEDGER = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
+    private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
 }

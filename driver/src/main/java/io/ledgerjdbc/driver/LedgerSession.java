@@ -1,6 +1,8 @@
 package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.capture.CaptureStatements;
+import io.ledgerjdbc.driver.capture.InsertedRow;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.TableChanged;
@@ -52,6 +54,10 @@ final class LedgerSession implements Session {
     private final LedgerNode node;
     private final LedgerConfig config;
     private final List<Change> pending = new ArrayList<>();
+    /** Rows INSERTs made whose images are read later, in one statement (see InsertReadBack); they follow pending. */
+    private final List<InsertedRow> toRead = new ArrayList<>();
+    /** The driver's own statements on this connection, prepared once (see CaptureStatements). */
+    private final CaptureStatements statements;
     private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
     private boolean autoCommit;
@@ -66,6 +72,8 @@ final class LedgerSession implements Session {
         this.node = node;
         this.config = config;
         this.autoCommit = real.getAutoCommit();
+        this.statements = new CaptureStatements(real, node.catalog);
+        node.capture.attach(real, statements);
     }
 
     // ---- transactions ------------------------------------------------------------------------------
@@ -92,6 +100,13 @@ final class LedgerSession implements Session {
             rollback();
             throw new SQLException("transaction rolled back: " + why, "40001");
         }
+        try {
+            readInserted();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            clearTransaction();
+            throw e;
+        }
         if (pending.isEmpty()) {
             real.commit();
             return;
@@ -104,7 +119,7 @@ final class LedgerSession implements Session {
             if (insertEntry == null) {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
-            node.appendAndCommit(real, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
+            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
             node.metrics.appended(pending);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
@@ -141,6 +156,7 @@ final class LedgerSession implements Session {
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
+        readInsertedOrFail(); // rows inserted before the savepoint are read now, so a rollback to it drops only later ones
         Savepoint sp = name == null ? real.setSavepoint() : real.setSavepoint(name);
         savepointMarks.put(sp, pending.size());
         return sp;
@@ -149,6 +165,7 @@ final class LedgerSession implements Session {
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         real.rollback(savepoint);
+        toRead.clear(); // all inserted after the latest savepoint (setSavepoint reads the earlier ones)
         Integer mark = savepointMarks.get(savepoint);
         if (mark != null) {
             pending.subList(mark, pending.size()).clear();
@@ -171,6 +188,8 @@ final class LedgerSession implements Session {
         } finally {
             clearTransaction();
             insertEntry = null; // closed with the connection
+            node.capture.detach(real);
+            statements.close();
             real.close();
         }
     }
@@ -180,12 +199,14 @@ final class LedgerSession implements Session {
         // Not cleared: abort may be a no-op (H2) or asynchronous (PostgreSQL), so the connection can still be
         // used, and its open transaction must then never commit without its captured changes.
         rollbackOnly = "the connection was aborted";
+        node.capture.detach(real);
         real.abort(executor);
     }
 
     private void clearTransaction() {
         sqliteWriteLock = false;
         pending.clear();
+        toRead.clear();
         savepointMarks.clear();
         rollbackOnly = null;
     }
@@ -246,7 +267,7 @@ final class LedgerSession implements Session {
             generatedKeys.remove(ctx); // keys belong to the statement's last execution only
         }
         if (a instanceof Analysis.Read) {
-            if (!pending.isEmpty()) {
+            if (!pending.isEmpty() || !toRead.isEmpty()) {
                 refuseImplicitCommit(sql);
             }
             if (config.linearizableReads() && node.clustered()) {
@@ -267,6 +288,10 @@ final class LedgerSession implements Session {
         }
         if (rollbackOnly != null) {
             throw new SQLException("the transaction must be rolled back: " + rollbackOnly, "40001");
+        }
+        if (!(a instanceof Analysis.Insert) || upsertCore != null) {
+            // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
+            readInsertedOrFail();
         }
         boolean implicit = autoCommit;
         if (implicit) {
@@ -385,9 +410,7 @@ final class LedgerSession implements Session {
         if (node.dialect != SqlDialect.SQLITE || sqliteWriteLock) {
             return;
         }
-        try (Statement s = real.createStatement()) {
-            s.executeUpdate("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'");
-        }
+        statements.statement("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'").executeUpdate();
         sqliteWriteLock = true;
     }
 
@@ -395,6 +418,7 @@ final class LedgerSession implements Session {
     private void adopt(TableInfo t) throws SQLException {
         List<Change> rows = node.adopt(real, t);
         if (!rows.isEmpty()) {
+            readInserted();
             pending.addAll(rows);
         }
     }
@@ -404,8 +428,7 @@ final class LedgerSession implements Session {
         TableInfo t = node.catalog.table(real, core.table());
         adopt(t);
         Captured<T> captured = node.capture.upsert(real, core, construct, t, params, call, t.otherUniqueKeys());
-        pending.addAll(captured.changes());
-        return captured.result();
+        return record(captured);
     }
 
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
@@ -453,8 +476,36 @@ final class LedgerSession implements Session {
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
-        pending.addAll(captured.changes());
+        return record(captured);
+    }
+
+    /** Adds a statement's changes after everything captured before it (reading back earlier inserted rows first). */
+    private <T> T record(Captured<T> captured) throws SQLException {
+        if (!captured.changes().isEmpty()) {
+            readInserted();
+            pending.addAll(captured.changes());
+        }
+        toRead.addAll(captured.toRead());
         return captured.result();
+    }
+
+    /** Reads the rows earlier INSERTs made (see InsertReadBack) into the pending changes, in order. */
+    private void readInserted() throws SQLException {
+        if (!toRead.isEmpty()) {
+            List<Change> changes = new ArrayList<>(node.capture.readInserted(real, toRead));
+            toRead.clear();
+            pending.addAll(changes);
+        }
+    }
+
+    /** {@link #readInserted} where a failure leaves a transaction whose writes ran but are not all captured. */
+    private void readInsertedOrFail() throws SQLException {
+        try {
+            readInserted();
+        } catch (SQLException | RuntimeException e) {
+            rollbackOnly = "the rows earlier INSERTs made could not be read back (" + e.getMessage() + ")";
+            throw e;
+        }
     }
 
     /**

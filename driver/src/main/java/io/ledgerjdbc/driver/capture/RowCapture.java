@@ -31,6 +31,7 @@ public final class RowCapture {
     private final KeylessCapture keyless;
     private final QueryInsertCapture queryInsert;
     private final MergeCapture merge;
+    private final InsertReadBack insertReadBack = new InsertReadBack(this);
 
     public RowCapture(SqlDialect dialect) {
         this.dialect = dialect;
@@ -113,7 +114,8 @@ public final class RowCapture {
         sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
         List<Row> before = new ArrayList<>();
         List<Row> newKeys = new ArrayList<>();
-        try (PreparedStatement ps = prepareRead(c, sql.toString())) {
+        try (Read r = read(c, sql.toString())) {
+            PreparedStatement ps = r.ps();
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) {
                 if (e != null) at = bind(ps, params, e, at);
@@ -149,7 +151,8 @@ public final class RowCapture {
         refuseUncapturable("DELETE", t, d.where());
         String sql = "SELECT " + selectList(t) + " FROM " + from(t) + as(d.alias()) + where(d.where()) + forUpdate();
         List<Row> before = new ArrayList<>();
-        try (PreparedStatement ps = prepareRead(c, sql)) {
+        try (Read r = read(c, sql)) {
+            PreparedStatement ps = r.ps();
             bind(ps, params, d.where(), 1);
             try (ResultSet rs = ps.executeQuery()) {
                 requireShape(rs, t, 0, 0);
@@ -184,14 +187,15 @@ public final class RowCapture {
         }
         T result = call.call();
         requireCount(result, ctx, ins.rows().size(), "INSERT");
-        List<RowChange> changes = new ArrayList<>(ins.rows().size());
         if (keysGiven) {
+            // read back later, batched with the transaction's other inserted rows (see InsertReadBack)
+            List<InsertedRow> toRead = new ArrayList<>(ins.rows().size());
             for (List<Analysis.SqlExpr> values : ins.rows()) {
-                Row row = readRowByKeyExpressions(c, t, keyExpressions(values, t, columns), params);
-                changes.add(RowChange.insert(t.ledgerName(), keyOf(row, t), row));
+                toRead.add(new InsertedRow(t, keyExpressions(values, t, columns), params));
             }
-            return new Captured<>(result, changes);
+            return new Captured<>(result, List.of(), toRead);
         }
+        List<RowChange> changes = new ArrayList<>(ins.rows().size());
         List<Row> keys = generated.keys(t, ins.rows().size());
         if (keys.size() != ins.rows().size()) {
             // not a race: retrying cannot help, so not 40001
@@ -264,7 +268,8 @@ public final class RowCapture {
             sql.append(i == 0 ? "" : " AND ").append(q(t.primaryKey().get(i).name())).append(" = ").append(keyExprs.get(i).text());
         }
         sql.append(lock);
-        try (PreparedStatement ps = prepareRead(c, sql.toString())) {
+        try (Read r = read(c, sql.toString())) {
+            PreparedStatement ps = r.ps();
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
             try (ResultSet rs = ps.executeQuery()) {
@@ -342,25 +347,11 @@ public final class RowCapture {
     }
 
     /**
-     * The stored row whose key equals the statement's own key expressions, compared by the database, so a
-     * literal's type and value are the database's, not ours.
+     * The rows INSERTs made with their whole key given, as stored, compared by the database by the statements' own
+     * key expressions (so a literal's type and value are the database's, not ours); their changes in order.
      */
-    private Row readRowByKeyExpressions(Connection c, TableInfo t, List<Analysis.SqlExpr> keyExprs, Params params) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
-        for (int i = 0; i < t.primaryKey().size(); i++) {
-            sql.append(i == 0 ? "" : " AND ").append(q(t.primaryKey().get(i).name())).append(" = ").append(keyExprs.get(i).text());
-        }
-        try (PreparedStatement ps = prepareRead(c, sql.toString())) {
-            int at = 1;
-            for (Analysis.SqlExpr e : keyExprs) at = bind(ps, params, e, at);
-            try (ResultSet rs = ps.executeQuery()) {
-                requireShape(rs, t, 0, 0);
-                if (!rs.next()) {
-                    throw conflict("INSERT", "an inserted row cannot be found by the key it was given");
-                }
-                return read(rs, t);
-            }
-        }
+    public List<RowChange> readInserted(Connection c, List<InsertedRow> rows) throws SQLException {
+        return insertReadBack.read(c, rows);
     }
 
     /** Every row of the table (to adopt a table the ledger has not seen yet). */
@@ -389,7 +380,8 @@ public final class RowCapture {
                 }
                 sql.append(')');
             }
-            try (PreparedStatement ps = prepareRead(c, sql.toString())) {
+            try (Read r = read(c, sql.toString())) {
+                PreparedStatement ps = r.ps();
                 int at = 1;
                 for (Row key : part) {
                     for (TableInfo.Column k : t.primaryKey()) {
@@ -443,33 +435,39 @@ public final class RowCapture {
     }
 
     private Row newKey(ResultSet rs, TableInfo t, List<Analysis.SqlExpr> keyExprs, Row before) throws SQLException {
-        Row.Builder key = Row.builder();
+        Value[] key = new Value[t.primaryKey().size()];
         int extra = t.columns().size() + 1;
-        for (int i = 0; i < t.primaryKey().size(); i++) {
+        for (int i = 0; i < key.length; i++) {
             TableInfo.Column k = t.primaryKey().get(i);
-            key.put(k.name(), keyExprs.get(i) == null ? before.get(k.name()) : Values.read(rs, extra++, k, dialect));
+            key[i] = keyExprs.get(i) == null ? before.get(k.name()) : Values.read(rs, extra++, k, dialect);
         }
-        return key.build();
+        return t.keyLayout().row(key);
     }
 
     Row read(ResultSet rs, TableInfo t) throws SQLException {
-        Row.Builder row = Row.builder();
-        for (int i = 0; i < t.columns().size(); i++) {
-            TableInfo.Column col = t.columns().get(i);
-            row.put(col.name(), Values.read(rs, i + 1, col, dialect));
+        return read(rs, t, 0);
+    }
+
+    /** The row in the table's columns after the first {@code offset} columns of the result. */
+    Row read(ResultSet rs, TableInfo t, int offset) throws SQLException {
+        List<TableInfo.Column> columns = t.columns();
+        Value[] values = new Value[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Values.read(rs, offset + i + 1, columns.get(i), dialect);
         }
-        return row.build();
+        return t.rowLayout().row(values);
     }
 
     public static Row keyOf(Row row, TableInfo t) {
         if (!t.hasPrimaryKey()) {
             return row;
         }
-        Row.Builder key = Row.builder();
-        for (TableInfo.Column k : t.primaryKey()) {
-            key.put(k.name(), row.get(k.name()));
+        List<TableInfo.Column> key = t.primaryKey();
+        Value[] values = new Value[key.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.get(key.get(i).name());
         }
-        return key.build();
+        return t.keyLayout().row(values);
     }
 
     static int bind(PreparedStatement ps, Params params, Analysis.SqlExpr e, int at) throws SQLException {
@@ -524,6 +522,34 @@ public final class RowCapture {
             ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
         }
         return ps;
+    }
+
+    /** The statements cached per connection, for connections whose session registered them. */
+    private final Map<Connection, CaptureStatements> cached = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Capture reads on {@code c} use {@code statements} until {@link #detach}. */
+    public void attach(Connection c, CaptureStatements statements) {
+        cached.put(c, statements);
+    }
+
+    public void detach(Connection c) {
+        cached.remove(c);
+    }
+
+    /** A capture read: the connection's cached statement, or (no cache registered) a fresh one closed after use. */
+    record Read(PreparedStatement ps, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            if (owned) {
+                ps.close();
+            }
+        }
+    }
+
+    /** Like {@link #prepareRead}, but from the connection's statement cache when its session keeps one. */
+    Read read(Connection c, String sql) throws SQLException {
+        CaptureStatements statements = cached.get(c);
+        return statements == null ? new Read(prepareRead(c, sql), true) : new Read(statements.get(sql, this::prepareRead), false);
     }
 
     /**

@@ -22,6 +22,7 @@ public final class TableCatalog {
 
     private final SqlDialect dialect;
     private final Map<Analysis.TableRef, TableInfo> tables = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public TableCatalog(SqlDialect dialect) {
         this.dialect = dialect;
@@ -39,6 +40,12 @@ public final class TableCatalog {
     /** Forgets every cached table (after DDL; cheap to reload). */
     public void invalidate() {
         tables.clear();
+        generation.incrementAndGet();
+    }
+
+    /** Counts {@link #invalidate} calls: statements written for older metadata are dropped (see CaptureStatements). */
+    long generation() {
+        return generation.get();
     }
 
     private TableInfo load(Connection c, Analysis.TableRef ref) throws SQLException {

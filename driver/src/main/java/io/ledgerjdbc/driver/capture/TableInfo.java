@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.ledger.entry.Row;
 import java.util.List;
 
 /**
@@ -17,11 +18,24 @@ import java.util.List;
  *                   hit a row capture cannot name in advance)
  */
 public record TableInfo(String schema, String name, String ledgerName, List<Column> columns, List<Column> primaryKey,
-                        String sideEffect, boolean otherUniqueKeys) {
+                        String sideEffect, boolean otherUniqueKeys, Row.Layout rowLayout, Row.Layout keyLayout) {
 
+    /**
+     * @param rowLayout the canonical order of {@code columns}, worked out once (capture builds a row per row read)
+     * @param keyLayout the same for {@code primaryKey}
+     */
     public TableInfo {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
+    }
+
+    public TableInfo(String schema, String name, String ledgerName, List<Column> columns, List<Column> primaryKey,
+                     String sideEffect, boolean otherUniqueKeys) {
+        this(schema, name, ledgerName, columns, primaryKey, sideEffect, otherUniqueKeys, layout(columns), layout(primaryKey));
+    }
+
+    private static Row.Layout layout(List<Column> columns) {
+        return Row.Layout.of(columns.stream().map(Column::name).toList());
     }
 
     /**

@@ -234,13 +234,13 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setInt(int parameterIndex, int x) throws SQLException {
         real.setInt(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setInt(i, x));
+        params.set(parameterIndex, new Params.Known(x, (ps, i) -> ps.setInt(i, x)));
     }
 
     @Override
     public void setLong(int parameterIndex, long x) throws SQLException {
         real.setLong(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setLong(i, x));
+        params.set(parameterIndex, new Params.Known(x, (ps, i) -> ps.setLong(i, x)));
     }
 
     @Override
@@ -323,13 +323,13 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setShort(int parameterIndex, short x) throws SQLException {
         real.setShort(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setShort(i, x));
+        params.set(parameterIndex, new Params.Known(x, (ps, i) -> ps.setShort(i, x)));
     }
 
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
         real.setString(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setString(i, x));
+        params.set(parameterIndex, new Params.Known(x, (ps, i) -> ps.setString(i, x)));
     }
 
     @Override

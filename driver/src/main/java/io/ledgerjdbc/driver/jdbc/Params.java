@@ -20,6 +20,17 @@ public final class Params {
         void bind(PreparedStatement target, int index) throws SQLException;
     }
 
+    /**
+     * A binder that also tells the Java value it binds ({@code setLong}, {@code setInt}, {@code setShort},
+     * {@code setString}), so capture can tell which row a key it read back belongs to without asking the database.
+     */
+    public record Known(Object value, Binder binder) implements Binder {
+        @Override
+        public void bind(PreparedStatement target, int index) throws SQLException {
+            binder.bind(target, index);
+        }
+    }
+
     private Binder[] binders;
 
     private Params(Binder[] binders) {
@@ -57,6 +68,11 @@ public final class Params {
     /** Number of parameters up to the highest one bound. */
     public int size() {
         return binders.length;
+    }
+
+    /** The Java value parameter {@code index} (1-based) was bound with, or null when not known (see {@link Known}). */
+    public Object knownValue(int index) {
+        return index >= 1 && index <= binders.length && binders[index - 1] instanceof Known k ? k.value() : null;
     }
 
     /** Binds parameters {@code from .. from+count-1} of this set to {@code target} starting at index {@code at}. */

@@ -175,6 +175,57 @@ public final class Row {
         }
     }
 
+    /**
+     * The canonical order of a fixed list of column names, worked out once, so rows of those columns are built
+     * without sorting or encoding names again (capture builds one per row read). Immutable and thread-safe.
+     */
+    public static final class Layout {
+        private final String[] names;
+        private final byte[][] utf8Names;
+        /** {@code order[i]}: the index, in the given list, of the column at canonical position {@code i}. */
+        private final int[] order;
+
+        private Layout(String[] names, byte[][] utf8Names, int[] order) {
+            this.names = names;
+            this.utf8Names = utf8Names;
+            this.order = order;
+        }
+
+        /** The layout of rows with these columns (distinct names, as {@link Builder#put} checks them). */
+        public static Layout of(List<String> columns) {
+            Builder b = builder();
+            for (int i = 0; i < columns.size(); i++) {
+                b.put(columns.get(i), Value.of(i));
+            }
+            Row sorted = b.build();
+            int n = sorted.size();
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = (int) ((Value.Int) sorted.values[i]).value();
+            }
+            return new Layout(sorted.names, sorted.utf8Names, order);
+        }
+
+        public int size() {
+            return order.length;
+        }
+
+        /** A row from values given in the layout's column order (the array is not kept). */
+        public Row row(Value[] values) {
+            if (values.length != order.length) {
+                throw new IllegalArgumentException("expected " + order.length + " values, got " + values.length);
+            }
+            if (order.length == 0) {
+                return EMPTY;
+            }
+            Value[] sorted = new Value[order.length];
+            for (int i = 0; i < order.length; i++) {
+                sorted[i] = Objects.requireNonNull(values[order[i]], () -> "value of a column (use Value.NULL for SQL NULL)");
+            }
+            return new Row(names, utf8Names, sorted);
+        }
+    }
+
     /** Builds from already canonical arrays (the decoder checks the order itself). */
     static Row ofCanonical(String[] names, byte[][] utf8Names, Value[] values) {
         return names.length == 0 ? EMPTY : new Row(names, utf8Names, values);

@@ -91,8 +91,41 @@ public final class LedgerStore {
     public static final String INSERT_ENTRY =
             "INSERT INTO ledger_entry (seq, entry, leaf_hash, chain_hash, tree_nodes) VALUES (?, ?, ?, ?, ?)";
 
+    /**
+     * The statement {@link #appendIfHead} takes: the insert of {@link #INSERT_ENTRY} that writes its row only
+     * where the stored ledger ends exactly at the expected head (its last seq and chain hash).
+     */
+    public static final String INSERT_ENTRY_IF_HEAD =
+            "INSERT INTO ledger_entry (seq, entry, leaf_hash, chain_hash, tree_nodes) SELECT ?, ?, ?, ?, ? FROM ledger_meta"
+                    + " WHERE meta_key = 'schema_version' AND NOT EXISTS (SELECT 1 FROM ledger_entry WHERE seq > ?)"
+                    + " AND EXISTS (SELECT 1 FROM ledger_entry WHERE seq = ? AND chain_hash = ?)";
+
+    /**
+     * Appends on a head the caller believes current, checking it against the stored ledger in the same statement
+     * (instead of reading the last entry first): returns the new head, or null when the ledger does not end at
+     * {@code head} and nothing was written. The caller holds what serialises appends, as for {@link #append}.
+     * Not for an empty ledger (there is no last entry to compare).
+     */
+    public LedgerHead appendIfHead(PreparedStatement insertIfHead, LedgerHead head, LedgerEntry entry) throws SQLException {
+        if (head.size() == 0) {
+            throw new IllegalArgumentException("appendIfHead needs a non-empty ledger");
+        }
+        insertIfHead.setLong(6, head.size());
+        insertIfHead.setLong(7, head.size());
+        insertIfHead.setBytes(8, head.chainHash());
+        LedgerHead next = bind(insertIfHead, head, entry);
+        return insertIfHead.executeUpdate() == 1 ? next : null;
+    }
+
     /** Appends through a statement the caller keeps prepared (on the connection whose transaction it is). */
     public LedgerHead append(PreparedStatement insertEntry, LedgerHead head, LedgerEntry entry) throws SQLException {
+        LedgerHead next = bind(insertEntry, head, entry);
+        insertEntry.executeUpdate();
+        return next;
+    }
+
+    /** Encodes and hashes {@code entry} on {@code head}, binds the row's five columns, and returns the head after it. */
+    private static LedgerHead bind(PreparedStatement insert, LedgerHead head, LedgerEntry entry) throws SQLException {
         if (entry.seq() != head.size() + 1) {
             throw new IllegalArgumentException("entry seq " + entry.seq() + " does not follow the head at " + head.size());
         }
@@ -101,12 +134,11 @@ public final class LedgerStore {
         byte[] chain = Hashes.chain(head.chainHash(), leaf);
         MerkleFrontier frontier = head.frontier();
         byte[] completed = frontier.append(leaf);
-        insertEntry.setLong(1, entry.seq());
-        insertEntry.setBytes(2, bytes);
-        insertEntry.setBytes(3, leaf);
-        insertEntry.setBytes(4, chain);
-        insertEntry.setBytes(5, completed);
-        insertEntry.executeUpdate();
+        insert.setLong(1, entry.seq());
+        insert.setBytes(2, bytes);
+        insert.setBytes(3, leaf);
+        insert.setBytes(4, chain);
+        insert.setBytes(5, completed);
         return new LedgerHead(entry.seq(), chain, frontier);
     }
 

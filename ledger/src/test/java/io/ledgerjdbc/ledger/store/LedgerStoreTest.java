@@ -101,6 +101,31 @@ class LedgerStoreTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL", "MARIADB"}) // the writers LedgerNode uses it on
+    void appendIfHeadWritesOnlyWhereTheLedgerEndsAtTheGivenHead(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Connection c = db.connect()) {
+            LedgerStore store = LedgerStore.of(c);
+            LedgerSchema.createIfMissing(c, store.dialect());
+            LedgerHead one = store.append(c, store.readHead(c), entry(1, 8));
+            c.setAutoCommit(false);
+            LedgerHead otherTwo = store.append(c, one, entry(2, 77)); // a head of the same size on another chain
+            c.rollback();
+            c.setAutoCommit(true);
+            LedgerHead two = store.append(c, one, entry(2, 8));
+            try (java.sql.PreparedStatement ps = c.prepareStatement(LedgerStore.INSERT_ENTRY_IF_HEAD)) {
+                assertThat(store.appendIfHead(ps, one, entry(2, 9))).as("a head behind the ledger").isNull();
+                assertThat(store.appendIfHead(ps, otherTwo, entry(3, 9))).as("a head on another chain").isNull();
+                assertThat(store.readHead(c).size()).isEqualTo(2);
+                LedgerHead three = store.appendIfHead(ps, two, entry(3, 8));
+                assertThat(three).isNotNull();
+                assertThat(three.size()).isEqualTo(3);
+                assertThat(store.readHead(c).root()).isEqualTo(three.root());
+                assertThat(store.readHead(c).chainHash()).isEqualTo(three.chainHash());
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(Backend.class)
     void aSecondAppendAtTheSameSeqIsRefusedByThePrimaryKey(Backend backend) throws Exception {
         try (Backend.Db db = backend.open(); Connection c = db.connect()) {
