@@ -102,6 +102,7 @@ class ReplicationTest extends InProcessClusterTest {
         try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
             s.executeUpdate("CREATE TABLE seen (id INTEGER PRIMARY KEY)");
         }
+        cluster.awaitConverged(5_000); // H2 resolves the table when C prepares the query, before any read waits
         cluster.extra.setProperty("ledger.readConsistency", "linearizable");
         try (Connection a = cluster.connect("A"); Connection c = cluster.connect("C");
              PreparedStatement insert = a.prepareStatement("INSERT INTO seen (id) VALUES (?)");
