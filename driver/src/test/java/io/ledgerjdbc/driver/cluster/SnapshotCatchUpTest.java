@@ -50,21 +50,24 @@ class SnapshotCatchUpTest extends InProcessClusterTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> {
             try {
-                for (int i = 0; writing.get() && i < 300; i++) {
-                    insert("A", 5000 + i, 1, written);
+                for (int i = 0; writing.get() && i < 20_000; i++) {
+                    insert("A", 100_000 + i, 1, written);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }, "writer-A");
         writer.start();
-        try (Connection c = cluster.connect("C")) {
-            c.isValid(1);
+        try {
+            try (Connection c = cluster.connect("C")) {
+                c.isValid(1);
+            }
+            awaitTable("C");
+            insert("C", 9000, 20, written); // C's own writes work once it holds the snapshot
+        } finally {
+            writing.set(false);
+            writer.join();
         }
-        awaitTable("C");
-        insert("C", 9000, 20, written); // C's own writes work once it holds the snapshot
-        writing.set(false);
-        writer.join();
         awaitSameSize(cluster.ids);
 
         assertTrue(installedEntries("C") > 0, "C received ledger entries with a snapshot, not the whole log");
