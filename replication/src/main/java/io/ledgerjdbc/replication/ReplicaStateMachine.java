@@ -191,6 +191,9 @@ final class ReplicaStateMachine implements StateMachine {
     private void installPendingOrDiverge() {
         try {
             install(pending);
+            if (diverged == null) {
+                advance(Math.max(applied, pending.ordinal()));
+            }
         } catch (Exception e) {
             diverged = "cannot install the snapshot at ledger size " + pending.size() + ": " + e;
             LOG.error("member {} {}", nodeId, diverged);
