@@ -25,31 +25,39 @@ class DivergenceTest extends InProcessClusterTest {
             s.executeUpdate("INSERT INTO acct (id, balance) VALUES (1, 100)");
         }
         cluster.awaitConverged(5_000);
-        try (Connection raw = cluster.raw("C"); Statement s = raw.createStatement()) {
+        // Tamper with a follower: the leader's own outcome is what the writer gets, and a tampered leader would
+        // answer the write below with 40001 instead of letting the majority commit it.
+        String victim = cluster.ids.stream()
+                .filter(id -> !"Leader".equals(LedgerNode.clusterStatus(cluster.rawUrl(id)).orElseThrow().role()))
+                .reduce((x, y) -> y).orElseThrow();
+        List<String> healthy = cluster.ids.stream().filter(id -> !id.equals(victim)).toList();
+        String first = healthy.get(0);
+        String second = healthy.get(1);
+        try (Connection raw = cluster.raw(victim); Statement s = raw.createStatement()) {
             assertEquals(1, s.executeUpdate("UPDATE acct SET balance = 1000000 WHERE id = 1")); // behind the ledger's back
         }
-        try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
+        try (Connection a = cluster.connect(first); Statement s = a.createStatement()) {
             assertEquals(1, s.executeUpdate("UPDATE acct SET balance = balance - 10 WHERE id = 1"));
         }
-        // C's certification saw another row than the others did: it rejected what they committed.
+        // The victim's certification saw another row than the others did: it rejected what they committed.
         long deadline = System.currentTimeMillis() + 10_000;
-        ClusterStatus c = LedgerNode.clusterStatus(cluster.rawUrl("C")).orElseThrow();
+        ClusterStatus c = LedgerNode.clusterStatus(cluster.rawUrl(victim)).orElseThrow();
         while (c.diverged() == null && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
-            c = LedgerNode.clusterStatus(cluster.rawUrl("C")).orElseThrow();
+            c = LedgerNode.clusterStatus(cluster.rawUrl(victim)).orElseThrow();
         }
         String why = c.diverged();
         assertTrue(why != null && (why.contains("differs") || why.contains("entries")), String.valueOf(why));
-        try (Connection onC = cluster.connect("C"); Statement s = onC.createStatement()) {
+        try (Connection onC = cluster.connect(victim); Statement s = onC.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE acct SET balance = 0 WHERE id = 1"));
             assertEquals("08006", e.getSQLState(), e.getMessage());
-            assertEquals(List.of("1000000"), cluster.rows("C", "SELECT balance FROM acct"), "reads still work on C");
+            assertEquals(List.of("1000000"), cluster.rows(victim, "SELECT balance FROM acct"), "reads still work on the victim");
         }
-        try (Connection b = cluster.connect("B"); Statement s = b.createStatement()) {
+        try (Connection b = cluster.connect(second); Statement s = b.createStatement()) {
             assertEquals(1, s.executeUpdate("UPDATE acct SET balance = balance - 1 WHERE id = 1"), "the majority goes on");
         }
         cluster.awaitConverged(2_000);
-        assertEquals(List.of("89"), cluster.rows("A", "SELECT balance FROM acct"));
-        assertEquals(cluster.ledger("A"), cluster.ledger("B"));
+        assertEquals(List.of("89"), cluster.rows(first, "SELECT balance FROM acct"));
+        assertEquals(cluster.ledger(first), cluster.ledger(second));
     }
 }
