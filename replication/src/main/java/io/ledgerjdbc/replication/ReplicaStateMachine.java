@@ -154,6 +154,10 @@ final class ReplicaStateMachine implements StateMachine {
     /** The snapshot: this member's ordinal, ledger size and chain hash (a pending snapshot's until installed). */
     @Override
     public void writeContentTo(DataOutput out) throws Exception {
+        if (diverged != null) {
+            // Its ledger stopped at a position the log has moved past: no snapshot, so the log is not truncated.
+            throw new IllegalStateException("member " + nodeId + " is diverged and takes no snapshot: " + diverged);
+        }
         Marker m = pending;
         if (m == null) {
             Replica.LedgerPosition p = replica.position();
