@@ -128,6 +128,11 @@ public final class LedgerConfig {
                     throw bad(o, value, "true or false");
                 }
             }
+            case RAFT_LOG_SIZE -> {
+                if (parseSize(value) < 1) {
+                    throw bad(o, value, "a positive size like 1048576, 512KiB, 64MiB or 1GiB");
+                }
+            }
             case READ_CONSISTENCY -> {
                 if (!value.equals("local") && !value.equals("linearizable")) {
                     throw bad(o, value, "local or linearizable");
@@ -203,6 +208,16 @@ public final class LedgerConfig {
         return d.isZero() ? null : d;
     }
 
+    /** {@code 4096}, {@code 512KiB}, {@code 64MiB}, {@code 1GiB}; -1 when malformed. */
+    static long parseSize(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(KiB|MiB|GiB)?").matcher(value);
+        if (!m.matches()) {
+            return -1;
+        }
+        int shift = m.group(2) == null ? 0 : m.group(2).equals("KiB") ? 10 : m.group(2).equals("MiB") ? 20 : 30;
+        return Long.parseLong(m.group(1)) << shift;
+    }
+
     /** Whether this connection belongs to a cluster (a member list is configured). */
     public boolean clustered() {
         return !values.get(LedgerOption.MEMBERS).isEmpty();
@@ -216,7 +231,8 @@ public final class LedgerConfig {
                     io.ledgerjdbc.replication.ClusterConfig.members(values.get(LedgerOption.MEMBERS)),
                     values.get(LedgerOption.CLUSTER), Path.of(values.get(LedgerOption.DATA_DIR)),
                     parseDuration(values.get(LedgerOption.COMMIT_TIMEOUT)), parseDuration(values.get(LedgerOption.FAILURE_TIMEOUT)),
-                    secret.isEmpty() ? null : secret, Boolean.parseBoolean(values.get(LedgerOption.RAFT_FSYNC)));
+                    secret.isEmpty() ? null : secret, Boolean.parseBoolean(values.get(LedgerOption.RAFT_FSYNC)),
+                    parseSize(values.get(LedgerOption.RAFT_LOG_SIZE)));
         } catch (IllegalArgumentException e) {
             throw new SQLException("invalid cluster configuration: " + e.getMessage() + " (ledger.node, ledger.members)", "HY024", e);
         }

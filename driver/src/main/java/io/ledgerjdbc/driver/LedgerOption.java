@@ -20,6 +20,7 @@ public enum LedgerOption {
     FAILURE_TIMEOUT("ledger.failureTimeout", "1s", "How long a silent member takes to be suspected; a killed process is noticed at once (e.g. 1s)."),
     SECRET("ledger.secret", "", "Shared cluster secret (at least 16 characters): members encrypt all cluster traffic with a key derived from it, so a process without it can neither join nor inject entries. Empty: no encryption."),
     RAFT_FSYNC("ledger.raftFsync", "true", "fsync the Raft log before an entry counts as appended (true: an acknowledged commit survives a power loss of a majority; false: only the loss of a minority)."),
+    RAFT_LOG_SIZE("ledger.raftLogSize", "64MiB", "How much the Raft log may grow (bytes, or with KiB, MiB, GiB) before it is compacted behind a snapshot. A member too far behind for the log then gets the missing ledger entries streamed from a peer."),
     NODE_KEY("ledger.nodeKey", "", "PEM file of this node's Ed25519 private key (java -jar ledgerjdbc.jar keygen): it signs every transaction this node originates in a cluster."),
     MEMBER_KEYS("ledger.memberKeys", "", "Directory holding <id>.pub.pem for every member: a write-set whose origin signature does not verify is rejected on every node (SQLState 28000). Must be the same on every member."),
     READ_CONSISTENCY("ledger.readConsistency", "local", "local: reads see this node's database, possibly behind the leader; linearizable: each read first waits until this node has applied everything committed before it."),

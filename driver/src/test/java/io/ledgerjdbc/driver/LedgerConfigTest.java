@@ -48,10 +48,21 @@ class LedgerConfigTest {
         "ledger.node, ''",
         "ledger.create, yes",
         "ledger.config, /no/such/file.properties",
+        "ledger.raftLogSize, 0",
+        "ledger.raftLogSize, 64MB",
+        "ledger.raftLogSize, -1",
     })
     void everyBadValueIsAnErrorNamingTheKey(String key, String value) {
         assertThatThrownBy(() -> LedgerConfig.from(props(key, value), new Properties()))
                 .isInstanceOf(SQLException.class).hasMessageContaining(key);
+    }
+
+    @Test
+    void raftLogSizesTakeBinaryUnits() {
+        assertThat(LedgerConfig.parseSize("4096")).isEqualTo(4096);
+        assertThat(LedgerConfig.parseSize("4KiB")).isEqualTo(4096);
+        assertThat(LedgerConfig.parseSize("64MiB")).isEqualTo(64L << 20);
+        assertThat(LedgerConfig.parseSize("2GiB")).isEqualTo(2L << 30);
     }
 
     @Test

@@ -21,12 +21,22 @@ import org.jgroups.raft.util.CommitTable;
  * thread: a member that reported a gap is sent the next {@link #MAX_RESEND_ENTRIES} entries it lacks, and the
  * next range as soon as it acknowledged that one (or after {@code resend_interval} without an answer). Every
  * resend, the library's own included, is capped, so a member far behind gets bounded messages instead of its
- * whole backlog in one.
+ * whole backlog in one. A member that needs entries already compacted away is sent the snapshot, here too, and
+ * not sent another while it installs it.
  */
 final class CatchUpRaft extends RAFT {
 
     /** Entries per catch-up message: bounded memory on both sides, few round trips. */
     static final int MAX_RESEND_ENTRIES = 500;
+
+    private static final long RANGE = 0;
+    private static final long LAST_RANGE = 1;
+    private static final long SNAPSHOT = 2;
+    /**
+     * How long a member may take to install a snapshot (fetching the ledger entries it lacks) before it is sent
+     * another; each one it does get is installed, and the later ones fetch only what the first left out.
+     */
+    private static final long SNAPSHOT_PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** Per lagging member: the last index sent to it, when, and whether that was the end of the log. Touched only by the library's processing thread. */
     private final Map<Address, long[]> catchingUp = new HashMap<>();
@@ -53,9 +63,9 @@ final class CatchUpRaft extends RAFT {
     }
 
     private void catchUp(Address member, CommitTable.Entry e) {
-        long[] sent = catchingUp.get(member); // {last index sent, nanoTime sent, 1 if that was all we had}
+        long[] sent = catchingUp.get(member); // {last index sent, nanoTime sent, what: RANGE, LAST_RANGE or SNAPSHOT}
         boolean acknowledged = sent != null && e.matchIndex() >= sent[0];
-        if (acknowledged && sent[2] == 1 && !e.sendSingleMessage()) {
+        if (acknowledged && sent[2] == LAST_RANGE && !e.sendSingleMessage()) {
             catchingUp.remove(member); // it had everything we had when we sent: live entries reach it again
             return;
         }
@@ -65,17 +75,25 @@ final class CatchUpRaft extends RAFT {
         if (e.nextIndex() > last_appended) {
             return;
         }
-        boolean unanswered = sent != null && System.nanoTime() - sent[1] > resend_interval * 1_000_000;
+        long patience = sent != null && sent[2] == SNAPSHOT ? SNAPSHOT_PATIENCE_NANOS : resend_interval * 1_000_000;
+        boolean unanswered = sent != null && System.nanoTime() - sent[1] > patience;
         if (sent != null && !acknowledged && !unanswered) {
-            return; // the last range is still on its way
+            return; // the last range (or snapshot) is still on its way, or being installed
         }
         if (e.nextIndex() < log().firstAppended()) {
-            return; // only a snapshot could help; the library sends it on its own schedule
+            // The entries it lacks were compacted away: the library would send the snapshot only while idle.
+            try {
+                sendSnapshotTo(member);
+                catchingUp.put(member, new long[] {commit_index, System.nanoTime(), SNAPSHOT});
+            } catch (Exception ex) {
+                log.warn("%s: cannot send a snapshot to %s: %s", local_addr, member, ex);
+            }
+            return;
         }
         long from = Math.max(1, e.nextIndex());
         long to = Math.min(last_appended, from + MAX_RESEND_ENTRIES - 1);
         resend(member, from, to);
-        catchingUp.put(member, new long[] {to, System.nanoTime(), to == last_appended ? 1 : 0});
+        catchingUp.put(member, new long[] {to, System.nanoTime(), to == last_appended ? LAST_RANGE : RANGE});
     }
 
     /**

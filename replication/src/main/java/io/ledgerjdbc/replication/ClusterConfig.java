@@ -20,11 +20,23 @@ import java.util.Objects;
  * @param failureTimeout   how long a silent member takes to be suspected (FD_ALL3; a killed process is seen at once by FD_SOCK2)
  * @param secret           the shared cluster secret (members without it cannot join or send), or null for none
  * @param logFsync         whether the Raft log is fsynced before an entry counts as appended
+ * @param maxLogSize       bytes the Raft log may grow by before it is compacted behind a snapshot
  */
 public record ClusterConfig(String nodeId, Map<String, InetSocketAddress> members, String clusterName, Path dataDir,
-                            Duration commitTimeout, Duration failureTimeout, String secret, boolean logFsync) {
+                            Duration commitTimeout, Duration failureTimeout, String secret, boolean logFsync, long maxLogSize) {
+
+    /** The default {@code maxLogSize}: 64 MiB of write-sets between snapshots. */
+    public static final long DEFAULT_MAX_LOG_SIZE = 64L << 20;
+
+    public ClusterConfig(String nodeId, Map<String, InetSocketAddress> members, String clusterName, Path dataDir,
+                         Duration commitTimeout, Duration failureTimeout, String secret, boolean logFsync) {
+        this(nodeId, members, clusterName, dataDir, commitTimeout, failureTimeout, secret, logFsync, DEFAULT_MAX_LOG_SIZE);
+    }
 
     public ClusterConfig {
+        if (maxLogSize < 1) {
+            throw new IllegalArgumentException("the Raft log size must be positive");
+        }
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(dataDir, "dataDir");

@@ -39,6 +39,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private final Replica replica;
     private final ReplicaStateMachine stateMachine;
     private final JChannel channel;
+    private final SnapshotTransfer transfer;
     private final RaftHandle raft;
     private final ScheduledExecutorService checkpoints;
     private long lastCheckpointSize = -1;
@@ -48,8 +49,9 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private ClusterMember(ClusterConfig config, Replica replica) throws Exception {
         this.config = config;
         this.replica = replica;
-        this.stateMachine = new ReplicaStateMachine(replica, config.nodeId(), config.members().size());
         this.channel = RaftStack.channel(config);
+        this.transfer = new SnapshotTransfer(channel, replica, config.nodeId());
+        this.stateMachine = new ReplicaStateMachine(replica, config.nodeId(), config.members().size(), transfer);
         this.raft = new RaftHandle(channel, stateMachine).raftId(config.nodeId());
         raft.addRoleListener(role -> LOG.info("member {} of cluster {} is now {}", config.nodeId(), config.clusterName(), role));
         this.checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -375,6 +377,11 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     }
 
     @Override
+    public long getSnapshotEntriesInstalled() {
+        return stateMachine.installedEntries();
+    }
+
+    @Override
     public String getDiverged() {
         String why = stateMachine.diverged();
         return why == null ? "" : why;
@@ -406,6 +413,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         checkpoints.shutdownNow();
         unregisterMBean();
         channel.close();
+        transfer.close();
         LOG.info("member {} left cluster {}", config.nodeId(), config.clusterName());
     }
 

@@ -27,6 +27,9 @@ public interface ClusterMemberMXBean {
     /** Mean time to certify and apply one write-set here, in microseconds. */
     double getApplyMicrosMean();
 
+    /** Ledger entries this member received from its peers while installing snapshots. */
+    long getSnapshotEntriesInstalled();
+
     /** Why this member stopped applying, or empty. */
     String getDiverged();
 }

@@ -40,12 +40,6 @@ import org.jgroups.stack.Protocol;
  */
 public final class RaftStack {
 
-    /**
-     * Snapshots are never taken: the library builds one in heap from the whole state and sends it as one
-     * message, and our state is the database. A lagging member is sent the log instead.
-     */
-    static final long MAX_LOG_SIZE = Long.MAX_VALUE / 4;
-
     private RaftStack() {}
 
     /** A new, unconnected channel for {@code config}'s member, named by its node id. */
@@ -84,7 +78,8 @@ public final class RaftStack {
                 .logDir(config.dataDir().toAbsolutePath().toString())
                 .logPrefix(config.clusterName() + "-" + config.nodeId())
                 .logUseFsync(config.logFsync())
-                .maxLogSize(MAX_LOG_SIZE);
+                // A snapshot is only a marker (ReplicaStateMachine); the ledger behind it is streamed by SnapshotTransfer.
+                .maxLogSize(config.maxLogSize());
         stack.add(raft);
         stack.add(new REDIRECT());
         JChannel channel = new JChannel(stack);

@@ -1,6 +1,7 @@
 package io.ledgerjdbc.replication;
 
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import java.util.List;
 
 /**
  * The local side of a cluster member: the database that applies what the log orders. The driver implements it.
@@ -12,7 +13,7 @@ import io.ledgerjdbc.ledger.entry.LedgerEntry;
  * never the local configuration, never which member proposed the command.
  *
  * <h2>Threading</h2>
- * All methods but {@link #appliedOrdinal()} are called on the one Raft apply thread, in log order. A slow
+ * All methods but {@link #appliedOrdinal()} and {@link #readEntries} are called on the one Raft apply thread, in log order. A slow
  * apply stalls the whole member: keep each call to one local transaction.
  *
  * <h2>Idempotence</h2>
@@ -53,6 +54,31 @@ public interface Replica {
     default void publish(ClusterStatus status) {
     }
 
+    /**
+     * Serves a member installing a snapshot: the stored entries from {@code fromSeq} on, at most up to {@code toSeq},
+     * {@code maxEntries} and (after the first) {@code maxBytes} of entry bytes; fewer, or none, when the local ledger
+     * ends earlier. Called on a transfer thread, never on the apply thread.
+     */
+    List<StoredWriteSet> readEntries(long fromSeq, long toSeq, int maxEntries, int maxBytes) throws Exception;
+
+    /**
+     * Appends {@code entries} (which follow the local ledger) verbatim and applies their recorded changes without
+     * certification (they are committed history), in one local transaction. Called on the apply thread while a
+     * snapshot is installed.
+     *
+     * @return the ledger's position afterwards
+     */
+    LedgerPosition install(List<StoredWriteSet> entries) throws Exception;
+
+    /** Records {@code ordinal} as durably applied: the installed ledger now holds everything up to it. */
+    void installed(long ordinal) throws Exception;
+
     /** A ledger size and the chain hash at that size. */
     record LedgerPosition(long size, byte[] chainHash) {}
+
+    /**
+     * One committed ledger entry as a member stores it: its seq, its canonical bytes, and its origin's signature
+     * (empty without one).
+     */
+    record StoredWriteSet(long seq, byte[] entry, byte[] signature) {}
 }

@@ -2,6 +2,7 @@ package io.ledgerjdbc.replication;
 
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -15,9 +16,14 @@ import org.slf4j.LoggerFactory;
  * exception from {@code apply} on a follower and moves on, which would be a silent divergence.
  *
  * <p>The library does not tell {@code apply} the log index, so commands are numbered here: the n-th command
- * applied since the log began has ordinal n. The library re-applies the whole committed log at start-up (no
- * snapshot is ever taken, see {@link RaftStack#MAX_LOG_SIZE}), so the numbering is the same on every member and
+ * applied since the log began has ordinal n. A snapshot carries the ordinal it was taken at, and the library
+ * re-applies the committed log after its snapshot at start-up, so the numbering is the same on every member and
  * across restarts, and commands at or below the replica's durable ordinal are skipped.
+ *
+ * <p>A snapshot is a marker, not the state: (ordinal, ledger size S, chain hash at S). Every member's database
+ * holds its whole ledger, and replaying entries 1..S by their row images reproduces the state. A member whose
+ * ledger is shorter than S fetches the missing entries from a peer ({@link SnapshotTransfer}) and installs them;
+ * one whose ledger differs at S is diverged.
  */
 final class ReplicaStateMachine implements StateMachine {
 
@@ -25,7 +31,15 @@ final class ReplicaStateMachine implements StateMachine {
 
     private final Replica replica;
     private final String nodeId;
-    private final long durableAtStart;
+    private final SnapshotTransfer transfer;
+    /**
+     * Commands at or below this are already in the database: the durable ordinal at start, raised to what was
+     * applied when a snapshot older than that arrives (the library then re-sends the commands after it).
+     */
+    private long skipThrough;
+    /** A snapshot loaded while the channel was still connecting, installed before the next command. */
+    private Marker pending;
+    private final java.util.concurrent.atomic.LongAdder installedEntries = new java.util.concurrent.atomic.LongAdder();
     /** Commands seen; touched only by the apply thread. */
     private long ordinal;
     private final ReentrantLock lock = new ReentrantLock();
@@ -48,11 +62,12 @@ final class ReplicaStateMachine implements StateMachine {
     /** Members whose last checkpoint disagreed with this member's ledger, with why; apply thread only. */
     private final Map<String, String> disagreeing = new java.util.TreeMap<>();
 
-    ReplicaStateMachine(Replica replica, String nodeId, int members) {
+    ReplicaStateMachine(Replica replica, String nodeId, int members, SnapshotTransfer transfer) {
         this.replica = replica;
         this.nodeId = nodeId;
         this.members = members;
-        this.durableAtStart = replica.appliedOrdinal();
+        this.transfer = transfer;
+        this.skipThrough = replica.appliedOrdinal();
     }
 
     @Override
@@ -60,8 +75,11 @@ final class ReplicaStateMachine implements StateMachine {
         if (data == null || length == 0) {
             return null; // not a command of ours; not counted, on every path alike
         }
+        if (pending != null && diverged == null) {
+            installPendingOrDiverge();
+        }
         long n = ++ordinal;
-        Outcome outcome = n <= durableAtStart ? new Outcome.Done(n) : applyCommand(n, data, offset, length);
+        Outcome outcome = n <= skipThrough ? new Outcome.Done(n) : applyCommand(n, data, offset, length);
         if (outcome instanceof Outcome.Diverged d) {
             if (diverged == null) {
                 diverged = d.message();
@@ -171,29 +189,90 @@ final class ReplicaStateMachine implements StateMachine {
         return diverged;
     }
 
-    /** Never called with {@link RaftStack#MAX_LOG_SIZE}; written for a manual snapshot: the position only. */
+    long installedEntries() {
+        return installedEntries.sum();
+    }
+
+    /** The snapshot: this member's ordinal, ledger size and chain hash (a pending snapshot's until installed). */
     @Override
     public void writeContentTo(DataOutput out) throws Exception {
-        Replica.LedgerPosition p = replica.position();
-        out.writeLong(ordinal);
-        out.writeLong(p.size());
-        out.writeInt(p.chainHash().length);
-        out.write(p.chainHash());
+        if (diverged != null) {
+            // Its ledger stopped at a position the log has moved past: no snapshot, so the log is not truncated.
+            throw new IllegalStateException("member " + nodeId + " is diverged and takes no snapshot: " + diverged);
+        }
+        Marker m = pending;
+        if (m == null) {
+            Replica.LedgerPosition p = replica.position();
+            m = new Marker(ordinal, p.size(), p.chainHash());
+        }
+        out.writeLong(m.ordinal());
+        out.writeLong(m.size());
+        out.writeInt(m.chainHash().length);
+        out.write(m.chainHash());
     }
 
     /**
-     * A snapshot only names a position; a database that does not hold it cannot follow the log from there.
+     * Installs a snapshot: fetches and installs the entries the local ledger lacks, then checks the chain hash.
+     * A transfer that fails throws, so the library does not acknowledge the snapshot and the leader sends it again.
      */
     @Override
     public void readContentFrom(DataInput in) throws Exception {
         long snapshotOrdinal = in.readLong();
         long size = in.readLong();
-        in.skipBytes(in.readInt());
-        ordinal = snapshotOrdinal;
-        if (replica.position().size() < size) {
-            diverged = "received a snapshot at ledger size " + size + " but the local ledger has only "
-                    + replica.position().size() + " entries; copy a member's database to catch up";
+        byte[] chainHash = new byte[in.readInt()];
+        in.readFully(chainHash);
+        Marker marker = new Marker(snapshotOrdinal, size, chainHash);
+        if (replica.position().size() < size && diverged == null && !transfer.ready()) {
+            pending = marker; // loading the log while connecting: no peer to ask yet
+        } else {
+            install(marker);
         }
-        advance(snapshotOrdinal);
+        skipThrough = Math.max(skipThrough, ordinal);
+        ordinal = snapshotOrdinal;
+        if (pending == null && diverged == null) {
+            advance(Math.max(applied, snapshotOrdinal));
+        }
     }
+
+    private void installPendingOrDiverge() {
+        try {
+            install(pending);
+            if (diverged == null) {
+                advance(Math.max(applied, pending.ordinal()));
+            }
+        } catch (Exception e) {
+            diverged = "cannot install the snapshot at ledger size " + pending.size() + ": " + e;
+            LOG.error("member {} {}", nodeId, diverged);
+        }
+        pending = null;
+    }
+
+    private void install(Marker m) throws Exception {
+        long have = replica.position().size();
+        boolean fetched = have < m.size() && diverged == null;
+        if (fetched) {
+            LOG.info("member {} installs a snapshot: ledger entries {}..{} from its peers", nodeId, have + 1, m.size());
+            while (have < m.size()) {
+                List<Replica.StoredWriteSet> chunk = transfer.fetch(have + 1, m.size());
+                have = replica.install(chunk).size();
+                installedEntries.add(chunk.size());
+            }
+        }
+        if (diverged != null) {
+            return;
+        }
+        Outcome check = replica.checkpoint(m.ordinal(), m.size(), m.chainHash());
+        if (check instanceof Outcome.Diverged d) {
+            diverged = "the snapshot at ledger size " + m.size() + " does not match this member: " + d.message();
+            LOG.error("member {} diverged: {}", nodeId, diverged);
+            return;
+        }
+        if (fetched) {
+            replica.installed(m.ordinal()); // a ledger that already held S keeps its own, later, ordinal
+        }
+        LOG.info("member {} holds the snapshot at ledger size {} (command {})", nodeId, m.size(), m.ordinal());
+    }
+
+    /** What a snapshot says: the ordinal it was taken at, and the ledger size and chain hash then. */
+    private record Marker(long ordinal, long size, byte[] chainHash) {}
 }

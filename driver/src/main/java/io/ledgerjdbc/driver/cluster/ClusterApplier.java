@@ -53,6 +53,7 @@ public final class ClusterApplier implements Replica {
     private final long durableOrdinal;
     private final IdentityAdvance identities;
     private final NodeKeys keys;
+    private final io.ledgerjdbc.driver.replay.Replayer replayer;
     private io.ledgerjdbc.replication.ClusterStatus lastPublished;
     private PreparedStatement insertEntry;
     private static final int MAX_STATEMENTS = 256;
@@ -71,6 +72,7 @@ public final class ClusterApplier implements Replica {
         this.catalog = new TableCatalog(dialect);
         this.afterDdl = afterDdl;
         this.identities = new IdentityAdvance(dialect, catalog);
+        this.replayer = new io.ledgerjdbc.driver.replay.Replayer(dialect);
         createSignatureTable();
         if (dialect == SqlDialect.SQLITE) {
             useWriteAheadLog();
@@ -246,6 +248,99 @@ public final class ClusterApplier implements Replica {
             return new Outcome.Done(ordinal);
         } catch (SQLException e) {
             return new Outcome.Diverged(ordinal, "cannot read entry " + size + " for a checkpoint: " + e);
+        }
+    }
+
+    /** Entries for a member installing a snapshot; see {@link Replica#readEntries}. */
+    @Override
+    public synchronized java.util.List<StoredWriteSet> readEntries(long fromSeq, long toSeq, int maxEntries, int maxBytes)
+            throws SQLException {
+        java.util.List<StoredWriteSet> out = new java.util.ArrayList<>();
+        String sql = "SELECT e.seq, e.entry, s.signature FROM ledger_entry e LEFT JOIN ledger_signature s ON s.seq = e.seq"
+                + " WHERE e.seq >= ? AND e.seq <= ? ORDER BY e.seq LIMIT " + maxEntries;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, fromSeq);
+            ps.setLong(2, toSeq);
+            long bytes = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && (out.isEmpty() || bytes < maxBytes)) {
+                    byte[] entry = rs.getBytes(2);
+                    byte[] signature = rs.getBytes(3);
+                    out.add(new StoredWriteSet(rs.getLong(1), entry, signature == null ? new byte[0] : signature));
+                    bytes += entry.length;
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw e;
+        }
+        return out;
+    }
+
+    /**
+     * Installs committed entries received with a snapshot: verbatim into the ledger, their changes applied by
+     * their row images (no certification: this is history every member already agreed on).
+     */
+    @Override
+    public synchronized LedgerPosition install(java.util.List<StoredWriteSet> entries) throws SQLException {
+        long giveUp = System.nanoTime() + TRANSIENT_RETRY_MILLIS * 1_000_000;
+        while (true) {
+            java.util.List<Change> changes = new java.util.ArrayList<>();
+            boolean ddl = false;
+            try {
+                takeSqliteWriteLock();
+                LedgerHead h = head;
+                for (StoredWriteSet stored : entries) {
+                    LedgerEntry entry = io.ledgerjdbc.ledger.entry.EntryCodec.decode(stored.entry());
+                    if (entry.seq() != h.size() + 1 || stored.seq() != entry.seq()) {
+                        throw new SQLException("received entry " + stored.seq() + " does not follow the local ledger at " + h.size());
+                    }
+                    if (entry.changes().stream().anyMatch(DdlChange.class::isInstance)) {
+                        ddl = true;
+                        closeStatements(); // table shapes change
+                    }
+                    replayer.apply(c, entry);
+                    if (insertEntry == null) {
+                        insertEntry = c.prepareStatement(LedgerStore.INSERT_ENTRY);
+                    }
+                    h = store.append(insertEntry, h, entry);
+                    if (stored.signature().length > 0) {
+                        storeSignature(entry.seq(), stored.signature());
+                    }
+                    changes.addAll(entry.changes());
+                }
+                c.commit();
+                head = h;
+            } catch (SQLException e) {
+                rollback();
+                if (isTransient(e) && System.nanoTime() < giveUp) {
+                    pause();
+                    continue;
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                rollback();
+                throw new SQLException("installing received entries failed: " + e, e);
+            }
+            identities.advance(c, changes);
+            if (ddl) {
+                catalog.invalidate();
+                identities.forget();
+                afterDdl.run();
+            }
+            return position();
+        }
+    }
+
+    @Override
+    public synchronized void installed(long ordinal) throws SQLException {
+        try {
+            writeOrdinal(ordinal);
+            c.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw e;
         }
     }
 
