@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ final class SpillingSortedMap implements AutoCloseable {
 
     private final long budgetBytes;
     private final List<Path> runs = new ArrayList<>();
-    private Map<ByteBuffer, byte[]> memory = new HashMap<>();
+    private Map<Key, byte[]> memory = new HashMap<>();
     private long memoryBytes;
 
     SpillingSortedMap(long budgetBytes) {
@@ -40,7 +39,7 @@ final class SpillingSortedMap implements AutoCloseable {
     }
 
     void put(byte[] key, byte[] value) {
-        byte[] old = memory.put(ByteBuffer.wrap(key), value);
+        byte[] old = memory.put(new Key(key), value);
         if (old == null) {
             memoryBytes += key.length + ENTRY_OVERHEAD;
         }
@@ -53,7 +52,7 @@ final class SpillingSortedMap implements AutoCloseable {
     /** Removes a key: while nothing has spilled it is simply forgotten, afterwards a tombstone hides older runs. */
     void remove(byte[] key) {
         if (runs.isEmpty()) {
-            byte[] old = memory.remove(ByteBuffer.wrap(key));
+            byte[] old = memory.remove(new Key(key));
             if (old != null) {
                 memoryBytes -= key.length + ENTRY_OVERHEAD + old.length;
             }
@@ -72,8 +71,8 @@ final class SpillingSortedMap implements AutoCloseable {
             Path file = Files.createTempFile("ledgerjdbc-state", ".run");
             file.toFile().deleteOnExit();
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
-                for (Map.Entry<ByteBuffer, byte[]> e : sorted(memory)) {
-                    byte[] k = e.getKey().array();
+                for (Map.Entry<Key, byte[]> e : sorted(memory)) {
+                    byte[] k = e.getKey().bytes;
                     out.writeInt(k.length);
                     out.write(k);
                     byte[] v = e.getValue();
@@ -91,10 +90,40 @@ final class SpillingSortedMap implements AutoCloseable {
         }
     }
 
-    private static List<Map.Entry<ByteBuffer, byte[]>> sorted(Map<ByteBuffer, byte[]> m) {
-        List<Map.Entry<ByteBuffer, byte[]>> list = new ArrayList<>(m.entrySet());
-        list.sort((a, b) -> Arrays.compareUnsigned(a.getKey().array(), b.getKey().array()));
+    private static List<Map.Entry<Key, byte[]>> sorted(Map<Key, byte[]> m) {
+        List<Map.Entry<Key, byte[]>> list = new ArrayList<>(m.entrySet());
+        list.sort((a, b) -> Arrays.compareUnsigned(a.getKey().bytes, b.getKey().bytes));
         return list;
+    }
+
+    /**
+     * A key in memory. ByteBuffer's and Arrays' hash codes are a base-31 polynomial of the bytes, which maps
+     * keys that differ only in their last two or three bytes (every integer primary key below a few million)
+     * onto a few thousand values: bins turn into trees and every put pays for it. This one mixes every byte.
+     */
+    private static final class Key {
+        final byte[] bytes;
+        private final int hash;
+
+        Key(byte[] bytes) {
+            this.bytes = bytes;
+            long h = 0xcbf29ce484222325L; // FNV-1a 64, then a 64-bit finaliser so every bit reaches the low ones
+            for (byte b : bytes) {
+                h = (h ^ (b & 0xFF)) * 0x100000001b3L;
+            }
+            h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
+            this.hash = (int) (h ^ (h >>> 32));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && hash == k.hash && Arrays.equals(bytes, k.bytes);
+        }
     }
 
     /** A key and its value, in key order. */
@@ -194,10 +223,10 @@ final class SpillingSortedMap implements AutoCloseable {
     }
 
     private static final class MemorySource extends Source {
-        private final List<Map.Entry<ByteBuffer, byte[]>> items;
+        private final List<Map.Entry<Key, byte[]>> items;
         private int at;
 
-        MemorySource(List<Map.Entry<ByteBuffer, byte[]>> items, int age) {
+        MemorySource(List<Map.Entry<Key, byte[]>> items, int age) {
             super(age);
             this.items = items;
         }
@@ -207,9 +236,9 @@ final class SpillingSortedMap implements AutoCloseable {
             if (at == items.size()) {
                 return false;
             }
-            Map.Entry<ByteBuffer, byte[]> e = items.get(at);
+            Map.Entry<Key, byte[]> e = items.get(at);
             items.set(at++, null); // let the consumed entries go
-            head = new Item(e.getKey().array(), e.getValue());
+            head = new Item(e.getKey().bytes, e.getValue());
             return true;
         }
     }
