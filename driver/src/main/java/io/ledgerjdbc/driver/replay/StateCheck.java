@@ -7,7 +7,9 @@ import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
+import io.ledgerjdbc.ledger.entry.EncodedEntry;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
+import io.ledgerjdbc.ledger.entry.ImageCursor;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
@@ -15,6 +17,7 @@ import io.ledgerjdbc.ledger.hash.Hashes;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import io.ledgerjdbc.ledger.store.StoredEntry;
+import io.ledgerjdbc.ledger.verify.EncodedEntryVisitor;
 import io.ledgerjdbc.ledger.verify.EntryVisitor;
 import io.ledgerjdbc.ledger.verify.Finding;
 import io.ledgerjdbc.ledger.verify.FindingKind;
@@ -52,7 +55,7 @@ import java.util.function.LongConsumer;
  * move its rows to the new name; after any other {@code ALTER TABLE}, a row whose last image predates it is
  * compared on the columns both sides have (an added column's default is not in the old image).
  */
-public final class StateCheck implements EntryVisitor, AutoCloseable {
+public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
 
     /** Memory for the expected state before it spills; also used for each table's actual rows. */
     public static final long DEFAULT_BUDGET = 64L << 20;
@@ -110,27 +113,106 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
 
     // ---- the fold --------------------------------------------------------------------------------------
 
+    /** The table of the last row change folded, and its name's bytes: consecutive changes mostly share one. */
+    private Table lastTable;
+    private byte[] lastTableName = new byte[0];
+    private final ImageCursor keyColumns = new ImageCursor();
+    private final ImageCursor afterColumns = new ImageCursor();
+
+    /** An entry given as objects: folded through its encoding, exactly as a verification pass would. */
     @Override
     public void visit(LedgerEntry entry) {
-        for (Change change : entry.changes()) {
-            if (change instanceof RowChange rc) {
-                Table t = table(TableName.ofLedger(rc.table()), true);
-                t.exists = true;
-                switch (rc.op()) {
-                    case INSERT -> put(t, rc.key(), entry.seq(), rc.after());
-                    case UPDATE -> {
-                        Row newKey = keyLike(rc.key(), rc.after());
-                        if (!newKey.equals(rc.key())) {
-                            expected.remove(key(t, rc.key()));
-                        }
-                        put(t, newKey, entry.seq(), rc.after());
+        EncodedEntry encoded = new EncodedEntry();
+        EntryCodec.validate(EntryCodec.encode(entry), encoded);
+        visit(encoded);
+    }
+
+    /**
+     * Folds one entry straight from its bytes: keys and after images are the encoding's own ranges, so nothing
+     * is decoded or encoded again.
+     */
+    @Override
+    public void visit(EncodedEntry entry) {
+        byte[] b = entry.bytes();
+        long seq = entry.seq();
+        for (int i = 0; i < entry.changeCount(); i++) {
+            if (!entry.isRowChange(i)) {
+                lastTable = null; // DDL may drop or rename what the cache points at
+                ddl(entry.ddl(i), seq);
+                continue;
+            }
+            Table t = table(entry, i);
+            t.exists = true;
+            int keyFrom = entry.keyFrom(i);
+            int keyTo = entry.keyTo(i);
+            switch (entry.op(i)) {
+                case INSERT -> put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
+                case UPDATE -> {
+                    byte[] newKey = keyAfterUpdate(b, keyFrom, entry.afterFrom(i));
+                    if (newKey == null) {
+                        put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
+                    } else {
+                        expected.remove(key(t, b, keyFrom, keyTo));
+                        put(t, newKey, 0, newKey.length, seq, b, entry.afterFrom(i), entry.afterTo(i));
                     }
-                    case DELETE -> expected.remove(key(t, rc.key()));
                 }
-            } else if (change instanceof DdlChange ddl) {
-                ddl(ddl, entry.seq());
+                case DELETE -> expected.remove(key(t, b, keyFrom, keyTo));
             }
         }
+    }
+
+    private Table table(EncodedEntry entry, int i) {
+        byte[] b = entry.bytes();
+        int from = entry.tableFrom(i);
+        int to = entry.tableTo(i);
+        if (lastTable == null || !Arrays.equals(b, from, to, lastTableName, 0, lastTableName.length)) {
+            lastTable = table(TableName.ofLedger(entry.table(i)), true);
+            lastTableName = Arrays.copyOfRange(b, from, to);
+        }
+        return lastTable;
+    }
+
+    /**
+     * The key of the row after an UPDATE: the key's columns with the values the after image gives them (a key
+     * column it lacks keeps its value); null when that is the key as it was, which is almost always.
+     */
+    private byte[] keyAfterUpdate(byte[] b, int keyFrom, int afterFrom) {
+        boolean changed = false;
+        keyColumns.reset(b, keyFrom);
+        afterColumns.reset(b, afterFrom);
+        boolean more = afterColumns.next();
+        int size = 4;
+        while (keyColumns.next()) {
+            while (more && nameOrder(b, afterColumns, keyColumns) < 0) {
+                more = afterColumns.next();
+            }
+            boolean given = more && nameOrder(b, afterColumns, keyColumns) == 0;
+            ImageCursor from = given ? afterColumns : keyColumns;
+            size += 4 + keyColumns.nameTo() - keyColumns.nameFrom() + from.valueTo() - from.valueFrom();
+            changed |= given && !Arrays.equals(b, keyColumns.valueFrom(), keyColumns.valueTo(), b, afterColumns.valueFrom(), afterColumns.valueTo());
+        }
+        if (!changed) {
+            return null;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        keyColumns.reset(b, keyFrom);
+        afterColumns.reset(b, afterFrom);
+        more = afterColumns.next();
+        out.putInt(keyColumns.columns());
+        while (keyColumns.next()) {
+            while (more && nameOrder(b, afterColumns, keyColumns) < 0) {
+                more = afterColumns.next();
+            }
+            ImageCursor from = more && nameOrder(b, afterColumns, keyColumns) == 0 ? afterColumns : keyColumns;
+            out.putInt(keyColumns.nameTo() - keyColumns.nameFrom()).put(b, keyColumns.nameFrom(), keyColumns.nameTo() - keyColumns.nameFrom());
+            out.put(b, from.valueFrom(), from.valueTo() - from.valueFrom());
+        }
+        return out.array();
+    }
+
+    /** Canonical order of the two cursors' current column names. */
+    private static int nameOrder(byte[] b, ImageCursor x, ImageCursor y) {
+        return Arrays.compareUnsigned(b, x.nameFrom(), x.nameTo(), b, y.nameFrom(), y.nameTo());
     }
 
     private void ddl(DdlChange ddl, long seq) {
@@ -202,14 +284,13 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
         }
     }
 
-    private void put(Table t, Row key, long seq, Row after) {
-        byte[] value = ByteBuffer.allocate(8 + Hashes.SIZE).putLong(seq).put(Hashes.sha256(EntryCodec.encodeImage(after))).array();
-        expected.put(key(t, key), value);
+    private void put(Table t, byte[] key, int keyFrom, int keyTo, long seq, byte[] image, int imageFrom, int imageTo) {
+        byte[] value = ByteBuffer.allocate(8 + Hashes.SIZE).putLong(seq).put(Hashes.sha256(image, imageFrom, imageTo)).array();
+        expected.put(key(t, key, keyFrom, keyTo), value);
     }
 
-    private static byte[] key(Table t, Row key) {
-        byte[] k = EntryCodec.encodeImage(key);
-        return ByteBuffer.allocate(4 + k.length).putInt(t.id).put(k).array();
+    private static byte[] key(Table t, byte[] image, int from, int to) {
+        return ByteBuffer.allocate(4 + to - from).putInt(t.id).put(image, from, to - from).array();
     }
 
     /** The key columns of {@code key}, with their values taken from {@code row} (the key after an update). */

@@ -67,6 +67,14 @@ public final class Hashes {
         return fresh().digest(Objects.requireNonNull(data, "data"));
     }
 
+    /** SHA-256 of {@code data[from, to)}. */
+    public static byte[] sha256(byte[] data, int from, int to) {
+        Objects.checkFromToIndex(from, to, Objects.requireNonNull(data, "data").length);
+        MessageDigest md = fresh();
+        md.update(data, from, to - from);
+        return md.digest();
+    }
+
     /**
      * The thread's digest, reset: the arguments are checked before the first update, but an Error thrown
      * half-way through a hash must still never leak its bytes into the next one.

@@ -3,6 +3,7 @@ package io.ledgerjdbc.ledger.verify;
 import io.ledgerjdbc.ledger.digest.DigestFormatException;
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
+import io.ledgerjdbc.ledger.entry.EncodedEntry;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.MalformedEntryException;
@@ -72,6 +73,8 @@ public final class LedgerVerifier {
         private boolean treeBroken;
         private long findings;
         private int digestsChecked;
+        /** Reused for every entry: validating into it allocates nothing per entry. */
+        private final EncodedEntry encoded = new EncodedEntry();
 
         Pass(Connection c, VerifyOptions options, Consumer<Finding> sink) {
             this.c = c;
@@ -225,14 +228,28 @@ public final class LedgerVerifier {
                     p.source + " digest at size " + size + " cannot be checked: entries it covers are missing"));
         }
 
+        /**
+         * Checks that the entry decodes and names its own seq, then shows it to the visitor: as validated bytes
+         * when the visitor reads those (or there is none), else decoded.
+         */
         private void decodeAndVisit(long seq, byte[] bytes) {
             try {
-                LedgerEntry entry = EntryCodec.decode(bytes);
-                if (entry.seq() != seq) {
-                    report(Finding.atSeq(FindingKind.SEQ_MISMATCH, seq, Long.toString(seq), Long.toString(entry.seq()),
-                            "the entry stored at seq " + seq + " says it is entry " + entry.seq()));
-                } else if (options.visitor() != null) {
+                long entrySeq;
+                LedgerEntry entry = null;
+                if (options.visitor() == null || options.visitor() instanceof EncodedEntryVisitor) {
+                    EntryCodec.validate(bytes, encoded);
+                    entrySeq = encoded.seq();
+                } else {
+                    entry = EntryCodec.decode(bytes);
+                    entrySeq = entry.seq();
+                }
+                if (entrySeq != seq) {
+                    report(Finding.atSeq(FindingKind.SEQ_MISMATCH, seq, Long.toString(seq), Long.toString(entrySeq),
+                            "the entry stored at seq " + seq + " says it is entry " + entrySeq));
+                } else if (entry != null) {
                     options.visitor().visit(entry);
+                } else if (options.visitor() != null) {
+                    ((EncodedEntryVisitor) options.visitor()).visit(encoded);
                 }
             } catch (MalformedEntryException e) {
                 report(Finding.atSeq(FindingKind.ENTRY_MALFORMED, seq, null, null, e.getMessage()));
