@@ -11,6 +11,7 @@ import io.ledgerjdbc.ledger.hash.Hashes;
 import io.ledgerjdbc.ledger.merkle.MerkleFrontier;
 import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.ReadAheadScan;
 import io.ledgerjdbc.ledger.store.StoredEntry;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -29,7 +30,9 @@ import java.util.function.Consumer;
  * Checks a stored ledger in one streaming pass: every entry decodes and carries its own seq, seqs are dense,
  * every stored leaf, chain and Merkle node hash is recomputed from the entry bytes, and every digest (stored
  * in the ledger or given from outside) is validly signed and matches the recomputed root and chain at its
- * size. Memory is flat: the pass holds one page of rows and an O(log n) Merkle frontier.
+ * size. Memory is flat: the pass holds a few pages of rows and an O(log n) Merkle frontier. The pages are read
+ * on a second thread ({@link ReadAheadScan}) while this one checks them; the visitor runs on this thread and
+ * must not use the connection.
  *
  * <p>Findings are local, so one edit yields findings at the place it was made, not an avalanche: each chain
  * hash is checked against the stored one before it. Digests are checked against the chain recomputed from
@@ -56,7 +59,7 @@ public final class LedgerVerifier {
         pass.loadDigests(store.readDigestLines(c), options.externalDigests());
         pass.checkSeqRange();
         pass.start();
-        store.scan(c, options.fromSeq(), pass::visit);
+        pass.scan.scan(c, options.fromSeq(), pass::visit);
         pass.finish();
         return new VerifyReport(pass.expectedSeq - 1, pass.frontier.root(), pass.trueChain, pass.digestsChecked,
                 pass.findings, Duration.ofNanos(System.nanoTime() - started));
@@ -77,6 +80,8 @@ public final class LedgerVerifier {
         private boolean treeBroken;
         private long findings;
         private int digestsChecked;
+        /** Reads the ledger on a second thread while this one checks it. */
+        private final ReadAheadScan scan = new ReadAheadScan();
         /** Reused for every entry: validating into it allocates nothing per entry. */
         private final EncodedEntry encoded = new EncodedEntry();
 
@@ -219,10 +224,13 @@ public final class LedgerVerifier {
 
         /** The frontier at {@code size} from stored nodes, or null if they are missing or damaged. */
         private MerkleFrontier storedFrontier(long size) {
+            scan.connectionGuard().lock(); // the scan's reader uses the same connection
             try {
                 return MerkleFrontier.of(size, store.readNodes(c, MerkleFrontier.nodesFor(size)));
             } catch (SQLException | RuntimeException e) {
                 return null;
+            } finally {
+                scan.connectionGuard().unlock();
             }
         }
 
