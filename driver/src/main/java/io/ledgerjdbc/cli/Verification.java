@@ -1,7 +1,10 @@
 package io.ledgerjdbc.cli;
 
 import io.ledgerjdbc.driver.replay.StateCheck;
+import io.ledgerjdbc.ledger.entry.EncodedEntry;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.verify.EncodedEntryVisitor;
 import io.ledgerjdbc.ledger.verify.Finding;
 import io.ledgerjdbc.ledger.verify.LedgerVerifier;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
@@ -42,11 +45,22 @@ final class Verification {
             boolean state = checkState && options.fromSeq() == 1; // the state needs every entry from the first
             try (StateCheck check = StateCheck.forDatabase(c, store.dialect())) {
                 progress.phase("verifying ledger", size);
-                VerifyOptions withVisitor = options.withVisitor(e -> {
-                    if (state) {
-                        check.visit(e);
+                VerifyOptions withVisitor = options.withVisitor(new EncodedEntryVisitor() {
+                    @Override
+                    public void visit(EncodedEntry e) {
+                        if (state) {
+                            check.visit(e);
+                        }
+                        progress.update(e.seq());
                     }
-                    progress.update(e.seq());
+
+                    @Override
+                    public void visit(LedgerEntry e) {
+                        if (state) {
+                            check.visit(e);
+                        }
+                        progress.update(e.seq());
+                    }
                 });
                 VerifyReport report = new LedgerVerifier(store).verify(c, withVisitor, sink);
                 long stateFindings = 0;

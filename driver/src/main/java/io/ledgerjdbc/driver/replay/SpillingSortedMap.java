@@ -7,58 +7,192 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 
 /**
- * A map from byte keys to byte values, last write wins, read back once in unsigned key order. It holds at
- * most {@code budgetBytes} in memory; beyond that it writes the current contents as a sorted run to a temporary
- * file and starts afresh, and reading merges the runs (a newer run's value for a key hides older ones). So the
- * state check's memory is bounded whatever the size of the tables, and nothing touches the disk while they fit.
- * A null value is a tombstone: it hides older values and is itself never returned.
+ * A map from (group, key bytes) to (seq, value bytes), last write wins, read back once in key order (group, then
+ * the key's unsigned bytes): the state check's "last image of every row", a group per table. It holds at most
+ * {@code budgetBytes} in memory; beyond that it writes the current contents as a sorted run to a temporary file
+ * and starts afresh, and reading merges the runs (a newer run's value for a key hides older ones). So the state
+ * check's memory is bounded whatever the size of the tables, and nothing touches the disk while they fit.
+ * A removed key leaves a tombstone that hides older runs and is itself never returned.
+ *
+ * <p>A verification puts once per row change, millions of times, so the map allocates nothing per put: records
+ * live in one byte arena, found through an open-addressing index of arena offsets; a new value overwrites the
+ * old one in place when it fits (a row's image rarely changes size). While nothing has spilled, {@link #find}
+ * looks a key up, which lets the check compare a table read in any order without sorting it.
  */
 final class SpillingSortedMap implements AutoCloseable {
 
-    /** Per-entry overhead of a HashMap entry with its key wrapper and two arrays, roughly, on a 64-bit JVM. */
-    private static final int ENTRY_OVERHEAD = 96;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    // record: group i32 | key length i32 | key | seq i64 | flags u8 | value capacity i32 | value length i32 | value
+    private static final int KEY = 8;
+    private static final int TAIL = 8 + 1 + 4 + 4;
+    private static final byte DEAD = 1;      // superseded by a newer record of the same key
+    private static final byte TOMBSTONE = 2; // the key was removed
+    private static final byte SEEN = 4;      // marked by the comparison
 
     private final long budgetBytes;
     private final List<Path> runs = new ArrayList<>();
-    private Map<ByteBuffer, byte[]> memory = new HashMap<>();
-    private long memoryBytes;
+    private byte[] arena;
+    private int used;
+    private int deadBytes;
+    /** Index: arena offset + 1 of each key's live record (0 = empty slot), and the key's hash. */
+    private int[] slots;
+    private int[] hashes;
+    private int keys;
 
     SpillingSortedMap(long budgetBytes) {
         this.budgetBytes = budgetBytes;
+        clear();
     }
 
-    void put(byte[] key, byte[] value) {
-        byte[] old = memory.put(ByteBuffer.wrap(key), value);
-        if (old == null) {
-            memoryBytes += key.length + ENTRY_OVERHEAD;
+    private void clear() {
+        arena = new byte[(int) Math.min(1 << 16, Math.max(256, budgetBytes))];
+        used = 0;
+        deadBytes = 0;
+        slots = new int[64];
+        hashes = new int[64];
+        keys = 0;
+    }
+
+    /** Sets the value of (group, key[from, to)) to seq and value[vFrom, vTo). */
+    void put(int group, byte[] key, int from, int to, long seq, byte[] value, int vFrom, int vTo) {
+        write(group, key, from, to, seq, value, vFrom, vTo, (byte) 0);
+    }
+
+    void put(int group, byte[] key, long seq, byte[] value) {
+        put(group, key, 0, key.length, seq, value, 0, value.length);
+    }
+
+    /** Removes a key: a tombstone hides it (and any older run's value for it). */
+    void remove(int group, byte[] key, int from, int to) {
+        write(group, key, from, to, 0, key, 0, 0, TOMBSTONE);
+    }
+
+    void remove(int group, byte[] key) {
+        remove(group, key, 0, key.length);
+    }
+
+    private void write(int group, byte[] key, int from, int to, long seq, byte[] value, int vFrom, int vTo, byte flags) {
+        int hash = hash(group, key, from, to);
+        int mask = slots.length - 1;
+        int i = hash & mask;
+        int vLen = vTo - vFrom;
+        while (slots[i] != 0) {
+            int r = slots[i] - 1;
+            if (hashes[i] == hash && sameKey(r, group, key, from, to)) {
+                int tail = r + KEY + (int) INT.get(arena, r + 4);
+                if (vLen <= (int) INT.get(arena, tail + 9)) { // fits: overwrite in place
+                    LONG.set(arena, tail, seq);
+                    arena[tail + 8] = flags;
+                    INT.set(arena, tail + 13, vLen);
+                    System.arraycopy(value, vFrom, arena, tail + 17, vLen);
+                    return;
+                }
+                arena[tail + 8] = DEAD;
+                deadBytes += recordSize(r);
+                slots[i] = append(group, key, from, to, seq, value, vFrom, vTo, flags) + 1;
+                afterGrowth();
+                return;
+            }
+            i = (i + 1) & mask;
         }
-        memoryBytes += (value == null ? 0 : value.length) - (old == null ? 0 : old.length);
-        if (memoryBytes > budgetBytes) {
+        if (flags == TOMBSTONE && runs.isEmpty()) {
+            return; // nothing older to hide: removing an absent key is a no-op
+        }
+        slots[i] = append(group, key, from, to, seq, value, vFrom, vTo, flags) + 1;
+        hashes[i] = hash;
+        if (++keys * 2 > slots.length) {
+            rehash(slots.length * 2);
+        }
+        afterGrowth();
+    }
+
+    private int append(int group, byte[] key, int from, int to, long seq, byte[] value, int vFrom, int vTo, byte flags) {
+        int kLen = to - from;
+        int vLen = vTo - vFrom;
+        int size = KEY + kLen + TAIL + vLen;
+        if (used + size > arena.length) {
+            long wanted = Math.max((long) used + size, Math.min(2L * arena.length, budgetBytes + size));
+            if (wanted > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a state-check record does not fit in memory");
+            }
+            arena = Arrays.copyOf(arena, (int) wanted);
+        }
+        int r = used;
+        INT.set(arena, r, group);
+        INT.set(arena, r + 4, kLen);
+        System.arraycopy(key, from, arena, r + KEY, kLen);
+        int tail = r + KEY + kLen;
+        LONG.set(arena, tail, seq);
+        arena[tail + 8] = flags;
+        INT.set(arena, tail + 9, vLen);
+        INT.set(arena, tail + 13, vLen);
+        System.arraycopy(value, vFrom, arena, tail + 17, vLen);
+        used += size;
+        return r;
+    }
+
+    /** Keeps memory within the budget: compacts when most of the arena is superseded records, else spills. */
+    private void afterGrowth() {
+        if (memoryBytes() <= budgetBytes) {
+            return;
+        }
+        if (deadBytes * 2 > used) {
+            compact();
+        }
+        if (memoryBytes() > budgetBytes) {
             spill();
         }
     }
 
-    /** Removes a key: while nothing has spilled it is simply forgotten, afterwards a tombstone hides older runs. */
-    void remove(byte[] key) {
-        if (runs.isEmpty()) {
-            byte[] old = memory.remove(ByteBuffer.wrap(key));
-            if (old != null) {
-                memoryBytes -= key.length + ENTRY_OVERHEAD + old.length;
+    private long memoryBytes() {
+        return (long) used + 8L * slots.length;
+    }
+
+    private void compact() {
+        byte[] old = arena;
+        arena = new byte[Math.max(256, used - deadBytes)];
+        used = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] != 0) {
+                int r = slots[i] - 1;
+                int size = recordSize(old, r);
+                System.arraycopy(old, r, arena, used, size);
+                slots[i] = used + 1;
+                used += size;
             }
-        } else {
-            put(key, null);
+        }
+        deadBytes = 0;
+    }
+
+    private void rehash(int capacity) {
+        int[] oldSlots = slots;
+        int[] oldHashes = hashes;
+        slots = new int[capacity];
+        hashes = new int[capacity];
+        int mask = capacity - 1;
+        for (int j = 0; j < oldSlots.length; j++) {
+            if (oldSlots[j] != 0) {
+                int i = oldHashes[j] & mask;
+                while (slots[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = oldSlots[j];
+                hashes[i] = oldHashes[j];
+            }
         }
     }
 
@@ -67,49 +201,200 @@ final class SpillingSortedMap implements AutoCloseable {
         return runs.size();
     }
 
+    // ---- lookups while nothing has spilled ------------------------------------------------------------
+
+    /** The record of (group, key[from, to)), or -1 when there is none (or it was removed). Only before any spill. */
+    int find(int group, byte[] key, int from, int to) {
+        if (!runs.isEmpty()) {
+            throw new IllegalStateException("find needs every key in memory; this map has spilled");
+        }
+        int hash = hash(group, key, from, to);
+        int mask = slots.length - 1;
+        for (int i = hash & mask; slots[i] != 0; i = (i + 1) & mask) {
+            int r = slots[i] - 1;
+            if (hashes[i] == hash && sameKey(r, group, key, from, to)) {
+                return (flags(r) & TOMBSTONE) != 0 ? -1 : r;
+            }
+        }
+        return -1;
+    }
+
+    long seq(int record) {
+        return (long) LONG.get(arena, tail(record));
+    }
+
+    /** Whether the record's value is {@code value[from, to)}. */
+    boolean valueEquals(int record, byte[] value, int from, int to) {
+        int tail = tail(record);
+        int len = (int) INT.get(arena, tail + 13);
+        return Arrays.equals(arena, tail + 17, tail + 17 + len, value, from, to);
+    }
+
+    void markSeen(int record) {
+        arena[tail(record) + 8] |= SEEN;
+    }
+
+    /** The live records of {@code group} not marked seen, in key order. */
+    List<Item> unseen(int group) {
+        List<Integer> found = new ArrayList<>();
+        for (int slot : slots) {
+            int r = slot - 1;
+            if (slot != 0 && (int) INT.get(arena, r) == group && (flags(r) & (TOMBSTONE | SEEN)) == 0) {
+                found.add(r);
+            }
+        }
+        found.sort((a, b) -> compareKeys(arena, a, arena, b));
+        List<Item> out = new ArrayList<>(found.size());
+        for (int r : found) {
+            out.add(item(r));
+        }
+        return out;
+    }
+
+    /** The number of live records of {@code group} and the highest seq among them (for a table that is gone). */
+    long[] countAndMaxSeq(int group) {
+        long count = 0;
+        long max = 0;
+        for (int slot : slots) {
+            int r = slot - 1;
+            if (slot != 0 && (int) INT.get(arena, r) == group && (flags(r) & TOMBSTONE) == 0) {
+                count++;
+                max = Math.max(max, seq(r));
+            }
+        }
+        return new long[] {count, max};
+    }
+
+    private Item item(int r) {
+        int kLen = (int) INT.get(arena, r + 4);
+        int tail = r + KEY + kLen;
+        int vLen = (int) INT.get(arena, tail + 13);
+        boolean tombstone = (arena[tail + 8] & TOMBSTONE) != 0;
+        return new Item((int) INT.get(arena, r), Arrays.copyOfRange(arena, r + KEY, r + KEY + kLen),
+                (long) LONG.get(arena, tail), tombstone ? null : Arrays.copyOfRange(arena, tail + 17, tail + 17 + vLen));
+    }
+
+    // ---- records --------------------------------------------------------------------------------------
+
+    private int tail(int r) {
+        return r + KEY + (int) INT.get(arena, r + 4);
+    }
+
+    private byte flags(int r) {
+        return arena[tail(r) + 8];
+    }
+
+    private int recordSize(int r) {
+        return recordSize(arena, r);
+    }
+
+    private static int recordSize(byte[] a, int r) {
+        int tail = r + KEY + (int) INT.get(a, r + 4);
+        return tail + TAIL + (int) INT.get(a, tail + 9) - r;
+    }
+
+    private boolean sameKey(int r, int group, byte[] key, int from, int to) {
+        int kLen = (int) INT.get(arena, r + 4);
+        return (int) INT.get(arena, r) == group && kLen == to - from
+                && Arrays.equals(arena, r + KEY, r + KEY + kLen, key, from, to);
+    }
+
+    /** FNV-1a over group and key, then a 64-bit finaliser so that every byte reaches the low bits the index uses. */
+    private static int hash(int group, byte[] key, int from, int to) {
+        long h = (0xcbf29ce484222325L ^ group) * 0x100000001b3L;
+        for (int i = from; i < to; i++) {
+            h = (h ^ (key[i] & 0xFF)) * 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static int compareKeys(byte[] a, int ra, byte[] b, int rb) {
+        int c = Integer.compare((int) INT.get(a, ra), (int) INT.get(b, rb));
+        if (c != 0) {
+            return c;
+        }
+        return Arrays.compareUnsigned(a, ra + KEY, ra + KEY + (int) INT.get(a, ra + 4), b, rb + KEY, rb + KEY + (int) INT.get(b, rb + 4));
+    }
+
+    /** The offsets of the live records (tombstones too when {@code withTombstones}), sorted by key. */
+    private int[] sortedRecords(boolean withTombstones) {
+        int[] out = new int[keys];
+        int n = 0;
+        for (int slot : slots) {
+            if (slot != 0 && (withTombstones || (flags(slot - 1) & TOMBSTONE) == 0)) {
+                out[n++] = slot - 1;
+            }
+        }
+        out = Arrays.copyOf(out, n);
+        mergeSort(out, new int[n], 0, n);
+        return out;
+    }
+
+    private void mergeSort(int[] a, int[] scratch, int from, int to) {
+        if (to - from < 16) {
+            for (int i = from + 1; i < to; i++) {
+                int x = a[i];
+                int j = i - 1;
+                while (j >= from && compareKeys(arena, a[j], arena, x) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(a, scratch, from, mid);
+        mergeSort(a, scratch, mid, to);
+        System.arraycopy(a, from, scratch, from, to - from);
+        int i = from;
+        int j = mid;
+        for (int k = from; k < to; k++) {
+            a[k] = j >= to || i < mid && compareKeys(arena, scratch[i], arena, scratch[j]) <= 0 ? scratch[i++] : scratch[j++];
+        }
+    }
+
     private void spill() {
         try {
             Path file = Files.createTempFile("ledgerjdbc-state", ".run");
             file.toFile().deleteOnExit();
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
-                for (Map.Entry<ByteBuffer, byte[]> e : sorted(memory)) {
-                    byte[] k = e.getKey().array();
-                    out.writeInt(k.length);
-                    out.write(k);
-                    byte[] v = e.getValue();
-                    out.writeInt(v == null ? -1 : v.length);
-                    if (v != null) {
-                        out.write(v);
+                // the first run needs no tombstones: there is nothing older for them to hide
+                for (int r : sortedRecords(!runs.isEmpty())) {
+                    int kLen = (int) INT.get(arena, r + 4);
+                    int tail = r + KEY + kLen;
+                    out.writeInt((int) INT.get(arena, r));
+                    out.writeInt(kLen);
+                    out.write(arena, r + KEY, kLen);
+                    out.writeLong((long) LONG.get(arena, tail));
+                    if ((arena[tail + 8] & TOMBSTONE) != 0) {
+                        out.writeInt(-1);
+                    } else {
+                        int vLen = (int) INT.get(arena, tail + 13);
+                        out.writeInt(vLen);
+                        out.write(arena, tail + 17, vLen);
                     }
                 }
             }
             runs.add(file);
-            memory = new HashMap<>();
-            memoryBytes = 0;
+            clear();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a state-check run to the temporary directory", e);
         }
     }
 
-    private static List<Map.Entry<ByteBuffer, byte[]>> sorted(Map<ByteBuffer, byte[]> m) {
-        List<Map.Entry<ByteBuffer, byte[]>> list = new ArrayList<>(m.entrySet());
-        list.sort((a, b) -> Arrays.compareUnsigned(a.getKey().array(), b.getKey().array()));
-        return list;
+    /** A key and its value, in key order (value null for a tombstone, which a cursor never returns). */
+    record Item(int group, byte[] key, long seq, byte[] value) {
     }
 
-    /** A key and its value, in key order. */
-    record Item(byte[] key, byte[] value) {
-    }
-
-    /** Reads everything in unsigned key order, newest value per key, tombstones dropped. Call once. */
+    /** Reads everything in key order, newest value per key, tombstones dropped. Call once. */
     Cursor cursor() {
         List<Source> sources = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             sources.add(new FileSource(runs.get(i), i));
         }
-        sources.add(new MemorySource(sorted(memory), runs.size()));
-        memory = new HashMap<>();
-        memoryBytes = 0;
+        sources.add(new MemorySource(sortedRecords(!runs.isEmpty()), runs.size()));
         return new Cursor(sources);
     }
 
@@ -123,13 +408,13 @@ final class SpillingSortedMap implements AutoCloseable {
             }
         }
         runs.clear();
-        memory = new HashMap<>();
+        clear();
     }
 
     /** A merge of sorted sources: the one with the highest age wins a tie. */
     static final class Cursor {
         private final PriorityQueue<Source> queue = new PriorityQueue<>((a, b) -> {
-            int c = Arrays.compareUnsigned(a.head.key, b.head.key);
+            int c = compare(a.head, b.head);
             return c != 0 ? c : Integer.compare(b.age, a.age);
         });
         private Item next;
@@ -141,6 +426,11 @@ final class SpillingSortedMap implements AutoCloseable {
                 }
             }
             next = fetch();
+        }
+
+        private static int compare(Item a, Item b) {
+            int c = Integer.compare(a.group, b.group);
+            return c != 0 ? c : Arrays.compareUnsigned(a.key, b.key);
         }
 
         boolean hasNext() {
@@ -168,7 +458,7 @@ final class SpillingSortedMap implements AutoCloseable {
                 if (top.advance()) {
                     queue.add(top);
                 }
-                while (!queue.isEmpty() && Arrays.equals(queue.peek().head.key, winner.key)) {
+                while (!queue.isEmpty() && compare(queue.peek().head, winner) == 0) {
                     Source older = queue.poll();
                     if (older.advance()) {
                         queue.add(older);
@@ -193,23 +483,21 @@ final class SpillingSortedMap implements AutoCloseable {
         abstract boolean advance();
     }
 
-    private static final class MemorySource extends Source {
-        private final List<Map.Entry<ByteBuffer, byte[]>> items;
+    private final class MemorySource extends Source {
+        private final int[] records;
         private int at;
 
-        MemorySource(List<Map.Entry<ByteBuffer, byte[]>> items, int age) {
+        MemorySource(int[] records, int age) {
             super(age);
-            this.items = items;
+            this.records = records;
         }
 
         @Override
         boolean advance() {
-            if (at == items.size()) {
+            if (at == records.length) {
                 return false;
             }
-            Map.Entry<ByteBuffer, byte[]> e = items.get(at);
-            items.set(at++, null); // let the consumed entries go
-            head = new Item(e.getKey().array(), e.getValue());
+            head = item(records[at++]);
             return true;
         }
     }
@@ -229,17 +517,18 @@ final class SpillingSortedMap implements AutoCloseable {
         @Override
         boolean advance() {
             try {
-                int kl;
+                int group;
                 try {
-                    kl = in.readInt();
+                    group = in.readInt();
                 } catch (EOFException end) {
                     in.close();
                     return false;
                 }
-                byte[] k = in.readNBytes(kl);
+                byte[] k = in.readNBytes(in.readInt());
+                long seq = in.readLong();
                 int vl = in.readInt();
                 byte[] v = vl < 0 ? null : in.readNBytes(vl);
-                head = new Item(k, v);
+                head = new Item(group, k, seq, v);
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read a state-check run", e);

@@ -7,7 +7,9 @@ import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
+import io.ledgerjdbc.ledger.entry.EncodedEntry;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
+import io.ledgerjdbc.ledger.entry.ImageCursor;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
@@ -15,6 +17,7 @@ import io.ledgerjdbc.ledger.hash.Hashes;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import io.ledgerjdbc.ledger.store.StoredEntry;
+import io.ledgerjdbc.ledger.verify.EncodedEntryVisitor;
 import io.ledgerjdbc.ledger.verify.EntryVisitor;
 import io.ledgerjdbc.ledger.verify.Finding;
 import io.ledgerjdbc.ledger.verify.FindingKind;
@@ -39,23 +42,27 @@ import java.util.function.LongConsumer;
 /**
  * The state check: the current contents of every ledgered table must equal what the ledger says they are.
  *
- * <p>It rides on a verification pass as its {@link EntryVisitor} and folds each row change into "the last
- * image of every live row": key → (seq of the last entry that touched it, SHA-256 of its image), held in a
- * {@link SpillingSortedMap} that keeps a bounded amount in memory and spills sorted runs to temporary files
- * beyond it. So memory depends neither on the number of entries nor on the size of the tables. Then
- * {@link #compare} reads each table once, in any order, into the same kind of map, and walks both in key order:
- * a row on one side only is {@code ROW_ADDED} or {@code ROW_MISSING}, a row whose image hash differs is
- * {@code ROW_CHANGED}. Only for findings are the images themselves fetched (the ledger's from the entry at the
- * recorded seq), to name the columns that differ.
+ * <p>It rides on a verification pass as its {@link EntryVisitor}, reading each entry's bytes, and folds each
+ * row change into "the last image of every live row": key → (seq of the last entry that touched it, the image
+ * itself when short, else its SHA-256), held in a {@link SpillingSortedMap} that keeps a bounded amount in
+ * memory and spills sorted runs to temporary files beyond it. So memory depends neither on the number of entries
+ * nor on the size of the tables. Then {@link #compare} reads each table once, in any order: while the expected
+ * state is all in memory it looks each row up by key as it comes (no sort), otherwise it reads the table into
+ * the same kind of map and walks both in key order. A row on one side only is {@code ROW_ADDED} or
+ * {@code ROW_MISSING}, a row whose image differs is {@code ROW_CHANGED}. Only for findings are the images
+ * themselves fetched (the ledger's from the entry at the recorded seq), to name the columns that differ.
  *
  * <p>DDL: {@code DROP TABLE} starts the table afresh; {@code ALTER TABLE … RENAME TO}/{@code RENAME TABLE}
  * move its rows to the new name; after any other {@code ALTER TABLE}, a row whose last image predates it is
  * compared on the columns both sides have (an added column's default is not in the old image).
  */
-public final class StateCheck implements EntryVisitor, AutoCloseable {
+public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
 
     /** Memory for the expected state before it spills; also used for each table's actual rows. */
     public static final long DEFAULT_BUDGET = 64L << 20;
+
+    /** Images up to this many bytes are kept whole, longer ones as their SHA-256. */
+    private static final int INLINE_IMAGE = 128;
 
     private final String defaultSchema;
     private final long budget;
@@ -110,27 +117,116 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
 
     // ---- the fold --------------------------------------------------------------------------------------
 
+    /** The table of the last row change folded, and its name's bytes: consecutive changes mostly share one. */
+    private Table lastTable;
+    private byte[] lastTableName = new byte[0];
+    private final ImageCursor keyColumns = new ImageCursor();
+    private final ImageCursor afterColumns = new ImageCursor();
+    private final byte[] kept = new byte[1 + INLINE_IMAGE];
+    private final MessageDigest sha256 = sha256();
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+
+    /** An entry given as objects: folded through its encoding, exactly as a verification pass would. */
     @Override
     public void visit(LedgerEntry entry) {
-        for (Change change : entry.changes()) {
-            if (change instanceof RowChange rc) {
-                Table t = table(TableName.ofLedger(rc.table()), true);
-                t.exists = true;
-                switch (rc.op()) {
-                    case INSERT -> put(t, rc.key(), entry.seq(), rc.after());
-                    case UPDATE -> {
-                        Row newKey = keyLike(rc.key(), rc.after());
-                        if (!newKey.equals(rc.key())) {
-                            expected.remove(key(t, rc.key()));
-                        }
-                        put(t, newKey, entry.seq(), rc.after());
+        EncodedEntry encoded = new EncodedEntry();
+        EntryCodec.validate(EntryCodec.encode(entry), encoded);
+        visit(encoded);
+    }
+
+    /**
+     * Folds one entry straight from its bytes: keys and after images are the encoding's own ranges, so nothing
+     * is decoded or encoded again.
+     */
+    @Override
+    public void visit(EncodedEntry entry) {
+        byte[] b = entry.bytes();
+        long seq = entry.seq();
+        for (int i = 0; i < entry.changeCount(); i++) {
+            if (!entry.isRowChange(i)) {
+                lastTable = null; // DDL may drop or rename what the cache points at
+                ddl(entry.ddl(i), seq);
+                continue;
+            }
+            Table t = table(entry, i);
+            t.exists = true;
+            int keyFrom = entry.keyFrom(i);
+            int keyTo = entry.keyTo(i);
+            switch (entry.op(i)) {
+                case INSERT -> put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
+                case UPDATE -> {
+                    byte[] newKey = keyAfterUpdate(b, keyFrom, entry.afterFrom(i));
+                    if (newKey == null) {
+                        put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
+                    } else {
+                        expected.remove(t.id, b, keyFrom, keyTo);
+                        put(t, newKey, 0, newKey.length, seq, b, entry.afterFrom(i), entry.afterTo(i));
                     }
-                    case DELETE -> expected.remove(key(t, rc.key()));
                 }
-            } else if (change instanceof DdlChange ddl) {
-                ddl(ddl, entry.seq());
+                case DELETE -> expected.remove(t.id, b, keyFrom, keyTo);
             }
         }
+    }
+
+    private Table table(EncodedEntry entry, int i) {
+        byte[] b = entry.bytes();
+        int from = entry.tableFrom(i);
+        int to = entry.tableTo(i);
+        if (lastTable == null || !Arrays.equals(b, from, to, lastTableName, 0, lastTableName.length)) {
+            lastTable = table(TableName.ofLedger(entry.table(i)), true);
+            lastTableName = Arrays.copyOfRange(b, from, to);
+        }
+        return lastTable;
+    }
+
+    /**
+     * The key of the row after an UPDATE: the key's columns with the values the after image gives them (a key
+     * column it lacks keeps its value); null when that is the key as it was, which is almost always.
+     */
+    private byte[] keyAfterUpdate(byte[] b, int keyFrom, int afterFrom) {
+        boolean changed = false;
+        keyColumns.reset(b, keyFrom);
+        afterColumns.reset(b, afterFrom);
+        boolean more = afterColumns.next();
+        int size = 4;
+        while (keyColumns.next()) {
+            while (more && nameOrder(b, afterColumns, keyColumns) < 0) {
+                more = afterColumns.next();
+            }
+            boolean given = more && nameOrder(b, afterColumns, keyColumns) == 0;
+            ImageCursor from = given ? afterColumns : keyColumns;
+            size += 4 + keyColumns.nameTo() - keyColumns.nameFrom() + from.valueTo() - from.valueFrom();
+            changed |= given && !Arrays.equals(b, keyColumns.valueFrom(), keyColumns.valueTo(), b, afterColumns.valueFrom(), afterColumns.valueTo());
+        }
+        if (!changed) {
+            return null;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        keyColumns.reset(b, keyFrom);
+        afterColumns.reset(b, afterFrom);
+        more = afterColumns.next();
+        out.putInt(keyColumns.columns());
+        while (keyColumns.next()) {
+            while (more && nameOrder(b, afterColumns, keyColumns) < 0) {
+                more = afterColumns.next();
+            }
+            ImageCursor from = more && nameOrder(b, afterColumns, keyColumns) == 0 ? afterColumns : keyColumns;
+            out.putInt(keyColumns.nameTo() - keyColumns.nameFrom()).put(b, keyColumns.nameFrom(), keyColumns.nameTo() - keyColumns.nameFrom());
+            out.put(b, from.valueFrom(), from.valueTo() - from.valueFrom());
+        }
+        return out.array();
+    }
+
+    /** Canonical order of the two cursors' current column names. */
+    private static int nameOrder(byte[] b, ImageCursor x, ImageCursor y) {
+        return Arrays.compareUnsigned(b, x.nameFrom(), x.nameTo(), b, y.nameFrom(), y.nameTo());
     }
 
     private void ddl(DdlChange ddl, long seq) {
@@ -202,14 +298,31 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
         }
     }
 
-    private void put(Table t, Row key, long seq, Row after) {
-        byte[] value = ByteBuffer.allocate(8 + Hashes.SIZE).putLong(seq).put(Hashes.sha256(EntryCodec.encodeImage(after))).array();
-        expected.put(key(t, key), value);
+    private void put(Table t, byte[] key, int keyFrom, int keyTo, long seq, byte[] image, int imageFrom, int imageTo) {
+        int n = kept(image, imageFrom, imageTo);
+        expected.put(t.id, key, keyFrom, keyTo, seq, kept, 0, n);
     }
 
-    private static byte[] key(Table t, Row key) {
-        byte[] k = EntryCodec.encodeImage(key);
-        return ByteBuffer.allocate(4 + k.length).putInt(t.id).put(k).array();
+    /**
+     * What the state keeps of an image, in {@link #kept}: the image itself when it is short (then it is compared
+     * byte for byte, and nothing needs hashing), else its SHA-256 (so a wide row costs 33 bytes). Equal images
+     * give equal bytes, and the first byte says which form it is. Returns the length.
+     */
+    private int kept(byte[] image, int from, int to) {
+        int length = to - from;
+        if (length <= INLINE_IMAGE) {
+            kept[0] = 0;
+            System.arraycopy(image, from, kept, 1, length);
+            return 1 + length;
+        }
+        kept[0] = 1;
+        sha256.reset();
+        sha256.update(image, from, length);
+        try {
+            return 1 + sha256.digest(kept, 1, Hashes.SIZE);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The key columns of {@code key}, with their values taken from {@code row} (the key after an update). */
@@ -235,18 +348,25 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
         List<Table> live = new ArrayList<>(new HashSet<>(current.values()));
         live.removeIf(t -> !t.exists);
         live.sort(Comparator.comparingInt(t -> t.id));
-        SpillingSortedMap.Cursor cursor = expected.cursor();
-        for (Table t : live) {
-            while (cursor.hasNext() && tableId(cursor.peek()) < t.id) {
-                cursor.next(); // rows of a dropped generation
+        if (expected.spilledRuns() == 0) {
+            for (Table t : live) {
+                run.probe(t);
             }
-            run.table(t, cursor);
+        } else {
+            SpillingSortedMap.Cursor cursor = expected.cursor();
+            for (Table t : live) {
+                while (cursor.hasNext() && cursor.peek().group() < t.id) {
+                    cursor.next(); // rows of a dropped generation
+                }
+                run.merge(t, cursor);
+            }
         }
         return run.findings;
     }
 
-    private static int tableId(SpillingSortedMap.Item item) {
-        return ByteBuffer.wrap(item.key()).getInt();
+    /** Receives each row of a table as its key's and its own canonical image. */
+    private interface RowSink {
+        void row(byte[] key, byte[] image) throws SQLException;
     }
 
     /** The state of one comparison. */
@@ -278,44 +398,87 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
             sink.accept(f);
         }
 
-        void table(Table t, SpillingSortedMap.Cursor cursor) throws SQLException {
+        /** The table's metadata, or null after reporting it missing. */
+        private TableInfo info(Table t, long rows, long lastSeq) {
+            try {
+                return catalog.table(c, t.name.ref());
+            } catch (SQLException notThere) {
+                report(new Finding(FindingKind.TABLE_MISSING, lastSeq == 0 ? null : lastSeq, t.name.display(), null,
+                        rows + " row" + (rows == 1 ? "" : "s"), "no table", "the ledger has this table but the database does not"));
+                return null;
+            }
+        }
+
+        /**
+         * Everything fits in memory: each row the table holds is looked up by its key as it is read (in whatever
+         * order the database returns them), and the keys no row claimed are the missing ones. Nothing is sorted.
+         */
+        void probe(Table t) throws SQLException {
+            long[] countAndSeq = expected.countAndMaxSeq(t.id);
+            TableInfo info = info(t, countAndSeq[0], countAndSeq[1]);
+            if (info == null) {
+                return;
+            }
+            readTable(info, (key, image) -> {
+                int r = expected.find(t.id, key, 0, key.length);
+                if (r < 0) {
+                    added(t, key, image);
+                    return;
+                }
+                expected.markSeen(r);
+                int n = kept(image, 0, image.length);
+                if (!expected.valueEquals(r, kept, 0, n)) {
+                    changed(t, key, expected.seq(r), image);
+                }
+            });
+            for (SpillingSortedMap.Item want : expected.unseen(t.id)) {
+                missing(t, want);
+            }
+        }
+
+        /** The expected state spilled: read the table into a sorted map too and walk both in key order. */
+        void merge(Table t, SpillingSortedMap.Cursor cursor) throws SQLException {
+            long rows = 0;
+            long lastSeq = 0;
             TableInfo info;
             try {
                 info = catalog.table(c, t.name.ref());
             } catch (SQLException notThere) {
-                long rows = 0;
-                long lastSeq = 0;
-                while (cursor.hasNext() && tableId(cursor.peek()) == t.id) {
-                    lastSeq = Math.max(lastSeq, ByteBuffer.wrap(cursor.next().value()).getLong());
+                while (cursor.hasNext() && cursor.peek().group() == t.id) {
+                    lastSeq = Math.max(lastSeq, cursor.next().seq());
                     rows++;
                 }
-                report(new Finding(FindingKind.TABLE_MISSING, lastSeq == 0 ? null : lastSeq, t.name.display(), null,
-                        rows + " row" + (rows == 1 ? "" : "s"), "no table", "the ledger has this table but the database does not"));
+                info(t, rows, lastSeq);
                 return;
             }
-            try (SpillingSortedMap actual = readTable(info)) {
+            try (SpillingSortedMap actual = new SpillingSortedMap(budget)) {
+                readTable(info, (key, image) -> actual.put(0, key, 0, image));
                 SpillingSortedMap.Cursor have = actual.cursor();
                 while (true) {
-                    SpillingSortedMap.Item want = cursor.hasNext() && tableId(cursor.peek()) == t.id ? cursor.peek() : null;
+                    SpillingSortedMap.Item want = cursor.hasNext() && cursor.peek().group() == t.id ? cursor.peek() : null;
                     SpillingSortedMap.Item got = have.peek();
                     if (want == null && got == null) {
                         return;
                     }
-                    int order = want == null ? 1 : got == null ? -1
-                            : Arrays.compareUnsigned(want.key(), 4, want.key().length, got.key(), 0, got.key().length);
+                    int order = want == null ? 1 : got == null ? -1 : Arrays.compareUnsigned(want.key(), got.key());
                     if (order < 0) {
                         missing(t, cursor.next());
                     } else if (order > 0) {
-                        added(t, have.next());
+                        SpillingSortedMap.Item g = have.next();
+                        added(t, g.key(), g.value());
                     } else {
-                        compareRow(t, cursor.next(), have.next());
+                        SpillingSortedMap.Item w = cursor.next();
+                        SpillingSortedMap.Item g = have.next();
+                        int n = kept(g.value(), 0, g.value().length);
+                        if (!Arrays.equals(w.value(), 0, w.value().length, kept, 0, n)) {
+                            changed(t, g.key(), w.seq(), g.value());
+                        }
                     }
                 }
             }
         }
 
-        private SpillingSortedMap readTable(TableInfo info) throws SQLException {
-            SpillingSortedMap rows = new SpillingSortedMap(budget);
+        private void readTable(TableInfo info, RowSink rows) throws SQLException {
             StringBuilder sql = new StringBuilder("SELECT ");
             for (int i = 0; i < info.columns().size(); i++) {
                 sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(dialect, info.columns().get(i).name()));
@@ -334,7 +497,7 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
                             b.put(info.columns().get(i).name(), Values.read(rs, i + 1, info.columns().get(i), dialect));
                         }
                         Row row = b.build();
-                        rows.put(EntryCodec.encodeImage(RowCapture.keyOf(row, info)), EntryCodec.encodeImage(row));
+                        rows.row(EntryCodec.encodeImage(RowCapture.keyOf(row, info)), EntryCodec.encodeImage(row));
                         if ((++rowsRead & 1023) == 0) {
                             progress.accept(rowsRead);
                         }
@@ -342,19 +505,11 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
                 }
             }
             progress.accept(rowsRead);
-            return rows;
         }
 
-        private void compareRow(Table t, SpillingSortedMap.Item want, SpillingSortedMap.Item got) throws SQLException {
-            ByteBuffer v = ByteBuffer.wrap(want.value());
-            long seq = v.getLong();
-            byte[] hash = new byte[Hashes.SIZE];
-            v.get(hash);
-            if (MessageDigest.isEqual(hash, Hashes.sha256(got.value()))) {
-                return;
-            }
-            Row key = EntryCodec.decodeImage(Arrays.copyOfRange(want.key(), 4, want.key().length));
-            Row row = EntryCodec.decodeImage(got.value());
+        private void changed(Table t, byte[] keyImage, long seq, byte[] rowImage) throws SQLException {
+            Row key = EntryCodec.decodeImage(keyImage);
+            Row row = EntryCodec.decodeImage(rowImage);
             Row image = expectedImage(t, seq, key);
             List<String> differing = differingColumns(image, row, t.alteredSeq > seq);
             if (image != null && differing.isEmpty()) {
@@ -367,18 +522,18 @@ public final class StateCheck implements EntryVisitor, AutoCloseable {
         }
 
         private void missing(Table t, SpillingSortedMap.Item want) throws SQLException {
-            long seq = ByteBuffer.wrap(want.value()).getLong();
-            Row key = EntryCodec.decodeImage(Arrays.copyOfRange(want.key(), 4, want.key().length));
+            long seq = want.seq();
+            Row key = EntryCodec.decodeImage(want.key());
             Row image = expectedImage(t, seq, key);
             report(new Finding(FindingKind.ROW_MISSING, seq, t.name.display(), key.toString(),
                     image == null ? "image of seq " + seq : image.toString(), null,
                     "a row the ledger says exists (last written by seq " + seq + ") is gone"));
         }
 
-        private void added(Table t, SpillingSortedMap.Item got) {
-            Row key = EntryCodec.decodeImage(got.key());
+        private void added(Table t, byte[] keyImage, byte[] rowImage) {
+            Row key = EntryCodec.decodeImage(keyImage);
             report(new Finding(FindingKind.ROW_ADDED, null, t.name.display(), key.toString(), null,
-                    EntryCodec.decodeImage(got.value()).toString(), "a row the ledger never recorded"));
+                    EntryCodec.decodeImage(rowImage).toString(), "a row the ledger never recorded"));
         }
 
         /** The image entry {@code seq} left for {@code key} in table {@code t}, or null if it cannot be read. */

@@ -1,6 +1,7 @@
 package io.ledgerjdbc.driver.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,21 +17,24 @@ class SpillingSortedMapTest {
         return ByteBuffer.allocate(4).putInt(k).array(); // big-endian non-negative ints sort like the numbers
     }
 
+    /** Keys of two groups; values of varying length, so records are overwritten in place, superseded and compacted. */
     @Test
     void putsOverwritesAndRemovesReadBackInKeyOrderAcrossSpilledRuns() {
         for (long budget : new long[] {1 << 20, 4096, 300}) {
             Random random = new Random(budget);
-            TreeMap<Integer, String> reference = new TreeMap<>();
+            TreeMap<Long, String> reference = new TreeMap<>();
             try (SpillingSortedMap map = new SpillingSortedMap(budget)) {
                 for (int i = 0; i < 5000; i++) {
+                    int group = random.nextInt(2);
                     int k = random.nextInt(800);
+                    long both = (long) group << 32 | k;
                     if (random.nextInt(4) == 0) {
-                        map.remove(key(k));
-                        reference.remove(k);
+                        map.remove(group, key(k));
+                        reference.remove(both);
                     } else {
-                        String v = "v" + i;
-                        map.put(key(k), v.getBytes());
-                        reference.put(k, v);
+                        String v = "v" + i + "x".repeat(random.nextInt(8));
+                        map.put(group, key(k), i, v.getBytes());
+                        reference.put(both, i + ":" + v);
                     }
                 }
                 if (budget < 5000) {
@@ -42,12 +46,45 @@ class SpillingSortedMapTest {
                 SpillingSortedMap.Cursor c = map.cursor();
                 while (c.hasNext()) {
                     SpillingSortedMap.Item item = c.next();
-                    read.add(ByteBuffer.wrap(item.key()).getInt() + "=" + new String(item.value()));
+                    read.add(item.group() + "/" + ByteBuffer.wrap(item.key()).getInt() + "=" + item.seq() + ":" + new String(item.value()));
                 }
                 List<String> expected = new ArrayList<>();
-                reference.forEach((k, v) -> expected.add(k + "=" + v));
+                reference.forEach((k, v) -> expected.add((k >>> 32) + "/" + (k & 0xFFFFFFFFL) + "=" + v));
                 assertThat(read).as("budget " + budget).isEqualTo(expected);
             }
+        }
+    }
+
+    @Test
+    void findSeesTheLatestValueAndUnseenListsTheKeysNobodyClaimedInOrder() {
+        try (SpillingSortedMap map = new SpillingSortedMap(1 << 20)) {
+            for (int k = 9; k >= 0; k--) {
+                map.put(1, key(k), k, ("short" + k).getBytes());
+            }
+            map.put(1, key(3), 33, "a much longer value than before".getBytes()); // no longer fits in place
+            map.put(2, key(3), 7, "other group".getBytes());
+            map.remove(1, key(5));
+            int r = map.find(1, key(3), 0, 4);
+            assertThat(map.seq(r)).isEqualTo(33);
+            assertThat(map.valueEquals(r, "a much longer value than before".getBytes(), 0, 31)).isTrue();
+            assertThat(map.find(1, key(5), 0, 4)).isEqualTo(-1);
+            assertThat(map.find(1, key(10), 0, 4)).isEqualTo(-1);
+            map.markSeen(r);
+            map.markSeen(map.find(1, key(0), 0, 4));
+            assertThat(map.unseen(1)).extracting(i -> ByteBuffer.wrap(i.key()).getInt()).containsExactly(1, 2, 4, 6, 7, 8, 9);
+            assertThat(map.countAndMaxSeq(1)).containsExactly(9, 33);
+            assertThat(map.countAndMaxSeq(2)).containsExactly(1, 7);
+        }
+    }
+
+    @Test
+    void findRefusesOnceTheMapHasSpilled() {
+        try (SpillingSortedMap map = new SpillingSortedMap(256)) {
+            for (int k = 0; k < 100; k++) {
+                map.put(0, key(k), k, new byte[40]);
+            }
+            assertThat(map.spilledRuns()).isPositive();
+            assertThatThrownBy(() -> map.find(0, key(1), 0, 4)).isInstanceOf(IllegalStateException.class);
         }
     }
 }

@@ -8,7 +8,12 @@ import io.ledgerjdbc.ledger.verify.Finding;
 import io.ledgerjdbc.ledger.verify.FindingKind;
 import io.ledgerjdbc.ledger.verify.LedgerVerifier;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.entry.Value;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -82,5 +87,35 @@ class StateCheckTest {
         assertThat(StateCheck.renameTarget("alter table \"T\" rename to \"New Name\"")).isEqualTo("\"New Name\"");
         assertThat(StateCheck.renameTarget("RENAME TABLE a TO s.b")).isEqualTo("s.b");
         assertThat(StateCheck.renameTarget("ALTER TABLE t RENAME COLUMN a TO b")).isNull();
+    }
+
+    @Test
+    void anUpdateThatChangesOneColumnOfACompositeKeyMovesTheRow() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("k.db");
+        Row key = Row.of("a", Value.of(1), "b", Value.of(1));
+        Row before = Row.of("a", Value.of(1), "b", Value.of(1), "v", Value.of("x"));
+        Row after = Row.of("a", Value.of(1), "b", Value.of(2), "v", Value.of("y"));
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        List<LedgerEntry> entries = List.of(
+                new LedgerEntry(1, "n", t, "t1", List.of(RowChange.insert("pairs", key, before))),
+                new LedgerEntry(2, "n", t, "t2", List.of(RowChange.update("pairs", key, before, after))));
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            io.ledgerjdbc.ledger.store.LedgerSchema.createIfMissing(c, SqlDialect.SQLITE); // empty: findings name no image
+            s.execute("CREATE TABLE pairs (a INTEGER, b INTEGER, v TEXT, PRIMARY KEY (a, b))");
+            s.executeUpdate("INSERT INTO pairs VALUES (1, 2, 'y')");
+            assertThat(fold(entries, c)).isEmpty();
+            s.executeUpdate("UPDATE pairs SET b = 1");
+            assertThat(fold(entries, c)).extracting(f -> f.kind() + " " + f.key())
+                    .containsExactlyInAnyOrder("ROW_MISSING {a=1, b=2}", "ROW_ADDED {a=1, b=1}");
+        }
+    }
+
+    private static List<Finding> fold(List<LedgerEntry> entries, Connection c) throws Exception {
+        List<Finding> findings = new ArrayList<>();
+        try (StateCheck state = new StateCheck()) {
+            entries.forEach(state::visit);
+            state.compare(c, SqlDialect.SQLITE, findings::add);
+        }
+        return findings;
     }
 }

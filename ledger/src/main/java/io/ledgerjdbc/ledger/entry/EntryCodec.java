@@ -107,6 +107,36 @@ public final class EntryCodec {
         return row;
     }
 
+    /**
+     * Checks that {@code bytes} are exactly one canonical entry, as {@link #decode} does (the same
+     * {@link MalformedEntryException}, message and position for the same bytes), and records where its parts
+     * lie in {@code into} instead of building rows and values: a verification pass over a whole ledger allocates
+     * next to nothing per entry.
+     */
+    public static void validate(byte[] bytes, EncodedEntry into) {
+        into.reset(bytes);
+        Reader r = new Reader(bytes);
+        int version = r.u8();
+        if (version != VERSION) {
+            throw r.error("unknown entry format version " + version);
+        }
+        long seq = r.i64();
+        if (seq < 1) {
+            throw r.error("seq must be >= 1, was " + seq);
+        }
+        into.seq(seq);
+        r.skipStr();
+        r.instant();
+        r.skipStr();
+        int count = r.count(2);
+        for (int i = 0; i < count; i++) {
+            r.skipChange(into);
+        }
+        if (r.pos != bytes.length) {
+            throw r.error((bytes.length - r.pos) + " trailing bytes after the entry");
+        }
+    }
+
     private static final class Writer {
         private byte[] buf;
         private int pos;
@@ -324,6 +354,120 @@ public final class EntryCodec {
             Row before = op.hasBefore ? image() : null;
             Row after = op.hasAfter ? image() : null;
             return new RowChange(table, op, key, before, after);
+        }
+
+        // ---- validation without building (validate): each skip accepts and rejects exactly what its builder does
+
+        /** Checks a string as {@link #str} does without building it; the rare non-ASCII one goes through str(). */
+        void skipStr() {
+            int start = pos;
+            long n = i32() & 0xFFFFFFFFL;
+            need(n, "a string");
+            int to = pos + (int) n;
+            for (int i = pos; i < to; i++) {
+                if (buf[i] < 0) {
+                    pos = start;
+                    str();
+                    return;
+                }
+            }
+            pos = to;
+        }
+
+        void skipChange(EncodedEntry into) {
+            int kind = u8();
+            if (kind == Change.KIND_DDL) {
+                int objectFrom = pos + 4;
+                skipStr();
+                int objectTo = pos;
+                int sqlFrom = pos + 4;
+                skipStr();
+                if (pos == sqlFrom) {
+                    throw error("DDL text is empty");
+                }
+                into.addDdl(objectFrom, objectTo, sqlFrom, pos);
+                return;
+            }
+            if (kind != Change.KIND_ROW) {
+                throw error("unknown change kind " + kind);
+            }
+            int code = u8();
+            Operation op = Operation.ofCode(code);
+            if (op == null) {
+                throw error("unknown row operation " + code);
+            }
+            int tableFrom = pos + 4;
+            skipStr();
+            if (pos == tableFrom) {
+                throw error("table name is empty");
+            }
+            int tableTo = pos;
+            int keyFrom = pos;
+            if (skipImage() == 0) {
+                throw error("row change has an empty key");
+            }
+            int keyTo = pos;
+            int beforeFrom = -1;
+            int beforeTo = -1;
+            int afterFrom = -1;
+            int afterTo = -1;
+            if (op.hasBefore) {
+                beforeFrom = pos;
+                skipImage();
+                beforeTo = pos;
+            }
+            if (op.hasAfter) {
+                afterFrom = pos;
+                skipImage();
+                afterTo = pos;
+            }
+            into.addRow(op, tableFrom, tableTo, keyFrom, keyTo, beforeFrom, beforeTo, afterFrom, afterTo);
+        }
+
+        /** Checks an image as {@link #image} does; returns its column count. */
+        int skipImage() {
+            int n = count(5);
+            int previousFrom = 0;
+            int previousTo = 0;
+            for (int i = 0; i < n; i++) {
+                int at = pos;
+                skipStr();
+                int nameFrom = at + 4;
+                if (i > 0 && Arrays.compareUnsigned(buf, previousFrom, previousTo, buf, nameFrom, pos) >= 0) {
+                    pos = at;
+                    String name = str();
+                    pos = at;
+                    throw error("column '" + name + "' is out of canonical order or repeated");
+                }
+                previousFrom = nameFrom;
+                previousTo = pos;
+                skipValue();
+            }
+            return n;
+        }
+
+        /** Checks a value as {@link #value} does; the common types without building them, the rest through value(). */
+        void skipValue() {
+            int at = pos;
+            int tag = u8();
+            ValueType type = ValueType.ofTag(tag);
+            if (type == null) {
+                throw error("unknown value tag " + tag);
+            }
+            switch (type) {
+                case NULL -> { }
+                case INTEGER -> i64();
+                case TEXT -> skipStr();
+                case BYTES -> {
+                    long n = i32() & 0xFFFFFFFFL;
+                    need(n, "a byte string");
+                    pos += (int) n;
+                }
+                default -> {
+                    pos = at;
+                    value();
+                }
+            }
         }
 
         Row image() {

@@ -27,7 +27,17 @@ public final class Hashes {
     private static final byte[] EMPTY_TREE = sha256().digest();
 
     // MessageDigest is not thread-safe; one per thread avoids both locking and getInstance's lookup cost.
-    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Hashes::sha256);
+    private static final ThreadLocal<Digest> DIGEST = ThreadLocal.withInitial(Digest::new);
+
+    /**
+     * The thread's digest and whether it is known to be reset: digest() resets it, so only a hash that did not
+     * get that far (an Error half-way) leaves it dirty. Resetting an already reset SHA-256 clears its state and
+     * its 64-word schedule again, a cost worth avoiding at three hashes per ledger entry.
+     */
+    private static final class Digest {
+        final MessageDigest md = sha256();
+        boolean clean = true;
+    }
 
     private Hashes() {
     }
@@ -38,43 +48,64 @@ public final class Hashes {
 
     public static byte[] leaf(byte[] entry) {
         Objects.requireNonNull(entry, "entry");
-        MessageDigest md = fresh();
-        md.update(LEAF_PREFIX);
-        md.update(entry);
-        return md.digest();
+        Digest d = fresh();
+        d.md.update(LEAF_PREFIX);
+        d.md.update(entry);
+        return done(d);
     }
 
     public static byte[] node(byte[] left, byte[] right) {
         Objects.requireNonNull(left, "left");
         Objects.requireNonNull(right, "right");
-        MessageDigest md = fresh();
-        md.update(NODE_PREFIX);
-        md.update(left);
-        md.update(right);
-        return md.digest();
+        Digest d = fresh();
+        d.md.update(NODE_PREFIX);
+        d.md.update(left);
+        d.md.update(right);
+        return done(d);
     }
 
     public static byte[] chain(byte[] previousChain, byte[] leaf) {
         Objects.requireNonNull(previousChain, "previousChain");
         Objects.requireNonNull(leaf, "leaf");
-        MessageDigest md = fresh();
-        md.update(previousChain);
-        md.update(leaf);
-        return md.digest();
+        Digest d = fresh();
+        d.md.update(previousChain);
+        d.md.update(leaf);
+        return done(d);
     }
 
     public static byte[] sha256(byte[] data) {
-        return fresh().digest(Objects.requireNonNull(data, "data"));
+        Objects.requireNonNull(data, "data");
+        Digest d = fresh();
+        d.md.update(data);
+        return done(d);
+    }
+
+    /** SHA-256 of {@code data[from, to)}. */
+    public static byte[] sha256(byte[] data, int from, int to) {
+        Objects.checkFromToIndex(from, to, Objects.requireNonNull(data, "data").length);
+        Digest d = fresh();
+        d.md.update(data, from, to - from);
+        return done(d);
     }
 
     /**
      * The thread's digest, reset: the arguments are checked before the first update, but an Error thrown
      * half-way through a hash must still never leak its bytes into the next one.
      */
-    private static MessageDigest fresh() {
-        MessageDigest md = DIGEST.get();
-        md.reset();
-        return md;
+    private static Digest fresh() {
+        Digest d = DIGEST.get();
+        if (!d.clean) {
+            d.md.reset();
+        }
+        d.clean = false;
+        return d;
+    }
+
+    /** Finishes the hash; digest() leaves the digest reset. */
+    private static byte[] done(Digest d) {
+        byte[] out = d.md.digest();
+        d.clean = true;
+        return out;
     }
 
     private static MessageDigest sha256() {

@@ -31,8 +31,6 @@ import java.util.function.Consumer;
  */
 public final class LedgerStore {
 
-    private static final int PAGE = 1000;
-
     private final SqlDialect dialect;
 
     public LedgerStore(SqlDialect dialect) {
@@ -256,25 +254,34 @@ public final class LedgerStore {
     /**
      * Streams every row with {@code seq >= fromSeq} in order, a page at a time (keyset pagination), so memory
      * stays flat at any ledger size and no backend needs a server-side cursor or an open transaction.
+     * (One query read through a cursor is no faster: PostgreSQL plans the unlimited ORDER BY as a full scan and
+     * a sort, each page is an index range scan.) {@link ReadAheadScan} reads the pages on a second thread.
      */
     public void scan(Connection c, long fromSeq, Consumer<StoredEntry> visitor) throws SQLException {
-        String sql = "SELECT seq, entry, leaf_hash, chain_hash, tree_nodes FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT " + PAGE;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        List<StoredEntry> page = new ArrayList<>(PAGE);
+        try (PreparedStatement ps = c.prepareStatement(PAGE_SQL)) {
             long next = fromSeq;
             while (true) {
-                ps.setLong(1, next);
-                int rows = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        StoredEntry e = stored(rs);
-                        visitor.accept(e);
-                        next = e.seq() + 1;
-                        rows++;
-                    }
-                }
-                if (rows < PAGE) {
+                page.clear();
+                readPage(ps, next, page);
+                page.forEach(visitor);
+                if (page.size() < PAGE) {
                     return;
                 }
+                next = page.get(PAGE - 1).seq() + 1;
+            }
+        }
+    }
+
+    static final int PAGE = 1000;
+    static final String PAGE_SQL = "SELECT seq, entry, leaf_hash, chain_hash, tree_nodes FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT " + PAGE;
+
+    /** Adds the page of rows from {@code seq} on to {@code out}, through a statement of {@link #PAGE_SQL}. */
+    static void readPage(PreparedStatement ps, long seq, List<StoredEntry> out) throws SQLException {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(stored(rs));
             }
         }
     }

@@ -3,6 +3,7 @@ package io.ledgerjdbc.ledger.verify;
 import io.ledgerjdbc.ledger.digest.DigestFormatException;
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
+import io.ledgerjdbc.ledger.entry.EncodedEntry;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.MalformedEntryException;
@@ -10,6 +11,7 @@ import io.ledgerjdbc.ledger.hash.Hashes;
 import io.ledgerjdbc.ledger.merkle.MerkleFrontier;
 import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.ReadAheadScan;
 import io.ledgerjdbc.ledger.store.StoredEntry;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -17,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -27,7 +30,9 @@ import java.util.function.Consumer;
  * Checks a stored ledger in one streaming pass: every entry decodes and carries its own seq, seqs are dense,
  * every stored leaf, chain and Merkle node hash is recomputed from the entry bytes, and every digest (stored
  * in the ledger or given from outside) is validly signed and matches the recomputed root and chain at its
- * size. Memory is flat: the pass holds one page of rows and an O(log n) Merkle frontier.
+ * size. Memory is flat: the pass holds a few pages of rows and an O(log n) Merkle frontier. The pages are read
+ * on a second thread ({@link ReadAheadScan}) while this one checks them; the visitor runs on this thread and
+ * must not use the connection.
  *
  * <p>Findings are local, so one edit yields findings at the place it was made, not an avalanche: each chain
  * hash is checked against the stored one before it. Digests are checked against the chain recomputed from
@@ -35,6 +40,9 @@ import java.util.function.Consumer;
  * gap itself is the finding).
  */
 public final class LedgerVerifier {
+
+    // Stored hashes are compared with Arrays.equals, not MessageDigest.isEqual: they are public (anyone who can
+    // read the ledger reads them), so there is no secret for a timing side channel to leak, and it is faster.
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -51,7 +59,7 @@ public final class LedgerVerifier {
         pass.loadDigests(store.readDigestLines(c), options.externalDigests());
         pass.checkSeqRange();
         pass.start();
-        store.scan(c, options.fromSeq(), pass::visit);
+        pass.scan.scan(c, options.fromSeq(), pass::visit);
         pass.finish();
         return new VerifyReport(pass.expectedSeq - 1, pass.frontier.root(), pass.trueChain, pass.digestsChecked,
                 pass.findings, Duration.ofNanos(System.nanoTime() - started));
@@ -72,6 +80,10 @@ public final class LedgerVerifier {
         private boolean treeBroken;
         private long findings;
         private int digestsChecked;
+        /** Reads the ledger on a second thread while this one checks it. */
+        private final ReadAheadScan scan = new ReadAheadScan();
+        /** Reused for every entry: validating into it allocates nothing per entry. */
+        private final EncodedEntry encoded = new EncodedEntry();
 
         Pass(Connection c, VerifyOptions options, Consumer<Finding> sink) {
             this.c = c;
@@ -152,7 +164,7 @@ public final class LedgerVerifier {
             byte[] bytes = row.entry() == null ? new byte[0] : row.entry();
             decodeAndVisit(seq, bytes);
             byte[] leaf = Hashes.leaf(bytes);
-            if (!MessageDigest.isEqual(leaf, row.leafHash())) {
+            if (!Arrays.equals(leaf, row.leafHash())) {
                 report(Finding.atSeq(FindingKind.LEAF_HASH_MISMATCH, seq, hex(leaf), hex(row.leafHash()),
                         "entry bytes do not hash to the stored leaf hash"));
             }
@@ -170,7 +182,7 @@ public final class LedgerVerifier {
             long seq = row.seq();
             byte[] chain = Hashes.chain(storedChain, leaf);
             trueChain = chainsAgree ? chain : Hashes.chain(trueChain, leaf);
-            if (!MessageDigest.isEqual(chain, row.chainHash())) {
+            if (!Arrays.equals(chain, row.chainHash())) {
                 report(Finding.atSeq(FindingKind.CHAIN_HASH_MISMATCH, seq, hex(chain), hex(row.chainHash()),
                         "chain hash does not follow from the previous entry's"));
                 chainsAgree = false;
@@ -178,7 +190,7 @@ public final class LedgerVerifier {
             storedChain = isHash(row.chainHash()) ? row.chainHash() : chain;
             if (!treeBroken) {
                 byte[] completed = frontier.append(leaf);
-                if (!MessageDigest.isEqual(completed, row.treeNodes() == null ? new byte[0] : row.treeNodes())) {
+                if (!Arrays.equals(completed, row.treeNodes() == null ? new byte[0] : row.treeNodes())) {
                     report(Finding.atSeq(FindingKind.TREE_NODES_MISMATCH, seq, hex(completed), hex(row.treeNodes()),
                             "stored Merkle nodes are not the ones this leaf completes"));
                 }
@@ -212,10 +224,13 @@ public final class LedgerVerifier {
 
         /** The frontier at {@code size} from stored nodes, or null if they are missing or damaged. */
         private MerkleFrontier storedFrontier(long size) {
+            scan.connectionGuard().lock(); // the scan's reader uses the same connection
             try {
                 return MerkleFrontier.of(size, store.readNodes(c, MerkleFrontier.nodesFor(size)));
             } catch (SQLException | RuntimeException e) {
                 return null;
+            } finally {
+                scan.connectionGuard().unlock();
             }
         }
 
@@ -225,14 +240,28 @@ public final class LedgerVerifier {
                     p.source + " digest at size " + size + " cannot be checked: entries it covers are missing"));
         }
 
+        /**
+         * Checks that the entry decodes and names its own seq, then shows it to the visitor: as validated bytes
+         * when the visitor reads those (or there is none), else decoded.
+         */
         private void decodeAndVisit(long seq, byte[] bytes) {
             try {
-                LedgerEntry entry = EntryCodec.decode(bytes);
-                if (entry.seq() != seq) {
-                    report(Finding.atSeq(FindingKind.SEQ_MISMATCH, seq, Long.toString(seq), Long.toString(entry.seq()),
-                            "the entry stored at seq " + seq + " says it is entry " + entry.seq()));
-                } else if (options.visitor() != null) {
+                long entrySeq;
+                LedgerEntry entry = null;
+                if (options.visitor() == null || options.visitor() instanceof EncodedEntryVisitor) {
+                    EntryCodec.validate(bytes, encoded);
+                    entrySeq = encoded.seq();
+                } else {
+                    entry = EntryCodec.decode(bytes);
+                    entrySeq = entry.seq();
+                }
+                if (entrySeq != seq) {
+                    report(Finding.atSeq(FindingKind.SEQ_MISMATCH, seq, Long.toString(seq), Long.toString(entrySeq),
+                            "the entry stored at seq " + seq + " says it is entry " + entrySeq));
+                } else if (entry != null) {
                     options.visitor().visit(entry);
+                } else if (options.visitor() != null) {
+                    ((EncodedEntryVisitor) options.visitor()).visit(encoded);
                 }
             } catch (MalformedEntryException e) {
                 report(Finding.atSeq(FindingKind.ENTRY_MALFORMED, seq, null, null, e.getMessage()));

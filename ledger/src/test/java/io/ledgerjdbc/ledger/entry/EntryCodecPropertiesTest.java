@@ -36,6 +36,7 @@ class EntryCodecPropertiesTest {
         LedgerEntry e = sample.entry();
         byte[] b = EntryCodec.encode(e);
         LedgerEntry decoded = EntryCodec.decode(b);
+        ValidateAgreement.check(b);
         assertThat(decoded.equals(e)).as("decoded entry equals the original").isTrue(); // not isEqualTo: see Sample
         assertThat(decoded.hashCode()).isEqualTo(e.hashCode());
         assertThat(EntryCodec.encode(decoded)).isEqualTo(b);
@@ -143,11 +144,13 @@ class EntryCodecPropertiesTest {
     // ---- checks ----------------------------------------------------------------------------------------------
 
     static void assertMalformed(byte[] b) {
+        ValidateAgreement.check(b);
         assertThatThrownBy(() -> EntryCodec.decode(b)).as(hex(b)).isExactlyInstanceOf(MalformedEntryException.class);
     }
 
     /** Either MalformedEntryException, or a whole entry that re-encodes to exactly these bytes; nothing else. */
     static boolean assertRejectedOrCanonical(byte[] b) {
+        ValidateAgreement.check(b);
         LedgerEntry decoded;
         try {
             decoded = EntryCodec.decode(b);

@@ -120,6 +120,7 @@ class EntryCodecRejectsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void validNeighboursDecode(String name, byte[] b) {
+        ValidateAgreement.check(b);
         LedgerEntry e = EntryCodec.decode(b);
         assertThat(EntryCodec.encode(e)).isEqualTo(b);
     }
@@ -199,6 +200,7 @@ class EntryCodecRejectsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void malformedInputIsRejectedWithItsReason(String name, byte[] b, String reason) {
+        ValidateAgreement.check(b);
         assertThatThrownBy(() -> EntryCodec.decode(b))
                 .as("%s: %s", name, hex(b))
                 .isExactlyInstanceOf(MalformedEntryException.class)
