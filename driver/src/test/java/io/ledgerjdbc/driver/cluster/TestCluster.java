@@ -132,11 +132,26 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts every member (the first connection joins), so a leader can be elected. */
     void startAll() throws Exception {
-        concurrently(ids, id -> {
-            try (Connection c = connect(id)) {
-                c.isValid(1);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                concurrently(ids, id -> {
+                    try (Connection c = connect(id)) {
+                        c.isValid(1);
+                    }
+                });
+                return;
+            } catch (AssertionError e) {
+                // A port found free a moment ago can be taken meanwhile (other test JVMs, a failure-detection port
+                // at port + 100): pick new ones and start again.
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("cannot listen on")) {
+                    throw e;
+                }
+                LedgerNode.leaveClusters();
+                for (String id : ids) {
+                    ports.put(id, freePort());
+                }
             }
-        });
+        }
     }
 
     /** Every ledger entry's bytes, in order. */
