@@ -53,6 +53,8 @@ final class LedgerSession implements Session {
     private final Connection real;
     private final LedgerNode node;
     private final LedgerConfig config;
+    /** {@code ledger.readConsistency=linearizable}, read once: the check sits on every query's path. */
+    private final boolean linearizableReads;
     private final List<Change> pending = new ArrayList<>();
     /** Rows INSERTs made whose images are read later, in one statement (see InsertReadBack); they follow pending. */
     private final List<InsertedRow> toRead = new ArrayList<>();
@@ -71,6 +73,7 @@ final class LedgerSession implements Session {
         this.real = real;
         this.node = node;
         this.config = config;
+        this.linearizableReads = config.linearizableReads();
         this.autoCommit = real.getAutoCommit();
         this.statements = new CaptureStatements(real, node.catalog);
         node.capture.attach(real, statements);
@@ -270,7 +273,7 @@ final class LedgerSession implements Session {
             if (!pending.isEmpty() || !toRead.isEmpty()) {
                 refuseImplicitCommit(sql);
             }
-            if (config.linearizableReads() && node.clustered()) {
+            if (linearizableReads && node.clustered()) {
                 node.awaitClusterBarrier();
             }
             return call.call();

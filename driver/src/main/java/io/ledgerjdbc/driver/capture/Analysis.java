@@ -147,6 +147,13 @@ public sealed interface Analysis {
         public TableRef {
             Objects.requireNonNull(name, "name");
         }
+
+        /** The table a ledger entry names ({@code schema.table} or {@code table}), exactly as recorded. */
+        public static TableRef ofLedgerName(String ledgerName) {
+            int dot = ledgerName.indexOf('.');
+            return dot < 0 ? new TableRef(null, ledgerName, true)
+                    : new TableRef(ledgerName.substring(0, dot), ledgerName.substring(dot + 1), true);
+        }
     }
 
     /** {@code column = expr} in an UPDATE's SET list; {@code column} without quotes. */

@@ -2,6 +2,7 @@ package io.ledgerjdbc.driver.cluster;
 
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.Identifiers;
+import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.capture.TableCatalog;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
@@ -361,7 +362,7 @@ public final class ClusterApplier implements Replica {
     }
 
     private void certifyAndApply(RowChange rc) throws SQLException {
-        TableInfo t = catalog.table(c, tableRef(rc.table()));
+        TableInfo t = catalog.table(c, Analysis.TableRef.ofLedgerName(rc.table()));
         Row current = read(t, rc.key());
         switch (rc.op()) {
             case INSERT -> {
@@ -372,8 +373,8 @@ public final class ClusterApplier implements Replica {
             }
             case UPDATE -> {
                 requireUnchanged(rc, current);
-                if (!rc.key().equals(keyOf(rc.after(), t)) && read(t, keyOf(rc.after(), t)) != null) {
-                    throw new Conflict("the new key " + keyOf(rc.after(), t) + " of " + rc.table() + " was taken by a transaction ordered first");
+                if (!rc.key().equals(RowCapture.keyOf(rc.after(), t)) && read(t, RowCapture.keyOf(rc.after(), t)) != null) {
+                    throw new Conflict("the new key " + RowCapture.keyOf(rc.after(), t) + " of " + rc.table() + " was taken by a transaction ordered first");
                 }
                 update(t, rc.key(), rc.after());
             }
@@ -456,15 +457,6 @@ public final class ClusterApplier implements Replica {
         return sb.toString();
     }
 
-    private static Row keyOf(Row row, TableInfo t) {
-        if (!t.hasPrimaryKey()) {
-            return row;
-        }
-        Row.Builder key = Row.builder();
-        for (TableInfo.Column k : t.primaryKey()) key.put(k.name(), row.get(k.name()));
-        return key.build();
-    }
-
     private void storeSignature(long seq, byte[] signature) throws SQLException {
         PreparedStatement ps = prepared("INSERT INTO ledger_signature (seq, signature) VALUES (?, ?)");
         ps.setLong(1, seq);
@@ -519,12 +511,6 @@ public final class ClusterApplier implements Replica {
             }
         }
         statements.clear();
-    }
-
-    private static Analysis.TableRef tableRef(String ledgerName) {
-        int dot = ledgerName.indexOf('.');
-        return dot < 0 ? new Analysis.TableRef(null, ledgerName, true)
-                : new Analysis.TableRef(ledgerName.substring(0, dot), ledgerName.substring(dot + 1), true);
     }
 
     private String table(TableInfo t) {

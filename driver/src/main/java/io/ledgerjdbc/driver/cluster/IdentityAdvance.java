@@ -33,8 +33,11 @@ final class IdentityAdvance {
 
     private final SqlDialect dialect;
     private final TableCatalog catalog;
-    /** Identity/serial columns by ledger table name (null value: none); forgotten after DDL. */
-    private final Map<String, List<String>> identityColumns = new HashMap<>();
+    /**
+     * Identity/serial columns by ledger table name, each with its PostgreSQL sequence (null on H2); forgotten
+     * after DDL.
+     */
+    private final Map<String, Map<String, String>> identityColumns = new HashMap<>();
 
     IdentityAdvance(SqlDialect dialect, TableCatalog catalog) {
         this.dialect = dialect;
@@ -62,12 +65,12 @@ final class IdentityAdvance {
         }
         for (var table : highest.entrySet()) {
             try {
-                TableInfo t = catalog.table(c, new Analysis.TableRef(schemaOf(table.getKey()), nameOf(table.getKey()), true));
+                TableInfo t = catalog.table(c, Analysis.TableRef.ofLedgerName(table.getKey()));
                 boolean moved = false;
-                for (String column : identityColumns(c, t)) {
-                    Long max = table.getValue().get(column);
+                for (var column : identityColumns(c, t).entrySet()) {
+                    Long max = table.getValue().get(column.getKey());
                     if (max != null) {
-                        moveTo(c, t, column, max);
+                        moveTo(c, t, column.getKey(), column.getValue(), max);
                         moved = true;
                     }
                 }
@@ -85,12 +88,12 @@ final class IdentityAdvance {
         }
     }
 
-    private List<String> identityColumns(Connection c, TableInfo t) throws SQLException {
-        List<String> known = identityColumns.get(t.ledgerName());
+    private Map<String, String> identityColumns(Connection c, TableInfo t) throws SQLException {
+        Map<String, String> known = identityColumns.get(t.ledgerName());
         if (known != null) {
             return known;
         }
-        List<String> found = new java.util.ArrayList<>();
+        Map<String, String> found = new HashMap<>();
         for (TableInfo.Column k : t.primaryKey()) {
             if (dialect == SqlDialect.H2) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT IS_IDENTITY FROM INFORMATION_SCHEMA.COLUMNS "
@@ -99,11 +102,12 @@ final class IdentityAdvance {
                     ps.setString(2, t.name());
                     ps.setString(3, k.name());
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && "YES".equals(rs.getString(1))) found.add(k.name());
+                        if (rs.next() && "YES".equals(rs.getString(1))) found.put(k.name(), null);
                     }
                 }
-            } else if (sequenceOf(c, t, k.name()) != null) {
-                found.add(k.name());
+            } else {
+                String sequence = sequenceOf(c, t, k.name());
+                if (sequence != null) found.put(k.name(), sequence);
             }
         }
         identityColumns.put(t.ledgerName(), found);
@@ -120,9 +124,8 @@ final class IdentityAdvance {
         }
     }
 
-    private void moveTo(Connection c, TableInfo t, String column, long max) throws SQLException {
+    private void moveTo(Connection c, TableInfo t, String column, String sequence, long max) throws SQLException {
         if (dialect == SqlDialect.POSTGRESQL) {
-            String sequence = sequenceOf(c, t, column);
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT setval(CAST(? AS regclass), ?) WHERE ? > (SELECT last_value FROM " + sequence + ")")) {
                 ps.setString(1, sequence);
@@ -155,13 +158,5 @@ final class IdentityAdvance {
         return t.schema() == null ? name : Identifiers.quote(dialect, t.schema()) + "." + name;
     }
 
-    private static String schemaOf(String ledgerName) {
-        int dot = ledgerName.indexOf('.');
-        return dot < 0 ? null : ledgerName.substring(0, dot);
-    }
 
-    private static String nameOf(String ledgerName) {
-        int dot = ledgerName.indexOf('.');
-        return dot < 0 ? ledgerName : ledgerName.substring(dot + 1);
-    }
 }
