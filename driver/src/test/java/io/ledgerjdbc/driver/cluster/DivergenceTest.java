@@ -64,6 +64,8 @@ class DivergenceTest extends InProcessClusterTest {
         try (Connection o = cluster.connect(other); Statement s = o.createStatement()) {
             assertEquals(1, s.executeUpdate("UPDATE acct SET balance = balance - 1 WHERE id = 1"), "the majority goes on");
         }
+        // A commit is acknowledged once its own node applied it; the writer may still be applying it.
+        cluster.awaitConverged(5_000, List.of(writer, other));
         assertEquals(List.of("89"), cluster.rows(writer, "SELECT balance FROM acct"));
         assertEquals(List.of("89"), cluster.rows(other, "SELECT balance FROM acct"));
         assertEquals(cluster.ledger(writer), cluster.ledger(other));

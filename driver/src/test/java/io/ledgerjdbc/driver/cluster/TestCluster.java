@@ -182,11 +182,16 @@ final class TestCluster implements AutoCloseable {
 
     /** Waits until every member has applied as many entries as the longest ledger. */
     void awaitConverged(long timeoutMillis) throws Exception {
+        awaitConverged(timeoutMillis, ids);
+    }
+
+    /** Waits until the given members have applied as many entries as the longest ledger among them. */
+    void awaitConverged(long timeoutMillis, List<String> members) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
             long max = 0;
             long min = Long.MAX_VALUE;
-            for (String id : ids) {
+            for (String id : members) {
                 long n = ledger(id).size();
                 max = Math.max(max, n);
                 min = Math.min(min, n);
