@@ -81,6 +81,9 @@ public final class LedgerNode {
     /** The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed. */
     static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector) throws SQLException {
         LedgerNode node = of(rawUrl, c, config);
+        if (node.dialect == SqlDialect.H2 && !isPrivateDatabase(rawUrl)) {
+            node.capture.committedReads(connector::connect);
+        }
         if (config.clustered()) {
             node.joinCluster(config, connector);
         } else if (node.cluster != null) {

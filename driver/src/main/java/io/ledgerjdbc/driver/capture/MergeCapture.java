@@ -33,6 +33,10 @@ import java.util.Map;
  *
  * <p>Refused: a target without a primary key, an UPDATE that assigns a key column (the row would move), an
  * INSERT that does not give the whole primary key (generated keys of a MERGE are not reported).
+ *
+ * <p>H2 cannot lock an absent key: a key committed by another transaction between the prediction and the MERGE
+ * turns a predicted INSERT into an UPDATE there. A connection of its own checks, after the MERGE, that no other
+ * transaction committed a key it predicted to insert (40001 otherwise).
  */
 final class MergeCapture {
 
@@ -61,7 +65,7 @@ final class MergeCapture {
 
         T result = call.call();
         RowCapture.requireCount(result, ctx, predicted, "MERGE");
-        if (existed) {
+        if (existed || committedMeanwhile(t, insertKeys)) {
             throw RowCapture.conflict("MERGE", "a row it was to insert already existed");
         }
         List<RowChange> changes = new ArrayList<>();
@@ -83,6 +87,22 @@ final class MergeCapture {
             changes.add(RowChange.insert(t.ledgerName(), key, row));
         }
         return new Captured<>(result, changes);
+    }
+
+    /**
+     * H2 cannot lock a key that is not there, and a READ COMMITTED MERGE sees what another transaction committed
+     * after capture looked: a predicted INSERT then runs as the WHEN MATCHED action on that row. Its own
+     * transaction cannot tell the two apart afterwards; a connection of its own can, since it sees the key only if
+     * someone else committed it (an insert of this MERGE is not committed yet, and a later one waits for it).
+     */
+    private boolean committedMeanwhile(TableInfo t, List<Row> insertKeys) throws SQLException {
+        RowCapture.CommittedReads reads = capture.committedReads();
+        if (dialect != SqlDialect.H2 || insertKeys.isEmpty() || reads == null) {
+            return false;
+        }
+        try (Connection side = reads.open()) {
+            return !capture.readByKeys(side, t, insertKeys).isEmpty();
+        }
     }
 
     private void refuseUnfollowable(Analysis.Merge m, TableInfo t) throws SQLException {

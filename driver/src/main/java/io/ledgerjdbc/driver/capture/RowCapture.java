@@ -33,6 +33,23 @@ public final class RowCapture {
     private final MergeCapture merge;
     private final InsertReadBack insertReadBack = new InsertReadBack(this);
 
+    /** Opens a connection of its own to the same database, which sees only what other transactions committed. */
+    @FunctionalInterface
+    public interface CommittedReads {
+        Connection open() throws SQLException;
+    }
+
+    private volatile CommittedReads committedReads;
+
+    /** Where capture reads the committed state when its own transaction cannot tell (H2 MERGE, see {@link MergeCapture}). */
+    public void committedReads(CommittedReads reads) {
+        this.committedReads = reads;
+    }
+
+    CommittedReads committedReads() {
+        return committedReads;
+    }
+
     public RowCapture(SqlDialect dialect) {
         this.dialect = dialect;
         this.keyless = new KeylessCapture(this, dialect);
