@@ -21,6 +21,7 @@ import java.util.Objects;
  * right after a commit, with the head that commit produced (no extra reads). The digest is stored in
  * {@code ledger_digest} in its own small transaction and, with {@code ledger.digest.out}, appended to a JSON
  * Lines file outside the database. "Every T seconds" is checked at commits: an idle ledger has nothing new to sign.
+ * On a cluster member the applier calls it after each applied write-set, on the applier's own connection.
  *
  * <p>The application's transaction is already committed when this runs, so a failure here must not reach it
  * as an error (it would retry a committed transaction): it is logged, and the next commit tries again.

@@ -139,7 +139,8 @@ public final class LedgerNode {
             keys = loaded;
             cluster = io.ledgerjdbc.replication.ClusterMember.start(wanted, () -> {
                 try {
-                    applier = new io.ledgerjdbc.driver.cluster.ClusterApplier(connector.connect(), dialect, loaded, this::afterReplicatedDdl);
+                    applier = new io.ledgerjdbc.driver.cluster.ClusterApplier(connector.connect(), dialect, loaded, this::afterReplicatedDdl,
+                            autoDigest::afterCommit);
                     return applier;
                 } catch (SQLException e) {
                     throw new IllegalStateException("cannot open the applier's connection: " + e.getMessage(), e);

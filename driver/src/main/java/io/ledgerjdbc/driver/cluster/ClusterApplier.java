@@ -61,11 +61,21 @@ public final class ClusterApplier implements Replica {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private volatile LedgerHead head;
 
+    /** Told, on the applying thread, the head each applied write-set produced; it must not throw. */
+    @FunctionalInterface
+    public interface AfterApply {
+        void applied(Connection c, LedgerHead head);
+    }
+
+    private final AfterApply afterApply;
+
     /**
-     * @param c        a connection of its own to the node's database (this applier closes it)
-     * @param afterDdl told after every applied DDL, so the node's sessions refresh their table metadata
+     * @param c          a connection of its own to the node's database (this applier closes it)
+     * @param afterDdl   told after every applied DDL, so the node's sessions refresh their table metadata
+     * @param afterApply told after every committed write-set (automatic digests), with the applier's connection
      */
-    public ClusterApplier(Connection c, SqlDialect dialect, NodeKeys keys, Runnable afterDdl) throws SQLException {
+    public ClusterApplier(Connection c, SqlDialect dialect, NodeKeys keys, Runnable afterDdl, AfterApply afterApply) throws SQLException {
+        this.afterApply = afterApply;
         this.keys = keys;
         this.c = c;
         this.dialect = dialect;
@@ -222,6 +232,7 @@ public final class ClusterApplier implements Replica {
                     identities.forget();
                     afterDdl.run();
                 }
+                afterApply.applied(c, next);
                 LOG.debug("applied {} as entry {} ({} changes)", writeSet.txId(), entry.seq(), entry.changes().size());
                 return new Outcome.Committed(ordinal, entry.seq());
             } catch (SQLException | RuntimeException e) {
