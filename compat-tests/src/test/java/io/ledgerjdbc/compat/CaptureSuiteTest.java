@@ -282,6 +282,42 @@ class CaptureSuiteTest {
         }
     }
 
+    /**
+     * PostgreSQL: the ledger's own commit is made asynchronous only for itself (so the head lock is not held across
+     * the fsync); the application's session setting and its own transactions keep synchronous_commit as they were.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "POSTGRESQL")
+    void ledgerCommitsLeaveTheSessionsSynchronousCommitAsItWas(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                assertThat(setting(s)).isEqualTo("on");
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('a', 1, 1)");
+                assertThat(setting(s)).as("after an autocommit write").isEqualTo("on");
+                l.setAutoCommit(false);
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('b', 1, 2)");
+                assertThat(setting(s)).as("inside the transaction, before the ledger commits it").isEqualTo("on");
+                l.commit();
+                assertThat(setting(s)).as("after commit").isEqualTo("on");
+                s.execute("SET synchronous_commit = local");
+                s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('c', 1, 3)");
+                l.commit();
+                assertThat(setting(s)).as("a session's own choice survives").isEqualTo("local");
+                assertThat(l.getAutoCommit()).isFalse();
+            }
+            assertThat(f.entries()).hasSize(4);
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
+    private static String setting(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** SQLite allows one writer: a concurrent writer may see SQLITE_BUSY and retry, as any SQLite app does. */
     private static void retryOnBusy(PreparedStatement ps) throws SQLException, InterruptedException {
         for (int attempt = 0; ; attempt++) {

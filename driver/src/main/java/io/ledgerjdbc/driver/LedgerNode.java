@@ -310,6 +310,9 @@ public final class LedgerNode {
             try {
                 LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
                 c.commit();
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    awaitDurable(c, statements);
+                }
                 remember(next);
                 autoDigest.afterCommit(c, next);
             } catch (SQLException e) {
@@ -363,10 +366,19 @@ public final class LedgerNode {
         return !soleWriter && dialect != SqlDialect.H2;
     }
 
-    /** Takes the database lock that serialises appends (SQLite: the transaction already holds the write lock). */
+    /**
+     * Takes the database lock that serialises appends (SQLite: the transaction already holds the write lock).
+     *
+     * <p>On PostgreSQL the lock is a row lock, released only when the commit ends, and a commit normally ends after
+     * its WAL flush: each commit would wait for the previous one's fsync, and none could share one. So the same
+     * statement makes this transaction's commit asynchronous ({@code SET LOCAL synchronous_commit = off}): it
+     * releases the lock once its commit record is written, and {@link #awaitDurable} then waits for the flush
+     * outside the lock, where concurrent commits share fsyncs again. WAL is flushed in order, so a crash can only
+     * lose a suffix of commits, none of them acknowledged.
+     */
     private void lockLedger(CaptureStatements statements) throws SQLException {
         if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
-            try (ResultSet rs = statements.statement(LOCK_LEDGER).executeQuery()) {
+            try (ResultSet rs = statements.statement(dialect == SqlDialect.POSTGRESQL ? LOCK_LEDGER_ASYNC_COMMIT : LOCK_LEDGER).executeQuery()) {
                 rs.next();
             }
         }
@@ -414,6 +426,28 @@ public final class LedgerNode {
         return store.readHeadForAppend(c);
     }
 
+    /**
+     * Returns once the commit just made on {@code c} is durable, as a synchronous commit would have: a transaction
+     * that is given an xid commits with the session's own {@code synchronous_commit}, so its commit waits for the
+     * WAL to be flushed (and replicated, if the session says so) up to itself, which includes ours.
+     */
+    private static void awaitDurable(Connection c, CaptureStatements statements) throws SQLException {
+        try {
+            c.setAutoCommit(true);
+            try (ResultSet rs = statements.statement(AWAIT_DURABLE).executeQuery()) {
+                rs.next();
+            } finally {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw new SQLException("the transaction was committed, but waiting for its commit to reach disk failed ("
+                    + e.getMessage() + "); whether it survives a crash of the database is unknown", "08007", e);
+        }
+    }
+
+    private static final String LOCK_LEDGER_ASYNC_COMMIT = "SELECT meta_value, set_config('synchronous_commit', 'off', true)"
+            + " FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
+    private static final String AWAIT_DURABLE = "SELECT txid_current()";
     private static final String LOCK_LEDGER = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
     private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
 }
