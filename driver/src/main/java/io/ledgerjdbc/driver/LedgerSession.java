@@ -49,6 +49,8 @@ import javax.sql.rowset.RowSetProvider;
 final class LedgerSession implements Session {
 
     private static final Analysis PASS_THROUGH = new Analysis.Read();
+    /** The generated key PostgreSQL is asked for when an INSERT into a key-less table runs (see KeylessCapture). */
+    private static final String[] ROW_IDS = {"ctid"};
 
     private final Connection real;
     private final LedgerNode node;
@@ -228,9 +230,8 @@ final class LedgerSession implements Session {
     public PreparedStatement prepare(String sql, KeyRequest asked, RealCall<PreparedStatement> asYouAsked) throws SQLException {
         if (!asked.wantsKeys()) {
             Analysis a = node.analyzer.analyze(sql);
-            if (a instanceof Analysis.Insert ins && needsReturnedRows(ins.table())
-                    || a instanceof Analysis.InsertSelect is && needsReturnedRows(is.table())) {
-                return real.prepareStatement(sql, new String[] {"ctid"}); // see KeylessCapture
+            if (needsReturnedRows(a)) {
+                return real.prepareStatement(sql, ROW_IDS.clone()); // see KeylessCapture
             }
             if (a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
                     || a instanceof Analysis.InsertSelect is && node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
@@ -238,6 +239,17 @@ final class LedgerSession implements Session {
             }
         }
         return asYouAsked.call();
+    }
+
+    @Override
+    public String[] rowIdColumns(String sql) {
+        return needsReturnedRows(node.analyzer.analyze(sql)) ? ROW_IDS.clone() : null;
+    }
+
+    /** PostgreSQL, an INSERT into a table without a primary key: capture reads its rows by the ctids it returns. */
+    private boolean needsReturnedRows(Analysis a) {
+        return a instanceof Analysis.Insert ins && needsReturnedRows(ins.table())
+                || a instanceof Analysis.InsertSelect is && needsReturnedRows(is.table());
     }
 
     /** PostgreSQL, a table without a primary key: capture reads an INSERT's rows by the ctids it returns. */
@@ -513,14 +525,19 @@ final class LedgerSession implements Session {
 
     /**
      * Before an INSERT into a table without a primary key runs: can its rows be followed? On PostgreSQL they are
-     * read back by the ctids the statement returns, which only a PreparedStatement the driver prepared can ask for.
+     * read back by the ctids the statement returns, which the driver asks for in place of generated keys: when
+     * it prepares a PreparedStatement, or runs a plain Statement's executeUpdate/execute (see rowIdColumns),
+     * without generated keys asked for.
      */
     private void refuseKeylessInsertWithoutRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
         node.capture.refuseUnfollowableKeylessInsert(what, t);
-        if (node.capture.needsReturnedRows(t) && (!(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys())) {
-            throw CaptureRefusal.of(what + " into a table without a primary key through a plain Statement or with generated keys",
-                    "on PostgreSQL capture reads the new rows back by the ctid the statement returns, which a PreparedStatement"
-                            + " prepared without generated keys asks for; use one (a table without a key has no generated keys)");
+        boolean returnsRowIds = ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.returnsRowIds();
+        if (node.capture.needsReturnedRows(t) && !returnsRowIds) {
+            throw CaptureRefusal.of(what + " into a table without a primary key asking for generated keys, or through"
+                            + " executeQuery or a Statement batch",
+                    "on PostgreSQL capture reads the new rows back by the ctids the statement returns, which the driver asks"
+                            + " for in place of generated keys (a table without a key has none); use executeUpdate or execute"
+                            + " without generated keys, or a PreparedStatement");
         }
     }
 

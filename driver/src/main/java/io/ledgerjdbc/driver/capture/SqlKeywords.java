@@ -11,12 +11,12 @@ final class SqlKeywords {
 
     /**
      * First keywords of statements that read or only set session state: passed through without parsing.
-     * LOCK/UNLOCK take locks but change no row; ANALYZE/VACUUM/CHECKPOINT change no table data (ANALYZE
+     * LOCK/UNLOCK take locks but change no row; ANALYZE/VACUUM/CHECKPOINT/REINDEX change no table data (ANALYZE
      * followed by a statement is handled apart: MariaDB's ANALYZE runs that statement). RESET, DISCARD,
      * DEALLOCATE, LISTEN and UNLISTEN only touch PostgreSQL session state (poolers send DISCARD ALL).
      */
     static final Set<String> READS = Set.of("SELECT", "WITH", "SHOW", "EXPLAIN", "VALUES", "TABLE", "DESCRIBE",
-            "DESC", "PRAGMA", "SET", "USE", "HELP", "CHECKPOINT", "ANALYZE", "ANALYSE", "VACUUM", "LOCK", "UNLOCK",
+            "DESC", "PRAGMA", "SET", "USE", "HELP", "CHECKPOINT", "ANALYZE", "ANALYSE", "VACUUM", "REINDEX", "LOCK", "UNLOCK",
             "RESET", "DISCARD", "DEALLOCATE", "LISTEN", "UNLISTEN");
 
     /** Reads that are queries: they may hide a write (SELECT … INTO, nextval(…), H2 delta tables). */

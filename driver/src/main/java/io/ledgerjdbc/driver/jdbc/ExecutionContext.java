@@ -10,4 +10,12 @@ public interface ExecutionContext {
 
     /** What the application asked for in generated keys, for this execution. */
     KeyRequest keyRequest();
+
+    /**
+     * A plain Statement only: whether this execution asked the real driver for the row ids that
+     * {@link Session#rowIdColumns} named (a PreparedStatement gets them when it is prepared instead).
+     */
+    default boolean returnsRowIds() {
+        return false;
+    }
 }

@@ -81,6 +81,11 @@ public final class PassThroughSession implements Session {
     }
 
     @Override
+    public String[] rowIdColumns(String sql) {
+        return null;
+    }
+
+    @Override
     public <T> T execute(ExecutionContext context, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
         return call.call();
     }

@@ -49,6 +49,14 @@ public interface Session {
     PreparedStatement prepare(String sql, KeyRequest asked, RealCall<PreparedStatement> asYouAsked) throws SQLException;
 
     /**
+     * For a plain Statement executing {@code sql} without generated keys: the columns the real statement must be
+     * asked to return as generated keys so that the rows it inserts can be found again, or null to run it as the
+     * application asked. The plain-Statement counterpart of {@link #prepare} asking for more than the application
+     * did (PostgreSQL, an INSERT into a table without a primary key: {@code ctid}).
+     */
+    String[] rowIdColumns(String sql) throws SQLException;
+
+    /**
      * Runs one statement execution. Reads run {@code call} at once; writes are captured around it; a write
      * that cannot be captured is refused before {@code call} runs.
      *

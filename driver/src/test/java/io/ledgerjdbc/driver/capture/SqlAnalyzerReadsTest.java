@@ -52,6 +52,7 @@ class SqlAnalyzerReadsTest {
                 "ANALYZE",
                 "ANALYZE t",
                 "VACUUM",
+                "REINDEX t",
                 "LOCK TABLE t IN EXCLUSIVE MODE",
                 "UNLOCK TABLES",
                 "RESET ALL",
