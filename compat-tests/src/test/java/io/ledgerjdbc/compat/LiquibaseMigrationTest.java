@@ -221,8 +221,9 @@ class LiquibaseMigrationTest {
             before = f.entries().size();
             if (backend == Backend.H2_FILE || backend == Backend.SQLITE) {
                 tag(f, "v2");
-                assertThat(rowChanges(since(f, before), "databasechangelog")).singleElement()
-                        .satisfies(rc -> assertThat(value(rc, "tag")).isEqualTo("'v2'"));
+                // Liquibase tags the rows of the newest DATEEXECUTED: one, or several run within the same second
+                assertThat(rowChanges(since(f, before), "databasechangelog")).isNotEmpty()
+                        .allSatisfy(rc -> assertThat(value(rc, "tag")).isEqualTo("'v2'"));
             } else {
                 assertThatThrownBy(() -> tag(f, "v2")).satisfies(e -> assertRefused(e,
                         backend == Backend.POSTGRESQL ? "UPDATE ... FROM" : "multi-table UPDATE"));

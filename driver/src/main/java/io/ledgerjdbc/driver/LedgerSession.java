@@ -243,7 +243,7 @@ final class LedgerSession implements Session {
 
     @Override
     public String[] rowIdColumns(String sql) {
-        return needsReturnedRows(node.analyzer.analyze(sql)) ? ROW_IDS.clone() : null;
+        return node.dialect == SqlDialect.POSTGRESQL && needsReturnedRows(node.analyzer.analyze(sql)) ? ROW_IDS.clone() : null;
     }
 
     /** PostgreSQL, an INSERT into a table without a primary key: capture reads its rows by the ctids it returns. */
