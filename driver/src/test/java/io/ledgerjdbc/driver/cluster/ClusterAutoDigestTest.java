@@ -26,14 +26,14 @@ class ClusterAutoDigestTest extends InProcessClusterTest {
         try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
             s.executeUpdate("CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR(10))");
         }
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         for (int i = 1; i <= 6; i++) {
             String writer = cluster.ids.get(i % cluster.ids.size());
             try (Connection c = cluster.connect(writer); Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO t (id, v) VALUES (" + i + ", 'v')");
             }
         }
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
         for (String id : cluster.ids) {
             assertEquals(7, cluster.ledger(id).size(), "entries on " + id);
             assertEquals(List.of("3", "6"), digestSizes(id), "digests on " + id);

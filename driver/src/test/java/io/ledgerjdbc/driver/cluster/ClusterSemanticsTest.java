@@ -26,7 +26,7 @@ class ClusterSemanticsTest extends InProcessClusterTest {
         try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
             s.executeUpdate(ddl);
         }
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
     }
 
     @ParameterizedTest
@@ -44,7 +44,7 @@ class ClusterSemanticsTest extends InProcessClusterTest {
             }
             a.commit();
         }
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         long entriesBefore = cluster.ledger("A").size();
         AtomicInteger committed = new AtomicInteger();
         AtomicInteger rejected = new AtomicInteger();
@@ -77,7 +77,7 @@ class ClusterSemanticsTest extends InProcessClusterTest {
             }
         });
         assertTrue(committed.get() > 10, "some transfers committed: " + committed);
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
         for (String id : cluster.ids) {
             assertEquals(List.of(String.valueOf(accounts * 100)), cluster.rows(id, "SELECT SUM(balance) FROM bank"), "total on " + id);
             assertEquals(cluster.ledger("A"), cluster.ledger(id), "ledger of " + id);
@@ -100,7 +100,7 @@ class ClusterSemanticsTest extends InProcessClusterTest {
             }
             s.executeUpdate("UPDATE sample SET r = " + random + " WHERE id < 3");
         }
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         List<String> onA = cluster.rows("A", "SELECT id, r, t FROM sample ORDER BY id");
         assertEquals(5, onA.size());
         assertNotEquals(onA.get(0).split("\\|")[1], onA.get(1).split("\\|")[1], "random values differ between rows");
@@ -146,7 +146,7 @@ class ClusterSemanticsTest extends InProcessClusterTest {
                 }
             }
         });
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
         assertEquals(3 * perNode, keys.size());
         List<String> onA = cluster.rows("A", "SELECT id, body FROM note ORDER BY id");
         assertEquals(3 * perNode, onA.size());

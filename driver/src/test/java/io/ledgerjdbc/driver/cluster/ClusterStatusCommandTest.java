@@ -21,13 +21,20 @@ class ClusterStatusCommandTest extends InProcessClusterTest {
             s.executeUpdate("CREATE TABLE t (id INTEGER PRIMARY KEY)");
             s.executeUpdate("INSERT INTO t (id) VALUES (1)");
         }
-        cluster.awaitConverged(5_000);
-        Thread.sleep(2_500); // members publish their status about once a second
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = LedgerCli.run(new String[] {"status", "--verbose", cluster.rawUrl("A"), cluster.rawUrl("B"), cluster.rawUrl("C")},
-                new PrintWriter(out, true), new PrintWriter(err, true));
-        String text = out + "" + err;
+        cluster.awaitConverged(20_000);
+        // members publish their status about once a second: ask until all three have published the last entry
+        long deadline = System.currentTimeMillis() + 20_000;
+        int code;
+        String text;
+        do {
+            Thread.sleep(500);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            code = LedgerCli.run(new String[] {"status", "--verbose", cluster.rawUrl("A"), cluster.rawUrl("B"), cluster.rawUrl("C")},
+                    new PrintWriter(out, true), new PrintWriter(err, true));
+            text = out + "" + err;
+        } while (!(code == LedgerCli.CLEAN && text.contains("Leader") && text.split("Follower", -1).length == 3
+                && text.contains("1 sync group")) && System.currentTimeMillis() < deadline);
         assertEquals(LedgerCli.CLEAN, code, text);
         assertTrue(text.contains("Leader"), text);
         assertEquals(2, text.split("Follower", -1).length - 1, text);

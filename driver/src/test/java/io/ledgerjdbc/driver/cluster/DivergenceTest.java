@@ -28,7 +28,7 @@ class DivergenceTest extends InProcessClusterTest {
             s.executeUpdate("CREATE TABLE acct (id INTEGER PRIMARY KEY, balance INTEGER)");
             s.executeUpdate("INSERT INTO acct (id, balance) VALUES (1, 100)");
         }
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         String leader = cluster.ids.stream().filter(id -> "Leader".equals(role(id))).findFirst().orElseThrow();
         List<String> followers = cluster.ids.stream().filter(id -> !id.equals(leader)).toList();
         String tampered = which.equals("leader") ? leader : followers.get(0);
@@ -65,7 +65,7 @@ class DivergenceTest extends InProcessClusterTest {
             assertEquals(1, s.executeUpdate("UPDATE acct SET balance = balance - 1 WHERE id = 1"), "the majority goes on");
         }
         // A commit is acknowledged once its own node applied it; the writer may still be applying it.
-        cluster.awaitConverged(5_000, List.of(writer, other));
+        cluster.awaitConverged(20_000, List.of(writer, other));
         assertEquals(List.of("89"), cluster.rows(writer, "SELECT balance FROM acct"));
         assertEquals(List.of("89"), cluster.rows(other, "SELECT balance FROM acct"));
         assertEquals(cluster.ledger(writer), cluster.ledger(other));

@@ -49,7 +49,7 @@ class OriginSignatureClusterTest extends InProcessClusterTest {
             s.executeUpdate("CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR(10))");
             s.executeUpdate("INSERT INTO t (id, v) VALUES (1, 'b')");
         }
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         assertEquals(List.of("2"), cluster.rows("A", "SELECT COUNT(*) FROM ledger_signature"), "every entry signed");
 
         // Node C proposes a write-set that claims to come from B: signed by C's key, then not signed at all.
@@ -67,7 +67,7 @@ class OriginSignatureClusterTest extends InProcessClusterTest {
         }
         // The genuine signature of B would have been accepted: the check is about the key, not the content.
         assertTrue(OriginSignature.verify(pairs.get("B").publicKey(), forged, OriginSignature.sign(pairs.get("B").privateKey(), forged)));
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         for (String id : cluster.ids) {
             assertEquals(List.of("1|b"), cluster.rows(id, "SELECT id, v FROM t"), "nothing forged applied on " + id);
             assertEquals(cluster.ledger("A"), cluster.ledger(id));

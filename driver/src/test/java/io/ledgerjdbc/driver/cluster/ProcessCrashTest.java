@@ -31,7 +31,7 @@ class ProcessCrashTest {
         for (String id : cluster.ids()) cluster.start(id);
         String leader = cluster.awaitLeader(10_000);
         assertTrue(cluster.member(leader).exec("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v BIGINT)").startsWith("OK"));
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
         for (String id : cluster.ids()) cluster.member(id).write(2);
         for (int round = 0; round < 3; round++) {
             Thread.sleep(700);

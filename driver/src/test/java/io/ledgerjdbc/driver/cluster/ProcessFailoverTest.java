@@ -33,7 +33,7 @@ class ProcessFailoverTest {
         for (String id : cluster.ids()) cluster.start(id);
         String leader = cluster.awaitLeader(10_000);
         assertTrue(cluster.member(leader).exec("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v BIGINT)").startsWith("OK"));
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
         List<Long> failovers = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             for (String id : cluster.ids()) cluster.member(id).write(2);

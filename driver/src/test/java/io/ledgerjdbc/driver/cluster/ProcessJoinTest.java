@@ -37,7 +37,7 @@ class ProcessJoinTest {
         cluster.start("B");
         String leader = cluster.awaitLeader(10_000);
         assertTrue(cluster.member(leader).exec("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v BIGINT)").startsWith("OK"));
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
         cluster.member("A").write(4);
         cluster.member("B").write(4);
         long filledFrom = System.currentTimeMillis();

@@ -35,7 +35,7 @@ class ProcessPartitionTest {
         for (String id : cluster.ids()) cluster.start(id);
         String leader = cluster.awaitLeader(10_000);
         assertTrue(cluster.member(leader).exec("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v BIGINT)").startsWith("OK"));
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
 
         // A follower is cut off: the two others are the majority and keep committing.
         String cut = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();

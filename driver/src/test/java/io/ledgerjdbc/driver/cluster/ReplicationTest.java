@@ -26,7 +26,7 @@ class ReplicationTest extends InProcessClusterTest {
         try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
             s.executeUpdate("CREATE TABLE account (id INTEGER PRIMARY KEY, owner VARCHAR(40), balance INTEGER)");
         }
-        cluster.awaitConverged(5_000); // reads (and the metadata a write needs) are local: let the DDL arrive
+        cluster.awaitConverged(20_000); // reads (and the metadata a write needs) are local: let the DDL arrive
         TestCluster.concurrently(cluster.ids, id -> {
             try (Connection c = cluster.connect(id);
                  PreparedStatement ps = c.prepareStatement("INSERT INTO account (id, owner, balance) VALUES (?, ?, ?)")) {
@@ -38,7 +38,7 @@ class ReplicationTest extends InProcessClusterTest {
                 }
             }
         });
-        cluster.awaitConverged(10_000);
+        cluster.awaitConverged(30_000);
         List<String> ledgerA = cluster.ledger("A");
         assertEquals(61, ledgerA.size(), "one CREATE TABLE and 60 inserts");
         for (String id : cluster.ids) {
@@ -57,7 +57,7 @@ class ReplicationTest extends InProcessClusterTest {
             s.executeUpdate("CREATE TABLE item (id INTEGER PRIMARY KEY, v INTEGER)");
             s.executeUpdate("INSERT INTO item (id, v) VALUES (1, 0)");
         }
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         // Two transactions on two nodes both read v = 0 and both commit: the one ordered second must fail.
         AtomicInteger committed = new AtomicInteger();
         AtomicInteger rejected = new AtomicInteger();
@@ -80,7 +80,7 @@ class ReplicationTest extends InProcessClusterTest {
         });
         assertEquals(1, committed.get());
         assertEquals(1, rejected.get());
-        cluster.awaitConverged(5_000);
+        cluster.awaitConverged(20_000);
         List<String> v = cluster.rows("A", "SELECT v FROM item");
         assertTrue(v.equals(List.of("1")) || v.equals(List.of("5")), v.toString());
         for (String id : cluster.ids) {
@@ -102,7 +102,7 @@ class ReplicationTest extends InProcessClusterTest {
         try (Connection a = cluster.connect("A"); Statement s = a.createStatement()) {
             s.executeUpdate("CREATE TABLE seen (id INTEGER PRIMARY KEY)");
         }
-        cluster.awaitConverged(5_000); // H2 resolves the table when C prepares the query, before any read waits
+        cluster.awaitConverged(20_000); // H2 resolves the table when C prepares the query, before any read waits
         cluster.extra.setProperty("ledger.readConsistency", "linearizable");
         try (Connection a = cluster.connect("A"); Connection c = cluster.connect("C");
              PreparedStatement insert = a.prepareStatement("INSERT INTO seen (id) VALUES (?)");
