@@ -26,6 +26,11 @@ import java.util.PriorityQueue;
  * check's memory is bounded whatever the size of the tables, and nothing touches the disk while they fit.
  * A removed key leaves a tombstone that hides older runs and is itself never returned.
  *
+ * <p>A <em>counted</em> record ({@link #add}) is a multiset entry instead: its value is how many equal rows
+ * there are, the state of a key-less table, whose key is the whole row. Counts add up rather than overwrite, so
+ * after a spill the newer runs hold deltas (which may be negative: a deletion of a row an older run counted)
+ * and reading sums them; a sum of zero or less is not returned.
+ *
  * <p>A verification puts once per row change, millions of times, so the map allocates nothing per put: records
  * live in one byte arena, found through an open-addressing index of arena offsets; a new value overwrites the
  * old one in place when it fits (a row's image rarely changes size). While nothing has spilled, {@link #find}
@@ -42,6 +47,8 @@ final class SpillingSortedMap implements AutoCloseable {
     private static final byte DEAD = 1;      // superseded by a newer record of the same key
     private static final byte TOMBSTONE = 2; // the key was removed
     private static final byte SEEN = 4;      // marked by the comparison
+    private static final byte COUNTED = 8;   // a multiset record: the value is (count i64, claimed i64), see add
+    private static final int COUNTS = 16;
 
     private final long budgetBytes;
     private final List<Path> runs = new ArrayList<>();
@@ -52,6 +59,7 @@ final class SpillingSortedMap implements AutoCloseable {
     private int[] slots;
     private int[] hashes;
     private int keys;
+    private final byte[] counts = new byte[COUNTS];
 
     SpillingSortedMap(long budgetBytes) {
         this.budgetBytes = budgetBytes;
@@ -85,29 +93,64 @@ final class SpillingSortedMap implements AutoCloseable {
         remove(group, key, 0, key.length);
     }
 
-    private void write(int group, byte[] key, int from, int to, long seq, byte[] value, int vFrom, int vTo, byte flags) {
+    /**
+     * Adds {@code delta} equal rows to the counted record of (group, key[from, to)) and makes seq its seq (the
+     * last change to how many there are). A key held by value becomes counted, as one row (none if removed).
+     */
+    void add(int group, byte[] key, int from, int to, long seq, long delta) {
         int hash = hash(group, key, from, to);
-        int mask = slots.length - 1;
-        int i = hash & mask;
-        int vLen = vTo - vFrom;
-        while (slots[i] != 0) {
-            int r = slots[i] - 1;
-            if (hashes[i] == hash && sameKey(r, group, key, from, to)) {
-                int tail = r + KEY + (int) INT.get(arena, r + 4);
-                if (vLen <= (int) INT.get(arena, tail + 9)) { // fits: overwrite in place
-                    LONG.set(arena, tail, seq);
-                    arena[tail + 8] = flags;
-                    INT.set(arena, tail + 13, vLen);
-                    System.arraycopy(value, vFrom, arena, tail + 17, vLen);
-                    return;
-                }
-                arena[tail + 8] = DEAD;
-                deadBytes += recordSize(r);
-                slots[i] = append(group, key, from, to, seq, value, vFrom, vTo, flags) + 1;
-                afterGrowth();
+        int i = slot(hash, group, key, from, to);
+        if (slots[i] != 0) {
+            int tail = tail(slots[i] - 1);
+            if ((arena[tail + 8] & COUNTED) != 0) {
+                LONG.set(arena, tail, seq);
+                LONG.set(arena, tail + 17, (long) LONG.get(arena, tail + 17) + delta);
                 return;
             }
+            delta += (arena[tail + 8] & TOMBSTONE) != 0 ? 0 : 1;
+        }
+        // an absent key is recorded even for a negative delta, so that the sums do not depend on when runs spill
+        LONG.set(counts, 0, delta);
+        LONG.set(counts, 8, 0L);
+        write(hash, group, key, from, to, seq, counts, 0, COUNTS, COUNTED);
+    }
+
+    void add(int group, byte[] key, long seq, long delta) {
+        add(group, key, 0, key.length, seq, delta);
+    }
+
+    private void write(int group, byte[] key, int from, int to, long seq, byte[] value, int vFrom, int vTo, byte flags) {
+        write(hash(group, key, from, to), group, key, from, to, seq, value, vFrom, vTo, flags);
+    }
+
+    /** The index slot holding (group, key), or the empty slot where it would go. */
+    private int slot(int hash, int group, byte[] key, int from, int to) {
+        int mask = slots.length - 1;
+        int i = hash & mask;
+        while (slots[i] != 0 && !(hashes[i] == hash && sameKey(slots[i] - 1, group, key, from, to))) {
             i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    private void write(int hash, int group, byte[] key, int from, int to, long seq, byte[] value, int vFrom, int vTo, byte flags) {
+        int i = slot(hash, group, key, from, to);
+        int vLen = vTo - vFrom;
+        if (slots[i] != 0) {
+            int r = slots[i] - 1;
+            int tail = r + KEY + (int) INT.get(arena, r + 4);
+            if (vLen <= (int) INT.get(arena, tail + 9)) { // fits: overwrite in place
+                LONG.set(arena, tail, seq);
+                arena[tail + 8] = flags;
+                INT.set(arena, tail + 13, vLen);
+                System.arraycopy(value, vFrom, arena, tail + 17, vLen);
+                return;
+            }
+            arena[tail + 8] = DEAD;
+            deadBytes += recordSize(r);
+            slots[i] = append(group, key, from, to, seq, value, vFrom, vTo, flags) + 1;
+            afterGrowth();
+            return;
         }
         if (flags == TOMBSTONE && runs.isEmpty()) {
             return; // nothing older to hide: removing an absent key is a no-op
@@ -203,20 +246,20 @@ final class SpillingSortedMap implements AutoCloseable {
 
     // ---- lookups while nothing has spilled ------------------------------------------------------------
 
-    /** The record of (group, key[from, to)), or -1 when there is none (or it was removed). Only before any spill. */
+    /**
+     * The record of (group, key[from, to)), or -1 when there is none (or it was removed); a counted record is
+     * found whatever its count. Only before any spill.
+     */
     int find(int group, byte[] key, int from, int to) {
         if (!runs.isEmpty()) {
             throw new IllegalStateException("find needs every key in memory; this map has spilled");
         }
-        int hash = hash(group, key, from, to);
-        int mask = slots.length - 1;
-        for (int i = hash & mask; slots[i] != 0; i = (i + 1) & mask) {
-            int r = slots[i] - 1;
-            if (hashes[i] == hash && sameKey(r, group, key, from, to)) {
-                return (flags(r) & TOMBSTONE) != 0 ? -1 : r;
-            }
+        int i = slot(hash(group, key, from, to), group, key, from, to);
+        if (slots[i] == 0) {
+            return -1;
         }
-        return -1;
+        int r = slots[i] - 1;
+        return (flags(r) & TOMBSTONE) != 0 ? -1 : r;
     }
 
     long seq(int record) {
@@ -230,16 +273,37 @@ final class SpillingSortedMap implements AutoCloseable {
         return Arrays.equals(arena, tail + 17, tail + 17 + len, value, from, to);
     }
 
-    void markSeen(int record) {
-        arena[tail(record) + 8] |= SEEN;
+    /** Marks a record seen; false if it already was. */
+    boolean markSeen(int record) {
+        int at = tail(record) + 8;
+        boolean first = (arena[at] & SEEN) == 0;
+        arena[at] |= SEEN;
+        return first;
     }
 
-    /** The live records of {@code group} not marked seen, in key order. */
+    boolean isCounted(int record) {
+        return (flags(record) & COUNTED) != 0;
+    }
+
+    /** Counts one more row claimed by a counted record (the comparison's tally of equal rows found). */
+    void claim(int record) {
+        int at = tail(record) + 17 + 8;
+        LONG.set(arena, at, (long) LONG.get(arena, at) + 1);
+    }
+
+    /**
+     * The records of {@code group} the comparison did not account for, in key order: live records not marked
+     * seen, and counted records whose claimed rows are not their count (fewer or more).
+     */
     List<Item> unseen(int group) {
         List<Integer> found = new ArrayList<>();
         for (int slot : slots) {
             int r = slot - 1;
-            if (slot != 0 && (int) INT.get(arena, r) == group && (flags(r) & (TOMBSTONE | SEEN)) == 0) {
+            if (slot == 0 || (int) INT.get(arena, r) != group) {
+                continue;
+            }
+            byte flags = flags(r);
+            if ((flags & COUNTED) != 0 ? Math.max(0, count(r)) != claimed(r) : (flags & (TOMBSTONE | SEEN)) == 0) {
                 found.add(r);
             }
         }
@@ -251,27 +315,47 @@ final class SpillingSortedMap implements AutoCloseable {
         return out;
     }
 
-    /** The number of live records of {@code group} and the highest seq among them (for a table that is gone). */
+    /**
+     * The number of rows of {@code group} (a counted record counts its rows) and the highest seq among them (for
+     * a table that is gone).
+     */
     long[] countAndMaxSeq(int group) {
         long count = 0;
         long max = 0;
         for (int slot : slots) {
             int r = slot - 1;
-            if (slot != 0 && (int) INT.get(arena, r) == group && (flags(r) & TOMBSTONE) == 0) {
-                count++;
+            if (slot == 0 || (int) INT.get(arena, r) != group || (flags(r) & TOMBSTONE) != 0) {
+                continue;
+            }
+            long rows = (flags(r) & COUNTED) != 0 ? count(r) : 1;
+            if (rows > 0) {
+                count += rows;
                 max = Math.max(max, seq(r));
             }
         }
         return new long[] {count, max};
     }
 
+    private long count(int r) {
+        return (long) LONG.get(arena, tail(r) + 17);
+    }
+
+    private long claimed(int r) {
+        return (long) LONG.get(arena, tail(r) + 17 + 8);
+    }
+
     private Item item(int r) {
         int kLen = (int) INT.get(arena, r + 4);
         int tail = r + KEY + kLen;
         int vLen = (int) INT.get(arena, tail + 13);
-        boolean tombstone = (arena[tail + 8] & TOMBSTONE) != 0;
-        return new Item((int) INT.get(arena, r), Arrays.copyOfRange(arena, r + KEY, r + KEY + kLen),
-                (long) LONG.get(arena, tail), tombstone ? null : Arrays.copyOfRange(arena, tail + 17, tail + 17 + vLen));
+        int group = (int) INT.get(arena, r);
+        byte[] key = Arrays.copyOfRange(arena, r + KEY, r + KEY + kLen);
+        long seq = (long) LONG.get(arena, tail);
+        byte flags = arena[tail + 8];
+        if ((flags & COUNTED) != 0) {
+            return Item.counted(group, key, seq, count(r), claimed(r));
+        }
+        return new Item(group, key, seq, (flags & TOMBSTONE) != 0 ? null : Arrays.copyOfRange(arena, tail + 17, tail + 17 + vLen));
     }
 
     // ---- records --------------------------------------------------------------------------------------
@@ -317,12 +401,20 @@ final class SpillingSortedMap implements AutoCloseable {
         return Arrays.compareUnsigned(a, ra + KEY, ra + KEY + (int) INT.get(a, ra + 4), b, rb + KEY, rb + KEY + (int) INT.get(b, rb + 4));
     }
 
-    /** The offsets of the live records (tombstones too when {@code withTombstones}), sorted by key. */
+    /**
+     * The offsets of the live records (tombstones too when {@code withTombstones}), sorted by key. A counted
+     * record whose count is zero changes no sum, but is kept where older runs may count the key: it carries
+     * the key's newest seq.
+     */
     private int[] sortedRecords(boolean withTombstones) {
         int[] out = new int[keys];
         int n = 0;
         for (int slot : slots) {
-            if (slot != 0 && (withTombstones || (flags(slot - 1) & TOMBSTONE) == 0)) {
+            if (slot == 0) {
+                continue;
+            }
+            byte flags = flags(slot - 1);
+            if (withTombstones || (flags & TOMBSTONE) == 0 && ((flags & COUNTED) == 0 || count(slot - 1) != 0)) {
                 out[n++] = slot - 1;
             }
         }
@@ -368,8 +460,11 @@ final class SpillingSortedMap implements AutoCloseable {
                     out.writeInt(kLen);
                     out.write(arena, r + KEY, kLen);
                     out.writeLong((long) LONG.get(arena, tail));
-                    if ((arena[tail + 8] & TOMBSTONE) != 0) {
-                        out.writeInt(-1);
+                    if ((arena[tail + 8] & COUNTED) != 0) {
+                        out.writeInt(COUNTED_RUN);
+                        out.writeLong(count(r));
+                    } else if ((arena[tail + 8] & TOMBSTONE) != 0) {
+                        out.writeInt(TOMBSTONE_RUN);
                     } else {
                         int vLen = (int) INT.get(arena, tail + 13);
                         out.writeInt(vLen);
@@ -384,11 +479,29 @@ final class SpillingSortedMap implements AutoCloseable {
         }
     }
 
-    /** A key and its value, in key order (value null for a tombstone, which a cursor never returns). */
-    record Item(int group, byte[] key, long seq, byte[] value) {
+    /** In a run file, the value length of a tombstone, and of a counted record (its count follows). */
+    private static final int TOMBSTONE_RUN = -1;
+    private static final int COUNTED_RUN = -2;
+
+    /**
+     * A key and its value, in key order (value null for a tombstone, which a cursor never returns). A counted
+     * item has no value but a count of equal rows, and (from {@link #unseen}) how many the comparison claimed.
+     */
+    record Item(int group, byte[] key, long seq, byte[] value, boolean counted, long count, long claimed) {
+
+        Item(int group, byte[] key, long seq, byte[] value) {
+            this(group, key, seq, value, false, value == null ? 0 : 1, 0);
+        }
+
+        static Item counted(int group, byte[] key, long seq, long count, long claimed) {
+            return new Item(group, key, seq, null, true, count, claimed);
+        }
     }
 
-    /** Reads everything in key order, newest value per key, tombstones dropped. Call once. */
+    /**
+     * Reads everything in key order, newest value per key, tombstones dropped; a counted key's runs are summed
+     * (newest seq), and returned only when the sum is positive. Call once.
+     */
     Cursor cursor() {
         List<Source> sources = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
@@ -458,13 +571,21 @@ final class SpillingSortedMap implements AutoCloseable {
                 if (top.advance()) {
                     queue.add(top);
                 }
+                long count = winner.count;
                 while (!queue.isEmpty() && compare(queue.peek().head, winner) == 0) {
                     Source older = queue.poll();
+                    if (winner.counted && older.head.counted) {
+                        count += older.head.count;
+                    }
                     if (older.advance()) {
                         queue.add(older);
                     }
                 }
-                if (winner.value != null) {
+                if (winner.counted) {
+                    if (count > 0) {
+                        return count == winner.count ? winner : Item.counted(winner.group, winner.key, winner.seq, count, 0);
+                    }
+                } else if (winner.value != null) {
                     return winner;
                 }
             }
@@ -527,8 +648,11 @@ final class SpillingSortedMap implements AutoCloseable {
                 byte[] k = in.readNBytes(in.readInt());
                 long seq = in.readLong();
                 int vl = in.readInt();
-                byte[] v = vl < 0 ? null : in.readNBytes(vl);
-                head = new Item(group, k, seq, v);
+                if (vl == COUNTED_RUN) {
+                    head = Item.counted(group, k, seq, in.readLong(), 0);
+                } else {
+                    head = new Item(group, k, seq, vl == TOMBSTONE_RUN ? null : in.readNBytes(vl));
+                }
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read a state-check run", e);

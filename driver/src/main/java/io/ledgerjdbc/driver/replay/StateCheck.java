@@ -52,6 +52,12 @@ import java.util.function.LongConsumer;
  * {@code ROW_MISSING}, a row whose image differs is {@code ROW_CHANGED}. Only for findings are the images
  * themselves fetched (the ledger's from the entry at the recorded seq), to name the columns that differ.
  *
+ * <p>A row change whose key is the whole row (a table without a primary key: key equal to the row's image) is
+ * folded into a count instead, since such a table is a multiset and equal rows share a key: an INSERT adds one,
+ * a DELETE takes one away, an UPDATE moves one from the old row to the new. The table's rows with such keys are
+ * counted too, and each row the counts differ by is one {@code ROW_MISSING} or {@code ROW_ADDED}. Keyed rows
+ * keep the image comparison: the only cost to them is a length comparison per change and per row.
+ *
  * <p>DDL: {@code DROP TABLE} starts the table afresh; {@code ALTER TABLE … RENAME TO}/{@code RENAME TABLE}
  * move its rows to the new name; after any other {@code ALTER TABLE}, a row whose last image predates it is
  * compared on the columns both sides have (an added column's default is not in the old image).
@@ -160,17 +166,34 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
             int keyFrom = entry.keyFrom(i);
             int keyTo = entry.keyTo(i);
             switch (entry.op(i)) {
-                case INSERT -> put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
+                case INSERT -> {
+                    if (Arrays.equals(b, keyFrom, keyTo, b, entry.afterFrom(i), entry.afterTo(i))) {
+                        expected.add(t.id, b, keyFrom, keyTo, seq, 1); // whole-row key: one more equal row
+                    } else {
+                        put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
+                    }
+                }
                 case UPDATE -> {
                     byte[] newKey = keyAfterUpdate(b, keyFrom, entry.afterFrom(i));
-                    if (newKey == null) {
+                    if (Arrays.equals(b, keyFrom, keyTo, b, entry.beforeFrom(i), entry.beforeTo(i))) {
+                        if (newKey != null) { // one row moves from its old value to its new one (which is its key)
+                            expected.add(t.id, b, keyFrom, keyTo, seq, -1);
+                            expected.add(t.id, newKey, 0, newKey.length, seq, 1);
+                        }
+                    } else if (newKey == null) {
                         put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
                     } else {
                         expected.remove(t.id, b, keyFrom, keyTo);
                         put(t, newKey, 0, newKey.length, seq, b, entry.afterFrom(i), entry.afterTo(i));
                     }
                 }
-                case DELETE -> expected.remove(t.id, b, keyFrom, keyTo);
+                case DELETE -> {
+                    if (Arrays.equals(b, keyFrom, keyTo, b, entry.beforeFrom(i), entry.beforeTo(i))) {
+                        expected.add(t.id, b, keyFrom, keyTo, seq, -1); // exactly one of the equal rows
+                    } else {
+                        expected.remove(t.id, b, keyFrom, keyTo);
+                    }
+                }
             }
         }
     }
@@ -425,14 +448,28 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                     added(t, key, image);
                     return;
                 }
-                expected.markSeen(r);
+                if (expected.isCounted(r)) { // equal rows: tallied now, compared with the count below
+                    expected.claim(r);
+                    if (!Arrays.equals(key, image)) {
+                        changed(t, key, expected.seq(r), EntryCodec.decodeImage(key), image);
+                    }
+                    return;
+                }
+                if (!expected.markSeen(r)) {
+                    added(t, key, image); // two rows with one key: the table's key or columns changed behind our back
+                    return;
+                }
                 int n = kept(image, 0, image.length);
                 if (!expected.valueEquals(r, kept, 0, n)) {
-                    changed(t, key, expected.seq(r), image);
+                    changed(t, key, expected.seq(r), null, image);
                 }
             });
             for (SpillingSortedMap.Item want : expected.unseen(t.id)) {
-                missing(t, want);
+                if (want.counted()) {
+                    copies(t, want.key(), want.seq(), Math.max(0, want.count()), want.claimed());
+                } else {
+                    missing(t, want.key(), want.seq(), false, 1, 0);
+                }
             }
         }
 
@@ -445,14 +482,21 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                 info = catalog.table(c, t.name.ref());
             } catch (SQLException notThere) {
                 while (cursor.hasNext() && cursor.peek().group() == t.id) {
-                    lastSeq = Math.max(lastSeq, cursor.next().seq());
-                    rows++;
+                    SpillingSortedMap.Item item = cursor.next();
+                    lastSeq = Math.max(lastSeq, item.seq());
+                    rows += item.count();
                 }
                 info(t, rows, lastSeq);
                 return;
             }
             try (SpillingSortedMap actual = new SpillingSortedMap(budget)) {
-                readTable(info, (key, image) -> actual.put(0, key, 0, image));
+                readTable(info, (key, image) -> {
+                    if (Arrays.equals(key, image)) {
+                        actual.add(0, key, 0, 1); // a whole-row key: equal rows are counted
+                    } else {
+                        actual.put(0, key, 0, image);
+                    }
+                });
                 SpillingSortedMap.Cursor have = actual.cursor();
                 while (true) {
                     SpillingSortedMap.Item want = cursor.hasNext() && cursor.peek().group() == t.id ? cursor.peek() : null;
@@ -462,19 +506,43 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                     }
                     int order = want == null ? 1 : got == null ? -1 : Arrays.compareUnsigned(want.key(), got.key());
                     if (order < 0) {
-                        missing(t, cursor.next());
+                        SpillingSortedMap.Item w = cursor.next();
+                        missing(t, w.key(), w.seq(), w.counted(), w.count(), 0);
                     } else if (order > 0) {
                         SpillingSortedMap.Item g = have.next();
-                        added(t, g.key(), g.value());
+                        added(t, g.key(), g.counted() ? g.key() : g.value(), 0, g.count());
                     } else {
-                        SpillingSortedMap.Item w = cursor.next();
-                        SpillingSortedMap.Item g = have.next();
-                        int n = kept(g.value(), 0, g.value().length);
-                        if (!Arrays.equals(w.value(), 0, w.value().length, kept, 0, n)) {
-                            changed(t, g.key(), w.seq(), g.value());
-                        }
+                        compare(t, cursor.next(), have.next());
                     }
                 }
+            }
+        }
+
+        /** The ledger's and the table's rows with one key: by image, or (whole-row keys) by count. */
+        private void compare(Table t, SpillingSortedMap.Item w, SpillingSortedMap.Item g) throws SQLException {
+            if (w.counted() && g.counted()) {
+                copies(t, w.key(), w.seq(), w.count(), g.count());
+                return;
+            }
+            // Keyed rows; or a key that is the whole row on one side only (the table's columns or key changed
+            // behind the driver's back): the row is compared by image, then the counts.
+            byte[] image = g.counted() ? g.key() : g.value();
+            byte[] want = w.counted() ? Arrays.copyOf(kept, kept(w.key(), 0, w.key().length)) : w.value();
+            int n = kept(image, 0, image.length);
+            if (!Arrays.equals(want, 0, want.length, kept, 0, n)) {
+                changed(t, g.key(), w.seq(), w.counted() ? EntryCodec.decodeImage(w.key()) : null, image);
+            }
+            if (w.count() != g.count()) {
+                copies(t, w.key(), w.seq(), w.count(), g.count());
+            }
+        }
+
+        /** Equal rows (a whole-row key) the ledger counts {@code want} of and the table holds {@code got} of. */
+        private void copies(Table t, byte[] key, long seq, long want, long got) throws SQLException {
+            if (want > got) {
+                missing(t, key, seq, true, want, got);
+            } else if (got > want) {
+                added(t, key, key, want, got);
             }
         }
 
@@ -507,10 +575,11 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
             progress.accept(rowsRead);
         }
 
-        private void changed(Table t, byte[] keyImage, long seq, byte[] rowImage) throws SQLException {
+        /** A row that differs from the ledger's image: {@code known} when the caller has it, else looked up. */
+        private void changed(Table t, byte[] keyImage, long seq, Row known, byte[] rowImage) throws SQLException {
             Row key = EntryCodec.decodeImage(keyImage);
             Row row = EntryCodec.decodeImage(rowImage);
-            Row image = expectedImage(t, seq, key);
+            Row image = known != null ? known : expectedImage(t, seq, key);
             List<String> differing = differingColumns(image, row, t.alteredSeq > seq);
             if (image != null && differing.isEmpty()) {
                 return; // only columns an ALTER TABLE added or dropped after the row's last image differ
@@ -521,19 +590,38 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                             + (differing.isEmpty() ? "" : " in " + String.join(", ", differing))));
         }
 
-        private void missing(Table t, SpillingSortedMap.Item want) throws SQLException {
-            long seq = want.seq();
-            Row key = EntryCodec.decodeImage(want.key());
-            Row image = expectedImage(t, seq, key);
-            report(new Finding(FindingKind.ROW_MISSING, seq, t.name.display(), key.toString(),
-                    image == null ? "image of seq " + seq : image.toString(), null,
-                    "a row the ledger says exists (last written by seq " + seq + ") is gone"));
+        /**
+         * The ledger has {@code want} rows with this key and the table {@code got} (fewer): one finding per row
+         * gone. A {@code counted} key is the whole row, so it is its own image, and its seq the last entry that
+         * changed how many there are (which may have written another row: a DELETE, or an UPDATE moving one away).
+         */
+        private void missing(Table t, byte[] keyImage, long seq, boolean counted, long want, long got) throws SQLException {
+            Row key = EntryCodec.decodeImage(keyImage);
+            Row image = counted ? key : expectedImage(t, seq, key);
+            String detail = counted
+                    ? "fewer rows equal to this one than the ledger says (last changed by seq " + seq + "): the ledger has "
+                            + want + ", the table " + got
+                    : "a row the ledger says exists (last written by seq " + seq + ") is gone";
+            for (long i = got; i < want; i++) {
+                report(new Finding(FindingKind.ROW_MISSING, seq, t.name.display(), key.toString(),
+                        image == null ? "image of seq " + seq : image.toString(), null, detail));
+            }
         }
 
         private void added(Table t, byte[] keyImage, byte[] rowImage) {
+            added(t, keyImage, rowImage, 0, 1);
+        }
+
+        /** The ledger has {@code want} rows with this key and the table {@code got} (more): one finding per extra row. */
+        private void added(Table t, byte[] keyImage, byte[] rowImage, long want, long got) {
             Row key = EntryCodec.decodeImage(keyImage);
-            report(new Finding(FindingKind.ROW_ADDED, null, t.name.display(), key.toString(), null,
-                    EntryCodec.decodeImage(rowImage).toString(), "a row the ledger never recorded"));
+            String found = EntryCodec.decodeImage(rowImage).toString();
+            String detail = want > 0
+                    ? "more rows equal to this one than the ledger recorded: the ledger has " + want + ", the table " + got
+                    : "a row the ledger never recorded";
+            for (long i = want; i < got; i++) {
+                report(new Finding(FindingKind.ROW_ADDED, null, t.name.display(), key.toString(), null, found, detail));
+            }
         }
 
         /** The image entry {@code seq} left for {@code key} in table {@code t}, or null if it cannot be read. */

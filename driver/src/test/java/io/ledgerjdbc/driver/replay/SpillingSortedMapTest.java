@@ -55,6 +55,71 @@ class SpillingSortedMapTest {
         }
     }
 
+    /**
+     * Counted keys (the rows of a key-less table): adds and removals of equal rows sum up across spilled runs, a
+     * key whose rows are all gone is not read back, and each key carries the seq that last changed its count.
+     */
+    @Test
+    void countedKeysSumTheirRowsAcrossSpilledRunsAndVanishAtZero() {
+        for (long budget : new long[] {1 << 20, 4096, 1000}) {
+            Random random = new Random(budget);
+            TreeMap<Long, long[]> reference = new TreeMap<>(); // count, last seq
+            try (SpillingSortedMap map = new SpillingSortedMap(budget)) {
+                for (int i = 1; i <= 5000; i++) {
+                    int group = random.nextInt(2);
+                    int k = random.nextInt(300);
+                    long[] ref = reference.computeIfAbsent((long) group << 32 | k, x -> new long[2]);
+                    long delta = ref[0] > 0 && random.nextInt(5) < 2 ? -1 : 1 + random.nextInt(2);
+                    map.add(group, key(k), i, delta);
+                    ref[0] += delta;
+                    ref[1] = i;
+                }
+                if (budget < 5000) {
+                    assertThat(map.spilledRuns()).as("budget " + budget).isGreaterThan(1);
+                } else {
+                    assertThat(map.spilledRuns()).isZero();
+                }
+                List<String> read = new ArrayList<>();
+                SpillingSortedMap.Cursor c = map.cursor();
+                while (c.hasNext()) {
+                    SpillingSortedMap.Item item = c.next();
+                    assertThat(item.counted()).isTrue();
+                    read.add(item.group() + "/" + ByteBuffer.wrap(item.key()).getInt() + "=" + item.count() + "@" + item.seq());
+                }
+                List<String> expected = new ArrayList<>();
+                reference.forEach((k, v) -> {
+                    if (v[0] > 0) {
+                        expected.add((k >>> 32) + "/" + (k & 0xFFFFFFFFL) + "=" + v[0] + "@" + v[1]);
+                    }
+                });
+                assertThat(expected).as("some keys lost all their rows").hasSizeLessThan(reference.size());
+                assertThat(read).as("budget " + budget).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void claimedRowsOfACountedKeyAreComparedWithItsCount() {
+        try (SpillingSortedMap map = new SpillingSortedMap(1 << 20)) {
+            map.add(1, key(1), 0, 4, 10, 2);   // two equal rows, both found
+            map.add(1, key(2), 0, 4, 11, 2);   // two, one found
+            map.add(1, key(3), 0, 4, 12, 1);   // one, three found
+            map.add(1, key(4), 0, 4, 13, 1);
+            map.add(1, key(4), 0, 4, 14, -1);  // none left, none found
+            map.put(1, key(5), 15, "by value".getBytes());
+            map.add(1, key(5), 0, 4, 16, 1);   // a key held by value turns counted as one row, plus this one
+            for (int k : new int[] {1, 1, 2, 3, 3, 3, 5, 5}) {
+                int r = map.find(1, key(k), 0, 4);
+                assertThat(map.isCounted(r)).as("key " + k).isTrue();
+                map.claim(r);
+            }
+            assertThat(map.find(1, key(4), 0, 4)).as("found with its count of zero").isNotNegative();
+            assertThat(map.unseen(1)).extracting(i -> ByteBuffer.wrap(i.key()).getInt() + ":" + i.count() + "/" + i.claimed())
+                    .containsExactly("2:2/1", "3:1/3");
+            assertThat(map.countAndMaxSeq(1)).containsExactly(2 + 2 + 1 + 2, 16);
+        }
+    }
+
     @Test
     void findSeesTheLatestValueAndUnseenListsTheKeysNobodyClaimedInOrder() {
         try (SpillingSortedMap map = new SpillingSortedMap(1 << 20)) {
@@ -69,7 +134,8 @@ class SpillingSortedMapTest {
             assertThat(map.valueEquals(r, "a much longer value than before".getBytes(), 0, 31)).isTrue();
             assertThat(map.find(1, key(5), 0, 4)).isEqualTo(-1);
             assertThat(map.find(1, key(10), 0, 4)).isEqualTo(-1);
-            map.markSeen(r);
+            assertThat(map.markSeen(r)).isTrue();
+            assertThat(map.markSeen(r)).as("a second time").isFalse();
             map.markSeen(map.find(1, key(0), 0, 4));
             assertThat(map.unseen(1)).extracting(i -> ByteBuffer.wrap(i.key()).getInt()).containsExactly(1, 2, 4, 6, 7, 8, 9);
             assertThat(map.countAndMaxSeq(1)).containsExactly(9, 33);

@@ -81,6 +81,91 @@ class StateCheckTest {
         }
     }
 
+    /**
+     * A key-less table is a multiset: twins share their whole-row key, so the fold and the table are counted.
+     * One of two twins deleted through the driver leaves the other expected; one deleted or one more added
+     * behind its back is exactly one finding; the same whether the state fits in memory or spills.
+     */
+    @Test
+    void equalRowsOfAKeylessTableAreCountedWhetherOrNotTheStateSpills() throws Exception {
+        String raw = "jdbc:sqlite:" + dir.resolve("twins.db");
+        try (Connection c = DriverManager.getConnection("jdbc:ledger:sqlite:" + dir.resolve("twins.db")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE tags (name TEXT, n INTEGER)");
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO tags VALUES (?, ?)")) {
+                for (int i = 0; i < 600; i++) {
+                    ins.setString(1, "t" + i % 100);
+                    ins.setObject(2, i % 100 == 7 ? null : i % 3);
+                    ins.executeUpdate(); // each (name, n) twice; t7's, with a NULL, six times
+                }
+            }
+            c.commit();
+            // one of each set of twins, through the driver: the ledger records one DELETE (or UPDATE) of a whole row
+            assertThat(s.executeUpdate("DELETE FROM tags WHERE rowid IN (SELECT MIN(rowid) FROM tags GROUP BY name, n)")).isEqualTo(298);
+            assertThat(s.executeUpdate("UPDATE tags SET n = 5 WHERE rowid IN (SELECT MAX(rowid) FROM tags WHERE name = 't1' GROUP BY n)")).isEqualTo(3);
+            c.commit();
+        }
+        assertThat(count(raw, "SELECT COUNT(*) FROM tags WHERE name = 't7' AND n IS NULL")).isEqualTo(5);
+        assertThat(count(raw, "SELECT COUNT(*) FROM tags WHERE name = 't1' AND n = 5")).isEqualTo(3);
+        for (long budget : new long[] {StateCheck.DEFAULT_BUDGET, 2048}) {
+            assertThat(check(raw, budget)).as("budget " + budget).isEmpty();
+        }
+
+        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM tags WHERE rowid = (SELECT MIN(rowid) FROM tags WHERE name = 't7')");
+            s.executeUpdate("INSERT INTO tags VALUES ('t1', 5), ('t1', 5)");
+            s.executeUpdate("DELETE FROM tags WHERE name = 't2'");
+        }
+        for (long budget : new long[] {StateCheck.DEFAULT_BUDGET, 2048}) {
+            List<Finding> findings = check(raw, budget);
+            assertThat(findings).extracting(f -> f.kind() + " " + f.key())
+                    .as("budget " + budget)
+                    .containsExactlyInAnyOrder("ROW_MISSING {n=NULL, name='t7'}",
+                            "ROW_ADDED {n=5, name='t1'}", "ROW_ADDED {n=5, name='t1'}",
+                            "ROW_MISSING {n=0, name='t2'}", "ROW_MISSING {n=1, name='t2'}", "ROW_MISSING {n=2, name='t2'}");
+            Finding twin = findings.stream().filter(f -> f.key().contains("t7")).findFirst().orElseThrow();
+            assertThat(twin.detail()).as(twin.toString()).contains("the ledger has 5, the table 4");
+            assertThat(twin.expected()).isEqualTo("{n=NULL, name='t7'}");
+            assertThat(findings.stream().filter(f -> f.key().contains("t1")).findFirst().orElseThrow().detail())
+                    .contains("the ledger has 3, the table 5");
+        }
+    }
+
+    private static long count(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The fold alone, entry by entry: INSERT, INSERT and DELETE of one whole row leave one such row. */
+    @Test
+    void twoInsertsAndADeleteOfOneWholeRowLeaveOneRowExpected() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("w.db");
+        Row row = Row.of("kind", Value.of("a"), "n", Value.of(1));
+        Row moved = Row.of("kind", Value.of("a"), "n", Value.of(2));
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        List<LedgerEntry> entries = List.of(
+                new LedgerEntry(1, "n", t, "t1", List.of(RowChange.insert("events", row, row), RowChange.insert("events", row, row),
+                        RowChange.insert("events", row, row))),
+                new LedgerEntry(2, "n", t, "t2", List.of(RowChange.delete("events", row, row))),
+                new LedgerEntry(3, "n", t, "t3", List.of(RowChange.update("events", row, row, moved))));
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            io.ledgerjdbc.ledger.store.LedgerSchema.createIfMissing(c, SqlDialect.SQLITE);
+            s.execute("CREATE TABLE events (kind TEXT, n INTEGER)");
+            s.executeUpdate("INSERT INTO events VALUES ('a', 1), ('a', 2)");
+            assertThat(fold(entries, c)).isEmpty();
+            s.executeUpdate("DELETE FROM events WHERE n = 1");
+            assertThat(fold(entries, c)).extracting(f -> f.kind() + " " + f.seq() + " " + f.key() + " " + f.detail())
+                    .containsExactly("ROW_MISSING 3 {kind='a', n=1} fewer rows equal to this one than the ledger says (last changed by seq 3):"
+                            + " the ledger has 1, the table 0");
+            s.executeUpdate("INSERT INTO events VALUES ('a', 1), ('a', 1), ('a', 2)");
+            assertThat(fold(entries, c)).extracting(f -> f.kind() + " " + f.key() + " " + f.detail())
+                    .containsExactly("ROW_ADDED {kind='a', n=1} more rows equal to this one than the ledger recorded: the ledger has 1, the table 2",
+                            "ROW_ADDED {kind='a', n=2} more rows equal to this one than the ledger recorded: the ledger has 1, the table 2");
+        }
+    }
+
     @Test
     void renameTargetsAreReadFromBothSpellings() {
         assertThat(StateCheck.renameTarget("ALTER TABLE t RENAME TO u")).isEqualTo("u");
