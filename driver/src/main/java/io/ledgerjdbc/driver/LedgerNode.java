@@ -344,15 +344,20 @@ public final class LedgerNode {
             // one statement both checks the head this process last committed and appends on it
             lockLedger(statements);
             LedgerHead cached = head.get();
+            LedgerHead next = null;
             if (cached != null && cached.size() > 0) {
-                LedgerHead next = store.appendIfHead(statements.statement(LedgerStore.INSERT_ENTRY_IF_HEAD), cached,
+                next = store.appendIfHead(statements.statement(LedgerStore.INSERT_ENTRY_IF_HEAD), cached,
                         new LedgerEntry(cached.size() + 1, origin, now, txId, changes));
-                if (next != null) {
-                    return next;
-                }
             }
-            LedgerHead current = store.readHeadForAppend(c);
-            return store.append(insertEntry, current, new LedgerEntry(current.size() + 1, origin, now, txId, changes));
+            if (next == null) {
+                LedgerHead current = store.readHeadForAppend(c);
+                next = store.append(insertEntry, current, new LedgerEntry(current.size() + 1, origin, now, txId, changes));
+            }
+            // Remembered before the commit: the next connection waiting for the lock gets it the moment this commit
+            // releases it, and should find this head already. If this commit fails, the guess is wrong and that
+            // connection's conditional insert finds so and reads the head instead.
+            remember(next);
+            return next;
         }
         LedgerHead current = currentHead(c, statements);
         return store.append(insertEntry, current, new LedgerEntry(current.size() + 1, origin, now, txId, changes));
@@ -384,9 +389,12 @@ public final class LedgerNode {
         }
     }
 
-    /** Keeps the newest committed head (commits of several connections finish in any order). */
-    private void remember(LedgerHead committed) {
-        head.accumulateAndGet(committed, (known, next) -> known == null || next.size() > known.size() ? next : known);
+    /**
+     * Keeps the newest head (commits of several connections finish in any order). A head of the same size replaces
+     * the known one: it was appended after reading the stored head, so the known one was a guess that failed.
+     */
+    private void remember(LedgerHead appended) {
+        head.accumulateAndGet(appended, (known, next) -> known == null || next.size() >= known.size() ? next : known);
     }
 
     private static SQLException lostRaceAsConflict(SQLException e) {
