@@ -395,6 +395,50 @@ class CaptureSuiteTest {
         seen.add(b.toString());
     }
 
+    /**
+     * The driver asks the real statement for keys it needs (a generated primary key, PostgreSQL's ctids); an
+     * application that did not ask still sees what the raw driver shows it: its columns, its rows, or its error.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void generatedKeysNotAskedForAreWhatTheRawDriverShows(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(accountsDdl(backend), "CREATE TABLE nokey (owner VARCHAR(100), n INT)");
+            Script script = (c, seen) -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (owner) VALUES (?)")) {
+                    ps.setString(1, "a");
+                    seen.add("prepared " + ps.executeUpdate());
+                    attempt(seen, () -> keysShape(ps, seen));
+                }
+                try (Statement s = c.createStatement()) {
+                    seen.add("statement " + s.executeUpdate("INSERT INTO accounts (owner) VALUES ('b')"));
+                    attempt(seen, () -> keysShape(s, seen));
+                    if (backend != Backend.MARIADB) { // MariaDB refuses key-less INSERTs through the driver
+                        seen.add("keyless " + s.executeUpdate("INSERT INTO nokey (owner, n) VALUES ('c', 1)"));
+                        attempt(seen, () -> keysShape(s, seen));
+                    }
+                }
+            };
+            List<String> viaLedger;
+            List<String> viaRaw;
+            try (Connection l = f.ledger(); Connection r = f.raw()) {
+                viaLedger = observe(l, script);
+                viaRaw = observe(r, script);
+            }
+            assertThat(viaLedger).isEqualTo(viaRaw);
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
+    /** The generated-keys result as an application sees it: its column count and rows. */
+    static void keysShape(Statement s, List<String> seen) throws SQLException {
+        try (ResultSet keys = s.getGeneratedKeys()) {
+            StringBuilder b = new StringBuilder("keys of " + keys.getMetaData().getColumnCount() + " columns:");
+            while (keys.next()) b.append(' ').append(keys.getString(1));
+            seen.add(b.toString());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void generatedKeysAfterABatchAreThoseTheRawDriverReturns(Backend backend) throws Exception {

@@ -64,6 +64,8 @@ final class LedgerSession implements Session {
     private final CaptureStatements statements;
     private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
+    /** Executions whose keys only the driver asked for: the application sees what the raw driver shows it. */
+    private final java.util.Set<ExecutionContext> keysAskedOnlyForCapture = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean autoCommit;
     private String rollbackOnly;
     /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
@@ -229,12 +231,11 @@ final class LedgerSession implements Session {
     @Override
     public PreparedStatement prepare(String sql, KeyRequest asked, RealCall<PreparedStatement> asYouAsked) throws SQLException {
         if (!asked.wantsKeys()) {
-            Analysis a = node.analyzer.analyze(sql);
-            if (needsReturnedRows(a)) {
-                return real.prepareStatement(sql, ROW_IDS.clone()); // see KeylessCapture
+            KeyRequest k = keysForCapture(sql);
+            if (k.columnNames() != null) {
+                return real.prepareStatement(sql, k.columnNames());
             }
-            if (a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
-                    || a instanceof Analysis.InsertSelect is && node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
+            if (k.wantsKeys()) {
                 return real.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
             }
         }
@@ -242,8 +243,21 @@ final class LedgerSession implements Session {
     }
 
     @Override
-    public String[] rowIdColumns(String sql) {
-        return node.dialect == SqlDialect.POSTGRESQL && needsReturnedRows(node.analyzer.analyze(sql)) ? ROW_IDS.clone() : null;
+    public KeyRequest keysForCapture(String sql) throws SQLException {
+        Analysis a = node.analyzer.analyze(sql);
+        if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect)) {
+            return KeyRequest.NONE;
+        }
+        if (node.dialect == SqlDialect.POSTGRESQL && needsReturnedRows(a)) {
+            return KeyRequest.names(ROW_IDS); // see KeylessCapture
+        }
+        try {
+            return a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
+                    || a instanceof Analysis.InsertSelect is && node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())
+                    ? KeyRequest.AUTO : KeyRequest.NONE;
+        } catch (SQLException unknownTable) {
+            return KeyRequest.NONE; // the statement will fail on its own, with the database's error
+        }
     }
 
     /** PostgreSQL, an INSERT into a table without a primary key: capture reads its rows by the ctids it returns. */
@@ -463,9 +477,9 @@ final class LedgerSession implements Session {
                 refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
             } else if (node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
-                if (!(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
-                    throw CaptureRefusal.of("a plain Statement INSERT ... SELECT that leaves its generated key to the database",
-                            "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the keys can be read back");
+                if (!returnsGeneratedKeys(ctx)) {
+                    throw CaptureRefusal.of("an INSERT ... SELECT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
+                            "use executeUpdate or execute, or a PreparedStatement, so the keys can be read back");
                 }
             }
             captured = node.capture.insertSelect(real, is, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
@@ -478,9 +492,9 @@ final class LedgerSession implements Session {
             if (generatedKey) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
             }
-            if (generatedKey && !(ctx.realStatement() instanceof PreparedStatement) && !ctx.keyRequest().wantsKeys()) {
-                throw CaptureRefusal.of("a plain Statement INSERT that leaves its generated key to the database",
-                        "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the key can be read back");
+            if (generatedKey && !returnsGeneratedKeys(ctx)) {
+                throw CaptureRefusal.of("an INSERT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
+                        "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
             captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
                     table -> readReturnedRows(ctx, table));
@@ -531,7 +545,7 @@ final class LedgerSession implements Session {
      */
     private void refuseKeylessInsertWithoutRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
         node.capture.refuseUnfollowableKeylessInsert(what, t);
-        boolean returnsRowIds = ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.returnsRowIds();
+        boolean returnsRowIds = ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.askedKeysForCapture();
         if (node.capture.needsReturnedRows(t) && !returnsRowIds) {
             throw CaptureRefusal.of(what + " into a table without a primary key asking for generated keys, or through"
                             + " executeQuery or a Statement batch",
@@ -547,7 +561,7 @@ final class LedgerSession implements Session {
         try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
             keys.populate(rs);
         }
-        generatedKeys.put(ctx, keys);
+        keep(ctx, keys);
         List<String> ctids = new ArrayList<>();
         while (keys.next()) {
             ctids.add(keys.getString(1));
@@ -557,6 +571,14 @@ final class LedgerSession implements Session {
     }
 
     /** Before the INSERT runs: will its generated key be readable? */
+    /**
+     * Whether the real statement returns the generated keys: the application asked, or the driver did (when it
+     * prepared the statement, or when a plain Statement executed it, see {@link #keysForCapture}).
+     */
+    private static boolean returnsGeneratedKeys(ExecutionContext ctx) {
+        return ctx.keyRequest().wantsKeys() || ctx.realStatement() instanceof PreparedStatement || ctx.askedKeysForCapture();
+    }
+
     private void refuseUnreadableGeneratedKey(TableInfo t, KeyRequest asked) throws SQLException {
         String key = t.primaryKey().get(0).name();
         if (asked.columnIndexes() != null
@@ -590,7 +612,7 @@ final class LedgerSession implements Session {
         try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
             keys.populate(rs);
         }
-        generatedKeys.put(ctx, keys);
+        keep(ctx, keys);
         TableInfo.Column k = t.primaryKey().get(0);
         int columns = keys.getMetaData().getColumnCount();
         int column = 0;
@@ -703,6 +725,7 @@ final class LedgerSession implements Session {
         try {
             for (BatchItem item : items) {
                 counts[done] = executeBatchItem(ctx, statement, item);
+                keysAskedOnlyForCapture.remove(ctx); // a batch's keys follow their own rules (BatchKeys)
                 keys.add(generatedKeys.remove(ctx));
                 done++;
             }
@@ -740,6 +763,40 @@ final class LedgerSession implements Session {
     @Override
     public ResultSet generatedKeys(ExecutionContext ctx) throws SQLException {
         CachedRowSet keys = generatedKeys.remove(ctx);
+        if (keysAskedOnlyForCapture.remove(ctx)) {
+            return keysOfAnExecutionThatAskedForNone();
+        }
         return keys != null ? keys : ctx.realStatement().getGeneratedKeys();
+    }
+
+    /** Keeps the keys capture read, for the application, noting whether it asked for them. */
+    private void keep(ExecutionContext ctx, CachedRowSet keys) {
+        generatedKeys.put(ctx, keys);
+        // sqlite-jdbc reports the last rowid whether asked or not: there the keys read are what the raw driver shows
+        if (!ctx.keyRequest().wantsKeys() && node.dialect != SqlDialect.SQLITE) {
+            keysAskedOnlyForCapture.add(ctx);
+        } else {
+            keysAskedOnlyForCapture.remove(ctx);
+        }
+    }
+
+    /**
+     * What the real driver answers when no keys were asked for (measured): PostgreSQL and H2 an empty result without
+     * columns (what a statement that ran nothing gives; it closes when the application closes the result), MariaDB
+     * this SQLException, without SQLState.
+     */
+    private ResultSet keysOfAnExecutionThatAskedForNone() throws SQLException {
+        if (node.dialect == SqlDialect.MARIADB) {
+            throw new SQLException("Cannot return generated keys: query was not set with Statement.RETURN_GENERATED_KEYS");
+        }
+        Statement none = real.createStatement();
+        try {
+            ResultSet rs = none.getGeneratedKeys();
+            none.closeOnCompletion();
+            return rs;
+        } catch (SQLException | RuntimeException e) {
+            none.close();
+            throw e;
+        }
     }
 }

@@ -12,10 +12,10 @@ public interface ExecutionContext {
     KeyRequest keyRequest();
 
     /**
-     * A plain Statement only: whether this execution asked the real driver for the row ids that
-     * {@link Session#rowIdColumns} named (a PreparedStatement gets them when it is prepared instead).
+     * A plain Statement only: whether this execution asked the real driver for the keys
+     * {@link Session#keysForCapture} named (a PreparedStatement asks when it is prepared instead).
      */
-    default boolean returnsRowIds() {
+    default boolean askedKeysForCapture() {
         return false;
     }
 }

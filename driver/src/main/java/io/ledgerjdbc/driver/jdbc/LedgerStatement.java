@@ -24,7 +24,7 @@ public class LedgerStatement implements Statement, ExecutionContext {
     private final Statement real;
     private final List<BatchItem> batch = new ArrayList<>();
     private KeyRequest keys = KeyRequest.NONE;
-    private boolean returnsRowIds;
+    private boolean askedKeysForCapture;
     private ResultSet currentReal;
     private LedgerResultSet current;
 
@@ -46,25 +46,25 @@ public class LedgerStatement implements Statement, ExecutionContext {
     }
 
     @Override
-    public boolean returnsRowIds() {
-        return returnsRowIds;
+    public boolean askedKeysForCapture() {
+        return askedKeysForCapture;
     }
 
-    /** This execution asks for {@code k} in generated keys (and for no row ids). */
+    /** This execution asks for {@code k} in generated keys (and the driver for none of its own). */
     private void ask(KeyRequest k) {
         keys = k;
-        returnsRowIds = false;
+        askedKeysForCapture = false;
     }
 
     /**
-     * This execution asks for no generated keys; returns the row ids the real statement must return instead, so
-     * that capture finds the rows it inserts (see {@link Session#rowIdColumns}), or null.
+     * This execution asks for no generated keys; returns the keys the real statement must return instead, so that
+     * capture finds the rows it inserts (see {@link Session#keysForCapture}), or {@link KeyRequest#NONE}.
      */
-    private String[] askRowIds(String sql) throws SQLException {
+    private KeyRequest askForCapture(String sql) throws SQLException {
         ask(KeyRequest.NONE);
-        String[] rowIds = session().rowIdColumns(sql);
-        returnsRowIds = rowIds != null;
-        return rowIds;
+        KeyRequest k = session().keysForCapture(sql);
+        askedKeysForCapture = k.wantsKeys();
+        return k;
     }
 
     Session session() {
@@ -98,8 +98,9 @@ public class LedgerStatement implements Statement, ExecutionContext {
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        String[] rowIds = askRowIds(sql);
-        RealCall<Integer> call = rowIds == null ? () -> real.executeUpdate(sql) : () -> real.executeUpdate(sql, rowIds);
+        KeyRequest k = askForCapture(sql);
+        RealCall<Integer> call = !k.wantsKeys() ? () -> real.executeUpdate(sql)
+                : k.columnNames() != null ? () -> real.executeUpdate(sql, k.columnNames()) : () -> real.executeUpdate(sql, RETURN_GENERATED_KEYS);
         return session().execute(this, sql, Params.NONE, call, 0);
     }
 
@@ -123,8 +124,9 @@ public class LedgerStatement implements Statement, ExecutionContext {
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        String[] rowIds = askRowIds(sql);
-        RealCall<Boolean> call = rowIds == null ? () -> real.execute(sql) : () -> real.execute(sql, rowIds);
+        KeyRequest k = askForCapture(sql);
+        RealCall<Boolean> call = !k.wantsKeys() ? () -> real.execute(sql)
+                : k.columnNames() != null ? () -> real.execute(sql, k.columnNames()) : () -> real.execute(sql, RETURN_GENERATED_KEYS);
         return session().execute(this, sql, Params.NONE, call, false);
     }
 
@@ -148,8 +150,9 @@ public class LedgerStatement implements Statement, ExecutionContext {
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        String[] rowIds = askRowIds(sql);
-        RealCall<Long> call = rowIds == null ? () -> real.executeLargeUpdate(sql) : () -> real.executeLargeUpdate(sql, rowIds);
+        KeyRequest k = askForCapture(sql);
+        RealCall<Long> call = !k.wantsKeys() ? () -> real.executeLargeUpdate(sql)
+                : k.columnNames() != null ? () -> real.executeLargeUpdate(sql, k.columnNames()) : () -> real.executeLargeUpdate(sql, RETURN_GENERATED_KEYS);
         return session().execute(this, sql, Params.NONE, call, 0L);
     }
 

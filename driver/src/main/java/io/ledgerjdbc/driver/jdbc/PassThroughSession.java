@@ -81,8 +81,8 @@ public final class PassThroughSession implements Session {
     }
 
     @Override
-    public String[] rowIdColumns(String sql) {
-        return null;
+    public KeyRequest keysForCapture(String sql) {
+        return KeyRequest.NONE;
     }
 
     @Override

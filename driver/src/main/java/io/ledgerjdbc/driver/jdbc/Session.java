@@ -49,12 +49,12 @@ public interface Session {
     PreparedStatement prepare(String sql, KeyRequest asked, RealCall<PreparedStatement> asYouAsked) throws SQLException;
 
     /**
-     * For a plain Statement executing {@code sql} without generated keys: the columns the real statement must be
-     * asked to return as generated keys so that the rows it inserts can be found again, or null to run it as the
-     * application asked. The plain-Statement counterpart of {@link #prepare} asking for more than the application
-     * did (PostgreSQL, an INSERT into a table without a primary key: {@code ctid}).
+     * For a statement the application runs without generated keys: the keys the real statement must be asked for
+     * so that capture can find the rows it inserts (a primary key the database generates; PostgreSQL, a table
+     * without a primary key: {@code ctid}), or {@link KeyRequest#NONE} to run it as the application asked.
+     * {@link #prepare} asks for them when it prepares; a plain Statement asks when it executes.
      */
-    String[] rowIdColumns(String sql) throws SQLException;
+    KeyRequest keysForCapture(String sql) throws SQLException;
 
     /**
      * Runs one statement execution. Reads run {@code call} at once; writes are captured around it; a write

@@ -114,8 +114,8 @@ final class RecordingSession implements Session {
     }
 
     @Override
-    public String[] rowIdColumns(String sql) {
-        return pass.rowIdColumns(sql); // a question, not a call the routing tests count
+    public KeyRequest keysForCapture(String sql) {
+        return pass.keysForCapture(sql); // a question, not a call the routing tests count
     }
 
     @Override
