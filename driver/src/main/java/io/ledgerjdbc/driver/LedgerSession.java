@@ -245,7 +245,7 @@ final class LedgerSession implements Session {
     @Override
     public KeyRequest keysForCapture(String sql) throws SQLException {
         Analysis a = node.analyzer.analyze(sql);
-        if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect)) {
+        if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect || a instanceof Analysis.Update)) {
             return KeyRequest.NONE;
         }
         if (node.dialect == SqlDialect.POSTGRESQL && needsReturnedRows(a)) {
@@ -263,7 +263,8 @@ final class LedgerSession implements Session {
     /** PostgreSQL, an INSERT into a table without a primary key: capture reads its rows by the ctids it returns. */
     private boolean needsReturnedRows(Analysis a) {
         return a instanceof Analysis.Insert ins && needsReturnedRows(ins.table())
-                || a instanceof Analysis.InsertSelect is && needsReturnedRows(is.table());
+                || a instanceof Analysis.InsertSelect is && needsReturnedRows(is.table())
+                || a instanceof Analysis.Update u && needsReturnedRows(u.table());
     }
 
     /** PostgreSQL, a table without a primary key: capture reads an INSERT's rows by the ctids it returns. */
@@ -499,7 +500,11 @@ final class LedgerSession implements Session {
             captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
                     table -> readReturnedRows(ctx, table));
         } else if (a instanceof Analysis.Update u) {
-            captured = node.capture.update(real, u, node.catalog.table(real, u.table()), params, ctx, call);
+            TableInfo t = node.catalog.table(real, u.table());
+            if (node.capture.needsReturnedRows(t)) {
+                refuseWithoutReturnedRows(t, ctx, "UPDATE");
+            }
+            captured = node.capture.update(real, u, t, params, ctx, call, table -> readReturnedRows(ctx, table));
         } else if (a instanceof Analysis.Delete d) {
             captured = node.capture.delete(real, d, node.catalog.table(real, d.table()), params, ctx, call);
         } else {
@@ -539,21 +544,31 @@ final class LedgerSession implements Session {
 
     /**
      * Before an INSERT into a table without a primary key runs: can its rows be followed? On PostgreSQL they are
-     * read back by the ctids the statement returns, which the driver asks for in place of generated keys: when
-     * it prepares a PreparedStatement, or runs a plain Statement's executeUpdate/execute (see rowIdColumns),
-     * without generated keys asked for.
+     * read back by the ctids the statement returns (see {@link #refuseWithoutReturnedRows}).
      */
     private void refuseKeylessInsertWithoutRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
         node.capture.refuseUnfollowableKeylessInsert(what, t);
+        if (node.capture.needsReturnedRows(t)) {
+            refuseWithoutReturnedRows(t, ctx, what);
+        }
+    }
+
+    /**
+     * PostgreSQL, a table without a primary key: the rows an INSERT or UPDATE wrote are read back by the ctids the
+     * statement returns, which the driver asks for in place of generated keys (see {@link #keysForCapture}): when it
+     * prepares a PreparedStatement, or when a plain Statement runs executeUpdate/execute, without keys asked for.
+     */
+    private void refuseWithoutReturnedRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
         boolean returnsRowIds = ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.askedKeysForCapture();
-        if (node.capture.needsReturnedRows(t) && !returnsRowIds) {
-            throw CaptureRefusal.of(what + " into a table without a primary key asking for generated keys, or through"
+        if (!returnsRowIds) {
+            throw CaptureRefusal.of(what + " of a table without a primary key asking for generated keys, or through"
                             + " executeQuery or a Statement batch",
-                    "on PostgreSQL capture reads the new rows back by the ctids the statement returns, which the driver asks"
+                    "on PostgreSQL capture reads the rows it wrote back by the ctids the statement returns, which the driver asks"
                             + " for in place of generated keys (a table without a key has none); use executeUpdate or execute"
                             + " without generated keys, or a PreparedStatement");
         }
     }
+
 
     /** PostgreSQL: the rows an INSERT into a key-less table made, by the ctids it returned (see KeylessCapture). */
     private List<Row> readReturnedRows(ExecutionContext ctx, TableInfo t) throws SQLException {
@@ -570,7 +585,6 @@ final class LedgerSession implements Session {
         return node.capture.rowsByCtid(real, t, ctids);
     }
 
-    /** Before the INSERT runs: will its generated key be readable? */
     /**
      * Whether the real statement returns the generated keys: the application asked, or the driver did (when it
      * prepared the statement, or when a plain Statement executed it, see {@link #keysForCapture}).
@@ -579,6 +593,7 @@ final class LedgerSession implements Session {
         return ctx.keyRequest().wantsKeys() || ctx.realStatement() instanceof PreparedStatement || ctx.askedKeysForCapture();
     }
 
+    /** Before the INSERT runs: will its generated key be readable? */
     private void refuseUnreadableGeneratedKey(TableInfo t, KeyRequest asked) throws SQLException {
         String key = t.primaryKey().get(0).name();
         if (asked.columnIndexes() != null

@@ -23,9 +23,11 @@ import java.util.Map;
  * <li>SQLite {@code rowid} and H2 {@code _ROWID_}: stable for a row's life, and new rows get ids above every
  *     existing one. An INSERT's rows are those above the highest id before it; an UPDATE's rows are read back
  *     by the ids read before it.
- * <li>PostgreSQL: an INSERT returns the {@code ctid} of every row it made (the driver prepares it asking for
+ * <li>PostgreSQL: an INSERT or UPDATE returns the {@code ctid} of every row it wrote (the driver asks for
  *     {@code ctid} as its generated key, so the PostgreSQL driver adds {@code RETURNING ctid}); the rows are
- *     read back by it. A ctid changes on UPDATE, so an UPDATE cannot be followed and is refused.
+ *     read back by it. An UPDATE moves a row to a new ctid, so which new row was which old one is not known:
+ *     its rows are recorded as the old rows deleted and the new rows inserted, less the rows it left equal
+ *     (the same multiset, which is all a table without a key is).
  * <li>MariaDB: InnoDB's row id is hidden; INSERT and UPDATE are refused.
  * </ul>
  * DELETE needs none of this (its before-images are read by its WHERE) and works everywhere.
@@ -101,15 +103,16 @@ final class KeylessCapture {
         return rows;
     }
 
-    /** An UPDATE of a table without a primary key, followed by row id (SQLite, H2). */
-    <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call)
-            throws SQLException {
+    /** An UPDATE of a table without a primary key, followed by row id (SQLite, H2) or by returned ctid (PostgreSQL). */
+    <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call,
+                           RowCapture.ReturnedRows returned) throws SQLException {
+        if (dialect == SqlDialect.POSTGRESQL) {
+            return updateByReturnedRows(c, u, t, params, ctx, call, returned);
+        }
         String rowId = rowIdColumn(dialect);
         if (rowId == null) {
-            throw CaptureRefusal.of("UPDATE of a table without a primary key on " + dialectName(),
-                    dialect == SqlDialect.POSTGRESQL ? "an UPDATE moves a row to a new ctid, so the rows it wrote cannot be found again"
-                            + " exactly; give " + t.name() + " a primary key"
-                            : "MariaDB hides InnoDB's row id, so the rows it wrote cannot be found again exactly; give "
+            throw CaptureRefusal.of("UPDATE of a table without a primary key on MariaDB",
+                    "MariaDB hides InnoDB's row id, so the rows it wrote cannot be found again exactly; give "
                             + t.name() + " a primary key");
         }
         for (Analysis.Assignment a : u.assignments()) {
@@ -145,6 +148,45 @@ final class KeylessCapture {
                 changes.add(RowChange.update(t.ledgerName(), before.get(i), before.get(i), a));
             }
         }
+        return new Captured<>(result, changes);
+    }
+
+    /**
+     * PostgreSQL: the rows the WHERE selects are read (and locked) before, the rows written are read back by the
+     * ctids the UPDATE returns. Rows it left equal are no change; the others are recorded as the old rows deleted
+     * and the new rows inserted. The counts must agree, or the UPDATE saw other rows than capture did (40001).
+     */
+    private <T> Captured<T> updateByReturnedRows(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
+                                                 RealCall<T> call, RowCapture.ReturnedRows returned) throws SQLException {
+        String sql = "SELECT " + capture.selectList(t) + " FROM " + capture.from(t) + RowCapture.as(u.alias())
+                + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
+        List<Row> before = new ArrayList<>();
+        try (PreparedStatement ps = capture.prepareRead(c, sql)) {
+            RowCapture.bind(ps, params, u.where(), 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, 0, 0);
+                while (rs.next()) {
+                    before.add(capture.read(rs, t));
+                }
+            }
+        }
+        T result = call.call();
+        RowCapture.requireCount(result, ctx, before.size(), "UPDATE");
+        List<Row> after = new ArrayList<>(returned.rows(t));
+        if (after.size() != before.size()) {
+            throw RowCapture.conflict("UPDATE", "it wrote " + after.size() + " rows where " + before.size() + " were read");
+        }
+        List<Row> gone = new ArrayList<>();
+        for (Row b : before) {
+            if (!after.remove(b)) { // an equal row among the written ones: left as it was
+                gone.add(b);
+            }
+        }
+        List<RowChange> changes = new ArrayList<>(gone.size() + after.size());
+        for (Row b : gone) {
+            changes.add(RowChange.delete(t.ledgerName(), RowCapture.keyOf(b, t), b));
+        }
+        changes.addAll(inserts(t, after));
         return new Captured<>(result, changes);
     }
 
@@ -214,9 +256,5 @@ final class KeylessCapture {
             row.put(col.name(), Values.read(rs, i + 2, col, dialect));
         }
         return row.build();
-    }
-
-    private String dialectName() {
-        return dialect == SqlDialect.POSTGRESQL ? "PostgreSQL" : "MariaDB";
     }
 }

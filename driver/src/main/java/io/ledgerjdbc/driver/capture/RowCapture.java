@@ -106,11 +106,12 @@ public final class RowCapture {
         }
     }
 
+    /** @param returned the rows the statement returned (PostgreSQL, a table without a primary key; see KeylessCapture) */
     public <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call) throws SQLException {
+                                  RealCall<T> call, ReturnedRows returned) throws SQLException {
         refuseUncapturable("UPDATE", t, u.where());
         if (!t.hasPrimaryKey()) {
-            return keyless.update(c, u, t, params, ctx, call);
+            return keyless.update(c, u, t, params, ctx, call, returned);
         }
         List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
         for (TableInfo.Column k : t.primaryKey()) {
@@ -592,7 +593,7 @@ public final class RowCapture {
     }
 
     /** The write's own alias, so that its WHERE and SET expressions mean the same in capture's SELECT. */
-    private static String as(String alias) {
+    static String as(String alias) {
         return alias == null ? "" : " " + alias;
     }
 
