@@ -60,7 +60,11 @@ import java.util.function.LongConsumer;
  *
  * <p>DDL: {@code DROP TABLE} starts the table afresh; {@code ALTER TABLE … RENAME TO}/{@code RENAME TABLE}
  * move its rows to the new name; after any other {@code ALTER TABLE}, a row whose last image predates it is
- * compared on the columns both sides have (an added column's default is not in the old image).
+ * compared on the columns both sides have (an added column's default is not in the old image). A table without
+ * a primary key needs that of its counts: its rows' keys gain the added column, so a table whose first whole-row
+ * change predates its last ALTER is compared by {@link SharedColumnsMatch} (sorted maps that spill, as when the
+ * expected state spills), which counts the older rows on the columns they share with the table. The fold keeps
+ * a key from each span between ALTERs for it, one flag test per whole-row change; keyed rows pay nothing.
  */
 public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
 
