@@ -94,8 +94,9 @@ final class SpillingSortedMap implements AutoCloseable {
     }
 
     /**
-     * Adds {@code delta} equal rows to the counted record of (group, key[from, to)) and makes seq its seq (the
-     * last change to how many there are). A key held by value becomes counted, as one row (none if removed).
+     * Adds {@code delta} equal rows to the counted record of (group, key[from, to)); its seq is the highest seq
+     * added (for the fold, which adds in seq order, the last change to how many there are). A key held by value
+     * becomes counted, as one row (none if removed).
      */
     void add(int group, byte[] key, int from, int to, long seq, long delta) {
         int hash = hash(group, key, from, to);
@@ -103,7 +104,7 @@ final class SpillingSortedMap implements AutoCloseable {
         if (slots[i] != 0) {
             int tail = tail(slots[i] - 1);
             if ((arena[tail + 8] & COUNTED) != 0) {
-                LONG.set(arena, tail, seq);
+                LONG.set(arena, tail, Math.max(seq, (long) LONG.get(arena, tail)));
                 LONG.set(arena, tail + 17, (long) LONG.get(arena, tail + 17) + delta);
                 return;
             }
@@ -315,6 +316,16 @@ final class SpillingSortedMap implements AutoCloseable {
         return out;
     }
 
+    /** Each live record of {@code group}, in no particular order (a counted one whatever its count). */
+    void forEach(int group, java.util.function.Consumer<Item> action) {
+        for (int slot : slots) {
+            int r = slot - 1;
+            if (slot != 0 && (int) INT.get(arena, r) == group && (flags(r) & TOMBSTONE) == 0) {
+                action.accept(item(r));
+            }
+        }
+    }
+
     /**
      * The number of rows of {@code group} (a counted record counts its rows) and the highest seq among them (for
      * a table that is gone).
@@ -500,15 +511,23 @@ final class SpillingSortedMap implements AutoCloseable {
 
     /**
      * Reads everything in key order, newest value per key, tombstones dropped; a counted key's runs are summed
-     * (newest seq), and returned only when the sum is positive. Call once.
+     * (highest seq), and returned only when the sum is positive. Call once.
      */
     Cursor cursor() {
+        return cursor(false);
+    }
+
+    /**
+     * As {@link #cursor()}; {@code withDebts} returns a counted key whose sum is negative too (more equal rows
+     * taken away than added: the state check's debts of rows counted under another key), only zero is left out.
+     */
+    Cursor cursor(boolean withDebts) {
         List<Source> sources = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             sources.add(new FileSource(runs.get(i), i));
         }
         sources.add(new MemorySource(sortedRecords(!runs.isEmpty()), runs.size()));
-        return new Cursor(sources);
+        return new Cursor(sources, withDebts);
     }
 
     @Override
@@ -530,9 +549,11 @@ final class SpillingSortedMap implements AutoCloseable {
             int c = compare(a.head, b.head);
             return c != 0 ? c : Integer.compare(b.age, a.age);
         });
+        private final boolean withDebts;
         private Item next;
 
-        Cursor(List<Source> sources) {
+        Cursor(List<Source> sources, boolean withDebts) {
+            this.withDebts = withDebts;
             for (Source s : sources) {
                 if (s.advance()) {
                     queue.add(s);
@@ -572,18 +593,20 @@ final class SpillingSortedMap implements AutoCloseable {
                     queue.add(top);
                 }
                 long count = winner.count;
+                long seq = winner.seq;
                 while (!queue.isEmpty() && compare(queue.peek().head, winner) == 0) {
                     Source older = queue.poll();
                     if (winner.counted && older.head.counted) {
                         count += older.head.count;
+                        seq = Math.max(seq, older.head.seq);
                     }
                     if (older.advance()) {
                         queue.add(older);
                     }
                 }
                 if (winner.counted) {
-                    if (count > 0) {
-                        return count == winner.count ? winner : Item.counted(winner.group, winner.key, winner.seq, count, 0);
+                    if (count > 0 || withDebts && count < 0) {
+                        return count == winner.count && seq == winner.seq ? winner : Item.counted(winner.group, winner.key, seq, count, 0);
                     }
                 } else if (winner.value != null) {
                     return winner;

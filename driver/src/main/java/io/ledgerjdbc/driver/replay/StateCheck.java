@@ -60,7 +60,11 @@ import java.util.function.LongConsumer;
  *
  * <p>DDL: {@code DROP TABLE} starts the table afresh; {@code ALTER TABLE … RENAME TO}/{@code RENAME TABLE}
  * move its rows to the new name; after any other {@code ALTER TABLE}, a row whose last image predates it is
- * compared on the columns both sides have (an added column's default is not in the old image).
+ * compared on the columns both sides have (an added column's default is not in the old image). A table without
+ * a primary key needs that of its counts: its rows' keys gain the added column, so a table whose first whole-row
+ * change predates its last ALTER is compared by {@link SharedColumnsMatch} (sorted maps that spill, as when the
+ * expected state spills), which counts the older rows on the columns they share with the table. The fold keeps
+ * a key from each span between ALTERs for it, one flag test per whole-row change; keyed rows pay nothing.
  */
 public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
 
@@ -86,6 +90,12 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
         boolean exists;
         /** Seq of the last ALTER TABLE on it, 0 if none. */
         long alteredSeq;
+        /** Seq of its first change of a whole-row key (a row of a table without a primary key), 0 if none. */
+        long firstWholeRowSeq;
+        /** A whole-row key from each span between ALTERs that changed such rows: the columns rows had then. */
+        final List<byte[]> wholeRowShapes = new ArrayList<>();
+        /** Whether this span (since the last ALTER) has left its key in {@link #wholeRowShapes}. */
+        boolean wholeRowShapeKnown;
         /** Every identity this generation has had (renames), to find its changes in old entries. */
         final Set<String> identities = new HashSet<>();
 
@@ -168,6 +178,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
             switch (entry.op(i)) {
                 case INSERT -> {
                     if (Arrays.equals(b, keyFrom, keyTo, b, entry.afterFrom(i), entry.afterTo(i))) {
+                        wholeRow(t, b, keyFrom, keyTo, seq);
                         expected.add(t.id, b, keyFrom, keyTo, seq, 1); // whole-row key: one more equal row
                     } else {
                         put(t, b, keyFrom, keyTo, seq, b, entry.afterFrom(i), entry.afterTo(i));
@@ -176,6 +187,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                 case UPDATE -> {
                     byte[] newKey = keyAfterUpdate(b, keyFrom, entry.afterFrom(i));
                     if (Arrays.equals(b, keyFrom, keyTo, b, entry.beforeFrom(i), entry.beforeTo(i))) {
+                        wholeRow(t, b, keyFrom, keyTo, seq);
                         if (newKey != null) { // one row moves from its old value to its new one (which is its key)
                             expected.add(t.id, b, keyFrom, keyTo, seq, -1);
                             expected.add(t.id, newKey, 0, newKey.length, seq, 1);
@@ -189,11 +201,26 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                 }
                 case DELETE -> {
                     if (Arrays.equals(b, keyFrom, keyTo, b, entry.beforeFrom(i), entry.beforeTo(i))) {
+                        wholeRow(t, b, keyFrom, keyTo, seq);
                         expected.add(t.id, b, keyFrom, keyTo, seq, -1); // exactly one of the equal rows
                     } else {
                         expected.remove(t.id, b, keyFrom, keyTo);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Notes a change of a whole-row key. The first of each span between ALTERs keeps its key: its columns are
+     * those every row the span wrote has (a comparison after an ALTER needs them). One flag test per change.
+     */
+    private static void wholeRow(Table t, byte[] b, int keyFrom, int keyTo, long seq) {
+        if (!t.wholeRowShapeKnown) {
+            t.wholeRowShapeKnown = true;
+            t.wholeRowShapes.add(Arrays.copyOfRange(b, keyFrom, keyTo));
+            if (t.firstWholeRowSeq == 0) {
+                t.firstWholeRowSeq = seq;
             }
         }
     }
@@ -271,6 +298,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                 return;
             }
             t.alteredSeq = seq;
+            t.wholeRowShapeKnown = false;
             String target = renameTarget(ddl.sql());
             TableName to = target == null ? null : TableName.ofWritten(target);
             if (to != null) {
@@ -373,15 +401,20 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
         live.sort(Comparator.comparingInt(t -> t.id));
         if (expected.spilledRuns() == 0) {
             for (Table t : live) {
-                run.probe(t);
+                if (!run.onSharedColumns(t, null)) {
+                    run.probe(t);
+                }
             }
         } else {
-            SpillingSortedMap.Cursor cursor = expected.cursor();
+            // with debts: a key-less table altered since some row was written cancels them against older counts
+            SpillingSortedMap.Cursor cursor = expected.cursor(true);
             for (Table t : live) {
                 while (cursor.hasNext() && cursor.peek().group() < t.id) {
                     cursor.next(); // rows of a dropped generation
                 }
-                run.merge(t, cursor);
+                if (!run.onSharedColumns(t, cursor)) {
+                    run.merge(t, cursor);
+                }
             }
         }
         return run.findings;
@@ -473,6 +506,54 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
             }
         }
 
+        /**
+         * A table without a primary key altered after some of its rows were last written: those rows are matched
+         * on the columns they share with the table (see {@link SharedColumnsMatch}), equal rows still counted.
+         * The expected rows come from {@code cursor} when the state spilled, else from memory. False (nothing
+         * done) for every other table, which takes the usual path.
+         */
+        boolean onSharedColumns(Table t, SpillingSortedMap.Cursor cursor) throws SQLException {
+            if (t.firstWholeRowSeq == 0 || t.firstWholeRowSeq >= t.alteredSeq) {
+                return false;
+            }
+            TableInfo info;
+            try {
+                info = catalog.table(c, t.name.ref());
+            } catch (SQLException notThere) {
+                return false; // the usual path reports it
+            }
+            if (info.hasPrimaryKey()) {
+                return false;
+            }
+            List<String> columns = info.columns().stream().map(TableInfo.Column::name).toList();
+            try (SharedColumnsMatch match = new SharedColumnsMatch(columns, t.wholeRowShapes, budget)) {
+                Consumer<SpillingSortedMap.Item> expect = item -> match.expect(item.key(), item.seq(),
+                        item.counted() ? item.count() : 1, item.seq() < t.alteredSeq);
+                if (cursor == null) {
+                    expected.forEach(t.id, expect);
+                } else {
+                    while (cursor.hasNext() && cursor.peek().group() == t.id) {
+                        expect.accept(cursor.next());
+                    }
+                }
+                readTable(info, (key, image) -> match.row(image));
+                match.finish(new SharedColumnsMatch.Findings() {
+                    @Override
+                    public void missing(Row image, long seq, long want, long got, boolean shared) throws SQLException {
+                        Comparison.this.missing(t, EntryCodec.encodeImage(image), seq, true, want, got,
+                                shared ? t.alteredSeq : 0);
+                    }
+
+                    @Override
+                    public void added(Row row, long want, long extra, boolean shared) {
+                        byte[] image = EntryCodec.encodeImage(row);
+                        Comparison.this.added(t, image, image, want, want + extra, shared ? t.alteredSeq : 0);
+                    }
+                });
+            }
+            return true;
+        }
+
         /** The expected state spilled: read the table into a sorted map too and walk both in key order. */
         void merge(Table t, SpillingSortedMap.Cursor cursor) throws SQLException {
             long rows = 0;
@@ -483,8 +564,10 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
             } catch (SQLException notThere) {
                 while (cursor.hasNext() && cursor.peek().group() == t.id) {
                     SpillingSortedMap.Item item = cursor.next();
-                    lastSeq = Math.max(lastSeq, item.seq());
-                    rows += item.count();
+                    if (item.count() > 0) {
+                        lastSeq = Math.max(lastSeq, item.seq());
+                        rows += item.count();
+                    }
                 }
                 info(t, rows, lastSeq);
                 return;
@@ -500,6 +583,10 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                 SpillingSortedMap.Cursor have = actual.cursor();
                 while (true) {
                     SpillingSortedMap.Item want = cursor.hasNext() && cursor.peek().group() == t.id ? cursor.peek() : null;
+                    if (want != null && want.count() < 0) {
+                        cursor.next(); // more equal rows deleted than counted: nothing to find (see onSharedColumns)
+                        continue;
+                    }
                     SpillingSortedMap.Item got = have.peek();
                     if (want == null && got == null) {
                         return;
@@ -596,11 +683,19 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
          * changed how many there are (which may have written another row: a DELETE, or an UPDATE moving one away).
          */
         private void missing(Table t, byte[] keyImage, long seq, boolean counted, long want, long got) throws SQLException {
+            missing(t, keyImage, seq, counted, want, got, 0);
+        }
+
+        /**
+         * As above; {@code sharedSince} is the seq of the ALTER TABLE since which the rows were compared on the
+         * columns both sides have (those of the key), 0 when they were compared whole.
+         */
+        private void missing(Table t, byte[] keyImage, long seq, boolean counted, long want, long got, long sharedSince) throws SQLException {
             Row key = EntryCodec.decodeImage(keyImage);
             Row image = counted ? key : expectedImage(t, seq, key);
             String detail = counted
-                    ? "fewer rows equal to this one than the ledger says (last changed by seq " + seq + "): the ledger has "
-                            + want + ", the table " + got
+                    ? "fewer rows equal to this one" + onShared(sharedSince) + " than the ledger says (last changed by seq "
+                            + seq + "): the ledger has " + want + ", the table " + got
                     : "a row the ledger says exists (last written by seq " + seq + ") is gone";
             for (long i = got; i < want; i++) {
                 report(new Finding(FindingKind.ROW_MISSING, seq, t.name.display(), key.toString(),
@@ -614,14 +709,25 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
 
         /** The ledger has {@code want} rows with this key and the table {@code got} (more): one finding per extra row. */
         private void added(Table t, byte[] keyImage, byte[] rowImage, long want, long got) {
+            added(t, keyImage, rowImage, want, got, 0);
+        }
+
+        /** As above; {@code sharedSince} as for {@link #missing}. */
+        private void added(Table t, byte[] keyImage, byte[] rowImage, long want, long got, long sharedSince) {
             Row key = EntryCodec.decodeImage(keyImage);
             String found = EntryCodec.decodeImage(rowImage).toString();
             String detail = want > 0
-                    ? "more rows equal to this one than the ledger recorded: the ledger has " + want + ", the table " + got
-                    : "a row the ledger never recorded";
+                    ? "more rows equal to this one" + onShared(sharedSince) + " than the ledger recorded: the ledger has "
+                            + want + ", the table " + got
+                    : "a row the ledger never recorded" + (sharedSince == 0 ? "" : ", nor one equal to it" + onShared(sharedSince));
             for (long i = want; i < got; i++) {
                 report(new Finding(FindingKind.ROW_ADDED, null, t.name.display(), key.toString(), null, found, detail));
             }
+        }
+
+        /** How rows last written before an ALTER TABLE were compared, for a finding's detail. */
+        private static String onShared(long alteredSeq) {
+            return alteredSeq == 0 ? "" : " on the columns both sides have (the rows predate the ALTER TABLE of seq " + alteredSeq + ")";
         }
 
         /** The image entry {@code seq} left for {@code key} in table {@code t}, or null if it cannot be read. */

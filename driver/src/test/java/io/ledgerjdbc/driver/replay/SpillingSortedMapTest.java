@@ -98,6 +98,35 @@ class SpillingSortedMapTest {
         }
     }
 
+    /**
+     * A cursor with debts also returns a counted key whose sum is negative (the state check cancels it against
+     * a count under another key); the plain one leaves it out. Either way a key's seq is the highest added, even
+     * when counts arrive out of seq order and across runs.
+     */
+    @Test
+    void aCursorWithDebtsReturnsNegativeSumsAndEveryCountedKeyKeepsItsHighestSeq() {
+        for (long budget : new long[] {1 << 20, 256}) {
+            for (boolean debts : new boolean[] {false, true}) {
+                try (SpillingSortedMap map = new SpillingSortedMap(budget)) { // a cursor is read once: a map each
+                    for (int i = 0; i < 40; i++) {
+                        map.add(1, key(i % 4), 100 - i, i % 4 == 3 ? -1 : 1); // seqs falling: the first is the highest
+                    }
+                    if (budget < 1000) {
+                        assertThat(map.spilledRuns()).as("budget " + budget).isPositive();
+                    }
+                    List<String> read = new ArrayList<>();
+                    for (SpillingSortedMap.Cursor c = map.cursor(debts); c.hasNext(); ) {
+                        SpillingSortedMap.Item item = c.next();
+                        read.add(ByteBuffer.wrap(item.key()).getInt() + ":" + item.count() + "@" + item.seq());
+                    }
+                    List<String> positive = List.of("0:10@100", "1:10@99", "2:10@98");
+                    assertThat(read).as("budget " + budget + ", debts " + debts)
+                            .isEqualTo(debts ? java.util.stream.Stream.concat(positive.stream(), java.util.stream.Stream.of("3:-10@97")).toList() : positive);
+                }
+            }
+        }
+    }
+
     @Test
     void claimedRowsOfACountedKeyAreComparedWithItsCount() {
         try (SpillingSortedMap map = new SpillingSortedMap(1 << 20)) {
