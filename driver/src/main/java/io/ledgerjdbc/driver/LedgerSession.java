@@ -100,6 +100,16 @@ final class LedgerSession implements Session {
 
     @Override
     public void commit() throws SQLException {
+        commit(false);
+    }
+
+    /**
+     * @param endsImplicit whether this commit ends an autocommit write's own transaction. On H2 that commit is
+     *                     made by switching autocommit back on: H2 commits then, and {@code commit()} followed by
+     *                     {@code setAutoCommit(true)} would commit twice (the second time empty, but not free).
+     */
+    private void commit(boolean endsImplicit) throws SQLException {
+        boolean byAutoCommit = endsImplicit && node.dialect == SqlDialect.H2;
         if (rollbackOnly != null) {
             String why = rollbackOnly;
             rollback();
@@ -113,7 +123,11 @@ final class LedgerSession implements Session {
             throw e;
         }
         if (pending.isEmpty()) {
-            real.commit();
+            if (byAutoCommit) {
+                real.setAutoCommit(true);
+            } else {
+                real.commit();
+            }
             return;
         }
         if (node.clustered()) {
@@ -124,7 +138,7 @@ final class LedgerSession implements Session {
             if (insertEntry == null) {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
-            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
+            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending), byAutoCommit);
             node.metrics.appended(pending);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
@@ -336,7 +350,7 @@ final class LedgerSession implements Session {
                 }
             }
             if (implicit) {
-                commit();
+                commit(true);
             }
             return result;
         } catch (SQLException | RuntimeException e) {
@@ -708,7 +722,7 @@ final class LedgerSession implements Session {
             }
             keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
             if (implicit) {
-                commit();
+                commit(true);
             }
             return fromCounts.apply(counts);
         } catch (SQLException | RuntimeException e) {
