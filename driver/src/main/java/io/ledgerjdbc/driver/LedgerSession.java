@@ -9,6 +9,7 @@ import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.capture.WriteFacts;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
 import io.ledgerjdbc.driver.jdbc.BatchKeys;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
@@ -64,6 +65,9 @@ final class LedgerSession implements Session {
     private final CaptureStatements statements;
     private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
+    /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
+    private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
+    private static final int MAX_PLANS = 256;
     private boolean autoCommit;
     private String rollbackOnly;
     /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
@@ -460,19 +464,44 @@ final class LedgerSession implements Session {
         return record(captured);
     }
 
+    /**
+     * A write statement's table and the facts capture works out from it once (see WriteFacts), kept per cached
+     * analysis while the catalog's metadata is unchanged ({@code generation}).
+     */
+    private record WritePlan(long generation, TableInfo table, WriteFacts facts) {
+    }
+
+    /** The plan of the write {@code a} on {@code ref}, worked out on its first execution after DDL. */
+    private WritePlan plan(Analysis a, Analysis.TableRef ref) throws SQLException {
+        long generation = node.catalog.generation(); // read before the table: an invalidation in between shows next time
+        WritePlan p = plans.get(a);
+        if (p != null && p.generation() == generation) {
+            return p;
+        }
+        TableInfo t = node.catalog.table(real, ref);
+        p = new WritePlan(generation, t, node.capture.facts(a, t));
+        if (plans.size() >= MAX_PLANS) {
+            plans.clear(); // an application with this many distinct writes gains little from the cache
+        }
+        plans.put(a, p);
+        return p;
+    }
+
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
         takeSqliteWriteLock();
         Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.InsertSelect is ? is.table()
                 : a instanceof Analysis.Update u ? u.table() : a instanceof Analysis.Merge m ? m.table() : ((Analysis.Delete) a).table();
-        adopt(node.catalog.table(real, ref));
+        WritePlan plan = plan(a, ref);
+        TableInfo table = plan.table();
+        adopt(table);
         Captured<T> captured;
-        if (a instanceof Analysis.Insert ins && !node.catalog.table(real, ins.table()).hasPrimaryKey()) {
-            TableInfo t = node.catalog.table(real, ins.table());
+        if (a instanceof Analysis.Insert ins && !table.hasPrimaryKey()) {
+            TableInfo t = table;
             refuseKeylessInsertWithoutRows(t, ctx, "INSERT");
-            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
-                    table -> readReturnedRows(ctx, table));
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb), plan.facts());
         } else if (a instanceof Analysis.InsertSelect is) {
-            TableInfo t = node.catalog.table(real, is.table());
+            TableInfo t = table;
             if (!t.hasPrimaryKey()) {
                 refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
             } else if (node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
@@ -482,13 +511,13 @@ final class LedgerSession implements Session {
                             "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the keys can be read back");
                 }
             }
-            captured = node.capture.insertSelect(real, is, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
-                    table -> readReturnedRows(ctx, table));
+            captured = node.capture.insertSelect(real, is, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb));
         } else if (a instanceof Analysis.Merge m) {
-            captured = node.capture.merge(real, m, node.catalog.table(real, m.table()), params, ctx, call);
+            captured = node.capture.merge(real, m, table, params, ctx, call);
         } else if (a instanceof Analysis.Insert ins) {
-            TableInfo t = node.catalog.table(real, ins.table());
-            boolean generatedKey = needsGeneratedKeys(ins);
+            TableInfo t = table;
+            boolean generatedKey = plan.facts().insertColumns() != null ? plan.facts().generatedKey() : needsGeneratedKeys(ins, t);
             if (generatedKey) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
             }
@@ -496,12 +525,12 @@ final class LedgerSession implements Session {
                 throw CaptureRefusal.of("a plain Statement INSERT that leaves its generated key to the database",
                         "use a PreparedStatement, or executeUpdate(sql, Statement.RETURN_GENERATED_KEYS), so the key can be read back");
             }
-            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
-                    table -> readReturnedRows(ctx, table));
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb), plan.facts());
         } else if (a instanceof Analysis.Update u) {
-            captured = node.capture.update(real, u, node.catalog.table(real, u.table()), params, ctx, call);
+            captured = node.capture.update(real, u, table, params, ctx, call, plan.facts());
         } else if (a instanceof Analysis.Delete d) {
-            captured = node.capture.delete(real, d, node.catalog.table(real, d.table()), params, ctx, call);
+            captured = node.capture.delete(real, d, table, params, ctx, call);
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
@@ -585,7 +614,10 @@ final class LedgerSession implements Session {
     }
 
     private boolean needsGeneratedKeys(Analysis.Insert ins) throws SQLException {
-        TableInfo t = node.catalog.table(real, ins.table());
+        return needsGeneratedKeys(ins, node.catalog.table(real, ins.table()));
+    }
+
+    private static boolean needsGeneratedKeys(Analysis.Insert ins, TableInfo t) {
         if (!t.hasPrimaryKey() || ins.columns().isEmpty()) {
             return false;
         }
