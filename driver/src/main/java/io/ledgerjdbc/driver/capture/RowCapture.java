@@ -238,8 +238,9 @@ public final class RowCapture {
         if (keysGiven) {
             // read back later, batched with the transaction's other inserted rows (see InsertReadBack)
             List<InsertedRow> toRead = new ArrayList<>(ins.rows().size());
-            for (List<Analysis.SqlExpr> values : ins.rows()) {
-                toRead.add(new InsertedRow(t, keyExpressions(values, t, columns), params));
+            List<List<Analysis.SqlExpr>> keyExprs = facts.insertKeyExprs();
+            for (int i = 0; i < ins.rows().size(); i++) {
+                toRead.add(new InsertedRow(t, keyExprs != null ? keyExprs.get(i) : keyExpressions(ins.rows().get(i), t, columns), params));
             }
             return new Captured<>(result, List.of(), toRead);
         }
@@ -380,7 +381,7 @@ public final class RowCapture {
     }
 
     /** The key expressions of one VALUES row, which must be parameters or literals. */
-    private static List<Analysis.SqlExpr> keyExpressions(List<Analysis.SqlExpr> values, TableInfo t, List<TableInfo.Column> columns)
+    static List<Analysis.SqlExpr> keyExpressions(List<Analysis.SqlExpr> values, TableInfo t, List<TableInfo.Column> columns)
             throws SQLException {
         List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
         for (TableInfo.Column k : t.primaryKey()) {

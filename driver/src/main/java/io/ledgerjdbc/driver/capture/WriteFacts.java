@@ -12,16 +12,18 @@ import java.util.List;
  * @param insertColumns   an INSERT into a keyed table: the columns its VALUES rows fill, in order; else null (then
  *                        capture works the INSERT out as it runs, and refuses it there if it must)
  * @param keysGiven       such an INSERT gives its whole key (as values, not DEFAULT): rows are read back by it
+ * @param insertKeyExprs  such an INSERT: the key expressions of each VALUES row, in key order, when all are
+ *                        parameters or literals; else null
  * @param generatedKey    such an INSERT names columns and leaves the key to the database
  * @param updateRead      an UPDATE of a keyed table: the read of its rows (and new keys) before it runs; else null
  * @param updateKeyExprs  the UPDATE's new value for each key column, null where the key is not assigned
  * @param oneKeyRead      a keyed table: the read of one row by its key, after a write
  */
-public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven, boolean generatedKey, String updateRead,
-                         List<Analysis.SqlExpr> updateKeyExprs, String oneKeyRead) {
+public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven, List<List<Analysis.SqlExpr>> insertKeyExprs,
+                         boolean generatedKey, String updateRead, List<Analysis.SqlExpr> updateKeyExprs, String oneKeyRead) {
 
     /** Nothing precomputed: capture works everything out as it runs. */
-    public static final WriteFacts NONE = new WriteFacts(null, false, false, null, null, null);
+    public static final WriteFacts NONE = new WriteFacts(null, false, null, false, null, null, null);
 
     /**
      * The facts of {@code a} on {@code t}. Never throws: whatever capture would refuse or fail on is left out, so
@@ -47,16 +49,30 @@ public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven
             boolean generatedKey = !ins.columns().isEmpty()
                     && (t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())))
                     || defaulted);
-            return new WriteFacts(columns, keysGiven, generatedKey, null, null, oneKeyRead);
+            return new WriteFacts(columns, keysGiven, keysGiven ? keyExpressions(ins, t, columns) : null, generatedKey, null, null,
+                    oneKeyRead);
         }
         if (a instanceof Analysis.Update u) {
             List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
             for (TableInfo.Column k : t.primaryKey()) {
                 keyExprs.add(RowCapture.assigned(u, k));
             }
-            return new WriteFacts(null, false, false, capture.updateReadSql(u, t, keyExprs),
+            return new WriteFacts(null, false, null, false, capture.updateReadSql(u, t, keyExprs),
                     java.util.Collections.unmodifiableList(keyExprs), oneKeyRead);
         }
-        return new WriteFacts(null, false, false, null, null, oneKeyRead);
+        return new WriteFacts(null, false, null, false, null, null, oneKeyRead);
+    }
+
+    /** Each VALUES row's key expressions, or null when one is an expression (capture refuses that as it runs). */
+    private static List<List<Analysis.SqlExpr>> keyExpressions(Analysis.Insert ins, TableInfo t, List<TableInfo.Column> columns) {
+        List<List<Analysis.SqlExpr>> out = new ArrayList<>(ins.rows().size());
+        try {
+            for (List<Analysis.SqlExpr> values : ins.rows()) {
+                out.add(java.util.Collections.unmodifiableList(RowCapture.keyExpressions(values, t, columns)));
+            }
+        } catch (java.sql.SQLException refused) {
+            return null;
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 }
