@@ -810,6 +810,43 @@ class CaptureSuiteTest {
         }
     }
 
+    /** The same prepared statements, run before and after: what capture worked out for them the first time is not reused stale. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void preparedWritesRunAgainAfterAColumnWasAddedBehindTheDriverRecordTheNewColumn(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE reshaped (id INT PRIMARY KEY, v INT)");
+            try (Connection l = f.ledger();
+                 PreparedStatement ins = l.prepareStatement("INSERT INTO reshaped (id, v) VALUES (?, ?)");
+                 PreparedStatement up = l.prepareStatement("UPDATE reshaped SET v = v + 1 WHERE id = ?")) {
+                ins.setInt(1, 1);
+                ins.setInt(2, 1);
+                assertThat(ins.executeUpdate()).isEqualTo(1);
+                up.setInt(1, 1);
+                assertThat(up.executeUpdate()).isEqualTo(1);
+                try (Connection other = f.behind(); Statement o = other.createStatement()) {
+                    o.execute("ALTER TABLE reshaped ADD COLUMN extra INT DEFAULT 7");
+                }
+                assertThat(up.executeUpdate()).isEqualTo(1);
+                ins.setInt(1, 2);
+                ins.setInt(2, 2);
+                assertThat(ins.executeUpdate()).isEqualTo(1);
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(5);
+            assertThat(((RowChange) entries.get(2).changes().get(0)).after().toString()).doesNotContainIgnoringCase("extra");
+            assertThat(((RowChange) entries.get(3).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
+            assertThat(((RowChange) entries.get(4).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
+            io.ledgerjdbc.driver.replay.StateCheck state = new io.ledgerjdbc.driver.replay.StateCheck();
+            entries.forEach(state::visit);
+            List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
+            try (Connection c = f.behind()) {
+                state.compare(c, f.dialect(), findings::add);
+            }
+            assertThat(findings).isEmpty();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void aTableThatExistedBeforeTheLedgerIsAdoptedWithItsRowsOnFirstWrite(Backend backend) throws Exception {

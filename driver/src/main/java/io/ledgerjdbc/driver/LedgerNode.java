@@ -305,11 +305,11 @@ public final class LedgerNode {
      * trusted from memory without a database lock, appends and commits under {@link #commitLock}.
      */
     void appendAndCommit(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
-                         List<Change> changes) throws SQLException {
+                         List<Change> changes, boolean byAutoCommit) throws SQLException {
         if (!soleWriter) {
             try {
                 LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
-                c.commit();
+                commit(c, byAutoCommit);
                 if (dialect == SqlDialect.POSTGRESQL) {
                     awaitDurable(c, statements);
                 }
@@ -323,7 +323,7 @@ public final class LedgerNode {
         commitLock.lock();
         try {
             LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
-            c.commit();
+            commit(c, byAutoCommit);
             head.set(next);
             autoDigest.afterCommit(c, next);
         } catch (SQLException e) {
@@ -334,6 +334,18 @@ public final class LedgerNode {
             throw e;
         } finally {
             commitLock.unlock();
+        }
+    }
+
+    /**
+     * Commits the change and its entry. {@code byAutoCommit}: by switching autocommit back on, which commits (JDBC),
+     * for an autocommit write whose connection returns to autocommit anyway: H2 then commits once, not twice.
+     */
+    private static void commit(Connection c, boolean byAutoCommit) throws SQLException {
+        if (byAutoCommit) {
+            c.setAutoCommit(true);
+        } else {
+            c.commit();
         }
     }
 

@@ -9,6 +9,7 @@ import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.capture.WriteFacts;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
 import io.ledgerjdbc.driver.jdbc.BatchKeys;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
@@ -66,6 +67,9 @@ final class LedgerSession implements Session {
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
     /** Executions whose keys only the driver asked for: the application sees what the raw driver shows it. */
     private final java.util.Set<ExecutionContext> keysAskedOnlyForCapture = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
+    private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
+    private static final int MAX_PLANS = 256;
     private boolean autoCommit;
     private String rollbackOnly;
     /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
@@ -102,6 +106,16 @@ final class LedgerSession implements Session {
 
     @Override
     public void commit() throws SQLException {
+        commit(false);
+    }
+
+    /**
+     * @param endsImplicit whether this commit ends an autocommit write's own transaction. On H2 that commit is
+     *                     made by switching autocommit back on: H2 commits then, and {@code commit()} followed by
+     *                     {@code setAutoCommit(true)} would commit twice (the second time empty, but not free).
+     */
+    private void commit(boolean endsImplicit) throws SQLException {
+        boolean byAutoCommit = endsImplicit && node.dialect == SqlDialect.H2;
         if (rollbackOnly != null) {
             String why = rollbackOnly;
             rollback();
@@ -115,7 +129,11 @@ final class LedgerSession implements Session {
             throw e;
         }
         if (pending.isEmpty()) {
-            real.commit();
+            if (byAutoCommit) {
+                real.setAutoCommit(true);
+            } else {
+                real.commit();
+            }
             return;
         }
         if (node.clustered()) {
@@ -126,7 +144,7 @@ final class LedgerSession implements Session {
             if (insertEntry == null) {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
-            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending));
+            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending), byAutoCommit);
             node.metrics.appended(pending);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
@@ -351,7 +369,7 @@ final class LedgerSession implements Session {
                 }
             }
             if (implicit) {
-                commit();
+                commit(true);
             }
             return result;
         } catch (SQLException | RuntimeException e) {
@@ -461,19 +479,44 @@ final class LedgerSession implements Session {
         return record(captured);
     }
 
+    /**
+     * A write statement's table and the facts capture works out from it once (see WriteFacts), kept per cached
+     * analysis while the catalog's metadata is unchanged ({@code generation}).
+     */
+    private record WritePlan(long generation, TableInfo table, WriteFacts facts) {
+    }
+
+    /** The plan of the write {@code a} on {@code ref}, worked out on its first execution after DDL. */
+    private WritePlan plan(Analysis a, Analysis.TableRef ref) throws SQLException {
+        long generation = node.catalog.generation(); // read before the table: an invalidation in between shows next time
+        WritePlan p = plans.get(a);
+        if (p != null && p.generation() == generation) {
+            return p;
+        }
+        TableInfo t = node.catalog.table(real, ref);
+        p = new WritePlan(generation, t, node.capture.facts(a, t));
+        if (plans.size() >= MAX_PLANS) {
+            plans.clear(); // an application with this many distinct writes gains little from the cache
+        }
+        plans.put(a, p);
+        return p;
+    }
+
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
         takeSqliteWriteLock();
         Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.InsertSelect is ? is.table()
                 : a instanceof Analysis.Update u ? u.table() : a instanceof Analysis.Merge m ? m.table() : ((Analysis.Delete) a).table();
-        adopt(node.catalog.table(real, ref));
+        WritePlan plan = plan(a, ref);
+        TableInfo table = plan.table();
+        adopt(table);
         Captured<T> captured;
-        if (a instanceof Analysis.Insert ins && !node.catalog.table(real, ins.table()).hasPrimaryKey()) {
-            TableInfo t = node.catalog.table(real, ins.table());
+        if (a instanceof Analysis.Insert ins && !table.hasPrimaryKey()) {
+            TableInfo t = table;
             refuseKeylessInsertWithoutRows(t, ctx, "INSERT");
-            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
-                    table -> readReturnedRows(ctx, table));
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb), plan.facts());
         } else if (a instanceof Analysis.InsertSelect is) {
-            TableInfo t = node.catalog.table(real, is.table());
+            TableInfo t = table;
             if (!t.hasPrimaryKey()) {
                 refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
             } else if (node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
@@ -483,13 +526,13 @@ final class LedgerSession implements Session {
                             "use executeUpdate or execute, or a PreparedStatement, so the keys can be read back");
                 }
             }
-            captured = node.capture.insertSelect(real, is, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
-                    table -> readReturnedRows(ctx, table));
+            captured = node.capture.insertSelect(real, is, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb));
         } else if (a instanceof Analysis.Merge m) {
-            captured = node.capture.merge(real, m, node.catalog.table(real, m.table()), params, ctx, call);
+            captured = node.capture.merge(real, m, table, params, ctx, call);
         } else if (a instanceof Analysis.Insert ins) {
-            TableInfo t = node.catalog.table(real, ins.table());
-            boolean generatedKey = needsGeneratedKeys(ins);
+            TableInfo t = table;
+            boolean generatedKey = plan.facts().insertColumns() != null ? plan.facts().generatedKey() : needsGeneratedKeys(ins, t);
             if (generatedKey) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
             }
@@ -497,16 +540,15 @@ final class LedgerSession implements Session {
                 throw CaptureRefusal.of("an INSERT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
-            captured = node.capture.insert(real, ins, t, params, ctx, call, (table, rows) -> readGeneratedKeys(ctx, table, rows),
-                    table -> readReturnedRows(ctx, table));
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb), plan.facts());
         } else if (a instanceof Analysis.Update u) {
-            TableInfo t = node.catalog.table(real, u.table());
-            if (node.capture.needsReturnedRows(t)) {
-                refuseWithoutReturnedRows(t, ctx, "UPDATE");
+            if (node.capture.needsReturnedRows(table)) {
+                refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
-            captured = node.capture.update(real, u, t, params, ctx, call, table -> readReturnedRows(ctx, table));
+            captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts());
         } else if (a instanceof Analysis.Delete d) {
-            captured = node.capture.delete(real, d, node.catalog.table(real, d.table()), params, ctx, call);
+            captured = node.capture.delete(real, d, table, params, ctx, call);
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
@@ -608,7 +650,10 @@ final class LedgerSession implements Session {
     }
 
     private boolean needsGeneratedKeys(Analysis.Insert ins) throws SQLException {
-        TableInfo t = node.catalog.table(real, ins.table());
+        return needsGeneratedKeys(ins, node.catalog.table(real, ins.table()));
+    }
+
+    private static boolean needsGeneratedKeys(Analysis.Insert ins, TableInfo t) {
         if (!t.hasPrimaryKey() || ins.columns().isEmpty()) {
             return false;
         }
@@ -746,7 +791,7 @@ final class LedgerSession implements Session {
             }
             keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
             if (implicit) {
-                commit();
+                commit(true);
             }
             return fromCounts.apply(counts);
         } catch (SQLException | RuntimeException e) {

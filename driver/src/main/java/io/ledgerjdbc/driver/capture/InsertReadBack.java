@@ -35,6 +35,12 @@ final class InsertReadBack {
     static final int CHUNK = 64;
 
     private final RowCapture capture;
+    /** The IN-list reads of the table read last (see {@link #knownKeysSql}). */
+    private volatile KnownKeyReads lastReads;
+
+    /** {@link #knownKeysSql}'s strings for one table (its metadata instance: new metadata, new strings). */
+    private record KnownKeyReads(TableInfo table, String[] bySize) {
+    }
 
     InsertReadBack(RowCapture capture) {
         this.capture = capture;
@@ -86,20 +92,7 @@ final class InsertReadBack {
     private void readByKnownKeys(Connection c, TableInfo t, List<InsertedRow> rows, List<Integer> part, Map<Row, Integer> byKey,
                                  Row[] stored) throws SQLException {
         int size = Math.max(1, Integer.highestOneBit(part.size() - 1) << 1); // next power of two
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(capture.from(t)).append(" WHERE ");
-        List<TableInfo.Column> key = t.primaryKey();
-        if (key.size() == 1) {
-            sql.append(capture.q(key.get(0).name())).append(" IN (?").append(",?".repeat(size - 1)).append(')');
-        } else {
-            for (int i = 0; i < size; i++) {
-                sql.append(i == 0 ? "(" : " OR (");
-                for (int k = 0; k < key.size(); k++) {
-                    sql.append(k == 0 ? "" : " AND ").append(capture.q(key.get(k).name())).append(" = ?");
-                }
-                sql.append(')');
-            }
-        }
-        try (RowCapture.Read r = capture.read(c, sql.toString())) {
+        try (RowCapture.Read r = capture.read(c, knownKeysSql(t, size))) {
             PreparedStatement ps = r.ps();
             int at = 1;
             for (int i = 0; i < size; i++) {
@@ -119,6 +112,42 @@ final class InsertReadBack {
                 }
             }
         }
+    }
+
+    /**
+     * The read of {@code size} (a power of two up to {@link #CHUNK}) rows by key, for the table read last: built
+     * once per table and size, not per read (a string built afresh is also hashed afresh to find its statement).
+     */
+    private String knownKeysSql(TableInfo t, int size) {
+        KnownKeyReads reads = lastReads;
+        if (reads == null || reads.table() != t) {
+            reads = new KnownKeyReads(t, new String[Integer.numberOfTrailingZeros(CHUNK) + 1]);
+            lastReads = reads;
+        }
+        int slot = Integer.numberOfTrailingZeros(size);
+        String sql = reads.bySize()[slot];
+        if (sql == null) {
+            sql = buildKnownKeysSql(t, size);
+            reads.bySize()[slot] = sql; // a racing thread may build the same string again: harmless
+        }
+        return sql;
+    }
+
+    private String buildKnownKeysSql(TableInfo t, int size) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(capture.from(t)).append(" WHERE ");
+        List<TableInfo.Column> key = t.primaryKey();
+        if (key.size() == 1) {
+            sql.append(capture.q(key.get(0).name())).append(" IN (?").append(",?".repeat(size - 1)).append(')');
+        } else {
+            for (int i = 0; i < size; i++) {
+                sql.append(i == 0 ? "(" : " OR (");
+                for (int k = 0; k < key.size(); k++) {
+                    sql.append(k == 0 ? "" : " AND ").append(capture.q(key.get(k).name())).append(" = ?");
+                }
+                sql.append(')');
+            }
+        }
+        return sql.toString();
     }
 
     /** The row one INSERT made, by its own key expressions compared by the database. */

@@ -106,33 +106,34 @@ public final class RowCapture {
         }
     }
 
+    /** The facts capture can work out once for {@code a} on {@code t} (see {@link WriteFacts}). */
+    public WriteFacts facts(Analysis a, TableInfo t) {
+        return WriteFacts.of(this, a, t);
+    }
+
     /** @param returned the rows the statement returned (PostgreSQL, a table without a primary key; see KeylessCapture) */
     public <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, ReturnedRows returned) throws SQLException {
+                                  RealCall<T> call, ReturnedRows returned, WriteFacts facts) throws SQLException {
         refuseUncapturable("UPDATE", t, u.where());
         if (!t.hasPrimaryKey()) {
             return keyless.update(c, u, t, params, ctx, call, returned);
         }
-        List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
-        for (TableInfo.Column k : t.primaryKey()) {
-            keyExprs.add(assigned(u, k));
+        List<Analysis.SqlExpr> keyExprs = facts.updateKeyExprs();
+        if (keyExprs == null) {
+            keyExprs = new ArrayList<>();
+            for (TableInfo.Column k : t.primaryKey()) {
+                keyExprs.add(assigned(u, k));
+            }
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t));
+        int keysAssigned = 0;
         for (Analysis.SqlExpr e : keyExprs) {
-            if (e != null) sql.append(", (").append(e.text()).append(')');
+            if (e != null) keysAssigned++;
         }
-        boolean keyAssigned = keyExprs.stream().anyMatch(java.util.Objects::nonNull);
-        refuseOrderDependentKeyChange(u, t, keyAssigned);
-        // The rows read are locked until the transaction ends, so under READ COMMITTED the UPDATE (which
-        // re-evaluates its WHERE) can only find more rows than this read, never fewer or other versions: a row
-        // committed in between shows in the update count (40001), none slips by unrecorded.
-        // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
-        // wait behind foreign-key checks the plain UPDATE does not wait for.
-        String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
-        sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
+        refuseOrderDependentKeyChange(u, t, keysAssigned > 0);
+        String sql = facts.updateRead() != null ? facts.updateRead() : updateReadSql(u, t, keyExprs);
         List<Row> before = new ArrayList<>();
         List<Row> newKeys = new ArrayList<>();
-        try (Read r = read(c, sql.toString())) {
+        try (Read r = read(c, sql)) {
             PreparedStatement ps = r.ps();
             int at = 1;
             for (Analysis.SqlExpr e : keyExprs) {
@@ -140,7 +141,7 @@ public final class RowCapture {
             }
             bind(ps, params, u.where(), at);
             try (ResultSet rs = ps.executeQuery()) {
-                requireShape(rs, t, 0, (int) keyExprs.stream().filter(java.util.Objects::nonNull).count());
+                requireShape(rs, t, 0, keysAssigned);
                 while (rs.next()) {
                     Row row = read(rs, t);
                     before.add(row);
@@ -150,7 +151,7 @@ public final class RowCapture {
         }
         T result = call.call();
         requireCount(result, ctx, before.size(), "UPDATE");
-        Map<Row, Row> after = readByKeys(c, t, newKeys);
+        Map<Row, Row> after = readByKeys(c, t, newKeys, facts.oneKeyRead());
         List<RowChange> changes = new ArrayList<>();
         for (int i = 0; i < before.size(); i++) {
             Row a = after.get(newKeys.get(i));
@@ -162,6 +163,29 @@ public final class RowCapture {
             }
         }
         return new Captured<>(result, changes);
+    }
+
+    /**
+     * The read of an UPDATE's rows before it runs: the whole rows its WHERE selects, each followed by the new value
+     * of every key column it assigns ({@code keyExprs}, null where not assigned).
+     */
+    String updateReadSql(Analysis.Update u, TableInfo t, List<Analysis.SqlExpr> keyExprs) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t));
+        boolean keyAssigned = false;
+        for (Analysis.SqlExpr e : keyExprs) {
+            if (e != null) {
+                sql.append(", (").append(e.text()).append(')');
+                keyAssigned = true;
+            }
+        }
+        // The rows read are locked until the transaction ends, so under READ COMMITTED the UPDATE (which
+        // re-evaluates its WHERE) can only find more rows than this read, never fewer or other versions: a row
+        // committed in between shows in the update count (40001), none slips by unrecorded.
+        // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
+        // wait behind foreign-key checks the plain UPDATE does not wait for.
+        String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
+        sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
+        return sql.toString();
     }
 
     public <T> Captured<T> delete(Connection c, Analysis.Delete d, TableInfo t, Params params, ExecutionContext ctx,
@@ -193,13 +217,20 @@ public final class RowCapture {
      * literal, otherwise from the generated keys (a single generated key column).
      */
     public <T> Captured<T> insert(Connection c, Analysis.Insert ins, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, GeneratedKeys generated, ReturnedRows returned) throws SQLException {
+                                  RealCall<T> call, GeneratedKeys generated, ReturnedRows returned, WriteFacts facts)
+            throws SQLException {
         refuseUncapturable("INSERT", t, null);
         if (!t.hasPrimaryKey()) {
             return keyless.insert(c, "INSERT", t, ctx, call, returned);
         }
-        List<TableInfo.Column> columns = insertColumns(ins, t);
-        boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains) && !keyDefaulted(ins, t);
+        List<TableInfo.Column> columns = facts.insertColumns();
+        boolean keysGiven;
+        if (columns != null) {
+            keysGiven = facts.keysGiven();
+        } else {
+            columns = insertColumns(ins, t);
+            keysGiven = t.primaryKey().stream().allMatch(columns::contains) && !keyDefaulted(ins, t);
+        }
         if (!keysGiven && (t.primaryKey().size() != 1)) {
             throw CaptureRefusal.of("INSERT without its composite primary key", "only a single generated key column can be read back");
         }
@@ -208,8 +239,9 @@ public final class RowCapture {
         if (keysGiven) {
             // read back later, batched with the transaction's other inserted rows (see InsertReadBack)
             List<InsertedRow> toRead = new ArrayList<>(ins.rows().size());
-            for (List<Analysis.SqlExpr> values : ins.rows()) {
-                toRead.add(new InsertedRow(t, keyExpressions(values, t, columns), params));
+            List<List<Analysis.SqlExpr>> keyExprs = facts.insertKeyExprs();
+            for (int i = 0; i < ins.rows().size(); i++) {
+                toRead.add(new InsertedRow(t, keyExprs != null ? keyExprs.get(i) : keyExpressions(ins.rows().get(i), t, columns), params));
             }
             return new Captured<>(result, List.of(), toRead);
         }
@@ -221,7 +253,7 @@ public final class RowCapture {
                     + keys.size() + " generated keys for " + ins.rows().size() + " rows; give the key explicitly or let an "
                     + "AUTO_INCREMENT/IDENTITY/SERIAL column generate it");
         }
-        Map<Row, Row> stored = readByKeys(c, t, keys);
+        Map<Row, Row> stored = readByKeys(c, t, keys, facts.oneKeyRead());
         for (Row key : keys) {
             Row row = stored.get(key);
             if (row == null) {
@@ -350,7 +382,7 @@ public final class RowCapture {
     }
 
     /** The key expressions of one VALUES row, which must be parameters or literals. */
-    private static List<Analysis.SqlExpr> keyExpressions(List<Analysis.SqlExpr> values, TableInfo t, List<TableInfo.Column> columns)
+    static List<Analysis.SqlExpr> keyExpressions(List<Analysis.SqlExpr> values, TableInfo t, List<TableInfo.Column> columns)
             throws SQLException {
         List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
         for (TableInfo.Column k : t.primaryKey()) {
@@ -387,18 +419,16 @@ public final class RowCapture {
 
     /** Reads full rows by key, a few hundred keys per query. */
     Map<Row, Row> readByKeys(Connection c, TableInfo t, List<Row> keys) throws SQLException {
+        return readByKeys(c, t, keys, null);
+    }
+
+    /** {@code oneKeyRead}: {@link #readByKeysSql readByKeysSql(t, 1)} worked out earlier, or null. */
+    Map<Row, Row> readByKeys(Connection c, TableInfo t, List<Row> keys, String oneKeyRead) throws SQLException {
         Map<Row, Row> out = new HashMap<>();
         for (int from = 0; from < keys.size(); from += KEYS_PER_QUERY) {
             List<Row> part = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY));
-            StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
-            for (int i = 0; i < part.size(); i++) {
-                sql.append(i == 0 ? "(" : " OR (");
-                for (int k = 0; k < t.primaryKey().size(); k++) {
-                    sql.append(k == 0 ? "" : " AND ").append(q(t.primaryKey().get(k).name())).append(" = ?");
-                }
-                sql.append(')');
-            }
-            try (Read r = read(c, sql.toString())) {
+            String sql = part.size() == 1 && oneKeyRead != null ? oneKeyRead : readByKeysSql(t, part.size());
+            try (Read r = read(c, sql)) {
                 PreparedStatement ps = r.ps();
                 int at = 1;
                 for (Row key : part) {
@@ -416,6 +446,19 @@ public final class RowCapture {
             }
         }
         return out;
+    }
+
+    /** The read of {@code rows} whole rows by their keys. */
+    String readByKeysSql(TableInfo t, int rows) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "(" : " OR (");
+            for (int k = 0; k < t.primaryKey().size(); k++) {
+                sql.append(k == 0 ? "" : " AND ").append(q(t.primaryKey().get(k).name())).append(" = ?");
+            }
+            sql.append(')');
+        }
+        return sql.toString();
     }
 
     /**
@@ -443,7 +486,7 @@ public final class RowCapture {
         }
     }
 
-    private static Analysis.SqlExpr assigned(Analysis.Update u, TableInfo.Column k) {
+    static Analysis.SqlExpr assigned(Analysis.Update u, TableInfo.Column k) {
         for (Analysis.Assignment a : u.assignments()) {
             if (a.quoted() ? a.column().equals(k.name()) : a.column().equalsIgnoreCase(k.name())) {
                 return a.value();

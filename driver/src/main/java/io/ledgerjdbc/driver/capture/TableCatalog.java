@@ -44,7 +44,7 @@ public final class TableCatalog {
     }
 
     /** Counts {@link #invalidate} calls: statements written for older metadata are dropped (see CaptureStatements). */
-    long generation() {
+    public long generation() {
         return generation.get();
     }
 
