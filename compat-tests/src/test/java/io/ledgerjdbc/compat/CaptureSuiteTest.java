@@ -311,6 +311,41 @@ class CaptureSuiteTest {
         }
     }
 
+    /**
+     * PostgreSQL: the ledger's commit is asynchronous under its lock, and the driver then waits for the WAL flush;
+     * so every acknowledged commit made a flush happen (the server's own count of WAL syncs grows by at least one
+     * per commit of a single connection). A wait that flushed nothing would leave the count almost unchanged.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "POSTGRESQL")
+    void everyAcknowledgedCommitIsFlushedToTheWal(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            int commits = 40;
+            long before = walSyncs(f);
+            try (Connection l = f.ledger(); PreparedStatement ps = l.prepareStatement("INSERT INTO items (sku, region, qty) VALUES (?, 1, 1)")) {
+                for (int i = 0; i < commits; i++) {
+                    ps.setString(1, "s" + i);
+                    ps.executeUpdate();
+                }
+            } // a backend reports its WAL statistics when its connection closes
+            long after = walSyncs(f);
+            assertThat(after - before).as("WAL syncs for " + commits + " acknowledged commits").isGreaterThanOrEqualTo(commits);
+            assertThat(f.entries()).hasSize(1 + commits);
+        }
+    }
+
+    private static long walSyncs(Fixture f) throws Exception {
+        Thread.sleep(300);
+        try (Connection c = f.behind(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("SELECT wal_sync FROM pg_stat_wal")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static String setting(Statement s) throws SQLException {
         try (ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
             rs.next();
@@ -412,6 +447,9 @@ class CaptureSuiteTest {
                 }
                 try (Statement s = c.createStatement()) {
                     seen.add("statement " + s.executeUpdate("INSERT INTO accounts (owner) VALUES ('b')"));
+                    attempt(seen, () -> keysShape(s, seen));
+                    // the same statement again, now asking for keys itself, with the key given
+                    seen.add("asked " + s.executeUpdate("INSERT INTO accounts (id, owner) VALUES (500, 'g')", Statement.RETURN_GENERATED_KEYS));
                     attempt(seen, () -> keysShape(s, seen));
                     if (backend != Backend.MARIADB) { // MariaDB refuses key-less INSERTs through the driver
                         seen.add("keyless " + s.executeUpdate("INSERT INTO nokey (owner, n) VALUES ('c', 1)"));

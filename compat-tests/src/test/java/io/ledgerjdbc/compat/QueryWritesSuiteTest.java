@@ -267,6 +267,29 @@ class QueryWritesSuiteTest {
         }
     }
 
+    /**
+     * A MERGE that inserts a key its own transaction deleted just before: the committed row it no longer sees is its
+     * own doing, not another transaction's, so it is recorded (H2 checks committed keys on a connection of its own).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "H2_MEM", "POSTGRESQL"})
+    void aMergeMayInsertAKeyItsOwnTransactionDeleted(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE hits (id INT PRIMARY KEY, n INT)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.executeUpdate("INSERT INTO hits (id, n) VALUES (1, 5)");
+                l.setAutoCommit(false);
+                assertThat(s.executeUpdate("DELETE FROM hits WHERE id = 1")).isEqualTo(1);
+                assertThat(s.executeUpdate("MERGE INTO hits t USING (SELECT 1 AS id) src ON t.id = src.id "
+                        + "WHEN MATCHED THEN UPDATE SET n = t.n + 1 WHEN NOT MATCHED THEN INSERT (id, n) VALUES (src.id, 1)")).isEqualTo(1);
+                l.commit();
+            }
+            assertThat(f.entries().get(f.entries().size() - 1).changes()).extracting(ch -> ((RowChange) ch).op())
+                    .containsExactly(Operation.DELETE, Operation.INSERT);
+            assertReplays(f, "hits");
+        }
+    }
+
     /** 40001 (capture's conflict or PostgreSQL's), a deadlock, or a duplicate key of a racing insert: retried. */
     private static void retryOnConflict(PreparedStatement ps) throws SQLException, InterruptedException {
         for (int attempt = 0; ; attempt++) {

@@ -40,8 +40,8 @@ public final class LedgerDriver implements Driver {
             throw new SQLException("the driver for " + raw + " did not accept the URL", "08001");
         }
         try {
-            String side = LedgerUrls.sideUrl(raw);
-            LedgerNode node = LedgerNode.of(raw, real, config, () -> realDriver(side).connect(side, realProperties(side, props)));
+            LedgerNode node = LedgerNode.of(raw, real, config, () -> realDriver(raw).connect(raw, realProperties(raw, props)),
+                    () -> realDriver(raw).connect(LedgerUrls.sideUrl(raw), realProperties(raw, props)));
             return new LedgerConnection(real, new LedgerSession(real, node, config));
         } catch (SQLException | RuntimeException e) {
             try {

@@ -79,10 +79,17 @@ public final class LedgerNode {
     private volatile io.ledgerjdbc.driver.cluster.NodeKeys keys;
 
     /** The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed. */
-    static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector) throws SQLException {
+    /**
+     * @param connector   another connection as the application's (the cluster applier's: the URL's own settings,
+     *                    an H2 {@code INIT=SET SCHEMA …} included, apply to it as to the application)
+     * @param sideReads   a connection for capture's committed-state reads, without H2's {@code INIT=} script (it
+     *                    may write); capture sets its schema to the application connection's
+     */
+    static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector, RealConnector sideReads)
+            throws SQLException {
         LedgerNode node = of(rawUrl, c, config);
         if (node.dialect == SqlDialect.H2 && !isPrivateDatabase(rawUrl)) {
-            node.capture.committedReads(connector::connect);
+            node.capture.committedReads(sideReads::connect);
         }
         if (config.clustered()) {
             node.joinCluster(config, connector);
@@ -448,8 +455,10 @@ public final class LedgerNode {
 
     /**
      * Returns once the commit just made on {@code c} is durable, as a synchronous commit would have: a transaction
-     * that is given an xid commits with the session's own {@code synchronous_commit}, so its commit waits for the
-     * WAL to be flushed (and replicated, if the session says so) up to itself, which includes ours.
+     * that wrote WAL commits with the session's own {@code synchronous_commit}, so its commit waits for the WAL to be
+     * flushed (and replicated, if the session says so) up to itself, which includes ours. It must write WAL: a
+     * transaction that only took an xid ({@code txid_current()}) commits without flushing. A transactional logical
+     * message is the smallest WAL record a transaction can write (executable by every role, nothing stored).
      */
     private static void awaitDurable(Connection c, CaptureStatements statements) throws SQLException {
         try {
@@ -467,7 +476,7 @@ public final class LedgerNode {
 
     private static final String LOCK_LEDGER_ASYNC_COMMIT = "SELECT meta_value, set_config('synchronous_commit', 'off', true)"
             + " FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
-    private static final String AWAIT_DURABLE = "SELECT txid_current()";
+    private static final String AWAIT_DURABLE = "SELECT pg_logical_emit_message(true, 'ledgerjdbc', '')";
     private static final String LOCK_LEDGER = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
     private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
 }

@@ -311,8 +311,8 @@ final class LedgerSession implements Session {
         if (config.allowSequenceReads() && SequenceReads.isSequenceRead(a)) {
             a = PASS_THROUGH; // sequence state is not table data: see SequenceReads
         }
-        if (!generatedKeys.isEmpty()) {
-            generatedKeys.remove(ctx); // keys belong to the statement's last execution only
+        if (!generatedKeys.isEmpty() || !keysAskedOnlyForCapture.isEmpty()) {
+            closed(ctx); // keys belong to the statement's last execution only
         }
         if (a instanceof Analysis.Read) {
             if (!pending.isEmpty() || !toRead.isEmpty()) {
@@ -822,11 +822,17 @@ final class LedgerSession implements Session {
 
     @Override
     public ResultSet generatedKeys(ExecutionContext ctx) throws SQLException {
-        CachedRowSet keys = generatedKeys.remove(ctx);
-        if (keysAskedOnlyForCapture.remove(ctx)) {
-            return keysOfAnExecutionThatAskedForNone();
+        if (keysAskedOnlyForCapture.contains(ctx)) {
+            return keysOfAnExecutionThatAskedForNone(); // as often as the application asks, until its next execution
         }
+        CachedRowSet keys = generatedKeys.remove(ctx);
         return keys != null ? keys : ctx.realStatement().getGeneratedKeys();
+    }
+
+    @Override
+    public void closed(ExecutionContext ctx) {
+        generatedKeys.remove(ctx);
+        keysAskedOnlyForCapture.remove(ctx);
     }
 
     /** Keeps the keys capture read, for the application, noting whether it asked for them. */

@@ -21,9 +21,8 @@ public final class LedgerUrls {
     }
 
     /**
-     * The URL for the driver's own extra connections to the same database (the cluster applier, capture's
-     * committed-state reads): H2's {@code INIT=} script is left out, since it runs again on every connection and
-     * may write.
+     * The URL for capture's own read-only connections to the same database (committed-state reads): H2's
+     * {@code INIT=} script is left out, since it runs again on every connection and may write.
      */
     public static String sideUrl(String raw) {
         if (!raw.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {

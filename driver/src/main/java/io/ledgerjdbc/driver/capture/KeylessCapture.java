@@ -176,17 +176,28 @@ final class KeylessCapture {
         if (after.size() != before.size()) {
             throw RowCapture.conflict("UPDATE", "it wrote " + after.size() + " rows where " + before.size() + " were read");
         }
-        List<Row> gone = new ArrayList<>();
+        Map<Row, Integer> written = new HashMap<>(); // the rows written, as a multiset
+        for (Row a : after) {
+            written.merge(a, 1, Integer::sum);
+        }
+        List<RowChange> changes = new ArrayList<>();
         for (Row b : before) {
-            if (!after.remove(b)) { // an equal row among the written ones: left as it was
-                gone.add(b);
+            Integer n = written.get(b);
+            if (n == null) {
+                changes.add(RowChange.delete(t.ledgerName(), RowCapture.keyOf(b, t), b));
+            } else if (n == 1) {
+                written.remove(b); // an equal row among those written: left as it was
+            } else {
+                written.put(b, n - 1);
             }
         }
-        List<RowChange> changes = new ArrayList<>(gone.size() + after.size());
-        for (Row b : gone) {
-            changes.add(RowChange.delete(t.ledgerName(), RowCapture.keyOf(b, t), b));
+        for (Row a : after) { // in the order the statement returned them
+            Integer n = written.get(a);
+            if (n != null) {
+                changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(a, t), a));
+                if (n == 1) written.remove(a); else written.put(a, n - 1);
+            }
         }
-        changes.addAll(inserts(t, after));
         return new Captured<>(result, changes);
     }
 

@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +63,12 @@ final class MergeCapture {
         int predicted = matchedRows(c, m, t, params, matched);
         List<Row> insertKeys = insertedKeys(c, m, t, params);
         predicted += insertKeys.size();
+        Set<Row> committedBefore = committedKeys(c, t, insertKeys);
         boolean existed = !capture.readByKeys(c, t, insertKeys).isEmpty();
 
         T result = call.call();
         RowCapture.requireCount(result, ctx, predicted, "MERGE");
-        if (existed || committedMeanwhile(t, insertKeys)) {
+        if (existed || !committedBefore.containsAll(committedKeys(c, t, insertKeys))) {
             throw RowCapture.conflict("MERGE", "a row it was to insert already existed");
         }
         List<RowChange> changes = new ArrayList<>();
@@ -92,16 +95,19 @@ final class MergeCapture {
     /**
      * H2 cannot lock a key that is not there, and a READ COMMITTED MERGE sees what another transaction committed
      * after capture looked: a predicted INSERT then runs as the WHEN MATCHED action on that row. Its own
-     * transaction cannot tell the two apart afterwards; a connection of its own can, since it sees the key only if
-     * someone else committed it (an insert of this MERGE is not committed yet, and a later one waits for it).
+     * transaction cannot tell the two apart afterwards; a connection of its own can: the predicted keys committed
+     * there after the MERGE must be those committed there before (read before the transaction's own re-check, so
+     * a key committed in between shows in that re-check). A key committed before but invisible to this transaction
+     * is one it deleted itself; an insert of this MERGE is not committed yet, and a later one waits for it.
      */
-    private boolean committedMeanwhile(TableInfo t, List<Row> insertKeys) throws SQLException {
+    private Set<Row> committedKeys(Connection c, TableInfo t, List<Row> insertKeys) throws SQLException {
         RowCapture.CommittedReads reads = capture.committedReads();
         if (dialect != SqlDialect.H2 || insertKeys.isEmpty() || reads == null) {
-            return false;
+            return Set.of();
         }
         try (Connection side = reads.open()) {
-            return !capture.readByKeys(side, t, insertKeys).isEmpty();
+            side.setSchema(c.getSchema()); // the application's current schema, not the URL's or the default
+            return new HashSet<>(capture.readByKeys(side, t, insertKeys).keySet());
         }
     }
 

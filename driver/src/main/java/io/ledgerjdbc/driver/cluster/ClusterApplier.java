@@ -232,7 +232,11 @@ public final class ClusterApplier implements Replica {
                     identities.forget();
                     afterDdl.run();
                 }
-                afterApply.applied(c, next);
+                try {
+                    afterApply.applied(c, next);
+                } catch (RuntimeException e) { // committed already: nothing after it may turn it into a divergence
+                    LOG.warn("after applying entry {}: {}", entry.seq(), e.toString());
+                }
                 LOG.debug("applied {} as entry {} ({} changes)", writeSet.txId(), entry.seq(), entry.changes().size());
                 return new Outcome.Committed(ordinal, entry.seq());
             } catch (SQLException | RuntimeException e) {

@@ -405,6 +405,7 @@ public class LedgerStatement implements Statement, ExecutionContext {
 
     @Override
     public void close() throws SQLException {
+        session().closed(this);
         real.close();
     }
 

@@ -56,6 +56,10 @@ public interface Session {
      */
     KeyRequest keysForCapture(String sql) throws SQLException;
 
+    /** The statement behind {@code context} is closed (or runs again): what the session kept for it goes. */
+    default void closed(ExecutionContext context) {
+    }
+
     /**
      * Runs one statement execution. Reads run {@code call} at once; writes are captured around it; a write
      * that cannot be captured is refused before {@code call} runs.
