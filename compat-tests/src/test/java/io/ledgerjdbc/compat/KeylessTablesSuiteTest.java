@@ -411,4 +411,21 @@ class KeylessTablesSuiteTest {
             assertThat(f.entries()).hasSize(1);
         }
     }
+
+    /** PostgreSQL ctids are unique only within one relation: a key-less table with children cannot be followed. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "POSTGRESQL")
+    void keylessTablesWithInheritanceChildrenAreRefusedBeforeTheyRun(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(EVENTS_DDL, "CREATE TABLE events_old () INHERITS (events)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                for (String sql : List.of("INSERT INTO events (kind, n) VALUES ('a', 1)", "UPDATE events SET n = 2", "DELETE FROM events")) {
+                    assertThatThrownBy(() -> s.executeUpdate(sql)).as(sql)
+                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                            .hasMessageContaining("inheritance children");
+                }
+            }
+            assertThat(f.entries()).hasSize(2);
+        }
+    }
 }

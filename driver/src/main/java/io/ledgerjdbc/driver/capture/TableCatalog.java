@@ -60,7 +60,7 @@ public final class TableCatalog {
             if (!columns.isEmpty()) {
                 List<TableInfo.Column> key = primaryKey(md, schema, name, columns);
                 String ledgerName = ref.schema() == null ? name : schema + "." + name;
-                return new TableInfo(schema, name, ledgerName, columns, key, sideEffect(c, md, schema, name),
+                return new TableInfo(schema, name, ledgerName, columns, key, sideEffect(c, md, schema, name, key.isEmpty()),
                         otherUniqueKeys(md, schema, name, key));
             }
         }
@@ -100,7 +100,7 @@ public final class TableCatalog {
      * NULL/default) into another table when a row here changes, a MariaDB table that ignores rollback, an
      * SQLite table whose conflict clause silently replaces or keeps rows. Such tables are refused (0A000).
      */
-    private String sideEffect(Connection c, DatabaseMetaData md, String schema, String table) throws SQLException {
+    private String sideEffect(Connection c, DatabaseMetaData md, String schema, String table, boolean keyless) throws SQLException {
         try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getExportedKeys(schema, null, table) : md.getExportedKeys(null, schema, table)) {
             while (rs.next()) {
                 for (String rule : new String[] {"DELETE_RULE", "UPDATE_RULE"}) {
@@ -124,6 +124,11 @@ public final class TableCatalog {
         };
         if (trigger != null) {
             return "trigger " + trigger + " on " + table + " can write rows capture does not see";
+        }
+        if (dialect == SqlDialect.POSTGRESQL && keyless && first(c, "SELECT r.relname FROM pg_class r JOIN pg_namespace n "
+                + "ON n.oid = r.relnamespace WHERE (r.relkind = 'p' OR r.relhassubclass) AND r.relname = ? AND n.nspname = ?", table, schema) != null) {
+            return table + " has no primary key and has partitions or inheritance children: capture follows its rows by ctid,"
+                    + " which is unique only within one of them";
         }
         if (dialect == SqlDialect.MARIADB) {
             String engine = first(c, "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_NAME = ? AND TABLE_SCHEMA = ?", table, schema);
