@@ -532,7 +532,8 @@ final class LedgerSession implements Session {
             captured = node.capture.merge(real, m, table, params, ctx, call);
         } else if (a instanceof Analysis.Insert ins) {
             TableInfo t = table;
-            boolean generatedKey = plan.facts().insertColumns() != null ? plan.facts().generatedKey() : needsGeneratedKeys(ins, t);
+            boolean generatedKey = plan.facts().insertColumns() != null ? plan.facts().generatedKey()
+                    : io.ledgerjdbc.driver.capture.RowCapture.generatesKey(ins, t);
             if (generatedKey) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
             }
@@ -650,15 +651,7 @@ final class LedgerSession implements Session {
     }
 
     private boolean needsGeneratedKeys(Analysis.Insert ins) throws SQLException {
-        return needsGeneratedKeys(ins, node.catalog.table(real, ins.table()));
-    }
-
-    private static boolean needsGeneratedKeys(Analysis.Insert ins, TableInfo t) {
-        if (!t.hasPrimaryKey() || ins.columns().isEmpty()) {
-            return false;
-        }
-        return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())))
-                || io.ledgerjdbc.driver.capture.RowCapture.keyDefaulted(ins, t);
+        return io.ledgerjdbc.driver.capture.RowCapture.generatesKey(ins, node.catalog.table(real, ins.table()));
     }
 
     /**

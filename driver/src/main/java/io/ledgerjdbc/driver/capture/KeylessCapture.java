@@ -121,20 +121,8 @@ final class KeylessCapture {
                         + "; capture follows key-less rows by their row id");
             }
         }
-        String sql = "SELECT " + rowId + ", " + capture.selectList(t) + " FROM " + capture.from(t)
-                + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
         List<Long> ids = new ArrayList<>();
-        List<Row> before = new ArrayList<>();
-        try (PreparedStatement ps = capture.prepareRead(c, sql)) {
-            RowCapture.bind(ps, params, u.where(), 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, 1, 0);
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                    before.add(readShifted(rs, t));
-                }
-            }
-        }
+        List<Row> before = rowsToUpdate(c, u, t, params, rowId, ids);
         T result = call.call();
         RowCapture.requireCount(result, ctx, before.size(), "UPDATE");
         Map<Long, Row> after = rowsById(c, t, rowId, ids);
@@ -158,18 +146,7 @@ final class KeylessCapture {
      */
     private <T> Captured<T> updateByReturnedRows(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
                                                  RealCall<T> call, RowCapture.ReturnedRows returned) throws SQLException {
-        String sql = "SELECT " + capture.selectList(t) + " FROM " + capture.from(t) + RowCapture.as(u.alias())
-                + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
-        List<Row> before = new ArrayList<>();
-        try (PreparedStatement ps = capture.prepareRead(c, sql)) {
-            RowCapture.bind(ps, params, u.where(), 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, 0, 0);
-                while (rs.next()) {
-                    before.add(capture.read(rs, t));
-                }
-            }
-        }
+        List<Row> before = rowsToUpdate(c, u, t, params, null, null);
         T result = call.call();
         RowCapture.requireCount(result, ctx, before.size(), "UPDATE");
         List<Row> after = new ArrayList<>(returned.rows(t));
@@ -199,6 +176,29 @@ final class KeylessCapture {
             }
         }
         return new Captured<>(result, changes);
+    }
+
+    /**
+     * The rows an UPDATE's WHERE selects, read and locked before it runs; with {@code rowId}, each row's id is put
+     * into {@code ids} in the same order.
+     */
+    private List<Row> rowsToUpdate(Connection c, Analysis.Update u, TableInfo t, Params params, String rowId, List<Long> ids)
+            throws SQLException {
+        String sql = "SELECT " + (rowId == null ? "" : rowId + ", ") + capture.selectList(t) + " FROM " + capture.from(t)
+                + RowCapture.as(u.alias()) + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
+        int shift = rowId == null ? 0 : 1;
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = capture.prepareRead(c, sql)) {
+            RowCapture.bind(ps, params, u.where(), 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, shift, 0);
+                while (rs.next()) {
+                    if (rowId != null) ids.add(rs.getLong(1));
+                    rows.add(rowId == null ? capture.read(rs, t) : readShifted(rs, t));
+                }
+            }
+        }
+        return rows;
     }
 
     private List<RowChange> inserts(TableInfo t, List<Row> rows) {

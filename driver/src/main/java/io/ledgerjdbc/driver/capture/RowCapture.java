@@ -361,6 +361,18 @@ public final class RowCapture {
     }
 
     /**
+     * Whether an INSERT that names its columns leaves its primary key to the database: a key column left out, or
+     * given as {@code DEFAULT} (see {@link #keyDefaulted}).
+     */
+    public static boolean generatesKey(Analysis.Insert ins, TableInfo t) {
+        if (!t.hasPrimaryKey() || ins.columns().isEmpty()) {
+            return false;
+        }
+        return t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())))
+                || keyDefaulted(ins, t);
+    }
+
+    /**
      * Whether the single key column is named but given the value {@code DEFAULT} in every row, so that the
      * database generates it, exactly as if it were left out (Hibernate writes IDENTITY inserts on H2 so).
      */

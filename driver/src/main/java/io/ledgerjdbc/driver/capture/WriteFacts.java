@@ -46,10 +46,8 @@ public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven
             List<TableInfo.Column> columns = List.copyOf(RowCapture.insertColumns(ins.columns(), t));
             boolean defaulted = RowCapture.keyDefaulted(ins, t);
             boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains) && !defaulted;
-            boolean generatedKey = !ins.columns().isEmpty()
-                    && (t.primaryKey().stream().anyMatch(k -> ins.columns().stream().noneMatch(c -> c.equalsIgnoreCase(k.name())))
-                    || defaulted);
-            return new WriteFacts(columns, keysGiven, keysGiven ? keyExpressions(ins, t, columns) : null, generatedKey, null, null,
+            return new WriteFacts(columns, keysGiven, keysGiven ? keyExpressions(ins, t, columns) : null,
+                    RowCapture.generatesKey(ins, t), null, null,
                     oneKeyRead);
         }
         if (a instanceof Analysis.Update u) {

@@ -65,14 +65,7 @@ public final class EntryCodec {
     /** Decodes one entry; throws {@link MalformedEntryException} unless the bytes are exactly one canonical entry. */
     public static LedgerEntry decode(byte[] bytes) {
         Reader r = new Reader(bytes);
-        int version = r.u8();
-        if (version != VERSION) {
-            throw r.error("unknown entry format version " + version);
-        }
-        long seq = r.i64();
-        if (seq < 1) {
-            throw r.error("seq must be >= 1, was " + seq);
-        }
+        long seq = header(r);
         String origin = r.str();
         Instant commitTime = r.instant();
         String txId = r.str();
@@ -85,6 +78,19 @@ public final class EntryCodec {
             throw r.error((bytes.length - r.pos) + " trailing bytes after the entry");
         }
         return new LedgerEntry(seq, origin, commitTime, txId, changes);
+    }
+
+    /** The format version (which must be this one) and the seq (which must be positive) that open every entry. */
+    private static long header(Reader r) {
+        int version = r.u8();
+        if (version != VERSION) {
+            throw r.error("unknown entry format version " + version);
+        }
+        long seq = r.i64();
+        if (seq < 1) {
+            throw r.error("seq must be >= 1, was " + seq);
+        }
+        return seq;
     }
 
     /**
@@ -116,14 +122,7 @@ public final class EntryCodec {
     public static void validate(byte[] bytes, EncodedEntry into) {
         into.reset(bytes);
         Reader r = new Reader(bytes);
-        int version = r.u8();
-        if (version != VERSION) {
-            throw r.error("unknown entry format version " + version);
-        }
-        long seq = r.i64();
-        if (seq < 1) {
-            throw r.error("seq must be >= 1, was " + seq);
-        }
+        long seq = header(r);
         into.seq(seq);
         r.skipStr();
         r.instant();
