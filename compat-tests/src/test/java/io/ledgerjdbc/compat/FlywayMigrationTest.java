@@ -1,12 +1,14 @@
 package io.ledgerjdbc.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerjdbc.driver.LedgerDataSource;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.store.Backend;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import org.flywaydb.core.Flyway;
@@ -83,6 +85,71 @@ class FlywayMigrationTest {
                     assertThat(table.get(2)).as("replayed " + table.get(0)).isEqualTo(table.get(1));
                 }
             }
+        }
+    }
+
+    /**
+     * {@code clean} drops what Flyway finds in the application's schema, through the driver, and a new {@code migrate}
+     * runs every migration again; the ledger, in its own schema, records both and stays clean. (In the default
+     * schema next to the ledger, Flyway reads the catalog with its own SQL and reaches the ledger's tables, whose
+     * DROP is refused: clean needs the application schema of its own.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Backend.class, names = {"POSTGRESQL"})
+    void cleanEmptiesTheApplicationSchemaAndARerunMigratesAgain(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            String appSchema = f.ledgerDb.url.replaceAll(".*currentSchema=", "") + "_app";
+            try {
+                LedgerDataSource ds = new LedgerDataSource();
+                ds.setUrl(f.ledgerUrl());
+                ds.setUser(f.user());
+                ds.setPassword("");
+                Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/ledger-migration").schemas(appSchema)
+                        .cleanDisabled(false).load();
+                assertThat(flyway.migrate().migrationsExecuted).isEqualTo(3);
+                flyway.clean();
+                try (Connection c = f.behind()) {
+                    assertThat(HikariPoolTest.count(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '"
+                            + appSchema + "'")).as("clean dropped the application's tables").isZero();
+                }
+                assertThat(HibernateOrmTest.ddlTexts(f.entries())).as("clean's DROPs are recorded")
+                        .anyMatch(sql -> sql.startsWith("drop table") && sql.contains("customer"));
+                assertThat(flyway.migrate().migrationsExecuted).as("a clean schema migrates from the start").isEqualTo(3);
+                assertThat(f.verify()).isEmpty();
+            } finally {
+                try (Connection c = f.behind(); var s = c.createStatement()) {
+                    s.execute("DROP SCHEMA IF EXISTS " + appSchema + " CASCADE");
+                }
+            }
+        }
+    }
+
+    /**
+     * Flyway cannot run on MariaDB through the driver yet, and says so before it changes anything: with the ledger's
+     * tables in the database, Flyway must baseline, and its MariaDB plugin creates the history table together with
+     * the baseline row in one {@code CREATE TABLE … AS SELECT}, which capture refuses on MariaDB (it captures that
+     * form on H2 only). The PostgreSQL layout — the application's tables in a schema (database) of their own — does
+     * not help there: Flyway then runs {@code USE app_db}, and the driver's ledger writes follow the session into a
+     * database without a ledger.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Backend.class, names = {"MARIADB"})
+    void onMariaDbTheBaselineIsRefusedBeforeAnythingChanges(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.ledger().close(); // the ledger's tables exist from the first connection on
+            int before = f.entries().size();
+            assertThatThrownBy(() -> flyway(f, null).migrate())
+                    .satisfies(e -> assertThat(HibernateOrmTest.causes(e)).anySatisfy(c -> {
+                        assertThat(c).isInstanceOf(SQLException.class);
+                        assertThat(((SQLException) c).getSQLState()).isEqualTo("0A000");
+                        assertThat(c.getMessage()).contains("CREATE TABLE ... AS SELECT");
+                    }));
+            try (Connection c = f.behind()) {
+                assertThat(HikariPoolTest.count(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+                        + "AND table_name NOT LIKE 'ledger\\_%'")).as("no table was created").isZero();
+            }
+            assertThat(f.entries()).hasSize(before);
+            assertThat(f.verify()).isEmpty();
         }
     }
 

@@ -62,7 +62,7 @@ class HikariPoolTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE"})
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE", "MARIADB"})
     void eightThreadsShareTenPooledConnectionsAndEveryCommitIsOneEntry(Backend backend) throws Exception {
         for (Form form : Form.values()) {
             try (Fixture f = new Fixture(backend); HikariDataSource ds = pool(f, form, true)) {
@@ -112,7 +112,7 @@ class HikariPoolTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE"})
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE", "MARIADB"})
     void aConnectionReturnedDirtyIsRolledBackByThePoolAndLeavesNoEntry(Backend backend) throws Exception {
         for (Form form : Form.values()) {
             try (Fixture f = new Fixture(backend); HikariDataSource ds = pool(f, form, false)) {
@@ -151,7 +151,7 @@ class HikariPoolTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE"})
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE", "MARIADB"})
     void isValidNetworkTimeoutAndAbortBehaveAsTheRealDriver(Backend backend) throws Exception {
         try (Fixture f = new Fixture(backend)) {
             try (Connection ledger = f.ledger(); Connection raw = f.raw()) {

@@ -80,7 +80,7 @@ class JdbiDaoTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE"})
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "SQLITE", "MARIADB"})
     void aJdbiDaoBehavesAsOnTheRawDriverAndItsWritesAreRecorded(Backend backend) throws Exception {
         try (Fixture f = new Fixture(backend); HikariDataSource pool = HikariPoolTest.pool(f, HikariPoolTest.Form.DRIVER_CLASS, true)) {
             List<Object> viaLedger = workload(new CustomerDao(Jdbi.create(pool)), backend);

@@ -154,6 +154,7 @@ final class CalciteCheck {
     private String token(SqlSource s, int k, int first, WriteShape w) {
         if (k == first && w.intoMissing) return s.text(k) + " INTO";
         if (k == w.valuesToken) return "VALUES";
+        if (k == w.deleteTarget) return "";
         switch (s.type(k)) {
             case SqlSource.STRING:
                 if (s.is(k - 1, "INTERVAL") && !SqlKeywords.in(s, k + 1, SqlKeywords.INTERVAL_UNITS)) return "'1' DAY";

@@ -408,9 +408,13 @@ final class WriteParser {
             unsupported(w, "DELETE with LOW_PRIORITY, QUICK, IGNORE or ONLY is not supported");
             return;
         }
+        int target = -1; // MariaDB has no alias on a single-table DELETE: DELETE a FROM t a WHERE … (Hibernate writes it)
         if (!s.is(k, "FROM")) { // MariaDB: DELETE t FROM …, DELETE t1, t2 FROM …
-            refuse(w, Refusals.MULTI_TABLE_DELETE);
-            return;
+            if (!s.isName(k) || !s.is(k + 1, "FROM")) {
+                refuse(w, Refusals.MULTI_TABLE_DELETE);
+                return;
+            }
+            target = k++;
         }
         k = table(s, k + 1, w);
         if (k < 0) return;
@@ -425,11 +429,19 @@ final class WriteParser {
         if (s.is(k, "AS") || (s.isName(k) && !isClause(s, k))) { // DELETE FROM t [AS] a WHERE …
             int alias = s.is(k, "AS") ? k + 1 : k;
             if (!s.isName(alias) || isClause(s, alias) || !(alias + 1 == s.size() || s.is(alias + 1, "WHERE"))) {
-                refuse(w, Refusals.DELETE_ALIAS);
+                refuse(w, target >= 0 ? Refusals.MULTI_TABLE_DELETE : Refusals.DELETE_ALIAS);
                 return;
             }
             w.alias = alias;
             k = alias + 1;
+        }
+        if (target >= 0) {
+            String named = w.alias >= 0 ? s.name(w.alias) : w.table.schema() == null ? w.table.name() : null;
+            if (named == null || !named.equalsIgnoreCase(s.name(target))) { // DELETE x FROM t, DELETE a FROM t b
+                refuse(w, Refusals.MULTI_TABLE_DELETE);
+                return;
+            }
+            w.deleteTarget = target;
         }
         k = whereClause(s, k, w);
         if (k >= 0 && k < s.size()) trailing(s, k, w, "after the table");

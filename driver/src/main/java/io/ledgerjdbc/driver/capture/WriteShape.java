@@ -26,6 +26,8 @@ final class WriteShape {
     final List<int[]> setValues = new ArrayList<>();
     /** UPDATE/DELETE: the target table's alias token ({@code UPDATE t [AS] a}), or -1 when there is none. */
     int alias = -1;
+    /** DELETE: MariaDB's {@code DELETE a FROM t a} — the token of the first {@code a}, or -1. Calcite gets {@code DELETE FROM t a}. */
+    int deleteTarget = -1;
     /** UPDATE/DELETE: the WHERE condition's range, or null. */
     int[] where;
     /** INSERT … query: the query's range (then {@link #rows} is empty). */

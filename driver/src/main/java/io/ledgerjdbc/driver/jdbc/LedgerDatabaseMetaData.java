@@ -10,7 +10,8 @@ import java.sql.SQLException;
  * The DatabaseMetaData the application holds. Everything delegates unchanged except what would hand the
  * application an object of the real driver: {@link #getConnection()} returns the ledger connection, and every
  * result set comes back wrapped with no statement ({@code getStatement()} is null: the real one may be an internal
- * statement of the driver, which must not be reachable from the application).
+ * statement of the driver, which must not be reachable from the application). The ledger's own tables are listed
+ * as {@code SYSTEM TABLE} ({@link SystemTables}).
  */
 public final class LedgerDatabaseMetaData implements DatabaseMetaData {
 
@@ -157,13 +158,13 @@ public final class LedgerDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getTableTypes() throws SQLException {
-        return LedgerResultSet.of(null, real.getTableTypes());
+        return LedgerResultSet.of(null, SystemTables.tableTypes(real));
     }
 
     @Override
     public ResultSet getTables(String catalog, String schemaPattern, String tableNamePattern, String[] types)
             throws SQLException {
-        return LedgerResultSet.of(null, real.getTables(catalog, schemaPattern, tableNamePattern, types));
+        return LedgerResultSet.of(null, SystemTables.tables(real, catalog, schemaPattern, tableNamePattern, types));
     }
 
     @Override

@@ -109,6 +109,9 @@ class SqlAnalyzerRefusalsTest {
                 each(ALL, "UPDATE t1, t2 SET t1.a = t2.a WHERE t1.id = t2.id", Refusals.MULTI_TABLE_UPDATE),
                 each(ALL, "UPDATE t1 JOIN t2 ON t1.id = t2.id SET t1.a = 1", Refusals.MULTI_TABLE_UPDATE),
                 each(ALL, "DELETE t FROM t JOIN u ON t.id = u.id", Refusals.MULTI_TABLE_DELETE),
+                each(ALL, "DELETE a FROM t b WHERE b.id = 1", Refusals.MULTI_TABLE_DELETE),
+                each(ALL, "DELETE a FROM t a, u WHERE a.id = u.id", Refusals.MULTI_TABLE_DELETE),
+                each(ALL, "DELETE a FROM t WHERE id = 1", Refusals.MULTI_TABLE_DELETE),
                 each(ALL, "DELETE t1, t2 FROM t1 JOIN t2 ON t1.id = t2.id", Refusals.MULTI_TABLE_DELETE),
                 each(ALL, "DELETE FROM t1, t2 USING t1 JOIN t2", Refusals.MULTI_TABLE_DELETE),
                 // code that writes behind capture's back

@@ -190,7 +190,13 @@ class SqlAnalyzerWritesTest {
                 each(DOUBLE_QUOTING, "DELETE FROM \"Audit Log\" WHERE \"at\" < ?",
                         new Delete(quotedTable("Audit Log"), expr("\"at\" < ?", 1, 1), 1)),
                 Stream.of(of(MARIA, "DELETE FROM `Audit Log` WHERE `at` < ?",
-                        new Delete(quotedTable("Audit Log"), expr("`at` < ?", 1, 1), 1)))
+                        new Delete(quotedTable("Audit Log"), expr("`at` < ?", 1, 1), 1)),
+                        // MariaDB's only way to alias the table of a one-table DELETE (Hibernate's bulk delete)
+                        of(MARIA, "delete to_delete_ from Book_Tag to_delete_ where to_delete_.Book_id in "
+                                        + "(select * from (select b1_0.id from Book b1_0 where b1_0.title like ?) _sub_)",
+                                new Delete(table("Book_Tag"), expr("to_delete_.Book_id in (select * from (select b1_0.id from "
+                                        + "Book b1_0 where b1_0.title like ?) _sub_)", 1, 1), 1, "to_delete_")),
+                        of(MARIA, "DELETE t FROM t WHERE id = ?", new Delete(table("t"), expr("id = ?", 1, 1), 1)))
         ).flatMap(s -> s);
     }
 }
