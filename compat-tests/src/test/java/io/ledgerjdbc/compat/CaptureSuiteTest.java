@@ -230,6 +230,15 @@ class CaptureSuiteTest {
                     attempt(seen, () -> s.executeUpdate("INSERT INTO items (sku, region, qty) VALUES ('a', 1, 2)"));
                     attempt(seen, () -> s.executeUpdate("UPDATE items SET qty = 'not a number' WHERE sku = 'a'"));
                     attempt(seen, () -> s.executeQuery("SELECT nothing FROM nowhere").close());
+                    // typos no database could run reach the database for its own syntax error (not a 0A000 refusal)
+                    attempt(seen, () -> s.executeUpdate("INSRT INTO items (sku, region, qty) VALUES ('b', 1, 1)"));
+                    attempt(seen, () -> s.execute("UPDTE items SET qty = 3"));
+                    attempt(seen, () -> {
+                        try (PreparedStatement ps = c.prepareStatement("DELTE FROM items WHERE sku = ?")) {
+                            ps.setString(1, "a");
+                            ps.executeUpdate();
+                        }
+                    });
                 }
             };
             List<String> viaLedger;
@@ -239,6 +248,7 @@ class CaptureSuiteTest {
                 viaRaw = observe(r, duplicate);
             }
             assertThat(viaLedger).isEqualTo(viaRaw);
+            assertThat(viaLedger.subList(4, 7)).allSatisfy(outcome -> assertThat(outcome).startsWith("error ").doesNotContain("0A000"));
             assertThat(f.verify()).isEmpty();
         }
     }

@@ -1,6 +1,8 @@
 package io.ledgerjdbc.cli;
 
+import io.ledgerjdbc.driver.ExistingDatabase;
 import io.ledgerjdbc.driver.LedgerUrls;
+import io.ledgerjdbc.ledger.store.LedgerSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,7 +11,10 @@ import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
-/** How the CLI reaches a database: a ledger or raw JDBC URL plus credentials and driver properties. */
+/**
+ * How the CLI reaches a database: a ledger or raw JDBC URL plus credentials and driver properties. The CLI reads
+ * what is there and never creates a database: a missing SQLite file or H2 database is an error naming it.
+ */
 final class ConnectionOptions {
 
     @Option(names = "--user", description = "Database user.")
@@ -28,8 +33,12 @@ final class ConnectionOptions {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
-    /** Opens the database behind {@code url} with the real driver: the tool reads the ledger as stored. */
-    Connection open(String url) throws SQLException {
+    /** Opens the database behind {@code url} with the real driver (the tool reads the ledger as stored), creating nothing. */
+    Connection open(String url) throws SQLException, UserError {
+        String hint = LedgerUrls.hint(url);
+        if (hint != null) {
+            throw new UserError(hint);
+        }
         Properties p = new Properties();
         p.putAll(properties);
         if (user != null) p.setProperty("user", user);
@@ -37,9 +46,37 @@ final class ConnectionOptions {
         if (pw != null) p.setProperty("password", pw);
         String raw = LedgerUrls.rawUrl(url);
         try {
-            return DriverManager.getConnection(raw, p);
+            ExistingDatabase.requireFile(raw);
+        } catch (SQLException missing) {
+            throw new UserError(missing.getMessage() + " (the CLI creates none)");
+        }
+        try {
+            return DriverManager.getConnection(raw, ExistingDatabase.noCreate(raw, p));
         } catch (SQLException e) {
+            if (e.getErrorCode() == 90146) { // H2: database not found (IFEXISTS)
+                throw new UserError("no such H2 database: " + redacted(raw) + " (H2 finds no database file there; the CLI creates none)", e);
+            }
+            if (e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
+                throw new UserError("no JDBC driver for " + redacted(raw) + ": this tool reads jdbc:sqlite:, jdbc:h2:, jdbc:postgresql: "
+                        + "and jdbc:mariadb: URLs (with or without ledger: after jdbc:)", e);
+            }
             throw new SQLException("cannot connect to " + redacted(raw) + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    /** As {@link #open}, and the database must hold a ledger this version reads. */
+    Connection openLedger(String url) throws SQLException, UserError {
+        Connection c = open(url);
+        try {
+            if (!LedgerSchema.exists(c)) {
+                throw new UserError("no ledger in " + redacted(url) + ": the database has no ledger_meta table (a ledger is created by "
+                        + "the first connection through jdbc:ledger:…)");
+            }
+            LedgerSchema.checkVersion(c);
+            return c;
+        } catch (SQLException | UserError | RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 }

@@ -1,10 +1,13 @@
 package io.ledgerjdbc.cli;
 
+import io.ledgerjdbc.driver.FileErrors;
+import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -14,8 +17,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,17 +30,22 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * A short story on an embedded SQLite file: an application writes through {@code jdbc:ledger:sqlite:…},
  * the ledger records each change, verification is clean; then a row is changed behind the driver's back
- * with the raw SQLite driver, and verification names the row.
+ * with the raw SQLite driver, and verification names the row. It ends with the commands to look for yourself;
+ * a temporary directory is deleted unless {@code --keep}, a directory given with {@code --dir} is kept.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a short demonstration on an embedded SQLite database in a temporary directory.")
+        description = {"Run a short demonstration on an embedded SQLite database.",
+                "Without --dir it works in a temporary directory, deleted at the end unless --keep."})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the demo database (default: a new temporary one).")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the demo database, kept afterwards (default: a new temporary one).")
     Path dir;
+
+    @Option(names = "--keep", description = "Keep the temporary directory, to run verify, history and log on the database yourself.")
+    boolean keep;
 
     @Mixin
     Verbosity verbosity;
@@ -43,13 +53,27 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path home = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("ledgerjdbc-demo");
+        Path home;
+        try {
+            home = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("ledgerjdbc-demo");
+        } catch (IOException e) {
+            throw new UserError("cannot create the demo directory " + FileErrors.describe(e), e);
+        }
         Path file = home.resolve("demo.db");
         if (Files.exists(file)) {
-            spec.commandLine().getErr().println("error: " + file + " exists; the demo starts from an empty database, "
-                    + "so give a new --dir or delete it");
-            return LedgerCli.ERROR;
+            throw new UserError(file + " exists; the demo starts from an empty database, so give a new --dir or delete it");
         }
+        boolean kept = dir != null || keep;
+        try {
+            return story(out, file, kept);
+        } finally {
+            if (!kept) {
+                deleteTree(home);
+            }
+        }
+    }
+
+    private int story(PrintWriter out, Path file, boolean kept) throws SQLException {
         String url = "jdbc:ledger:sqlite:" + file;
         out.println("== The application uses " + url);
         try (Connection app = DriverManager.getConnection(url); Statement s = app.createStatement()) {
@@ -74,25 +98,58 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         String raw = "jdbc:sqlite:" + file;
+        boolean caught;
         try (Connection c = DriverManager.getConnection(raw)) {
             LedgerStore store = new LedgerStore(SqlDialect.SQLITE);
             out.println("== The ledger (ledger_entry)");
             store.scan(c, 1, e -> {
                 LedgerEntry entry = EntryCodec.decode(e.entry());
-                out.printf("   #%d %s%n", entry.seq(), entry.changes());
+                out.println("   #" + entry.seq() + " " + entry.commitTime() + " node " + entry.originNode());
+                for (Change change : entry.changes()) {
+                    out.println("      " + EntryFormat.change(change, Style.PLAIN));
+                }
             });
             out.println("   Merkle root: " + HexFormat.of().formatHex(store.root(c, store.size(c))));
-            verify(out, c, store, "== Verify");
+            verify(out, c, "== Verify");
 
             out.println("== Someone with database access gives bob a raise, behind the driver's back:");
             try (Statement s = c.createStatement()) {
                 out.println("   " + raw + ": UPDATE accounts SET balance = 1000000 WHERE owner = 'bob'");
                 s.executeUpdate("UPDATE accounts SET balance = 1000000 WHERE owner = 'bob'");
             }
-            boolean caught = !verify(out, c, store, "== Verify again");
+            caught = !verify(out, c, "== Verify again");
             out.println(caught ? "   tampering caught" : "   tampering NOT caught");
-            return caught ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
         }
+        String tool = toolCommand();
+        if (kept) {
+            out.println("== Look for yourself (the database stays in " + file.getParent() + "):");
+            String[][] commands = {{"verify " + raw, "the finding again"}, {"history " + raw + " accounts 2", "every change to bob's row"},
+                    {"log " + raw, "every entry"}};
+            int width = 0;
+            for (String[] c : commands) width = Math.max(width, c[0].length());
+            for (String[] c : commands) {
+                out.println("   " + tool + " " + c[0] + " ".repeat(width - c[0].length()) + "   # " + c[1]);
+            }
+        } else {
+            out.println("== The demo's database is deleted; to keep it and verify it yourself, run:");
+            out.println("   " + tool + " demo --keep     (or --dir DIR)");
+        }
+        return caught ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
+    }
+
+    /** How the user started this tool: {@code java -jar <this jar>} when it runs from a jar. */
+    static String toolCommand() {
+        try {
+            Path self = Path.of(LedgerCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
+                Path cwd = Path.of("").toAbsolutePath();
+                Path shown = self.startsWith(cwd) ? cwd.relativize(self) : self;
+                return "java -jar " + shown;
+            }
+        } catch (Exception unknown) {
+            // fall through: a class directory (tests) or an unusual class loader
+        }
+        return "java -jar ledgerjdbc.jar";
     }
 
     private static void show(PrintWriter out, Statement s, String sql) throws SQLException {
@@ -101,10 +158,18 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The verify command's engine (ledger and tables); true when clean. */
-    private static boolean verify(PrintWriter out, Connection c, LedgerStore store, String title) throws SQLException {
+    private static boolean verify(PrintWriter out, Connection c, String title) throws SQLException {
         out.println(title);
         Verification.Result r = Verification.run(c, VerifyOptions.defaults(), true, f -> out.println("   " + f), ProgressBar.none());
         out.println("   " + r.ledger().entries() + " entries: " + (r.clean() ? "clean" : r.findings() + " finding(s)"));
         return r.clean();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -6,9 +6,11 @@ import io.ledgerjdbc.ledger.digest.KeyFiles;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
 import io.ledgerjdbc.ledger.digest.TreeHead;
 import io.ledgerjdbc.ledger.store.LedgerHead;
-import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.driver.FileErrors;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -46,10 +48,14 @@ final class DigestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DigestSigner signer = new DigestSigner(KeyFiles.loadPrivate(key).privateKey());
+        DigestSigner signer;
+        try {
+            signer = new DigestSigner(KeyFiles.loadPrivate(key).privateKey());
+        } catch (IOException e) {
+            throw new UserError("--key: " + FileErrors.describe(e), e);
+        }
         SignedDigest digest;
-        try (Connection c = connection.open(url)) {
-            LedgerSchema.checkVersion(c);
+        try (Connection c = connection.openLedger(url)) {
             LedgerStore store = LedgerStore.of(c);
             c.setAutoCommit(false); // the head is read and the digest stored in one transaction
             try {
@@ -67,10 +73,16 @@ final class DigestCommand implements Callable<Integer> {
             }
         }
         if (out != null) {
-            DigestJson.appendJsonLine(out, digest);
+            try {
+                DigestJson.appendJsonLine(out, digest);
+            } catch (IOException e) {
+                throw new UserError("the digest of size " + digest.head().treeSize() + " is stored in the database but not appended "
+                        + "to --out: " + FileErrors.describe(e) + "; keep its line yourself: " + DigestJson.toJsonLine(digest), e);
+            }
         }
         spec.commandLine().getOut().println(DigestJson.toJsonLine(digest));
-        spec.commandLine().getErr().println("signed tree head at size " + digest.head().treeSize() + " with key " + digest.keyId()
+        spec.commandLine().getErr().println("signed tree head at size " + digest.head().treeSize() + ", root "
+                + HexFormat.of().formatHex(digest.head().rootHash()) + ", with key " + digest.keyId()
                 + (out != null ? "; appended to " + out : ""));
         return LedgerCli.CLEAN;
     }

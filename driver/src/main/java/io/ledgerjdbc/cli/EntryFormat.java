@@ -9,10 +9,14 @@ import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.StoredEntry;
+import io.ledgerjdbc.ledger.verify.Finding;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** How the commands show entries, rows and values: text lines for people, JSON for machines. */
 final class EntryFormat {
@@ -27,6 +31,62 @@ final class EntryFormat {
             case BYTES -> "X'" + HexFormat.of().formatHex(((Value.Bytes) v).value()) + "'";
             default -> v.toString();
         };
+    }
+
+    /** Whether the ledger's table name names the table asked for: case-insensitive, quotes ignored, schema optional on either side. */
+    static boolean sameTable(String asked, String ledgerName) {
+        String a = ledgerName.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+        String b = asked.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+        return a.equals(b) || a.endsWith("." + b) || b.endsWith("." + a);
+    }
+
+    /** Columns whose values differ between the images (all of the present one's for INSERT and DELETE). */
+    static Set<String> changedColumns(RowChange rc) {
+        Set<String> out = new TreeSet<>();
+        Row before = rc.before();
+        Row after = rc.after();
+        if (before == null || after == null) {
+            out.addAll((after != null ? after : before).names());
+            return out;
+        }
+        out.addAll(before.names());
+        out.addAll(after.names());
+        out.removeIf(n -> before.get(n) != null && before.get(n).equals(after.get(n)));
+        return out;
+    }
+
+    /**
+     * One change as a line for people: {@code INSERT accounts {id=2} → {…}}, {@code UPDATE accounts {id=2}: balance
+     * 100 → 75} (only the changed columns, each through {@code style}), {@code DELETE accounts {id=3} was {…}},
+     * {@code DDL CREATE TABLE …}.
+     */
+    static String change(Change c, Style style) {
+        if (c instanceof DdlChange ddl) {
+            return "DDL " + ddl.sql().strip().replaceAll("\\s+", " ");
+        }
+        RowChange rc = (RowChange) c;
+        String head = rc.op() + " " + rc.table() + " " + rc.key();
+        return switch (rc.op()) {
+            case INSERT -> head + " → " + rc.after();
+            case DELETE -> head + " was " + rc.before();
+            case UPDATE -> head + ": " + columnChanges(rc, style);
+        };
+    }
+
+    /** {@code balance: 100 → 75, owner: 'ann' → 'bob'}: the columns an UPDATE changed. */
+    static String columnChanges(RowChange rc, Style style) {
+        List<String> cols = new ArrayList<>();
+        for (String n : changedColumns(rc)) {
+            Value b = rc.before().get(n);
+            Value a = rc.after().get(n);
+            cols.add(style.changed(n) + ": " + (b == null ? "-" : b) + " → " + (a == null ? "-" : a));
+        }
+        return cols.isEmpty() ? "(no column changed)" : String.join(", ", cols);
+    }
+
+    /** The header line of an entry: {@code seq 12  2026-…Z  node A  tx …}. */
+    static String header(LedgerEntry e) {
+        return "seq " + e.seq() + "  " + e.commitTime() + "  node " + e.originNode() + "  tx " + e.txId();
     }
 
     /** Lines describing a stored entry (or why it cannot be shown). */
@@ -87,29 +147,66 @@ final class EntryFormat {
         }
     }
 
+    /** An entry as JSON: {@code {"seq","time","node","txId","changes":[…]}}, the same fields everywhere. */
     static void entry(JsonGenerator g, LedgerEntry e) throws IOException {
         g.writeStartObject();
-        g.writeNumberField("seq", e.seq());
-        g.writeStringField("origin", e.originNode());
-        g.writeStringField("commitTime", e.commitTime().toString());
-        g.writeStringField("txId", e.txId());
+        entryFields(g, e);
         g.writeArrayFieldStart("changes");
         for (Change c : e.changes()) {
             g.writeStartObject();
-            if (c instanceof RowChange rc) {
-                g.writeStringField("op", rc.op().name());
-                g.writeStringField("table", rc.table());
-                row(g, "key", rc.key());
-                row(g, "before", rc.before());
-                row(g, "after", rc.after());
-            } else if (c instanceof DdlChange ddl) {
-                g.writeStringField("op", "DDL");
-                g.writeStringField("object", ddl.object());
-                g.writeStringField("sql", ddl.sql());
-            }
+            changeFields(g, c);
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** The entry's own fields: seq, commit time, origin node, transaction id. */
+    static void entryFields(JsonGenerator g, LedgerEntry e) throws IOException {
+        g.writeNumberField("seq", e.seq());
+        g.writeStringField("time", e.commitTime().toString());
+        g.writeStringField("node", e.originNode());
+        g.writeStringField("txId", e.txId());
+    }
+
+    /**
+     * A change's fields: {@code op, table, key, before, after, changed} for a row (images as objects, absent when
+     * there is none), {@code op: "DDL", object, sql} for a schema change.
+     */
+    static void changeFields(JsonGenerator g, Change c) throws IOException {
+        if (c instanceof RowChange rc) {
+            g.writeStringField("op", rc.op().name());
+            g.writeStringField("table", rc.table());
+            row(g, "key", rc.key());
+            row(g, "before", rc.before());
+            row(g, "after", rc.after());
+            g.writeArrayFieldStart("changed");
+            for (String n : changedColumns(rc)) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+        } else if (c instanceof DdlChange ddl) {
+            g.writeStringField("op", "DDL");
+            g.writeStringField("object", ddl.object());
+            g.writeStringField("sql", ddl.sql());
+        }
+    }
+
+    /**
+     * A verification finding as JSON. The key and the rows of a state finding are objects (as in {@code history} and
+     * {@code log}); what other findings expect and find (hashes in hex, counts) are strings.
+     */
+    static void finding(JsonGenerator g, Finding f) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("kind", f.kind().name());
+        if (f.seq() != null) g.writeNumberField("seq", f.seq());
+        if (f.table() != null) g.writeStringField("table", f.table());
+        Finding.Rows rows = f.rows();
+        if (rows != null && rows.key() != null) row(g, "key", rows.key()); else if (f.key() != null) g.writeStringField("key", f.key());
+        if (rows != null && rows.expected() != null) row(g, "expected", rows.expected());
+        else if (f.expected() != null) g.writeStringField("expected", f.expected());
+        if (rows != null && rows.found() != null) row(g, "found", rows.found()); else if (f.found() != null) g.writeStringField("found", f.found());
+        if (f.detail() != null) g.writeStringField("detail", f.detail());
         g.writeEndObject();
     }
 

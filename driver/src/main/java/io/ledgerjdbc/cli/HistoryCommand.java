@@ -2,20 +2,20 @@ package io.ledgerjdbc.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledgerjdbc.ledger.entry.Change;
+import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.Operation;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.entry.Value;
-import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -30,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = {"Every recorded change to one row, oldest first: seq, time, node, operation, before → after.",
-                "The row is followed through changes of its key. Changed columns are highlighted on a terminal."})
+                "The row is followed through changes of its key. Changed columns are highlighted on a terminal.",
+                "A table the ledger never recorded, or a key column it does not have, is an error (exit code 2)."})
 final class HistoryCommand implements Callable<Integer> {
 
     @Spec
@@ -70,8 +71,10 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<KeyPart> parts = parseKey();
         List<Hit> hits = new ArrayList<>();
-        try (Connection c = connection.open(url)) {
-            LedgerSchema.checkVersion(c);
+        Set<String> tables = new TreeSet<>(String.CASE_INSENSITIVE_ORDER); // what the ledger records, for the error
+        Set<String> keyColumns = new LinkedHashSet<>(); // the table's key columns as the ledger has them
+        boolean[] known = {false};
+        try (Connection c = connection.openLedger(url)) {
             Set<Row> tracked = new HashSet<>();
             LedgerStore.of(c).scan(c, 1, stored -> {
                 LedgerEntry e;
@@ -81,7 +84,13 @@ final class HistoryCommand implements Callable<Integer> {
                     return; // verify reports it; history shows what can be read
                 }
                 for (Change ch : e.changes()) {
-                    if (ch instanceof RowChange rc && sameTable(rc.table()) && (tracked.contains(rc.key()) || matches(rc.key(), parts))) {
+                    String name = ch instanceof RowChange rc ? rc.table() : ((DdlChange) ch).object();
+                    if (tables.size() < 1000) tables.add(name);
+                    if (!EntryFormat.sameTable(table, name)) continue;
+                    known[0] = true;
+                    if (!(ch instanceof RowChange rc)) continue;
+                    if (keyColumns.isEmpty()) keyColumns.addAll(rc.key().names());
+                    if (tracked.contains(rc.key()) || matches(rc.key(), parts)) {
                         hits.add(new Hit(e, rc));
                         tracked.add(rc.key());
                         if (rc.op() == Operation.UPDATE) {
@@ -91,6 +100,11 @@ final class HistoryCommand implements Callable<Integer> {
                 }
             });
         }
+        if (!known[0]) {
+            throw new UserError("the ledger records no table " + table + (tables.isEmpty() ? " (it records no table yet)"
+                    : " (it records " + String.join(", ", tables) + ")"));
+        }
+        checkKeyColumns(parts, keyColumns);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             printJson(out, hits);
@@ -113,11 +127,21 @@ final class HistoryCommand implements Callable<Integer> {
         return parts;
     }
 
-    /** Whether the ledger's table name names the table asked for: case-insensitive, schema optional on either side. */
-    private boolean sameTable(String ledgerName) {
-        String a = ledgerName.toLowerCase(Locale.ROOT);
-        String b = table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
-        return a.equals(b) || a.endsWith("." + b) || b.endsWith("." + a);
+    /** A key given with column names the table's key does not have matches nothing: say so rather than "no change". */
+    private void checkKeyColumns(List<KeyPart> parts, Set<String> keyColumns) throws UserError {
+        if (keyColumns.isEmpty()) {
+            return; // only DDL recorded: no row has a history yet
+        }
+        String columns = String.join(", ", keyColumns);
+        if (parts.size() != keyColumns.size()) {
+            throw new UserError(table + "'s key is (" + columns + "): give " + (keyColumns.size() == 1 ? "one value"
+                    : "COLUMN=VALUE for each of its " + keyColumns.size() + " columns") + ", not '" + String.join(" ", key) + "'");
+        }
+        for (KeyPart p : parts) {
+            if (p.column() != null && keyColumns.stream().noneMatch(k -> k.equalsIgnoreCase(p.column()))) {
+                throw new UserError(p.column() + " is not a key column of " + table + ": its key is (" + columns + ")");
+            }
+        }
     }
 
     private static boolean matches(Row key, List<KeyPart> parts) {
@@ -151,21 +175,6 @@ final class HistoryCommand implements Callable<Integer> {
         return b.build();
     }
 
-    /** Columns whose values differ between the images (all of the present one's for INSERT and DELETE). */
-    private static Set<String> changedColumns(RowChange rc) {
-        Set<String> out = new TreeSet<>();
-        Row before = rc.before();
-        Row after = rc.after();
-        if (before == null || after == null) {
-            out.addAll((after != null ? after : before).names());
-            return out;
-        }
-        out.addAll(before.names());
-        out.addAll(after.names());
-        out.removeIf(n -> before.get(n) != null && before.get(n).equals(after.get(n)));
-        return out;
-    }
-
     private void printText(PrintWriter out, List<Hit> hits) {
         Style style = cli != null ? cli.style() : Style.PLAIN;
         if (hits.isEmpty()) {
@@ -177,13 +186,7 @@ final class HistoryCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder();
             line.append(String.format("seq %-6d %s  node %s  %-6s ", h.entry().seq(), h.entry().commitTime(), h.entry().originNode(), rc.op()));
             if (rc.op() == Operation.UPDATE) {
-                List<String> cols = new ArrayList<>();
-                for (String n : changedColumns(rc)) {
-                    Value b = rc.before().get(n);
-                    Value a = rc.after().get(n);
-                    cols.add(style.changed(n) + ": " + (b == null ? "-" : b) + " → " + (a == null ? "-" : a));
-                }
-                line.append(cols.isEmpty() ? "(no column changed)" : String.join(", ", cols));
+                line.append(EntryFormat.columnChanges(rc, style));
             } else {
                 line.append(rc.op() == Operation.INSERT ? "→ " + rc.after() : rc.before() + " →");
             }
@@ -203,22 +206,9 @@ final class HistoryCommand implements Callable<Integer> {
             g.writeEndArray();
             g.writeArrayFieldStart("changes");
             for (Hit h : hits) {
-                RowChange rc = h.change();
                 g.writeStartObject();
-                g.writeNumberField("seq", h.entry().seq());
-                g.writeStringField("time", h.entry().commitTime().toString());
-                g.writeStringField("node", h.entry().originNode());
-                g.writeStringField("txId", h.entry().txId());
-                g.writeStringField("op", rc.op().name());
-                g.writeStringField("table", rc.table());
-                EntryFormat.row(g, "key", rc.key());
-                EntryFormat.row(g, "before", rc.before());
-                EntryFormat.row(g, "after", rc.after());
-                g.writeArrayFieldStart("changed");
-                for (String n : changedColumns(rc)) {
-                    g.writeString(n);
-                }
-                g.writeEndArray();
+                EntryFormat.entryFields(g, h.entry());
+                EntryFormat.changeFields(g, h.change());
                 g.writeEndObject();
             }
             g.writeEndArray();

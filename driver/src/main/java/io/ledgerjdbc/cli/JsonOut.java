@@ -21,17 +21,10 @@ final class JsonOut {
         return FACTORY.createGenerator(new NonClosingWriter(out));
     }
 
+    /** A finding as it is found (the verifier's sink cannot throw IOException). */
     static void finding(JsonGenerator g, Finding f) {
         try {
-            g.writeStartObject();
-            g.writeStringField("kind", f.kind().name());
-            if (f.seq() != null) g.writeNumberField("seq", f.seq());
-            if (f.table() != null) g.writeStringField("table", f.table());
-            if (f.key() != null) g.writeStringField("key", f.key());
-            if (f.expected() != null) g.writeStringField("expected", f.expected());
-            if (f.found() != null) g.writeStringField("found", f.found());
-            if (f.detail() != null) g.writeStringField("detail", f.detail());
-            g.writeEndObject();
+            EntryFormat.finding(g, f);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.cli;
 
+import io.ledgerjdbc.driver.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -17,7 +18,7 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = LedgerCli.Version.class,
         description = "LedgerJDBC: a JDBC driver that records every committed change in a verifiable ledger, "
                 + "and the tool that checks it.",
-        subcommands = {VerifyCommand.class, HistoryCommand.class, ProofCommand.class, VerifyProofCommand.class, DigestCommand.class,
+        subcommands = {VerifyCommand.class, HistoryCommand.class, LogCommand.class, ProofCommand.class, VerifyProofCommand.class, DigestCommand.class,
                 KeygenCommand.class, DiffCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:clean / success", "1:findings (tampering, divergence, invalid proof)",
@@ -76,7 +77,9 @@ public final class LedgerCli implements Runnable {
         cli.getCommandSpec().exitCodeOnInvalidInput(ERROR);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
-            commandLine.getErr().println("error: " + oneLine(e) + (verbose ? "" : " (use --verbose for the stack trace)"));
+            // the user's own mistakes (a missing file, a wrong URL) say what is wrong; a stack trace would not help
+            boolean usersMistake = e instanceof UserError || e instanceof IOException;
+            commandLine.getErr().println("error: " + oneLine(e) + (verbose || usersMistake ? "" : " (use --verbose for the stack trace)"));
             if (verbose) {
                 e.printStackTrace(commandLine.getErr());
             }
@@ -86,7 +89,7 @@ public final class LedgerCli implements Runnable {
     }
 
     private static String oneLine(Throwable e) {
-        String m = e.getMessage();
+        String m = e instanceof IOException io ? FileErrors.describe(io) : e.getMessage();
         return (m == null ? e.getClass().getSimpleName() : m).replace('\n', ' ');
     }
 

@@ -2,7 +2,6 @@ package io.ledgerjdbc.cli;
 
 import io.ledgerjdbc.ledger.diff.LedgerDiff;
 import io.ledgerjdbc.ledger.diff.SyncGroups;
-import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,22 +22,29 @@ final class OpenLedgers implements AutoCloseable {
     private final long[] sizes;
     private final Map<Long, LedgerDiff.Result> compared = new HashMap<>();
 
-    OpenLedgers(ConnectionOptions options, List<String> urls) throws SQLException {
+    OpenLedgers(ConnectionOptions options, List<String> urls) throws SQLException, UserError {
         this.urls = urls;
         this.sizes = new long[urls.size()];
         try {
             for (int i = 0; i < urls.size(); i++) {
-                Connection c = options.open(urls.get(i));
+                Connection c = options.openLedger(urls.get(i));
                 connections.add(c);
-                LedgerSchema.checkVersion(c);
                 LedgerStore store = LedgerStore.of(c);
                 stores.add(store);
                 sizes[i] = store.size(c);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | UserError | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** Reads every ledger's size again and forgets the comparisons: what {@code status --watch} shows next. */
+    void refresh() throws SQLException {
+        for (int i = 0; i < urls.size(); i++) {
+            sizes[i] = stores.get(i).size(connections.get(i));
+        }
+        compared.clear();
     }
 
     int count() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledgerjdbc.ledger.digest.DigestFormatException;
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
-import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.StoredEntry;
 import java.io.PrintWriter;
@@ -59,8 +58,7 @@ final class ProofCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProofDocument proof;
         boolean digestFromStore;
-        try (Connection c = connection.open(url)) {
-            LedgerSchema.checkVersion(c);
+        try (Connection c = connection.openLedger(url)) {
             LedgerStore store = LedgerStore.of(c);
             long current = store.size(c);
             if (seq < 1 || seq > current) {

@@ -1,8 +1,10 @@
 package io.ledgerjdbc.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerjdbc.driver.FileErrors;
 import io.ledgerjdbc.ledger.digest.DigestFormatException;
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
@@ -13,34 +15,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * A proof that one entry is in the ledger: everything a third party needs, with no database. The entry's
  * canonical bytes (from which the verifier recomputes the leaf hash), the tree size and root, the audit path
- * (RFC 9162 §2.1.3), and, when one was stored for that size, the signed digest of that root. Hashes and bytes
- * are base64 like in digests; {@code decoded} is the entry for people and is not trusted by the verifier.
+ * (RFC 9162 §2.1.3), and, when one was stored for that size, the signed digest of that root.
+ *
+ * <p>Version 2 (written) gives hashes and bytes in lowercase hex, as every other output of the tool; version 1
+ * (still read) gave them in base64. The embedded {@code digest} is the signed digest line exactly as stored, in
+ * the digest format (base64, see docs/ledger-format.md). {@code decoded} is the entry for people and is not
+ * trusted by the verifier.
  */
 record ProofDocument(long seq, byte[] entry, byte[] leafHash, long treeSize, byte[] rootHash, List<byte[]> path,
                      SignedDigest digest) {
 
-    static final String FORMAT = "ledgerjdbc-inclusion-proof-v1";
+    static final String FORMAT = "ledgerjdbc-inclusion-proof-v2";
+    static final String FORMAT_V1 = "ledgerjdbc-inclusion-proof-v1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
 
     void write(JsonGenerator g) throws IOException {
-        Base64.Encoder b64 = Base64.getEncoder();
         g.writeStartObject();
         g.writeStringField("format", FORMAT);
         g.writeNumberField("seq", seq);
         g.writeNumberField("treeSize", treeSize);
-        g.writeStringField("leafHash", b64.encodeToString(leafHash));
-        g.writeStringField("rootHash", b64.encodeToString(rootHash));
+        g.writeStringField("leafHash", HEX.formatHex(leafHash));
+        g.writeStringField("rootHash", HEX.formatHex(rootHash));
         g.writeArrayFieldStart("path");
         for (byte[] h : path) {
-            g.writeString(b64.encodeToString(h));
+            g.writeString(HEX.formatHex(h));
         }
         g.writeEndArray();
-        g.writeStringField("entry", b64.encodeToString(entry));
+        g.writeStringField("entry", HEX.formatHex(entry));
         if (digest != null) {
             g.writeFieldName("digest");
             g.writeRawValue(DigestJson.toJsonLine(digest));
@@ -54,56 +62,69 @@ record ProofDocument(long seq, byte[] entry, byte[] leafHash, long treeSize, byt
         g.writeEndObject();
     }
 
-    /** Reads a proof file; an IOException names what is wrong with it. */
-    static ProofDocument read(Path file) throws IOException {
+    /** Reads a proof file (version 2, or version 1 with base64); a UserError names what is wrong with it. */
+    static ProofDocument read(Path file) throws UserError {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UserError("cannot read the proof " + FileErrors.describe(e), e);
+        }
         JsonNode n;
         try {
-            n = JSON.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new IOException(file + " is not a JSON proof: " + e.getMessage(), e);
+            n = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UserError(file + " is not a JSON proof: " + e.getOriginalMessage(), e);
         }
-        if (n == null || !n.isObject() || !FORMAT.equals(n.path("format").asText())) {
-            throw new IOException(file + " is not a " + FORMAT + " document (make one with the proof command)");
+        String format = n == null ? "" : n.path("format").asText();
+        if (n == null || !n.isObject() || !(FORMAT.equals(format) || FORMAT_V1.equals(format))) {
+            throw new UserError(file + " is not a " + FORMAT + " document (make one with the proof command)");
         }
-        List<byte[]> path = new ArrayList<>();
-        for (JsonNode h : n.path("path")) {
-            path.add(hash(h, "path"));
-        }
+        boolean hex = FORMAT.equals(format);
         SignedDigest digest = null;
         if (n.hasNonNull("digest")) {
             try {
                 digest = DigestJson.fromJsonLine(n.get("digest").toString());
             } catch (DigestFormatException e) {
-                throw new IOException(file + ": its digest is malformed: " + e.getMessage(), e);
+                throw new UserError(file + ": its digest is malformed: " + e.getMessage(), e);
             }
         }
-        return new ProofDocument(number(n, "seq"), bytes(n.get("entry"), "entry"), hash(n.get("leafHash"), "leafHash"),
-                number(n, "treeSize"), hash(n.get("rootHash"), "rootHash"), path, digest);
+        try {
+            List<byte[]> path = new ArrayList<>();
+            for (JsonNode h : n.path("path")) {
+                path.add(hash(h, "path", hex));
+            }
+            return new ProofDocument(number(n, "seq"), bytes(n.get("entry"), "entry", hex), hash(n.get("leafHash"), "leafHash", hex),
+                    number(n, "treeSize"), hash(n.get("rootHash"), "rootHash", hex), path, digest);
+        } catch (UserError e) {
+            throw new UserError(file + ": " + e.getMessage(), e);
+        }
     }
 
-    private static long number(JsonNode n, String field) throws IOException {
+    private static long number(JsonNode n, String field) throws UserError {
         JsonNode v = n.get(field);
         if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IOException("proof field \"" + field + "\" must be an integer");
+            throw new UserError("proof field \"" + field + "\" must be an integer");
         }
         return v.longValue();
     }
 
-    private static byte[] bytes(JsonNode v, String field) throws IOException {
+    private static byte[] bytes(JsonNode v, String field, boolean hex) throws UserError {
+        String encoding = hex ? "hex" : "base64";
         if (v == null || !v.isTextual()) {
-            throw new IOException("proof field \"" + field + "\" must be base64 text");
+            throw new UserError("proof field \"" + field + "\" must be " + encoding + " text");
         }
         try {
-            return Base64.getDecoder().decode(v.asText());
+            return hex ? HEX.parseHex(v.asText()) : Base64.getDecoder().decode(v.asText());
         } catch (IllegalArgumentException e) {
-            throw new IOException("proof field \"" + field + "\" is not base64: " + e.getMessage());
+            throw new UserError("proof field \"" + field + "\" is not " + encoding + ": " + e.getMessage());
         }
     }
 
-    private static byte[] hash(JsonNode v, String field) throws IOException {
-        byte[] b = bytes(v, field);
+    private static byte[] hash(JsonNode v, String field, boolean hex) throws UserError {
+        byte[] b = bytes(v, field, hex);
         if (b.length != Hashes.SIZE) {
-            throw new IOException("proof field \"" + field + "\" must hold " + Hashes.SIZE + " bytes, not " + b.length);
+            throw new UserError("proof field \"" + field + "\" must hold " + Hashes.SIZE + " bytes, not " + b.length);
         }
         return b;
     }

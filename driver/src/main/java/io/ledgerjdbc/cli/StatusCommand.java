@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "command, lag, ledger size and Merkle root, whether the member stopped (diverged), and the sync groups.",
                 "Each member writes its status into its own database about once a second while it runs (ledger_meta), so "
                         + "this needs only the databases' URLs, not a place in the cluster; 'age' says how old each report is.",
-                "Exit code 0 when every node is in one sync group and none diverged, 1 otherwise."})
+                "With --watch it reports again every --interval seconds until interrupted (JSON: one document per line).",
+                "Exit code 0 when every node is in one sync group and none diverged, 1 otherwise (with --watch: of the last report)."})
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +47,16 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
+    @Option(names = "--watch", description = "Report again every --interval seconds until interrupted (Ctrl-C).")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+            description = "With --watch: seconds between reports (default 2; fractions allowed).")
+    double interval;
+
+    @Option(names = "--count", paramLabel = "N", description = "With --watch: stop after N reports.")
+    Integer count;
+
     @Mixin
     Verbosity verbosity;
 
@@ -56,23 +69,57 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (OpenLedgers ledgers = new OpenLedgers(connection, urls)) {
-            List<Node> nodes = new ArrayList<>();
-            for (int i = 0; i < ledgers.count(); i++) {
-                Connection c = ledgers.connection(i);
-                nodes.add(new Node(urls.get(i), readStatus(c), ledgers.size(i), ledgers.store(i).root(c, ledgers.size(i))));
-            }
-            List<SyncGroups.Group> groups = ledgers.syncGroups();
-            long maxApplied = nodes.stream().mapToLong(Node::applied).max().orElse(-1);
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                json(out, nodes, groups, maxApplied);
-            } else {
-                text(out, nodes, groups, maxApplied);
-            }
-            boolean diverged = nodes.stream().anyMatch(n -> n.status != null && n.status.hasNonNull("diverged"));
-            return groups.size() == 1 && !diverged ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
+        if (!(interval > 0) || interval > 86_400) {
+            throw new ParameterException(spec.commandLine(), "--interval must be more than 0 and at most 86400 seconds, was " + interval);
         }
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count must be 1 or more, was " + count);
+        }
+        if ((count != null || interval != 2) && !watch) {
+            throw new ParameterException(spec.commandLine(), "--interval and --count go with --watch");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        boolean terminal = cli != null && cli.terminal;
+        try (OpenLedgers ledgers = new OpenLedgers(connection, urls)) {
+            for (int n = 1; ; n++) {
+                if (n > 1) {
+                    ledgers.refresh();
+                }
+                if (watch && !json) {
+                    // a terminal shows the latest report in place; a file or pipe gets them one after another
+                    out.print(terminal ? "\033[H\033[2J" : n > 1 ? System.lineSeparator() : "");
+                    out.println("status at " + Instant.now() + ", every " + seconds() + " (Ctrl-C to stop)");
+                }
+                int exit = report(ledgers, out);
+                out.flush();
+                if (!watch || (count != null && n >= count)) {
+                    return exit;
+                }
+                Thread.sleep(Math.round(interval * 1000));
+            }
+        }
+    }
+
+    private String seconds() {
+        return (interval == Math.rint(interval) ? Long.toString((long) interval) : Double.toString(interval)) + " s";
+    }
+
+    /** One report of every node; its exit code. */
+    private int report(OpenLedgers ledgers, PrintWriter out) throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < ledgers.count(); i++) {
+            Connection c = ledgers.connection(i);
+            nodes.add(new Node(urls.get(i), readStatus(c), ledgers.size(i), ledgers.store(i).root(c, ledgers.size(i))));
+        }
+        List<SyncGroups.Group> groups = ledgers.syncGroups();
+        long maxApplied = nodes.stream().mapToLong(Node::applied).max().orElse(-1);
+        if (json) {
+            json(out, nodes, groups, maxApplied);
+        } else {
+            text(out, nodes, groups, maxApplied);
+        }
+        boolean diverged = nodes.stream().anyMatch(n -> n.status != null && n.status.hasNonNull("diverged"));
+        return groups.size() == 1 && !diverged ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
     }
 
     private static JsonNode readStatus(Connection c) throws SQLException {
@@ -118,6 +165,7 @@ final class StatusCommand implements Callable<Integer> {
     private void json(PrintWriter out, List<Node> nodes, List<SyncGroups.Group> groups, long maxApplied) throws Exception {
         try (JsonGenerator g = JsonOut.generator(out)) {
             g.writeStartObject();
+            g.writeStringField("at", Instant.now().toString());
             g.writeArrayFieldStart("nodes");
             for (Node n : nodes) {
                 g.writeStartObject();

@@ -1,8 +1,11 @@
 package io.ledgerjdbc.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.ledgerjdbc.driver.FileErrors;
+import io.ledgerjdbc.ledger.digest.DigestFormatException;
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
+import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.verify.Finding;
 import io.ledgerjdbc.ledger.verify.VerifyOptions;
 import java.io.IOException;
@@ -74,11 +77,16 @@ final class VerifyCommand implements Callable<Integer> {
                         + "(as keygen prints them), not '" + id + "'");
             }
         }
-        List<SignedDigest> external = digests == null ? List.of() : DigestJson.readJsonLines(digests);
+        List<SignedDigest> external = digests == null ? List.of() : readDigests(digests, "--digests");
         VerifyOptions options = VerifyOptions.defaults().from(from).trusting(Set.copyOf(trusted)).withExternalDigests(external);
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), cli != null && cli.terminal);
-        try (Connection c = connection.open(url)) {
+        try (Connection c = connection.openLedger(url)) {
+            long size = LedgerStore.of(c).size(c);
+            if (from > 1 && from > size) {
+                throw new UserError("--from " + from + " is past the ledger's end: it has " + size + " entr" + (size == 1 ? "y" : "ies")
+                        + (size == 0 ? "" : " (seq 1.." + size + ")"));
+            }
             Verification.Result r = json ? asJson(c, options, out, progress) : asText(c, options, out, progress);
             return r.clean() ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
         }
@@ -98,6 +106,17 @@ final class VerifyCommand implements Callable<Integer> {
                 r.tablesChecked() ? r.rowsRead() + " table row" + (r.rowsRead() == 1 ? "" : "s") + " checked" : "tables not checked",
                 r.clean() ? "no findings" : r.findings() + " finding" + (r.findings() == 1 ? "" : "s"));
         return r;
+    }
+
+    /** Signed digests from a JSON Lines file the user named with {@code option}; a missing or unreadable file is a UserError. */
+    static List<SignedDigest> readDigests(Path file, String option) throws UserError {
+        try {
+            return DigestJson.readJsonLines(file);
+        } catch (DigestFormatException e) {
+            throw new UserError(option + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UserError(option + ": " + FileErrors.describe(e), e);
+        }
     }
 
     /** The finding's line, its kind coloured on a terminal. */

@@ -1,6 +1,6 @@
 package io.ledgerjdbc.cli;
 
-import io.ledgerjdbc.ledger.digest.DigestJson;
+import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.digest.SignedDigest;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
@@ -85,7 +85,7 @@ final class VerifyProofCommand implements Callable<Integer> {
         if (digestFile != null) {
             digest = null;
             digestSource = digestFile.toString();
-            for (SignedDigest d : DigestJson.readJsonLines(digestFile)) {
+            for (SignedDigest d : VerifyCommand.readDigests(digestFile, "--digest")) {
                 if (d.head().treeSize() == p.treeSize() && (trusted.isEmpty() || trusted.contains(d.keyId()))) {
                     digest = d;
                 }
@@ -121,7 +121,10 @@ final class VerifyProofCommand implements Callable<Integer> {
                     + "made it. Give --digest FILE with a digest of size " + p.treeSize() + ".");
         }
         if (entry != null) {
-            out.println("  " + entry.commitTime() + " node " + entry.originNode() + " tx " + entry.txId() + ": " + entry.changes());
+            out.println("  " + EntryFormat.header(entry));
+            for (Change c : entry.changes()) {
+                out.println("    " + EntryFormat.change(c, style));
+            }
         }
         return LedgerCli.CLEAN;
     }

@@ -67,8 +67,10 @@ public final class LedgerConfig {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             p.load(r);
-        } catch (IOException | RuntimeException e) {
-            throw new SQLException("ledger.config: cannot read " + file + ": " + e.getMessage(), "HY024", e);
+        } catch (IOException e) {
+            throw new SQLException("ledger.config: cannot read the options file " + FileErrors.describe(e), "HY024", e);
+        } catch (RuntimeException e) { // a malformed unicode escape, an invalid path
+            throw new SQLException("ledger.config: cannot read the options file " + file + ": " + e.getMessage(), "HY024", e);
         }
         if (p.containsKey(LedgerOption.CONFIG.key)) {
             throw new SQLException("ledger.config: " + file + " must not itself set ledger.config", "HY024");

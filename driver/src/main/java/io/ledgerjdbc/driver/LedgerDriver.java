@@ -35,13 +35,16 @@ public final class LedgerDriver implements Driver {
         Properties props = info == null ? new Properties() : info;
         LedgerConfig config = LedgerConfig.from(props);
         String raw = rawUrlOf(url);
-        Connection real = realDriver(raw).connect(raw, realProperties(raw, props));
+        if (!config.createLedger()) {
+            ExistingDatabase.requireFile(raw); // with ledger.create=false, no database is created either
+        }
+        Connection real = realDriver(raw).connect(raw, realProperties(raw, props, config));
         if (real == null) {
             throw new SQLException("the driver for " + raw + " did not accept the URL", "08001");
         }
         try {
-            LedgerNode node = LedgerNode.of(raw, real, config, () -> realDriver(raw).connect(raw, realProperties(raw, props)),
-                    () -> realDriver(raw).connect(LedgerUrls.sideUrl(raw), realProperties(raw, props)));
+            LedgerNode node = LedgerNode.of(raw, real, config, () -> realDriver(raw).connect(raw, realProperties(raw, props, config)),
+                    () -> realDriver(raw).connect(LedgerUrls.sideUrl(raw), realProperties(raw, props, config)));
             return new LedgerConnection(real, new LedgerSession(real, node, config));
         } catch (SQLException | RuntimeException e) {
             try {
@@ -56,14 +59,20 @@ public final class LedgerDriver implements Driver {
     /**
      * What the real driver gets: the caller's properties without ours. (SQLite keeps its DEFERRED transactions:
      * sqlite-jdbc begins the next transaction right after every commit, and an IMMEDIATE begin there would
-     * hold the write lock while the connection idles and can fail after the commit succeeded.)
+     * hold the write lock while the connection idles and can fail after the commit succeeded.) With
+     * {@code ledger.create=false} the real driver is also told not to create a missing database.
      */
-    private static Properties realProperties(String raw, Properties props) {
-        return LedgerConfig.realDriverProperties(props);
+    private static Properties realProperties(String raw, Properties props, LedgerConfig config) {
+        Properties real = LedgerConfig.realDriverProperties(props);
+        return config.createLedger() ? real : ExistingDatabase.noCreate(raw, real);
     }
 
     /** The prefix is stripped exactly once: a URL that is still a ledger URL after that is refused. */
     private static String rawUrlOf(String url) throws SQLException {
+        String hint = LedgerUrls.hint(url);
+        if (hint != null) {
+            throw new SQLException(hint, "08001");
+        }
         String raw = LedgerUrls.rawUrl(url);
         if (LedgerUrls.isLedgerUrl(raw)) {
             throw new SQLException("nested ledger URL " + url + ": write jdbc:ledger: once", "08001");
@@ -75,7 +84,8 @@ public final class LedgerDriver implements Driver {
         try {
             return DriverManager.getDriver(raw);
         } catch (SQLException e) {
-            throw new SQLException("no JDBC driver for " + raw + " (is its jar on the classpath?)", "08001", e);
+            throw new SQLException("no JDBC driver for " + raw + " (is its jar on the classpath? the ledger URL is jdbc:ledger: "
+                    + "followed by the database's URL without jdbc:, e.g. jdbc:ledger:sqlite:app.db)", "08001", e);
         }
     }
 

@@ -126,7 +126,7 @@ class LedgerCliTest {
 
     @Test
     void verifyOfAnUnreachableDatabaseExitsTwoWithAOneLineMessage() {
-        Run r = run("verify", "jdbc:sqlite:" + dir.resolve("missing/dir/x.db"));
+        Run r = run("verify", "jdbc:postgresql://127.0.0.1:1/nothing-listens-here");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("error: cannot connect").contains("--verbose").doesNotContain("\n");
     }

@@ -152,8 +152,20 @@ public final class SqlAnalyzer {
             case "LOAD" -> s.is(first + 1, "DATA") || s.is(first + 1, "XML")
                     ? Refusals.of(Refusals.LOAD_DATA) : Refusals.of(Refusals.UNRECOGNISED);
             case "TRUNCATE" -> Refusals.of(Refusals.TRUNCATE);
-            default -> Refusals.of(Refusals.UNRECOGNISED);
+            default -> noStatement(s, first, keyword) ? READ : Refusals.of(Refusals.UNRECOGNISED);
         };
+    }
+
+    /**
+     * Whether the statement cannot run in any database because its first word begins no statement ({@code INSRT
+     * INTO t …}): it goes to the database, which rejects it with its own syntax error, exactly as the raw driver
+     * would. A write that cannot be captured must be refused before it runs; this one cannot run at all. Anything
+     * else unrecognised stays refused. A word followed by {@code :} is a MariaDB label ({@code l1: LOOP … END LOOP}),
+     * which may write.
+     */
+    private static boolean noStatement(SqlSource s, int first, String keyword) {
+        return first == 0 && !SqlKeywords.STATEMENT_WORDS.contains(keyword)
+                && !(first + 1 < s.size() && s.text(first + 1).startsWith(":"));
     }
 
     private Analysis read(SqlSource s, int first, String keyword) {

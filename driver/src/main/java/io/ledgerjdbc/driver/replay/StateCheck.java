@@ -674,7 +674,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
             report(new Finding(FindingKind.ROW_CHANGED, seq, t.name.display(), key.toString(),
                     image == null ? "image of seq " + seq : image.toString(), row.toString(),
                     "the row differs from the ledger's last image (seq " + seq + ")"
-                            + (differing.isEmpty() ? "" : " in " + String.join(", ", differing))));
+                            + (differing.isEmpty() ? "" : " in " + String.join(", ", differing)), new Finding.Rows(key, image, row)));
         }
 
         /**
@@ -699,7 +699,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                     : "a row the ledger says exists (last written by seq " + seq + ") is gone";
             for (long i = got; i < want; i++) {
                 report(new Finding(FindingKind.ROW_MISSING, seq, t.name.display(), key.toString(),
-                        image == null ? "image of seq " + seq : image.toString(), null, detail));
+                        image == null ? "image of seq " + seq : image.toString(), null, detail, new Finding.Rows(key, image, null)));
             }
         }
 
@@ -715,13 +715,15 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
         /** As above; {@code sharedSince} as for {@link #missing}. */
         private void added(Table t, byte[] keyImage, byte[] rowImage, long want, long got, long sharedSince) {
             Row key = EntryCodec.decodeImage(keyImage);
-            String found = EntryCodec.decodeImage(rowImage).toString();
+            Row foundRow = EntryCodec.decodeImage(rowImage);
+            String found = foundRow.toString();
             String detail = want > 0
                     ? "more rows equal to this one" + onShared(sharedSince) + " than the ledger recorded: the ledger has "
                             + want + ", the table " + got
                     : "a row the ledger never recorded" + (sharedSince == 0 ? "" : ", nor one equal to it" + onShared(sharedSince));
             for (long i = want; i < got; i++) {
-                report(new Finding(FindingKind.ROW_ADDED, null, t.name.display(), key.toString(), null, found, detail));
+                report(new Finding(FindingKind.ROW_ADDED, null, t.name.display(), key.toString(), null, found, detail,
+                        new Finding.Rows(key, null, foundRow)));
             }
         }
 

@@ -139,7 +139,11 @@ class SqlAnalyzerRefusalsTest {
                 each(ALL, "INSERT INTO t VALUES (1, 2), (3)", Refusals.UNPARSABLE_WRITE),
                 each(ALL, "UPDATE t SET a = 1 b = 2", Refusals.UNPARSABLE_WRITE),
                 each(ALL, "DELETE FROM", Refusals.UNPARSABLE_WRITE),
-                each(ALL, "FROBNICATE t", Refusals.UNRECOGNISED),
+                each(ALL, "CLUSTER t USING t_pkey", Refusals.UNRECOGNISED), // a statement word nothing handles
+                each(ALL, "restore from backup.db", Refusals.UNRECOGNISED), // sqlite-jdbc's own command: rewrites the file
+                each(ALL, "l1: LOOP INSERT INTO t VALUES (1); END LOOP l1", Refusals.MULTIPLE_STATEMENTS),
+                each(ALL, "l1: BEGIN NOT ATOMIC UPDATE t SET a = 1 END", Refusals.UNRECOGNISED), // MariaDB label
+                each(ALL, "l1 : REPEAT UPDATE t SET a = 1 UNTIL a END REPEAT", Refusals.UNRECOGNISED),
                 each(ALL, "42", Refusals.UNRECOGNISED),
                 each(ALL, "(INSERT INTO t VALUES (1))", Refusals.UNRECOGNISED),
                 each(ALL, "SELECT 'unterminated", Refusals.UNTERMINATED),
@@ -173,6 +177,21 @@ class SqlAnalyzerRefusalsTest {
             assertThat(r.construct()).isEqualTo("unparsable write");
             assertThat(r.reason()).contains("Calcite: Encountered \"->\" at line 2, column 15");
         });
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("typos")
+    void aStatementNoDatabaseCouldRunGoesToTheDatabaseForItsOwnSyntaxError(SqlDialect d, String sql) {
+        assertThat(analyze(d, sql)).isInstanceOf(Analysis.Read.class);
+    }
+
+    static Stream<Arguments> typos() {
+        return Stream.of(
+                each(ALL, "INSRT INTO t VALUES (1)", null),
+                each(ALL, "UDPATE t SET a = 1", null),
+                each(ALL, "FROBNICATE t", null),
+                each(ALL, "  /* a comment first */ DELTE FROM t", null)
+        ).flatMap(x -> x).map(a -> Arguments.of(a.get()[0], a.get()[1]));
     }
 
     @Test
