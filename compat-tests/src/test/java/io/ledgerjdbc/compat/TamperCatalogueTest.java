@@ -128,6 +128,16 @@ class TamperCatalogueTest {
         return finding.get("table").asText().toLowerCase(Locale.ROOT);
     }
 
+    /** A column of a row that {@code verify --json} gives as an object, by name in any case (H2 upper-cases), as text. */
+    private static String field(JsonNode row, String column) {
+        assertThat(row.isObject()).as("a row is an object: " + row).isTrue();
+        for (var it = row.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getKey().equalsIgnoreCase(column)) return e.getValue().asText();
+        }
+        throw new AssertionError("no column " + column + " in " + row);
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void aRowUpdatedBehindTheDriverIsNamedWithTheSeqThatLastWroteIt(Backend backend) throws Exception {
@@ -135,10 +145,10 @@ class TamperCatalogueTest {
             raw(f, "UPDATE accounts SET balance = 999 WHERE id = 3");
             JsonNode finding = only(verify(f), "ROW_CHANGED").get(0);
             assertThat(table(finding)).isEqualTo("accounts");
-            assertThat(finding.get("key").asText()).isEqualToIgnoringCase("{id=3}");
+            assertThat(finding.get("key").toString()).isEqualToIgnoringCase("{\"id\":3}");
             assertThat(finding.get("seq").asLong()).isEqualTo(12);
-            assertThat(finding.get("expected").asText()).containsIgnoringCase("balance=50");
-            assertThat(finding.get("found").asText()).containsIgnoringCase("balance=999");
+            assertThat(field(finding.get("expected"), "balance")).isEqualTo("50");
+            assertThat(field(finding.get("found"), "balance")).isEqualTo("999");
         }
     }
 
@@ -149,8 +159,8 @@ class TamperCatalogueTest {
             raw(f, "INSERT INTO accounts (id, owner, balance) VALUES (11, 'mallory', 1000)");
             JsonNode finding = only(verify(f), "ROW_ADDED").get(0);
             assertThat(table(finding)).isEqualTo("accounts");
-            assertThat(finding.get("key").asText()).isEqualToIgnoringCase("{id=11}");
-            assertThat(finding.get("found").asText()).contains("mallory");
+            assertThat(finding.get("key").toString()).isEqualToIgnoringCase("{\"id\":11}");
+            assertThat(field(finding.get("found"), "owner")).isEqualTo("mallory");
         }
     }
 
@@ -160,9 +170,9 @@ class TamperCatalogueTest {
         try (Fixture f = story(backend)) {
             raw(f, "DELETE FROM accounts WHERE id = 4");
             JsonNode finding = only(verify(f), "ROW_MISSING").get(0);
-            assertThat(finding.get("key").asText()).isEqualToIgnoringCase("{id=4}");
+            assertThat(finding.get("key").toString()).isEqualToIgnoringCase("{\"id\":4}");
             assertThat(finding.get("seq").asLong()).isEqualTo(5);
-            assertThat(finding.get("expected").asText()).contains("owner4");
+            assertThat(field(finding.get("expected"), "owner")).isEqualTo("owner4");
         }
     }
 
@@ -203,7 +213,7 @@ class TamperCatalogueTest {
             assertThat(gaps).hasSize(1);
             assertThat(gaps.get(0).get("seq").asLong()).isEqualTo(7);
             // the row entry 7 inserted (id 6) is now one the ledger never recorded
-            assertThat(ofKind(r, "ROW_ADDED")).extracting(n -> n.get("key").asText().toLowerCase(Locale.ROOT)).containsExactly("{id=6}");
+            assertThat(ofKind(r, "ROW_ADDED")).extracting(n -> n.get("key").toString().toLowerCase(Locale.ROOT)).containsExactly("{\"id\":6}");
         }
     }
 
@@ -242,8 +252,8 @@ class TamperCatalogueTest {
             assertThat(beyond).hasSize(1);
             assertThat(beyond.get(0).get("seq").asLong()).isEqualTo(14);
             // without entries 13 and 14, id 10 should still exist and id 5 have its old balance
-            assertThat(ofKind(r, "ROW_MISSING")).extracting(n -> n.get("key").asText().toLowerCase(Locale.ROOT)).containsExactly("{id=10}");
-            assertThat(ofKind(r, "ROW_CHANGED")).extracting(n -> n.get("key").asText().toLowerCase(Locale.ROOT)).containsExactly("{id=5}");
+            assertThat(ofKind(r, "ROW_MISSING")).extracting(n -> n.get("key").toString().toLowerCase(Locale.ROOT)).containsExactly("{\"id\":10}");
+            assertThat(ofKind(r, "ROW_CHANGED")).extracting(n -> n.get("key").toString().toLowerCase(Locale.ROOT)).containsExactly("{\"id\":5}");
         }
     }
 
@@ -338,7 +348,7 @@ class TamperCatalogueTest {
             sql.addAll(rows);
             raw(f, sql.toArray(String[]::new));
             JsonNode finding = only(verify(f), "ROW_CHANGED").get(0);
-            assertThat(finding.get("key").asText()).isEqualToIgnoringCase("{id=6}");
+            assertThat(finding.get("key").toString()).isEqualToIgnoringCase("{\"id\":6}");
             assertThat(finding.get("seq").asLong()).isEqualTo(7);
             assertThat(finding.get("detail").asText()).containsIgnoringCase("balance");
         }

@@ -116,9 +116,7 @@ final class LogCommand implements Callable<Integer> {
         try (Connection c = connection.openLedger(url)) {
             LedgerStore store = LedgerStore.of(c);
             long size = store.size(c);
-            if (from > 1 && from > size) {
-                throw new UserError("--from " + from + " is past the ledger's end: it has " + size + " entr" + (size == 1 ? "y" : "ies"));
-            }
+            UserError.checkFrom(from, size);
             long last = to == null ? size : Math.min(to, size);
             long[] shown = {0};
             long[] changes = {0};

@@ -13,4 +13,12 @@ final class UserError extends Exception {
     UserError(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Fails when {@code --from} starts past a ledger of {@code size} entries (1 is always fine: an empty ledger). */
+    static void checkFrom(long from, long size) throws UserError {
+        if (from > 1 && from > size) {
+            throw new UserError("--from " + from + " is past the ledger's end: it has " + size + " entr" + (size == 1 ? "y" : "ies")
+                    + (size == 0 ? "" : " (seq 1.." + size + ")"));
+        }
+    }
 }

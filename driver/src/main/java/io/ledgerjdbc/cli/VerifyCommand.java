@@ -82,11 +82,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), cli != null && cli.terminal);
         try (Connection c = connection.openLedger(url)) {
-            long size = LedgerStore.of(c).size(c);
-            if (from > 1 && from > size) {
-                throw new UserError("--from " + from + " is past the ledger's end: it has " + size + " entr" + (size == 1 ? "y" : "ies")
-                        + (size == 0 ? "" : " (seq 1.." + size + ")"));
-            }
+            UserError.checkFrom(from, LedgerStore.of(c).size(c));
             Verification.Result r = json ? asJson(c, options, out, progress) : asText(c, options, out, progress);
             return r.clean() ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
         }
