@@ -114,7 +114,7 @@ abstract class StarterContract {
         String t = table();
         jdbc.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY)");
         jdbc.update("INSERT INTO " + t + " VALUES (42)");
-        assertThat(output.getOut()).containsPattern("io\\.ledgerjdbc\\.capture.*INSERT \\S*" + t + "\\S* \\{\\S+=42\\}");
+        assertThat(output.getOut()).containsPattern("(?i)io\\.ledgerjdbc\\.capture.*INSERT \\S*" + t + "\\S* \\{\\S+=42\\}");
     }
 
     static Map<String, Object> details(org.springframework.boot.actuate.health.HealthComponent component) {
