@@ -54,7 +54,7 @@ class ThinDependencyTest {
         assertTrue(jars.stream().anyMatch(j -> j.startsWith("jackson-databind-")), jars::toString);
         assertTrue(jars.stream().anyMatch(j -> j.startsWith("calcite-core-")), jars::toString);
         for (String unused : List.of("janino-", "commons-compiler-", "protobuf-java-", "httpclient5-", "snakeyaml-", "commons-lang3-",
-                "json-path-", "sketches-core-", "commons-dbcp2-", "commons-math3-", "jts-core-", "bcpkix-", "ledgerjdbc-test-support-")) {
+                "json-path-", "sketches-core-", "commons-dbcp2-", "jts-core-", "bcpkix-", "ledgerjdbc-test-support-")) {
             assertTrue(jars.stream().noneMatch(j -> j.startsWith(unused)), () -> unused + " on " + jars);
         }
     }
