@@ -8,8 +8,8 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A {@code spring.datasource.url=jdbc:ledger:…} is enough: the driver class is inferred, and the {@code ledger.*}
- * options of the application's properties reach the driver (see {@link LedgerDataSourcePostProcessor}).
+ * A {@code spring.datasource.url=jdbc:ledger:…} is enough: the driver class is inferred, and the {@code ledgerjdbc.*}
+ * options of the application's properties reach the driver as its {@code ledger.*} options (see {@link LedgerDataSourcePostProcessor}).
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({LedgerDriver.class, DataSource.class})

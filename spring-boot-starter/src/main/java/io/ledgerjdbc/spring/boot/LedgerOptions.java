@@ -7,20 +7,27 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * The driver's {@code ledger.*} options as the application's properties give them: {@code ledger.node=A},
- * {@code ledger.read-consistency=linearizable} (Boot's kebab case), {@code ledger.readConsistency=…} (the driver's
- * spelling), or {@code LEDGER_READCONSISTENCY} in the environment all name the driver's {@code ledger.readConsistency}.
- * A key the driver does not know is passed on as written, so that the first connection fails naming it (HY024),
- * as the driver does for a misspelt option anywhere else.
+ * The driver's {@code ledger.*} options as a Boot application gives them, under the starter's prefix
+ * {@code ledgerjdbc.}: {@code ledgerjdbc.node=A} is the driver's {@code ledger.node}. Keys match the driver's options
+ * ignoring case, {@code -} and {@code _}, so {@code ledgerjdbc.read-consistency} (Boot's kebab case),
+ * {@code ledgerjdbc.readConsistency} (the driver's spelling) and {@code LEDGERJDBC_READCONSISTENCY} (an environment
+ * variable) all name {@code ledger.readConsistency}.
+ *
+ * <p>Not {@code ledger.*}: "ledger" is a common word in the applications that want one, and their own
+ * {@code ledger.*} settings would reach the driver, which refuses keys it does not know. A key under
+ * {@code ledgerjdbc.} that names no option fails the application's start, naming it; values are checked by the
+ * driver when the pool opens its first connection (SQLState HY024, naming the key).
  */
 final class LedgerOptions {
 
-    static final String PREFIX = "ledger";
+    static final String PREFIX = "ledgerjdbc";
+    private static final String DRIVER_PREFIX = "ledger.";
 
     private LedgerOptions() {
     }
@@ -33,8 +40,13 @@ final class LedgerOptions {
         Map<String, String> canonical = canonicalKeys(ledgerUrl);
         Map<String, String> options = new LinkedHashMap<>();
         given.forEach((key, value) -> {
-            String full = PREFIX + "." + key;
-            options.put(canonical.getOrDefault(folded(full), full), value);
+            String driverKey = canonical.get(folded(DRIVER_PREFIX + key));
+            if (driverKey == null && !canonical.isEmpty()) {
+                TreeSet<String> known = new TreeSet<>();
+                canonical.values().forEach(k -> known.add(PREFIX + "." + k.substring(DRIVER_PREFIX.length())));
+                throw new IllegalStateException(PREFIX + "." + key + " is not a LedgerJDBC option; the options are " + known);
+            }
+            options.put(driverKey == null ? DRIVER_PREFIX + key : driverKey, value);
         });
         return options;
     }
@@ -44,12 +56,12 @@ final class LedgerOptions {
         Map<String, String> keys = new LinkedHashMap<>();
         try {
             for (DriverPropertyInfo info : new LedgerDriver().getPropertyInfo(ledgerUrl, new Properties())) {
-                if (info.name.startsWith(PREFIX + ".")) {
+                if (info.name.startsWith(DRIVER_PREFIX)) {
                     keys.put(folded(info.name), info.name);
                 }
             }
         } catch (SQLException e) {
-            // No driver for the database behind the URL: the connection fails with that message anyway.
+            // No driver for the database behind the URL: the keys go through as given, and the connection fails anyway.
         }
         return keys;
     }

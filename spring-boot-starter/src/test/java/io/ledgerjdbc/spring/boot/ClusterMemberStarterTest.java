@@ -22,12 +22,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A Boot application that is a cluster member, configured with {@code ledger.members}, {@code ledger.data-dir} and
- * {@code ledger.secret} in its properties: a one-member cluster (its own majority) on H2 and real JGroups over
+ * A Boot application that is a cluster member, configured with {@code ledgerjdbc.members}, {@code ledgerjdbc.data-dir} and
+ * {@code ledgerjdbc.secret} in its properties: a one-member cluster (its own majority) on H2 and real JGroups over
  * loopback. Health and meters show the member's role, leader and lag.
  */
-@SpringBootTest(classes = LedgerApp.class, properties = {"ledger.node=A", "ledger.secret=starter-test-secret-0123456789",
-        "ledger.commit-timeout=30s", "management.endpoint.health.show-details=always", "spring.datasource.username=sa"})
+@SpringBootTest(classes = LedgerApp.class, properties = {"ledgerjdbc.node=A", "ledgerjdbc.secret=starter-test-secret-0123456789",
+        "ledgerjdbc.commit-timeout=30s", "management.endpoint.health.show-details=always", "spring.datasource.username=sa"})
 class ClusterMemberStarterTest {
 
     @TempDir
@@ -48,8 +48,8 @@ class ClusterMemberStarterTest {
         }
         int member = port;
         registry.add("spring.datasource.url", () -> "jdbc:ledger:h2:" + dir.resolve("member-a").toAbsolutePath());
-        registry.add("ledger.members", () -> "A=127.0.0.1:" + member);
-        registry.add("ledger.data-dir", () -> dir.resolve("raft-a").toString());
+        registry.add("ledgerjdbc.members", () -> "A=127.0.0.1:" + member);
+        registry.add("ledgerjdbc.data-dir", () -> dir.resolve("raft-a").toString());
     }
 
     @AfterAll

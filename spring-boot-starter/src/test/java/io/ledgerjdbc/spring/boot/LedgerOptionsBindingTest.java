@@ -18,7 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** How {@code ledger.*} properties are spelt and when they apply, on H2 through Boot's own DataSource. */
+/** How {@code ledgerjdbc.*} properties are spelt and when they apply, on H2 through Boot's own DataSource. */
 class LedgerOptionsBindingTest {
 
     @TempDir
@@ -37,8 +37,8 @@ class LedgerOptionsBindingTest {
 
     @Test
     void kebabCaseCamelCaseAndEnvironmentStyleKeysAllNameTheDriversOption() {
-        runner().withPropertyValues("spring.datasource.url=" + url("spelling"), "ledger.node=n1",
-                        "ledger.read-consistency=linearizable", "ledger.digest.everyEntries=5", "ledger.digest.every_seconds=7")
+        runner().withPropertyValues("spring.datasource.url=" + url("spelling"), "ledgerjdbc.node=n1",
+                        "ledgerjdbc.read-consistency=linearizable", "ledgerjdbc.digest.everyEntries=5", "ledgerjdbc.digest.every_seconds=7")
                 .run(context -> {
                     HikariDataSource pool = context.getBean(HikariDataSource.class);
                     assertThat(pool.getDataSourceProperties())
@@ -50,8 +50,27 @@ class LedgerOptionsBindingTest {
     }
 
     @Test
-    void aMisspeltOptionFailsTheFirstConnectionNamingIt() {
-        runner().withPropertyValues("spring.datasource.url=" + url("typo"), "ledger.nod=n1")
+    void theApplicationsOwnLedgerPropertiesAreNotTheDrivers() {
+        runner().withPropertyValues("spring.datasource.url=" + url("business"), "ledger.currency=EUR", "ledger.node=n9")
+                .run(context -> {
+                    assertThat(context.getBean(HikariDataSource.class).getDataSourceProperties()).isEmpty();
+                    try (Connection c = context.getBean(DataSource.class).getConnection()) {
+                        assertThat(c.isValid(1)).isTrue();
+                    }
+                });
+    }
+
+    @Test
+    void aMisspeltOptionFailsTheStartNamingIt() {
+        runner().withPropertyValues("spring.datasource.url=" + url("typo"), "ledgerjdbc.nod=n1")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("ledgerjdbc.nod is not a LedgerJDBC option")
+                        .hasStackTraceContaining("ledgerjdbc.node"));
+    }
+
+    @Test
+    void aMalformedValueFailsTheFirstConnectionNamingTheOption() {
+        runner().withPropertyValues("spring.datasource.url=" + url("value"), "ledgerjdbc.create=perhaps")
                 .run(context -> {
                     assertThat(context).hasNotFailed(); // the pool opens its first connection lazily
                     DataSource ds = context.getBean(DataSource.class);
@@ -59,13 +78,13 @@ class LedgerOptionsBindingTest {
                         try (Connection c = ds.getConnection()) {
                             c.isValid(1);
                         }
-                    }).hasStackTraceContaining("ledger.nod").satisfies(e -> assertThat(sqlState(e)).isEqualTo("HY024"));
+                    }).hasStackTraceContaining("ledger.create").satisfies(e -> assertThat(sqlState(e)).isEqualTo("HY024"));
                 });
     }
 
     @Test
     void hikariDataSourcePropertiesWinOverLedgerProperties() {
-        runner().withPropertyValues("spring.datasource.url=" + url("precedence"), "ledger.node=from-ledger",
+        runner().withPropertyValues("spring.datasource.url=" + url("precedence"), "ledgerjdbc.node=from-starter",
                         "spring.datasource.hikari.data-source-properties.ledger.node=from-hikari")
                 .run(context -> assertThat(context.getBean(HikariDataSource.class).getDataSourceProperties())
                         .containsEntry("ledger.node", "from-hikari"));
@@ -81,7 +100,7 @@ class LedgerOptionsBindingTest {
 
     @Test
     void aDataSourceWithoutLedgerUrlIsLeftAlone() {
-        runner().withPropertyValues("spring.datasource.url=jdbc:h2:" + dir.resolve("plain").toAbsolutePath(), "ledger.node=n1")
+        runner().withPropertyValues("spring.datasource.url=jdbc:h2:" + dir.resolve("plain").toAbsolutePath(), "ledgerjdbc.node=n1")
                 .run(context -> {
                     HikariDataSource pool = context.getBean(HikariDataSource.class);
                     assertThat(pool.getDataSourceProperties()).isEmpty();

@@ -25,13 +25,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * What the starter promises a Boot application, on one backend: the subclasses give the URL through
  * {@code spring.datasource.url} only (no driver class, no Hikari data-source properties) and set
- * {@code ledger.node=boot-a} and {@code ledger.sequence-reads=refuse} in the application's properties.
+ * {@code ledgerjdbc.node=boot-a} and {@code ledgerjdbc.sequence-reads=refuse} in the application's properties.
  */
 @ExtendWith(OutputCaptureExtension.class)
 abstract class StarterContract {
 
-    static final String PROPERTIES_NODE = "ledger.node=boot-a";
-    static final String PROPERTIES_SEQUENCES = "ledger.sequence-reads=refuse";
+    static final String PROPERTIES_NODE = "ledgerjdbc.node=boot-a";
+    static final String PROPERTIES_SEQUENCES = "ledgerjdbc.sequence-reads=refuse";
     static final String PROPERTIES_HEALTH = "management.endpoint.health.show-details=always";
     static final String PROPERTIES_CAPTURE_LOG = "logging.level.io.ledgerjdbc.capture=DEBUG";
 
@@ -64,9 +64,9 @@ abstract class StarterContract {
         jdbc.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(20))");
         jdbc.update("INSERT INTO " + t + " VALUES (1, 'a')");
         byte[] last = jdbc.queryForObject("SELECT entry FROM ledger_entry ORDER BY seq DESC LIMIT 1", byte[].class);
-        assertThat(EntryCodec.decode(last).originNode()).as("ledger.node=boot-a").isEqualTo("boot-a");
+        assertThat(EntryCodec.decode(last).originNode()).as("ledgerjdbc.node=boot-a").isEqualTo("boot-a");
 
-        // ledger.sequence-reads=refuse (kebab case) is the driver's ledger.sequenceReads
+        // ledgerjdbc.sequence-reads=refuse (kebab case) is the driver's ledger.sequenceReads
         jdbc.execute("CREATE SEQUENCE s_" + t);
         assertThatThrownBy(() -> jdbc.queryForObject(nextValueQuery("s_" + t), Long.class))
                 .isInstanceOf(DataAccessException.class)
