@@ -18,7 +18,7 @@ import org.springframework.util.ClassUtils;
  *   <li>{@link DataSourceProperties}: Boot infers the driver class from the URL and does not know {@code jdbc:ledger:}
  *       (it would fall back to an embedded database's driver, which refuses the URL); the driver class becomes
  *       {@link LedgerDriver} unless {@code spring.datasource.driver-class-name} names one.</li>
- *   <li>HikariCP pools with a ledger URL get the {@code ledgerjdbc.*} options of the environment (see {@link LedgerOptions})
+ *   <li>HikariCP pools with a ledger URL get the {@code spring.datasource.ledger.*} options of the environment (see {@link LedgerOptions})
  *       as data source properties, which HikariCP passes to the driver with every connection. A key already set
  *       through {@code spring.datasource.hikari.data-source-properties} keeps that value.</li>
  * </ul>

@@ -8,7 +8,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A {@code spring.datasource.url=jdbc:ledger:…} is enough: the driver class is inferred, and the {@code ledgerjdbc.*}
+ * A {@code spring.datasource.url=jdbc:ledger:…} is enough: the driver class is inferred, and the {@code spring.datasource.ledger.*}
  * options of the application's properties reach the driver as its {@code ledger.*} options (see {@link LedgerDataSourcePostProcessor}).
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)

@@ -13,20 +13,21 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * The driver's {@code ledger.*} options as a Boot application gives them, under the starter's prefix
- * {@code ledgerjdbc.}: {@code ledgerjdbc.node=A} is the driver's {@code ledger.node}. Keys match the driver's options
- * ignoring case, {@code -} and {@code _}, so {@code ledgerjdbc.read-consistency} (Boot's kebab case),
- * {@code ledgerjdbc.readConsistency} (the driver's spelling) and {@code LEDGERJDBC_READCONSISTENCY} (an environment
- * variable) all name {@code ledger.readConsistency}.
+ * The driver's {@code ledger.*} options as a Boot application gives them, beside the DataSource's other settings
+ * (as HikariCP's sit under {@code spring.datasource.hikari.*}): {@code spring.datasource.ledger.node=A} is the
+ * driver's {@code ledger.node}. Keys match the driver's options ignoring case, {@code -} and {@code _}, so
+ * {@code spring.datasource.ledger.read-consistency} (Boot's kebab case), {@code …ledger.readConsistency} (the
+ * driver's spelling) and {@code SPRING_DATASOURCE_LEDGER_READCONSISTENCY} (an environment variable) all name
+ * {@code ledger.readConsistency}.
  *
- * <p>Not {@code ledger.*}: "ledger" is a common word in the applications that want one, and their own
- * {@code ledger.*} settings would reach the driver, which refuses keys it does not know. A key under
- * {@code ledgerjdbc.} that names no option fails the application's start, naming it; values are checked by the
- * driver when the pool opens its first connection (SQLState HY024, naming the key).
+ * <p>Not a top-level {@code ledger.*}: "ledger" is a common word in the applications that want one, and their own
+ * {@code ledger.*} settings would reach the driver, which refuses keys it does not know. A key under the prefix
+ * that names no option fails the application's start, naming it; values are checked by the driver when the pool
+ * opens its first connection (SQLState HY024, naming the key).
  */
 final class LedgerOptions {
 
-    static final String PREFIX = "ledgerjdbc";
+    static final String PREFIX = "spring.datasource.ledger";
     private static final String DRIVER_PREFIX = "ledger.";
 
     private LedgerOptions() {

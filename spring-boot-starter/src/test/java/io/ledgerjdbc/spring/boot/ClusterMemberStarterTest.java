@@ -22,12 +22,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A Boot application that is a cluster member, configured with {@code ledgerjdbc.members}, {@code ledgerjdbc.data-dir} and
- * {@code ledgerjdbc.secret} in its properties: a one-member cluster (its own majority) on H2 and real JGroups over
+ * A Boot application that is a cluster member, configured with {@code spring.datasource.ledger.members}, {@code spring.datasource.ledger.data-dir} and
+ * {@code spring.datasource.ledger.secret} in its properties: a one-member cluster (its own majority) on H2 and real JGroups over
  * loopback. Health and meters show the member's role, leader and lag.
  */
-@SpringBootTest(classes = LedgerApp.class, properties = {"ledgerjdbc.node=A", "ledgerjdbc.secret=starter-test-secret-0123456789",
-        "ledgerjdbc.commit-timeout=30s", "management.endpoint.health.show-details=always", "spring.datasource.username=sa"})
+@SpringBootTest(classes = LedgerApp.class, properties = {"spring.datasource.ledger.node=A", "spring.datasource.ledger.secret=starter-test-secret-0123456789",
+        "spring.datasource.ledger.commit-timeout=30s", "management.endpoint.health.show-details=always", "spring.datasource.username=sa"})
 class ClusterMemberStarterTest {
 
     @TempDir
@@ -48,8 +48,8 @@ class ClusterMemberStarterTest {
         }
         int member = port;
         registry.add("spring.datasource.url", () -> "jdbc:ledger:h2:" + dir.resolve("member-a").toAbsolutePath());
-        registry.add("ledgerjdbc.members", () -> "A=127.0.0.1:" + member);
-        registry.add("ledgerjdbc.data-dir", () -> dir.resolve("raft-a").toString());
+        registry.add("spring.datasource.ledger.members", () -> "A=127.0.0.1:" + member);
+        registry.add("spring.datasource.ledger.data-dir", () -> dir.resolve("raft-a").toString());
     }
 
     @AfterAll
@@ -60,7 +60,7 @@ class ClusterMemberStarterTest {
     @Test
     void healthAndMetersShowTheMembersRoleLeaderAndLag() {
         jdbc.execute("CREATE TABLE accounts (id INT PRIMARY KEY, balance INT)");
-        long commits = meters.get("ledgerjdbc.commit").timer().count();
+        long commits = meters.get("spring.datasource.ledger.commit").timer().count();
         jdbc.update("INSERT INTO accounts VALUES (1, 100)");
 
         Health ledger = (Health) health.healthForPath("ledger");
@@ -70,7 +70,7 @@ class ClusterMemberStarterTest {
         Map<String, Object> cluster = (Map<String, Object>) ledger.getDetails().get("cluster");
         assertThat(cluster).containsEntry("node", "A").containsEntry("role", "Leader").containsEntry("leader", "A")
                 .containsEntry("replicationLag", 0L).doesNotContainKey("diverged");
-        assertThat(meters.get("ledgerjdbc.replication.lag").gauge().value()).isZero();
-        assertThat(meters.get("ledgerjdbc.commit").timer().count()).as("the INSERT's commit through Raft").isEqualTo(commits + 1);
+        assertThat(meters.get("spring.datasource.ledger.replication.lag").gauge().value()).isZero();
+        assertThat(meters.get("spring.datasource.ledger.commit").timer().count()).as("the INSERT's commit through Raft").isEqualTo(commits + 1);
     }
 }

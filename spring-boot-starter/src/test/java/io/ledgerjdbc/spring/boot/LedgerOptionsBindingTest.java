@@ -18,7 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** How {@code ledgerjdbc.*} properties are spelt and when they apply, on H2 through Boot's own DataSource. */
+/** How {@code spring.datasource.ledger.*} properties are spelt and when they apply, on H2 through Boot's own DataSource. */
 class LedgerOptionsBindingTest {
 
     @TempDir
@@ -37,8 +37,8 @@ class LedgerOptionsBindingTest {
 
     @Test
     void kebabCaseCamelCaseAndEnvironmentStyleKeysAllNameTheDriversOption() {
-        runner().withPropertyValues("spring.datasource.url=" + url("spelling"), "ledgerjdbc.node=n1",
-                        "ledgerjdbc.read-consistency=linearizable", "ledgerjdbc.digest.everyEntries=5", "ledgerjdbc.digest.every_seconds=7")
+        runner().withPropertyValues("spring.datasource.url=" + url("spelling"), "spring.datasource.ledger.node=n1",
+                        "spring.datasource.ledger.read-consistency=linearizable", "spring.datasource.ledger.digest.everyEntries=5", "spring.datasource.ledger.digest.every_seconds=7")
                 .run(context -> {
                     HikariDataSource pool = context.getBean(HikariDataSource.class);
                     assertThat(pool.getDataSourceProperties())
@@ -62,15 +62,15 @@ class LedgerOptionsBindingTest {
 
     @Test
     void aMisspeltOptionFailsTheStartNamingIt() {
-        runner().withPropertyValues("spring.datasource.url=" + url("typo"), "ledgerjdbc.nod=n1")
+        runner().withPropertyValues("spring.datasource.url=" + url("typo"), "spring.datasource.ledger.nod=n1")
                 .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("ledgerjdbc.nod is not a LedgerJDBC option")
-                        .hasStackTraceContaining("ledgerjdbc.node"));
+                        .hasStackTraceContaining("spring.datasource.ledger.nod is not a LedgerJDBC option")
+                        .hasStackTraceContaining("spring.datasource.ledger.node"));
     }
 
     @Test
     void aMalformedValueFailsTheFirstConnectionNamingTheOption() {
-        runner().withPropertyValues("spring.datasource.url=" + url("value"), "ledgerjdbc.create=perhaps")
+        runner().withPropertyValues("spring.datasource.url=" + url("value"), "spring.datasource.ledger.create=perhaps")
                 .run(context -> {
                     assertThat(context).hasNotFailed(); // the pool opens its first connection lazily
                     DataSource ds = context.getBean(DataSource.class);
@@ -84,7 +84,7 @@ class LedgerOptionsBindingTest {
 
     @Test
     void hikariDataSourcePropertiesWinOverLedgerProperties() {
-        runner().withPropertyValues("spring.datasource.url=" + url("precedence"), "ledgerjdbc.node=from-starter",
+        runner().withPropertyValues("spring.datasource.url=" + url("precedence"), "spring.datasource.ledger.node=from-starter",
                         "spring.datasource.hikari.data-source-properties.ledger.node=from-hikari")
                 .run(context -> assertThat(context.getBean(HikariDataSource.class).getDataSourceProperties())
                         .containsEntry("ledger.node", "from-hikari"));
@@ -100,7 +100,7 @@ class LedgerOptionsBindingTest {
 
     @Test
     void aDataSourceWithoutLedgerUrlIsLeftAlone() {
-        runner().withPropertyValues("spring.datasource.url=jdbc:h2:" + dir.resolve("plain").toAbsolutePath(), "ledgerjdbc.node=n1")
+        runner().withPropertyValues("spring.datasource.url=jdbc:h2:" + dir.resolve("plain").toAbsolutePath(), "spring.datasource.ledger.node=n1")
                 .run(context -> {
                     HikariDataSource pool = context.getBean(HikariDataSource.class);
                     assertThat(pool.getDataSourceProperties()).isEmpty();

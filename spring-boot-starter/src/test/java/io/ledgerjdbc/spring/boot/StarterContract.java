@@ -25,13 +25,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * What the starter promises a Boot application, on one backend: the subclasses give the URL through
  * {@code spring.datasource.url} only (no driver class, no Hikari data-source properties) and set
- * {@code ledgerjdbc.node=boot-a} and {@code ledgerjdbc.sequence-reads=refuse} in the application's properties.
+ * {@code spring.datasource.ledger.node=boot-a} and {@code spring.datasource.ledger.sequence-reads=refuse} in the application's properties.
  */
 @ExtendWith(OutputCaptureExtension.class)
 abstract class StarterContract {
 
-    static final String PROPERTIES_NODE = "ledgerjdbc.node=boot-a";
-    static final String PROPERTIES_SEQUENCES = "ledgerjdbc.sequence-reads=refuse";
+    static final String PROPERTIES_NODE = "spring.datasource.ledger.node=boot-a";
+    static final String PROPERTIES_SEQUENCES = "spring.datasource.ledger.sequence-reads=refuse";
     static final String PROPERTIES_HEALTH = "management.endpoint.health.show-details=always";
     static final String PROPERTIES_CAPTURE_LOG = "logging.level.io.ledgerjdbc.capture=DEBUG";
 
@@ -64,9 +64,9 @@ abstract class StarterContract {
         jdbc.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(20))");
         jdbc.update("INSERT INTO " + t + " VALUES (1, 'a')");
         byte[] last = jdbc.queryForObject("SELECT entry FROM ledger_entry ORDER BY seq DESC LIMIT 1", byte[].class);
-        assertThat(EntryCodec.decode(last).originNode()).as("ledgerjdbc.node=boot-a").isEqualTo("boot-a");
+        assertThat(EntryCodec.decode(last).originNode()).as("spring.datasource.ledger.node=boot-a").isEqualTo("boot-a");
 
-        // ledgerjdbc.sequence-reads=refuse (kebab case) is the driver's ledger.sequenceReads
+        // spring.datasource.ledger.sequence-reads=refuse (kebab case) is the driver's ledger.sequenceReads
         jdbc.execute("CREATE SEQUENCE s_" + t);
         assertThatThrownBy(() -> jdbc.queryForObject(nextValueQuery("s_" + t), Long.class))
                 .isInstanceOf(DataAccessException.class)
@@ -92,20 +92,20 @@ abstract class StarterContract {
     void metersCountEntriesCommitsAndRefusals() {
         String t = table();
         jdbc.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY)");
-        double entries = meters.get("ledgerjdbc.entries.appended").functionCounter().count();
-        long commits = meters.get("ledgerjdbc.commit").timer().count();
-        double refused = meters.get("ledgerjdbc.statements.refused").functionCounter().count();
+        double entries = meters.get("spring.datasource.ledger.entries.appended").functionCounter().count();
+        long commits = meters.get("spring.datasource.ledger.commit").timer().count();
+        double refused = meters.get("spring.datasource.ledger.statements.refused").functionCounter().count();
 
         jdbc.update("INSERT INTO " + t + " VALUES (1)");
         jdbc.update("INSERT INTO " + t + " VALUES (2)");
         assertThatThrownBy(() -> jdbc.execute("TRUNCATE TABLE " + t)).isInstanceOf(DataAccessException.class);
 
-        assertThat(meters.get("ledgerjdbc.entries.appended").functionCounter().count()).isEqualTo(entries + 2);
-        assertThat(meters.get("ledgerjdbc.commit").timer().count()).isEqualTo(commits + 2);
-        assertThat(meters.get("ledgerjdbc.commit").timer().max(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
-        assertThat(meters.get("ledgerjdbc.statements.refused").functionCounter().count()).isEqualTo(refused + 1);
-        assertThat(meters.get("ledgerjdbc.replication.lag").gauge().value()).as("standalone").isNaN();
-        assertThat(meters.get("ledgerjdbc.entries.appended").functionCounter().getId().getTag("database"))
+        assertThat(meters.get("spring.datasource.ledger.entries.appended").functionCounter().count()).isEqualTo(entries + 2);
+        assertThat(meters.get("spring.datasource.ledger.commit").timer().count()).isEqualTo(commits + 2);
+        assertThat(meters.get("spring.datasource.ledger.commit").timer().max(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(meters.get("spring.datasource.ledger.statements.refused").functionCounter().count()).isEqualTo(refused + 1);
+        assertThat(meters.get("spring.datasource.ledger.replication.lag").gauge().value()).as("standalone").isNaN();
+        assertThat(meters.get("spring.datasource.ledger.entries.appended").functionCounter().getId().getTag("database"))
                 .startsWith("jdbc:").doesNotContain("?");
     }
 
