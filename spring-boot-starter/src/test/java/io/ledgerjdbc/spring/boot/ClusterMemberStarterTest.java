@@ -60,7 +60,7 @@ class ClusterMemberStarterTest {
     @Test
     void healthAndMetersShowTheMembersRoleLeaderAndLag() {
         jdbc.execute("CREATE TABLE accounts (id INT PRIMARY KEY, balance INT)");
-        long commits = meters.get("spring.datasource.ledger.commit").timer().count();
+        long commits = meters.get("ledgerjdbc.commit").timer().count();
         jdbc.update("INSERT INTO accounts VALUES (1, 100)");
 
         Health ledger = (Health) health.healthForPath("ledger");
@@ -70,7 +70,7 @@ class ClusterMemberStarterTest {
         Map<String, Object> cluster = (Map<String, Object>) ledger.getDetails().get("cluster");
         assertThat(cluster).containsEntry("node", "A").containsEntry("role", "Leader").containsEntry("leader", "A")
                 .containsEntry("replicationLag", 0L).doesNotContainKey("diverged");
-        assertThat(meters.get("spring.datasource.ledger.replication.lag").gauge().value()).isZero();
-        assertThat(meters.get("spring.datasource.ledger.commit").timer().count()).as("the INSERT's commit through Raft").isEqualTo(commits + 1);
+        assertThat(meters.get("ledgerjdbc.replication.lag").gauge().value()).isZero();
+        assertThat(meters.get("ledgerjdbc.commit").timer().count()).as("the INSERT's commit through Raft").isEqualTo(commits + 1);
     }
 }

@@ -92,20 +92,20 @@ abstract class StarterContract {
     void metersCountEntriesCommitsAndRefusals() {
         String t = table();
         jdbc.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY)");
-        double entries = meters.get("spring.datasource.ledger.entries.appended").functionCounter().count();
-        long commits = meters.get("spring.datasource.ledger.commit").timer().count();
-        double refused = meters.get("spring.datasource.ledger.statements.refused").functionCounter().count();
+        double entries = meters.get("ledgerjdbc.entries.appended").functionCounter().count();
+        long commits = meters.get("ledgerjdbc.commit").timer().count();
+        double refused = meters.get("ledgerjdbc.statements.refused").functionCounter().count();
 
         jdbc.update("INSERT INTO " + t + " VALUES (1)");
         jdbc.update("INSERT INTO " + t + " VALUES (2)");
         assertThatThrownBy(() -> jdbc.execute("TRUNCATE TABLE " + t)).isInstanceOf(DataAccessException.class);
 
-        assertThat(meters.get("spring.datasource.ledger.entries.appended").functionCounter().count()).isEqualTo(entries + 2);
-        assertThat(meters.get("spring.datasource.ledger.commit").timer().count()).isEqualTo(commits + 2);
-        assertThat(meters.get("spring.datasource.ledger.commit").timer().max(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
-        assertThat(meters.get("spring.datasource.ledger.statements.refused").functionCounter().count()).isEqualTo(refused + 1);
-        assertThat(meters.get("spring.datasource.ledger.replication.lag").gauge().value()).as("standalone").isNaN();
-        assertThat(meters.get("spring.datasource.ledger.entries.appended").functionCounter().getId().getTag("database"))
+        assertThat(meters.get("ledgerjdbc.entries.appended").functionCounter().count()).isEqualTo(entries + 2);
+        assertThat(meters.get("ledgerjdbc.commit").timer().count()).isEqualTo(commits + 2);
+        assertThat(meters.get("ledgerjdbc.commit").timer().max(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(meters.get("ledgerjdbc.statements.refused").functionCounter().count()).isEqualTo(refused + 1);
+        assertThat(meters.get("ledgerjdbc.replication.lag").gauge().value()).as("standalone").isNaN();
+        assertThat(meters.get("ledgerjdbc.entries.appended").functionCounter().getId().getTag("database"))
                 .startsWith("jdbc:").doesNotContain("?");
     }
 
