@@ -144,8 +144,9 @@ final class LedgerSession implements Session {
             if (insertEntry == null) {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
+            long start = System.nanoTime();
             node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending), byAutoCommit);
-            node.metrics.appended(pending);
+            node.metrics.appended(pending, System.nanoTime() - start);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -166,8 +167,9 @@ final class LedgerSession implements Session {
         } finally {
             clearTransaction();
         }
+        long start = System.nanoTime();
         node.replicate(config.node(), node.nextTxId(), changes);
-        node.metrics.appended(changes);
+        node.metrics.appended(changes, System.nanoTime() - start);
     }
 
     @Override

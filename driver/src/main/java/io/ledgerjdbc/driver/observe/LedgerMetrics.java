@@ -7,7 +7,9 @@ import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,8 @@ public final class LedgerMetrics implements LedgerMetricsMXBean {
     private final LongAdder entries = new LongAdder();
     private final LongAdder rows = new LongAdder();
     private final LongAdder ddl = new LongAdder();
+    private final LongAdder commitNanos = new LongAdder();
+    private final List<LongConsumer> commitListeners = new CopyOnWriteArrayList<>();
 
     private LedgerMetrics(String database) {
         this.database = database;
@@ -62,8 +66,15 @@ public final class LedgerMetrics implements LedgerMetricsMXBean {
         LEDGER.info("LedgerJDBC created a ledger in {} ({})", database, dialect);
     }
 
-    /** An entry with {@code changes} was committed. */
-    public void appended(List<Change> changes) {
+    /**
+     * An entry with {@code changes} was committed; its commit (appending the entry, the database commit and, in a
+     * cluster, ordering and applying the write-set) took {@code commitNanos}.
+     */
+    public void appended(List<Change> changes, long commitNanos) {
+        this.commitNanos.add(commitNanos);
+        for (LongConsumer listener : commitListeners) {
+            listener.accept(commitNanos);
+        }
         entries.increment();
         for (Change c : changes) {
             if (c instanceof RowChange) rows.increment(); else ddl.increment();
@@ -82,6 +93,21 @@ public final class LedgerMetrics implements LedgerMetricsMXBean {
         DdlChange d = (DdlChange) c;
         String sql = d.sql().strip().replaceAll("\\s+", " ");
         return "DDL " + d.object() + ": " + (sql.length() > 120 ? sql.substring(0, 120) + "…" : sql);
+    }
+
+    /**
+     * Calls {@code listener} with the duration in nanoseconds of every later commit that appends an entry to this
+     * database's ledger, on the committing thread (keep it short; it must not throw). For meter registries that
+     * want every sample (a Micrometer Timer); close the returned handle to stop.
+     */
+    public AutoCloseable onCommit(LongConsumer listener) {
+        commitListeners.add(listener);
+        return () -> commitListeners.remove(listener);
+    }
+
+    @Override
+    public long getTotalCommitMicros() {
+        return commitNanos.sum() / 1_000;
     }
 
     @Override

@@ -17,4 +17,7 @@ public interface LedgerMetricsMXBean {
 
     /** Schema changes recorded. */
     long getDdlChangesRecorded();
+
+    /** Time spent committing those entries, in microseconds (divided by EntriesAppended: the mean commit time). */
+    long getTotalCommitMicros();
 }

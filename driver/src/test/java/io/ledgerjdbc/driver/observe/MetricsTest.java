@@ -39,11 +39,19 @@ class MetricsTest {
             assertThat(attribute(bean, "EntriesAppended")).isEqualTo(3);
             assertThat(attribute(bean, "RowsCaptured")).isEqualTo(3);
             assertThat(attribute(bean, "DdlChangesRecorded")).isEqualTo(1);
+            assertThat(attribute(bean, "TotalCommitMicros")).isPositive();
+            var commits = new ArrayList<Long>();
+            try (AutoCloseable listening = LedgerMetrics.forDatabase(raw).onCommit(commits::add)) {
+                s.executeUpdate("UPDATE t SET v = 'd' WHERE id = 2");
+            }
+            s.executeUpdate("UPDATE t SET v = 'e' WHERE id = 2");
+            assertThat(commits).as("one sample per commit while listening").hasSize(1).allMatch(n -> n > 0);
+            assertThat(attribute(bean, "EntriesAppended")).isEqualTo(5);
 
             refusedBefore = attribute(DriverMetrics.OBJECT_NAME, "RefusedStatements");
             assertThatThrownBy(() -> s.executeUpdate("TRUNCATE TABLE t")).isInstanceOf(SQLException.class);
             assertThat(attribute(DriverMetrics.OBJECT_NAME, "RefusedStatements")).isEqualTo(refusedBefore + 1);
-            assertThat(attribute(bean, "EntriesAppended")).as("a refusal appends nothing").isEqualTo(3);
+            assertThat(attribute(bean, "EntriesAppended")).as("a refusal appends nothing").isEqualTo(5);
         }
         long verificationsBefore = attribute(DriverMetrics.OBJECT_NAME, "Verifications");
         try (Connection c = DriverManager.getConnection(raw, "sa", "")) {

@@ -11,7 +11,7 @@ import java.sql.Statement;
 /**
  * The smallest LedgerJDBC program: plain JDBC, embedded SQLite. The only LedgerJDBC-specific thing in it is
  * the URL prefix {@code jdbc:ledger:}. Run it, then check the ledger with
- * {@code java -jar driver/target/ledgerjdbc.jar verify jdbc:sqlite:quickstart.db}.
+ * {@code java -jar driver/target/ledgerjdbc.jar verify jdbc:sqlite:examples/target/quickstart.db}.
  */
 public final class Quickstart {
 
@@ -19,7 +19,7 @@ public final class Quickstart {
     }
 
     public static void main(String[] args) throws SQLException {
-        String file = args.length > 0 ? args[0] : "quickstart.db";
+        String file = args.length > 0 ? args[0] : "examples/target/quickstart.db";
         run("jdbc:ledger:sqlite:" + file);
         System.out.println("Now verify the ledger: java -jar driver/target/ledgerjdbc.jar verify jdbc:sqlite:" + file);
     }
