@@ -58,6 +58,10 @@ public final class RaftStack {
         tcp.setBindAddress(config.ownAddress().getAddress());
         tcp.setBindPort(config.ownAddress().getPort());
         tcp.setPortRange(0); // bind exactly the configured port, or fail: another port would be unknown to the others
+        // JGroups 5.4 turned TCP_NODELAY off by default (JGRP-2781). Raft is request/response with small messages: with
+        // Nagle's algorithm on, an AppendEntries or its acknowledgement written while the previous one is unacknowledged
+        // waits for the peer's delayed ACK, about 40 ms on Linux: 1-2 % of commits took 40 ms (ClusterBench p99).
+        tcp.tcpNodelay(true);
         stack.add(tcp);
         stack.add(new TCPPING().setInitialHosts(config.members().values()).setPortRange(0));
         stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(3000));
