@@ -43,7 +43,7 @@ class ClusterIdentityTest {
      */
     @Test
     void aClusterSeededFromCopiesOfOneMembersDatabaseAppliesEveryAcknowledgedCommit() throws Exception {
-        ProcessCluster old = runAndStop("old", 30);
+        ProcessCluster old = runAndStop("old", 3, 30);
         ProcessCluster seeded = cluster("seeded");
         for (String id : seeded.ids()) copyDatabase(old.databaseFile("A"), seeded.databaseFile(id));
         seeded.acked.addAll(old.acked);
@@ -83,10 +83,49 @@ class ClusterIdentityTest {
         c.assertIdenticalAndComplete(); // applying a command twice would add an entry (or fail as a conflict)
     }
 
+    /**
+     * The documented ways to give a member a database from elsewhere: a restored backup of its own (Raft log kept),
+     * and an online copy of another member's database (Raft log emptied). Each skips exactly what it holds.
+     */
+    @Test
+    void aRestoredBackupAndAnOnlineCopyOfAnotherMemberReplayOnlyWhatTheyLack() throws Exception {
+        ProcessCluster c = cluster("restore");
+        for (String id : c.ids()) c.start(id);
+        String leader = c.awaitLeader(20_000);
+        ok(c.member(leader).exec(CREATE));
+        insert(c, leader, "first-", 20);
+        c.awaitConverged(30_000);
+
+        c.exit("C");
+        Path backup = dir.resolve("backup-of-C.db");
+        copyDatabase(c.databaseFile("C"), backup);
+        c.start("C");
+        insert(c, "C", "second-", 20);
+        c.awaitConverged(30_000);
+        c.exit("C");
+        copyDatabase(backup, c.databaseFile("C")); // restored; its Raft log directory stays
+        c.start("C");
+        insert(c, "C", "third-", 10);
+        c.awaitConverged(30_000);
+
+        c.exit("C");
+        insert(c, c.awaitLeader(20_000), "fourth-", 10);
+        for (String suffix : List.of("", "-wal", "-shm")) Files.deleteIfExists(Path.of(c.databaseFile("C") + suffix));
+        try (java.sql.Connection a = c.files.raw("A"); java.sql.Statement s = a.createStatement()) {
+            s.execute("VACUUM INTO '" + c.databaseFile("C") + "'"); // SQLite's online copy, while A runs
+        }
+        deleteRecursively(c.raftDir("C"));
+        c.start("C");
+        for (String id : c.ids()) insert(c, id, "fifth-" + id + "-", 5);
+        c.awaitConverged(60_000);
+        c.exitAll();
+        c.assertIdenticalAndComplete();
+    }
+
     @ParameterizedTest(name = "its Raft log kept: {0}")
     @ValueSource(booleans = {true, false})
     void aDatabaseOfAnotherClusterIsRefusedWithOneClearError(boolean keepRaftLog) throws Exception {
-        ProcessCluster other = runAndStop("other", 5);
+        ProcessCluster other = runAndStop("other", 1, 5);
         ProcessCluster c = cluster(keepRaftLog ? "main" : "mainx");
         for (String id : c.ids()) c.start(id);
         String leader = c.awaitLeader(20_000);
@@ -109,16 +148,20 @@ class ClusterIdentityTest {
     }
 
     private ProcessCluster cluster(String name) throws IOException {
+        return cluster(name, 3);
+    }
+
+    private ProcessCluster cluster(String name, int size) throws IOException {
         Path d = dir.resolve(name);
         Files.createDirectories(d);
-        ProcessCluster c = new ProcessCluster(d, TestCluster.Db.SQLITE, 3);
+        ProcessCluster c = new ProcessCluster(d, TestCluster.Db.SQLITE, size);
         clusters.add(c);
         return c;
     }
 
-    /** A cluster that ran, created kv, committed {@code rows} keys through its leader and stopped. */
-    private ProcessCluster runAndStop(String name, int rows) throws Exception {
-        ProcessCluster c = cluster(name);
+    /** A cluster of {@code size} members that ran, created kv, committed {@code rows} keys through its leader and stopped. */
+    private ProcessCluster runAndStop(String name, int size, int rows) throws Exception {
+        ProcessCluster c = cluster(name, size);
         for (String id : c.ids()) c.start(id);
         String leader = c.awaitLeader(20_000);
         ok(c.member(leader).exec(CREATE));
