@@ -12,7 +12,7 @@ import java.util.List;
  * before-image still match?), the seq the entry gets (the ledger's size + 1), the outcome. Never the clock,
  * never the local configuration, never which member proposed the command.
  *
- * Whether a command is skipped, applied or refused is decided by the state machine from the log and from
+ * <p>Whether a command is skipped, applied or refused is decided by the state machine from the log and from
  * what this interface reports, the same way on every member; see Idempotence.
  *
  * <h2>Threading</h2>
@@ -24,10 +24,11 @@ import java.util.List;
  * The log is re-applied after a restart. {@link #apply} stores {@code ordinal} in the same local transaction as
  * the changes it commits, and {@link #appliedPosition()} reports the last one stored together with the log it
  * counts in, which {@link #adopt} stored. Commands at or below that ordinal are skipped only while the log being
- * applied is that same log. A database whose stored position belongs to another log (a copy, a restored backup, a
- * member whose log directory was lost, another cluster's database) skips nothing: the state machine compares its
- * ledger with the position the log starts from (its genesis or a snapshot), then {@link #adopt}s it, installs the
- * entries it lacks first, or refuses it.
+ * applied is that same log: after a restart, for a member whose log directory was lost, for a copy or a backup of
+ * a member of that log. A database whose stored position counts in another log or in none (copies a new cluster
+ * was seeded from, a backup from before the cluster was re-seeded, another cluster's database) skips nothing: the
+ * state machine compares its ledger with the position the log starts from (its genesis or a snapshot), then
+ * {@link #adopt}s it, installs the entries it lacks first, or refuses it.
  *
  * <h2>Failure</h2>
  * Never throw for a business outcome: a conflict or an error the database raises identically on every member

@@ -66,11 +66,7 @@ class ClusterIdentityTest {
     void aMemberThatLostItsRaftLogRejoinsWithoutApplyingAnythingTwice(boolean compacted) throws Exception {
         ProcessCluster c = cluster(compacted ? "lostc" : "lost");
         if (compacted) c.options.setProperty("ledger.raftLogSize", "4KiB");
-        for (String id : c.ids()) c.start(id);
-        String leader = c.awaitLeader(20_000);
-        ok(c.member(leader).exec(CREATE));
-        insert(c, leader, "before-", 40);
-        c.awaitConverged(30_000);
+        String leader = startWithRows(c, "before-", 40);
 
         c.kill("C");
         deleteRecursively(c.raftDir("C"));
@@ -90,11 +86,7 @@ class ClusterIdentityTest {
     @Test
     void aRestoredBackupAndAnOnlineCopyOfAnotherMemberReplayOnlyWhatTheyLack() throws Exception {
         ProcessCluster c = cluster("restore");
-        for (String id : c.ids()) c.start(id);
-        String leader = c.awaitLeader(20_000);
-        ok(c.member(leader).exec(CREATE));
-        insert(c, leader, "first-", 20);
-        c.awaitConverged(30_000);
+        startWithRows(c, "first-", 20);
 
         c.exit("C");
         Path backup = dir.resolve("backup-of-C.db");
@@ -127,11 +119,7 @@ class ClusterIdentityTest {
     void aDatabaseOfAnotherClusterIsRefusedWithOneClearError(boolean keepRaftLog) throws Exception {
         ProcessCluster other = runAndStop("other", 1, 5);
         ProcessCluster c = cluster(keepRaftLog ? "main" : "mainx");
-        for (String id : c.ids()) c.start(id);
-        String leader = c.awaitLeader(20_000);
-        ok(c.member(leader).exec(CREATE));
-        insert(c, leader, "main-", 10);
-        c.awaitConverged(30_000);
+        startWithRows(c, "main-", 10);
 
         c.exit("C");
         copyDatabase(other.databaseFile("A"), c.databaseFile("C"));
@@ -143,8 +131,7 @@ class ClusterIdentityTest {
         assertTrue(c.logText("C").contains("another cluster"), "the refused member logs why");
         assertEquals(other.files.ledger("A"), c.files.ledger("C"), "nothing was applied to the foreign database");
 
-        leader = c.awaitLeader(20_000);
-        insert(c, leader, "still-", 5); // the majority goes on
+        insert(c, c.awaitLeader(20_000), "still-", 5); // the majority goes on
     }
 
     private ProcessCluster cluster(String name) throws IOException {
@@ -162,13 +149,19 @@ class ClusterIdentityTest {
     /** A cluster of {@code size} members that ran, created kv, committed {@code rows} keys through its leader and stopped. */
     private ProcessCluster runAndStop(String name, int size, int rows) throws Exception {
         ProcessCluster c = cluster(name, size);
+        startWithRows(c, name + "-", rows);
+        c.exitAll();
+        return c;
+    }
+
+    /** Starts every member, creates kv through the leader, commits {@code rows} keys there; returns the leader. */
+    private static String startWithRows(ProcessCluster c, String prefix, int rows) throws Exception {
         for (String id : c.ids()) c.start(id);
         String leader = c.awaitLeader(20_000);
         ok(c.member(leader).exec(CREATE));
-        insert(c, leader, name + "-", rows);
+        insert(c, leader, prefix, rows);
         c.awaitConverged(30_000);
-        c.exitAll();
-        return c;
+        return leader;
     }
 
     private static void insert(ProcessCluster c, String id, String prefix, int rows) throws InterruptedException {
