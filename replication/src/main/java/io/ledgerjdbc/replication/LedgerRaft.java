@@ -241,7 +241,11 @@ final class LedgerRaft extends RAFT {
             ignore(msg.src(), "Raft messages (appends and acknowledgements)");
             return;
         }
+        boolean leading = isLeader();
         super.handleUpRequest(msg, hdr);
+        if (leading && !isLeader() && leader() == null) {
+            cutOffSince = System.nanoTime(); // a member answered from a later term: this leader was replaced elsewhere
+        }
     }
 
     /** Logs (at most every 30 s per process) and reports that a non-member's messages are ignored. */

@@ -112,7 +112,7 @@ class ProcessPartitionTest {
             String state = reply.split(" ", 3)[1];
             assertTrue(state.equals("08001") || state.equals("08007"), () -> "documented SQLState: " + reply);
         }
-        assertTrue(answered < 2500, () -> "the resumed leader's client waited " + answered + " ms (commit timeout 10 s): " + reply);
+        assertTrue(answered < 3000, () -> "the resumed leader's client waited " + answered + " ms (commit timeout 10 s): " + reply);
         assertTrue(!"Leader".equals(role) || cluster.member(leader).status().get("term").equals(
                 cluster.member(next).status().get("term")), () -> "the cut-off member still leads its old term: " + cluster.describe());
 
