@@ -61,11 +61,14 @@ class ClusterIdentityTest {
                 "the copied history is kept as it was");
     }
 
-    @ParameterizedTest(name = "Raft log compacted: {0}")
-    @ValueSource(booleans = {false, true})
-    void aMemberThatLostItsRaftLogRejoinsWithoutApplyingAnythingTwice(boolean compacted) throws Exception {
-        ProcessCluster c = cluster(compacted ? "lostc" : "lost");
-        if (compacted) c.options.setProperty("ledger.raftLogSize", "4KiB");
+    /**
+     * The log is compacted after 4 KiB, so the member gets a snapshot, not the genesis (an uncompacted log's genesis is
+     * the path of the online copy in the next test).
+     */
+    @Test
+    void aMemberThatLostItsRaftLogRejoinsWithoutApplyingAnythingTwice() throws Exception {
+        ProcessCluster c = cluster("lost");
+        c.options.setProperty("ledger.raftLogSize", "4KiB");
         String leader = startWithRows(c, "before-", 40);
 
         c.kill("C");
