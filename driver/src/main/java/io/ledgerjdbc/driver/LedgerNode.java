@@ -154,6 +154,10 @@ public final class LedgerNode {
                 }
             });
         } catch (io.ledgerjdbc.replication.ReplicationException e) {
+            if (applier != null) { // the member did not start (refused, port in use): its connection goes with it
+                applier.close();
+                applier = null;
+            }
             throw new SQLException(e.getMessage(), e.sqlState(), e);
         }
     }

@@ -45,11 +45,18 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private long lastCheckpointSize = -1;
     /** Consecutive checks that saw a majority but no leader; touched only by the checkpoint thread. */
     private int leaderlessChecks;
+    /** Proposals of a genesis wait here, so one process proposes one at a time. */
+    private final Object genesisLock = new Object();
+    /** The last process refused as a non-member or for another member list, for the errors clients get. */
+    private volatile String lastRefusal;
+    private volatile long lastRefusalNanos;
+    /** How long a refusal is worth mentioning in a client's error. */
+    private static final long REFUSAL_NOTE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private ClusterMember(ClusterConfig config, Replica replica) throws Exception {
         this.config = config;
         this.replica = replica;
-        this.channel = RaftStack.channel(config);
+        this.channel = RaftStack.channel(config, () -> replica.appliedPosition().clusterId(), this::refused);
         this.transfer = new SnapshotTransfer(channel, replica, config.nodeId());
         this.stateMachine = new ReplicaStateMachine(replica, config.nodeId(), config.members().size(), transfer);
         this.raft = new RaftHandle(channel, stateMachine).raftId(config.nodeId());
@@ -80,9 +87,23 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             ClusterMember member;
             try {
                 member = new ClusterMember(config, replica.get());
-                member.channel.connect(config.clusterName());
             } catch (Exception e) {
                 throw new ReplicationException(startFailure(config, e), "08001", e);
+            }
+            try {
+                member.channel.connect(config.clusterName());
+            } catch (Exception e) {
+                member.closeQuietly();
+                String why = startFailure(config, e);
+                LOG.error(why);
+                throw new ReplicationException(why, "08001", e);
+            }
+            String refusal = member.stateMachine.refusal();
+            if (refusal != null) {
+                // Its own Raft log already shows that the database cannot follow it: say so now, not at the first write.
+                member.closeQuietly();
+                throw new ReplicationException("member " + config.nodeId() + " of cluster " + config.clusterName()
+                        + " refuses to start: " + refusal, "08001", null);
             }
             member.checkpoints.scheduleWithFixedDelay(member::electIfLeaderless, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
@@ -101,6 +122,9 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             if (t instanceof BindException) {
                 return "member " + config.nodeId() + " cannot listen on " + config.ownAddress() + ": " + t.getMessage();
             }
+            if (t instanceof SecurityException) { // a join refused by MembershipAuth, with its reason
+                return "member " + config.nodeId() + " could not join cluster " + config.clusterName() + ": " + t.getMessage();
+            }
         }
         return "member " + config.nodeId() + " could not join cluster " + config.clusterName() + ": " + e;
     }
@@ -114,17 +138,49 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
      */
     public Outcome submit(Command command) throws ReplicationException {
         long deadline = System.nanoTime() + config.commitTimeout().toNanos();
-        byte[] bytes = command.encode();
         checkRunning();
+        if (stateMachine.identity() == null) {
+            proposeGenesis(deadline);
+        }
+        return order(command, deadline);
+    }
+
+    /**
+     * Every Raft log starts with a genesis (see {@link ReplicaStateMachine}): a member that has applied none
+     * proposes one before its first command and waits until it is applied here. Several members may propose at
+     * once; the first applied names the log, the others change nothing. A member whose database the log refuses
+     * learns it here (08006), before its write.
+     */
+    private void proposeGenesis(long deadline) throws ReplicationException {
+        synchronized (genesisLock) {
+            if (stateMachine.identity() != null) {
+                return;
+            }
+            Replica.LedgerPosition p = replica.position();
+            LogIdentity log = LogIdentity.newLog(replica.appliedPosition().clusterId());
+            LOG.info("member {} proposes the genesis of a Raft log of cluster {} (log {}, ledger size {})", config.nodeId(),
+                    log.clusterId(), log.logId(), p.size());
+            order(new Command.Genesis(log, p.size(), p.chainHash()), deadline);
+            checkRunning();
+        }
+    }
+
+    private Outcome order(Command command, long deadline) throws ReplicationException {
+        byte[] bytes = command.encode();
         while (true) {
             CompletableFuture<byte[]> future;
             Address leader = raft.leader();
             try {
                 future = raft.setAsync(bytes, 0, bytes.length);
             } catch (Exception e) {
+                if (retryable(e) && cutOff()) {
+                    throw new ReplicationException("member " + config.nodeId() + " lost contact with a majority of its members "
+                            + config.members().keySet() + " and stepped down as leader; nothing was submitted: retry on another"
+                            + " member" + refusalNote(), "08001", e);
+                }
                 if (!retryable(e) || !pause(deadline)) {
                     throw new ReplicationException("no leader reachable within the commit timeout ("
-                            + config.commitTimeout().toMillis() + " ms): " + e.getMessage(), "08001", e);
+                            + config.commitTimeout().toMillis() + " ms): " + e.getMessage() + refusalNote(), "08001", e);
                 }
                 continue;
             }
@@ -135,11 +191,18 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 if (retryable(e.getCause()) && pause(deadline)) {
                     continue; // no leader took it: nothing was appended, so trying again cannot duplicate it
                 }
-                throw new ReplicationException("the cluster did not commit the transaction: " + e.getCause(), "08007", e.getCause());
+                if (steppedDown(e.getCause())) {
+                    throw new ReplicationException("the leader stepped down before it confirmed the transaction (it lost"
+                            + " contact with its majority, or a newer leader replaced it); it may still commit" + refusalNote(),
+                            "08007", e.getCause());
+                }
+                throw new ReplicationException("the cluster did not commit the transaction: " + e.getCause() + refusalNote(),
+                        "08007", e.getCause());
             } catch (TimeoutException e) {
                 future.cancel(false);
                 throw new ReplicationException("the transaction was sent to the cluster but not confirmed within "
-                        + config.commitTimeout().toMillis() + " ms (no majority reachable?); it may still commit", "08007", e);
+                        + config.commitTimeout().toMillis() + " ms (no majority reachable?); it may still commit" + refusalNote(),
+                        "08007", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ReplicationException("interrupted while waiting for the cluster; the transaction may still commit", "08007", e);
@@ -147,6 +210,27 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             awaitLocal(outcome.ordinal(), deadline);
             return agreed(outcome);
         }
+    }
+
+    /** Whether this member stepped down for lack of a majority (its lease ran out) and knows no leader since. */
+    private boolean cutOff() {
+        return channel.getProtocolStack().findProtocol(LedgerRaft.class) instanceof LedgerRaft r && r.cutOff();
+    }
+
+    /** The library fails a leader's pending commands with "I'm not the leader" when it steps down. */
+    private static boolean steppedDown(Throwable e) {
+        return e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("I'm not the leader");
+    }
+
+    private void refused(String why) {
+        lastRefusal = why;
+        lastRefusalNanos = System.nanoTime();
+    }
+
+    /** The last refusal of a disagreeing process, when recent: often the reason no majority could be reached. */
+    private String refusalNote() {
+        String why = lastRefusal;
+        return why != null && System.nanoTime() - lastRefusalNanos < REFUSAL_NOTE_NANOS ? "; " + why : "";
     }
 
     /**
@@ -218,6 +302,11 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     }
 
     private void checkRunning() throws ReplicationException {
+        String refusal = stateMachine.refusal();
+        if (refusal != null) {
+            throw new ReplicationException("member " + config.nodeId() + " refuses to apply the cluster's log to its database: "
+                    + refusal, "08006", null);
+        }
         String why = stateMachine.diverged();
         if (why != null) {
             throw new ReplicationException("member " + config.nodeId() + " stopped applying (diverged): " + why, "08006", null);
@@ -255,7 +344,10 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
      * that form the majority were frozen (SIGSTOP, a paused VM) while the leader lost its majority and stepped
      * down, they wake up still believing in the old leader, the merged view looks unchanged to the coordinator,
      * and nobody ever votes again. A member that has known no leader for two checks while a majority is in its
-     * view starts the vote itself; the higher term it votes in replaces the stale leader everywhere.
+     * view starts the vote itself, once a majority of the members confirms that none of them follows a live
+     * leader (a member that stepped down when it was cut off still has the others in its stale view: without the
+     * check it would vote in ever higher terms nobody answers, and depose the real leader when the views merge).
+     * The higher term it votes in replaces the stale leader everywhere.
      */
     private void electIfLeaderless() {
         try {
@@ -264,7 +356,8 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             leaderlessChecks = leaderless ? leaderlessChecks + 1 : 0;
             if (leaderlessChecks >= 2) {
                 ELECTION election = channel.getProtocolStack().findProtocol(ELECTION.class);
-                if (election != null && !election.isVotingThreadRunning()) {
+                LedgerRaft lease = channel.getProtocolStack().findProtocol(LedgerRaft.class);
+                if (election != null && !election.isVotingThreadRunning() && lease.majorityWithoutLiveLeader(500)) {
                     LOG.info("member {} sees a majority but no leader: starting a vote", config.nodeId());
                     election.startVotingThread();
                 }
@@ -272,6 +365,8 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             }
         } catch (RuntimeException e) {
             LOG.debug("leaderless check failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -287,7 +382,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 return;
             }
             Replica.LedgerPosition p = replica.position();
-            if (p.size() == lastCheckpointSize || p.size() == 0) {
+            if (p.size() == lastCheckpointSize || p.size() == 0 || stateMachine.identity() == null) {
                 return;
             }
             byte[] command = new Command.Checkpoint(config.nodeId(), p.size(), p.chainHash()).encode();
@@ -402,6 +497,16 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
 
     public boolean isLeader() {
         return raft.isLeader();
+    }
+
+    private void closeQuietly() {
+        checkpoints.shutdownNow();
+        try {
+            channel.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a member that did not start", e);
+        }
+        transfer.close();
     }
 
     /** Leaves the cluster; the next {@link #start} for the same id starts a new member. */

@@ -13,7 +13,10 @@ import java.util.Arrays;
  *   <li>{@code BARRIER}: nothing; applied in order like any command, so a caller that sees it applied locally has
  *       seen everything committed before it (linearizable reads);</li>
  *   <li>{@code CHECKPOINT}: a member's ledger size and its chain hash at that size; every other member compares
- *       it with its own ledger, and a member that disagrees with a majority of the others stops as diverged.</li>
+ *       it with its own ledger, and a member that disagrees with a majority of the others stops as diverged;</li>
+ *   <li>{@code GENESIS}: the first command of every Raft log: the log's identity (cluster id, log id) and the ledger
+ *       position its proposer started from. Before its first submit a member that has applied no genesis proposes
+ *       one; the first applied fixes the log's identity, later ones are no-ops (see {@link ReplicaStateMachine}).</li>
  * </ul>
  */
 public sealed interface Command {
@@ -21,6 +24,7 @@ public sealed interface Command {
     byte WRITE_SET = 1;
     byte BARRIER = 2;
     byte CHECKPOINT = 3;
+    byte GENESIS = 4;
 
     byte[] encode();
 
@@ -53,6 +57,22 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * @param log       the identity of the log this command starts
+     * @param size      the proposer's ledger size when it proposed it
+     * @param chainHash the proposer's chain hash at {@code size}
+     */
+    record Genesis(LogIdentity log, long size, byte[] chainHash) implements Command {
+        @Override
+        public byte[] encode() {
+            byte[] cluster = log.clusterId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] id = log.logId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 1 + cluster.length + 1 + id.length + 8 + chainHash.length)
+                    .put(GENESIS).put((byte) cluster.length).put(cluster).put((byte) id.length).put(id).putLong(size)
+                    .put(chainHash).array();
+        }
+    }
+
     /** @throws IllegalArgumentException for bytes no member wrote (a foreign or corrupt command) */
     static Command decode(byte[] data, int offset, int length) {
         if (length < 1) {
@@ -76,7 +96,22 @@ public sealed interface Command {
                 b.get(chain);
                 yield new Checkpoint(new String(id, java.nio.charset.StandardCharsets.UTF_8), size, chain);
             }
+            case GENESIS -> {
+                ByteBuffer b = ByteBuffer.wrap(body);
+                String cluster = shortString(b);
+                String id = shortString(b);
+                long size = b.getLong();
+                byte[] chain = new byte[b.remaining()];
+                b.get(chain);
+                yield new Genesis(new LogIdentity(cluster, id), size, chain);
+            }
             default -> throw new IllegalArgumentException("unknown command kind " + data[offset]);
         };
+    }
+
+    private static String shortString(ByteBuffer b) {
+        byte[] s = new byte[Byte.toUnsignedInt(b.get())];
+        b.get(s);
+        return new String(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -12,14 +12,23 @@ import java.util.List;
  * before-image still match?), the seq the entry gets (the ledger's size + 1), the outcome. Never the clock,
  * never the local configuration, never which member proposed the command.
  *
+ * <p>Whether a command is skipped, applied or refused is decided by the state machine from the log and from
+ * what this interface reports, the same way on every member; see Idempotence.
+ *
  * <h2>Threading</h2>
- * All methods but {@link #appliedOrdinal()} and {@link #readEntries} are called on the one Raft apply thread, in log order. A slow
- * apply stalls the whole member: keep each call to one local transaction.
+ * All methods but {@link #appliedPosition()}, {@link #position()}, {@link #publish} and {@link #readEntries} are
+ * called on the one Raft apply thread, in log order. A slow apply stalls the whole member: keep each call to one
+ * local transaction.
  *
  * <h2>Idempotence</h2>
  * The log is re-applied after a restart. {@link #apply} stores {@code ordinal} in the same local transaction as
- * the changes it commits, and {@link #appliedOrdinal()} reports the last one stored, so commands already in the
- * database are skipped.
+ * the changes it commits, and {@link #appliedPosition()} reports the last one stored together with the log it
+ * counts in, which {@link #adopt} stored. Commands at or below that ordinal are skipped only while the log being
+ * applied is that same log: after a restart, for a member whose log directory was lost, for a copy or a backup of
+ * a member of that log. A database whose stored position counts in another log or in none (copies a new cluster
+ * was seeded from, a backup from before the cluster was re-seeded, another cluster's database) skips nothing: the
+ * state machine compares its ledger with the position the log starts from (its genesis or a snapshot), then
+ * {@link #adopt}s it, installs the entries it lacks first, or refuses it.
  *
  * <h2>Failure</h2>
  * Never throw for a business outcome: a conflict or an error the database raises identically on every member
@@ -30,8 +39,11 @@ import java.util.List;
  */
 public interface Replica {
 
-    /** The ordinal of the last command whose changes are durably in the local database (0 for none). */
-    long appliedOrdinal();
+    /**
+     * The ordinal of the last command whose changes are durably in the local database, and the log it counts in;
+     * read at start and kept current by {@link #apply} and {@link #adopt} (no database access).
+     */
+    AppliedPosition appliedPosition();
 
     /**
      * Certifies and applies one write-set as one local transaction with its ledger entry.
@@ -70,11 +82,28 @@ public interface Replica {
      */
     LedgerPosition install(List<StoredWriteSet> entries) throws Exception;
 
-    /** Records {@code ordinal} as durably applied: the installed ledger now holds everything up to it. */
-    void installed(long ordinal) throws Exception;
+    /**
+     * Records, in one local transaction, that the database holds everything of {@code log} up to command
+     * {@code ordinal}: its ledger equals the position the log starts from (genesis or snapshot), or now holds the
+     * entries installed up to it. Later {@link #apply} calls store their ordinals in that log.
+     */
+    void adopt(LogIdentity log, long ordinal) throws Exception;
 
     /** A ledger size and the chain hash at that size. */
     record LedgerPosition(long size, byte[] chainHash) {}
+
+    /**
+     * Where the database stands in the cluster's history.
+     *
+     * @param log     the cluster and Raft log {@code ordinal} counts in; null for a database that never joined a log
+     *                (then {@code ordinal} is meaningless: 0, or a count from a version that kept no identity)
+     * @param ordinal the last command applied from that log
+     */
+    record AppliedPosition(LogIdentity log, long ordinal) {
+        public String clusterId() {
+            return log == null ? null : log.clusterId();
+        }
+    }
 
     /**
      * One committed ledger entry as a member stores it: its seq, its canonical bytes, and its origin's signature

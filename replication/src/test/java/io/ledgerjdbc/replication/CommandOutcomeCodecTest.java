@@ -47,6 +47,21 @@ class CommandOutcomeCodecTest {
     }
 
     @Test
+    void aGenesisRoundTripsAtAnOffset() {
+        LogIdentity log = LogIdentity.newLog(null);
+        byte[] chain = new byte[32];
+        chain[31] = 9;
+        byte[] genesis = new Command.Genesis(log, 1234, chain).encode();
+        byte[] framed = new byte[genesis.length + 4];
+        System.arraycopy(genesis, 0, framed, 2, genesis.length);
+        Command.Genesis g = assertInstanceOf(Command.Genesis.class, Command.decode(framed, 2, genesis.length));
+        assertEquals(log, g.log());
+        assertEquals(1234, g.size());
+        assertArrayEquals(chain, g.chainHash());
+        assertEquals(log.clusterId(), LogIdentity.newLog(log.clusterId()).clusterId(), "a new log of the same cluster keeps its id");
+    }
+
+    @Test
     void foreignBytesAreRefusedNotMisread() {
         assertThrows(IllegalArgumentException.class, () -> Command.decode(new byte[] {9, 1, 2}, 0, 3));
         assertThrows(IllegalArgumentException.class, () -> Command.decode(new byte[0], 0, 0));

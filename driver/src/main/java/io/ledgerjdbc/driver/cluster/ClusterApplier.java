@@ -43,6 +43,9 @@ public final class ClusterApplier implements Replica {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterApplier.class);
     private static final String ORDINAL_KEY = "raft_ordinal";
+    /** The cluster and Raft log {@code raft_ordinal} counts in (see {@link Replica}, Idempotence). */
+    private static final String CLUSTER_KEY = "cluster_id";
+    private static final String LOG_KEY = "raft_log";
     /** How long a write-set waits out a busy database or a lock held by a local transaction before it gives up. */
     private static final long TRANSIENT_RETRY_MILLIS = 60_000;
 
@@ -51,7 +54,7 @@ public final class ClusterApplier implements Replica {
     private final LedgerStore store;
     private final TableCatalog catalog;
     private final Runnable afterDdl;
-    private final long durableOrdinal;
+    private volatile AppliedPosition applied;
     private final IdentityAdvance identities;
     private final NodeKeys keys;
     private final io.ledgerjdbc.driver.replay.Replayer replayer;
@@ -90,29 +93,44 @@ public final class ClusterApplier implements Replica {
         }
         c.setAutoCommit(false);
         this.head = store.readHead(c);
-        this.durableOrdinal = readOrdinal();
+        String ordinal = readMeta(ORDINAL_KEY);
+        if (ordinal == null) {
+            writeMeta(ORDINAL_KEY, "0"); // the row every apply updates
+        }
+        String cluster = readMeta(CLUSTER_KEY);
+        String log = readMeta(LOG_KEY);
+        this.applied = new AppliedPosition(cluster == null || log == null ? null : new io.ledgerjdbc.replication.LogIdentity(cluster, log),
+                ordinal == null ? 0 : Long.parseLong(ordinal));
         c.commit();
     }
 
-    private long readOrdinal() throws SQLException {
+    private String readMeta(String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT meta_value FROM ledger_meta WHERE meta_key = ?")) {
-            ps.setString(1, ORDINAL_KEY);
+            ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return Long.parseLong(rs.getString(1));
-                }
+                return rs.next() ? rs.getString(1) : null;
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, '0')")) {
-            ps.setString(1, ORDINAL_KEY);
-            ps.executeUpdate();
+    }
+
+    private void writeMeta(String key, String value) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?")) {
+            update.setString(1, value);
+            update.setString(2, key);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
         }
-        return 0;
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, ?)")) {
+            insert.setString(1, key);
+            insert.setString(2, value);
+            insert.executeUpdate();
+        }
     }
 
     @Override
-    public long appliedOrdinal() {
-        return durableOrdinal;
+    public AppliedPosition appliedPosition() {
+        return applied;
     }
 
     @Override
@@ -154,18 +172,7 @@ public final class ClusterApplier implements Replica {
             return; // an idle member writes nothing
         }
         try {
-            String json = StatusJson.write(status, System.currentTimeMillis());
-            try (PreparedStatement update = c.prepareStatement("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?")) {
-                update.setString(1, json);
-                update.setString(2, StatusJson.META_KEY);
-                if (update.executeUpdate() == 0) {
-                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, ?)")) {
-                        insert.setString(1, StatusJson.META_KEY);
-                        insert.setString(2, json);
-                        insert.executeUpdate();
-                    }
-                }
-            }
+            writeMeta(StatusJson.META_KEY, StatusJson.write(status, System.currentTimeMillis()));
             c.commit();
             lastPublished = status;
         } catch (SQLException e) {
@@ -226,6 +233,7 @@ public final class ClusterApplier implements Replica {
                 writeOrdinal(ordinal);
                 c.commit();
                 head = next;
+                applied = new AppliedPosition(applied.log(), ordinal);
                 identities.advance(c, writeSet.changes());
                 if (ddl) {
                     catalog.invalidate();
@@ -349,11 +357,16 @@ public final class ClusterApplier implements Replica {
         }
     }
 
+    /** Stores the log identity and the ordinal together; see {@link Replica#adopt}. */
     @Override
-    public synchronized void installed(long ordinal) throws SQLException {
+    public synchronized void adopt(io.ledgerjdbc.replication.LogIdentity log, long ordinal) throws SQLException {
         try {
+            takeSqliteWriteLock();
+            writeMeta(CLUSTER_KEY, log.clusterId());
+            writeMeta(LOG_KEY, log.logId());
             writeOrdinal(ordinal);
             c.commit();
+            applied = new AppliedPosition(log, ordinal);
         } catch (SQLException e) {
             rollback();
             throw e;

@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code STATUS} — {@code STATUS role=... leader=... term=... commit=... applied=... size=... view=... diverged=...};</li>
  *   <li>{@code EXIT} — leaves the cluster and exits. End of stdin (the test died) exits too.</li>
  * </ul>
- * Before the first command it prints {@code READY <pid>} once the member has joined.
+ * Before the first command it prints {@code READY <pid>} once the member has joined, or
+ * {@code ERR <sqlstate> 0 <message>} and exits with status 1 when the first connection fails.
  */
 public final class NodeProcess {
 
@@ -62,7 +63,16 @@ public final class NodeProcess {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // only this protocol goes to stdout
         NodeProcess node = new NodeProcess(args[0], props, out);
-        try (Connection joined = node.connect()) {
+        Connection first;
+        try {
+            first = node.connect();
+        } catch (SQLException e) {
+            e.printStackTrace();
+            node.say("ERR " + e.getSQLState() + " 0 " + oneLine(e.getMessage()));
+            System.exit(1);
+            return;
+        }
+        try (Connection joined = first) {
             node.say("READY " + ProcessHandle.current().pid());
             node.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         }

@@ -48,6 +48,8 @@ final class ProcessCluster implements AutoCloseable {
 
     /** Options every member gets on top of the test defaults. */
     final Properties options = new Properties();
+    /** Options of one member, on top of {@link #options} (e.g. another member list). */
+    final Map<String, Properties> memberOptions = new ConcurrentHashMap<>();
     /** The members' stderr, kept after the test (the databases live in the test's temporary directory). */
     final Path logs;
 
@@ -163,19 +165,60 @@ final class ProcessCluster implements AutoCloseable {
 
     /** Starts member {@code id} on its files and waits until it has joined. */
     Member start(String id) throws Exception {
+        Member m = launch(id);
+        String ready = m.reply();
+        assertTrue(ready.startsWith("READY"), () -> "member " + id + " did not start: " + ready + " (see " + m.log() + ")");
+        return m;
+    }
+
+    /**
+     * Starts member {@code id} expecting its first connection to fail; returns the {@code ERR <sqlstate> 0 <message>}
+     * it reported, once the process has exited.
+     */
+    String startRefused(String id) throws Exception {
+        Member m = launch(id);
+        String reply = m.reply();
+        assertTrue(reply.startsWith("ERR"), () -> "member " + id + " started although it should have been refused: " + reply);
+        assertTrue(m.process.waitFor(REPLY_SECONDS, TimeUnit.SECONDS), "refused member " + id + " did not exit");
+        running.remove(id);
+        return reply;
+    }
+
+    /** Starts member {@code id}'s process without waiting for its first reply ({@code READY} or {@code ERR}). */
+    Member launch(String id) throws Exception {
         int n = incarnations.merge(id, 1, Integer::sum);
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true", "-cp", classpath(),
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", classpath(),
                 NodeProcess.class.getName(), "jdbc:ledger:" + files.rawUrl(id).substring("jdbc:".length())));
         Properties p = files.props(id);
         p.putAll(options);
+        p.putAll(memberOptions.getOrDefault(id, new Properties()));
         for (String k : p.stringPropertyNames()) cmd.add(k + "=" + p.getProperty(k));
         java.nio.file.Files.createDirectories(logs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(logs.resolve("node-" + id + "-" + n + ".log").toFile());
         Member m = new Member(id, n, pb.start());
         running.put(id, m);
-        String ready = m.reply();
-        assertTrue(ready.startsWith("READY"), () -> "member " + id + " did not start: " + ready + " (see " + m.log() + ")");
         return m;
+    }
+
+    /** The database file of member {@code id} (SQLite clusters). */
+    Path databaseFile(String id) {
+        return files.dir.resolve("node-" + id + ".db");
+    }
+
+    /** Member {@code id}'s Raft log directory. */
+    Path raftDir(String id) {
+        return Path.of(files.props(id).getProperty("ledger.dataDir"));
+    }
+
+    /** What member {@code id} logged in its incarnations so far. */
+    String logText(String id) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int n = 1; n <= incarnations.getOrDefault(id, 0); n++) {
+            Path file = logs.resolve("node-" + id + "-" + n + ".log");
+            if (java.nio.file.Files.exists(file)) sb.append(java.nio.file.Files.readString(file));
+        }
+        return sb.toString();
     }
 
     Member member(String id) {
@@ -187,6 +230,16 @@ final class ProcessCluster implements AutoCloseable {
         Member m = running.remove(id);
         m.process.destroyForcibly();
         assertTrue(m.process.waitFor(10, TimeUnit.SECONDS), "killed member " + id + " did not die");
+    }
+
+    /** Leaves the cluster in order and waits for the process to end. */
+    void exit(String id) throws InterruptedException {
+        Member m = running.remove(id);
+        m.in.println("EXIT");
+        if (!m.process.waitFor(20, TimeUnit.SECONDS)) {
+            m.process.destroyForcibly();
+            throw new AssertionError("member " + id + " did not exit");
+        }
     }
 
     /** SIGSTOP / SIGCONT: the process stays, silent, as if cut off by the network, then comes back. */

@@ -77,4 +77,61 @@ class ProcessPartitionTest {
         cluster.exitAll();
         cluster.assertIdenticalAndComplete();
     }
+
+    /**
+     * A leader frozen (SIGSTOP) long enough for the others to elect a new one, then resumed: it steps down at
+     * once instead of leading nobody until the views merge, and a commit made on it fails fast with 08001 or
+     * 08007 (or goes through the new leader), never after the whole commit timeout.
+     */
+    @Test
+    void aLeaderCutOffFromItsMajorityStepsDownAndItsClientsFailFast() throws Exception {
+        cluster = new ProcessCluster(dir, TestCluster.Db.SQLITE, 3);
+        cluster.options.setProperty("ledger.commitTimeout", "10s");
+        cluster.options.setProperty("ledger.failureTimeout", "1s");
+        for (String id : cluster.ids()) cluster.start(id);
+        String leader = cluster.awaitLeader(10_000);
+        assertTrue(cluster.member(leader).exec("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v BIGINT)").startsWith("OK"));
+        cluster.awaitConverged(30_000);
+        List<String> others = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
+
+        cluster.signal(leader, "STOP");
+        Thread.sleep(5000);
+        String next = cluster.awaitLeader(20_000); // skips the frozen member
+        assertTrue(others.contains(next), next);
+        cluster.signal(leader, "CONT");
+        long resumed = System.currentTimeMillis();
+        String reply = cluster.member(leader).exec("INSERT INTO kv (k, v) VALUES ('cut', 1)");
+        long answered = System.currentTimeMillis() - resumed;
+        String role = cluster.member(leader).status().get("role");
+        long steppedDown = System.currentTimeMillis() - resumed;
+        System.out.println("[cut-off leader] resumed leader answered in " + answered + " ms: " + reply + "; role " + role
+                + " after " + steppedDown + " ms");
+        if (reply.startsWith("OK")) {
+            cluster.acked.add("cut");
+        } else {
+            String state = reply.split(" ", 3)[1];
+            assertTrue(state.equals("08001") || state.equals("08007"), () -> "documented SQLState: " + reply);
+        }
+        assertTrue(answered < 3000, () -> "the resumed leader's client waited " + answered + " ms (commit timeout 10 s): " + reply);
+        assertTrue(!"Leader".equals(role) || cluster.member(leader).status().get("term").equals(
+                cluster.member(next).status().get("term")), () -> "the cut-off member still leads its old term: " + cluster.describe());
+
+        cluster.awaitLeader(20_000);
+        long deadline = System.currentTimeMillis() + 30_000;
+        String again;
+        int attempt = 0;
+        do {
+            again = cluster.member(leader).exec("INSERT INTO kv (k, v) VALUES ('rejoined-" + ++attempt + "', 2)");
+        } while (!again.startsWith("OK") && System.currentTimeMillis() < deadline && sleep(200));
+        assertTrue(again.startsWith("OK"), "once the views merged the former leader commits again: " + again);
+        cluster.acked.add("rejoined-" + attempt);
+        cluster.awaitConverged(30_000);
+        cluster.exitAll();
+        cluster.assertIdenticalAndComplete();
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
 }
