@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  * autocommit INSERT ({@code ThreadMXBean.getThreadAllocatedBytes}), ledger minus raw. A default run takes about
  * 14 minutes on the 2-core project machine.
  */
-public final class DriverBench {
+public final class DriverBench implements ForkedJvm.Harness {
 
     // ---- options -------------------------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ public final class DriverBench {
     private boolean trace;
     private final BenchDatabase.Servers servers = new BenchDatabase.Servers();
 
-    private static final int PREFILL = 10_000;
+    static final int PREFILL = 10_000;
     private static final PrintStream LOG = System.err;
     private static final Timestamp CREATED = Timestamp.valueOf("2026-11-24 12:00:00");
     private static final String[] NAMES = new String[1024];
@@ -78,10 +78,10 @@ public final class DriverBench {
         }
     }
 
-    private static final String CREATE = "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(50), "
+    static final String CREATE = "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(50), "
             + "balance DECIMAL(12,2), created TIMESTAMP, n INT)";
-    private static final String INSERT = "INSERT INTO t (id, name, balance, created, n) VALUES (?, ?, ?, ?, ?)";
-    private static final String UPDATE = "UPDATE t SET balance = balance + ?, n = n + 1 WHERE id = ?";
+    static final String INSERT = "INSERT INTO t (id, name, balance, created, n) VALUES (?, ?, ?, ?, ?)";
+    static final String UPDATE = "UPDATE t SET balance = balance + ?, n = n + 1 WHERE id = ?";
 
     /** Problems seen, each with how many times (identical messages are counted, not repeated). */
     private final Map<String, Integer> problems = new LinkedHashMap<>();
@@ -90,24 +90,15 @@ public final class DriverBench {
         problems.merge(p, 1, Integer::sum);
     }
     public static void main(String[] args) throws Exception {
-        if (!ForkedJvm.measureHere(args)) {
-            System.exit(ForkedJvm.run(DriverBench.class, args));
-        }
         DriverBench b = new DriverBench();
-        try {
-            b.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: DriverBench [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql,mariadb] [--threads 1,8] "
+        ForkedJvm.main(DriverBench.class, args, "[--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql,mariadb] [--threads 1,8] "
                     + "[--seconds 3] [--rounds 3] [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] "
                     + "[--no-memory] [--trace] [--pg-url URL] [--pg-user USER] [--mariadb-url URL] [--mariadb-user USER] "
-                    + "[--jvm-args \"...\"] [--no-fork]");
-            System.exit(2);
-        }
-        b.run();
+                    + "[--jvm-args \"...\"] [--no-fork]", b);
     }
 
-    private void parse(String[] args) {
+    @Override
+    public void parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--no-fork")) {
@@ -164,7 +155,8 @@ public final class DriverBench {
     private record Cell(String backend, String workload, int threads, Result raw, Result ledger, String load) {
     }
 
-    private void run() throws Exception {
+    @Override
+    public void run() throws Exception {
         long started = System.nanoTime();
         LOG.printf(Locale.ROOT, "DriverBench: backends=%s workloads=%s threads=%s seconds=%.1f rounds=%d warmup=%.1f verify=%s jvm=%s%n",
                 backends, workloads, threadCounts, seconds, rounds, warmup, verify,
@@ -355,7 +347,7 @@ public final class DriverBench {
         Thread.sleep((long) (s * 1000));
     }
 
-    private static void prefill(Connection c) throws SQLException {
+    static void prefill(Connection c) throws SQLException {
         boolean ac = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -369,7 +361,7 @@ public final class DriverBench {
         c.setAutoCommit(ac);
     }
 
-    private static void bindRow(PreparedStatement ps, long id) throws SQLException {
+    static void bindRow(PreparedStatement ps, long id) throws SQLException {
         ps.setLong(1, id);
         ps.setString(2, NAMES[(int) (id & (NAMES.length - 1))]);
         ps.setBigDecimal(3, BigDecimal.valueOf(id % 100_000, 2));

@@ -19,6 +19,31 @@ final class ForkedJvm {
     private ForkedJvm() {
     }
 
+    /** A harness's two steps: read the options (IllegalArgumentException with a precise message), then measure. */
+    interface Harness {
+        void parse(String[] args);
+
+        void run() throws Exception;
+    }
+
+    /**
+     * A harness's {@code main}: forks the measuring JVM unless this is it (or {@code --no-fork}); in it, parses the
+     * options — on a bad one prints the message and {@code usage} and exits 2 — and runs.
+     */
+    static void main(Class<?> main, String[] args, String usage, Harness harness) throws Exception {
+        if (!measureHere(args)) {
+            System.exit(run(main, args));
+        }
+        try {
+            harness.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: " + main.getSimpleName() + " " + usage);
+            System.exit(2);
+        }
+        harness.run();
+    }
+
     /** True when {@code main} should measure here: in the child, or with {@code --no-fork}. */
     static boolean measureHere(String[] args) {
         return Boolean.getBoolean(CHILD) || List.of(args).contains("--no-fork");

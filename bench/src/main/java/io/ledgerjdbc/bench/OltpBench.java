@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * {@code none}, as the specification): {@code id} gives history a generated surrogate key; the driver refuses
  * INSERTs into a key-less table on MariaDB, so MariaDB's ledger rounds need {@code id} to load.
  */
-public final class OltpBench {
+public final class OltpBench implements ForkedJvm.Harness {
 
     private static final PrintStream LOG = System.err;
 
@@ -75,24 +75,15 @@ public final class OltpBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (!ForkedJvm.measureHere(args)) {
-            System.exit(ForkedJvm.run(OltpBench.class, args));
-        }
         OltpBench b = new OltpBench();
-        try {
-            b.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: OltpBench [--backends postgresql,mariadb,sqlite-normal,h2file] [--connections 1,4] "
+        ForkedJvm.main(OltpBench.class, args, "[--backends postgresql,mariadb,sqlite-normal,h2file] [--connections 1,4] "
                     + "[--isolation default,serializable] [--seconds 20] [--warmup 5] [--rounds 3] [--warehouses 1] [--items 10000] "
                     + "[--customers 300] [--fk none|plain|cascade] [--history-key none|id] [--verify all|none] [--seed 1] "
-                    + "[--pg-url URL] [--pg-user U] [--mariadb-url URL] [--mariadb-user U] [--jvm-args \"...\"] [--no-fork]");
-            System.exit(2);
-        }
-        b.run();
+                    + "[--pg-url URL] [--pg-user U] [--mariadb-url URL] [--mariadb-user U] [--jvm-args \"...\"] [--no-fork]", b);
     }
 
-    private void parse(String[] args) {
+    @Override
+    public void parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--no-fork")) continue;
@@ -175,7 +166,8 @@ public final class OltpBench {
                         String isolationName, String load) {
     }
 
-    private void run() throws Exception {
+    @Override
+    public void run() throws Exception {
         long started = System.nanoTime();
         TpccLoader.Scale scale = new TpccLoader.Scale(warehouses, items, customers);
         LOG.printf(Locale.ROOT, "OltpBench: backends=%s connections=%s isolation=%s seconds=%.0f warmup=%.0f rounds=%d scale=%s fk=%s "

@@ -116,7 +116,7 @@ final class TpccTerminal extends Thread {
             noStockUpdate, noLine;
     private PreparedStatement payWarehouseUpdate, payWarehouse, payDistrictUpdate, payDistrict, customerById, customerByName,
             payCustomerData, payCustomerUpdateBc, payCustomerUpdate, payHistory;
-    private PreparedStatement osCustomerById, osCustomerByName, osLastOrder, osLines;
+    private PreparedStatement osLastOrder, osLines;
     private PreparedStatement dlOldest, dlDelete, dlOrderCustomer, dlOrderUpdate, dlLinesUpdate, dlLinesSum, dlCustomerUpdate;
     private PreparedStatement slNextOrder, slLowStock;
 
@@ -155,8 +155,6 @@ final class TpccTerminal extends Thread {
         payHistory = c.prepareStatement("INSERT INTO history (h_c_d_id, h_c_w_id, h_c_id, h_d_id, h_w_id, h_date, h_amount, h_data) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 
-        osCustomerById = customerById;
-        osCustomerByName = customerByName;
         osLastOrder = c.prepareStatement("SELECT o_id, o_carrier_id, o_entry_d FROM orders WHERE o_w_id = ? AND o_d_id = ? AND o_c_id = ? "
                 + "ORDER BY o_id DESC LIMIT 1");
         osLines = c.prepareStatement("SELECT ol_i_id, ol_supply_w_id, ol_quantity, ol_amount, ol_delivery_d FROM order_line "
@@ -400,9 +398,7 @@ final class TpccTerminal extends Thread {
     private Transaction payment() {
         int w = rnd.between(1, scale.warehouses());
         int d = rnd.between(1, TpccLoader.DISTRICTS);
-        boolean byName = rnd.between(1, 100) <= 60;
-        String last = byName ? rnd.lastNameOfRun(scale.customers()) : null;
-        int id = byName ? 0 : rnd.customerId(scale.customers());
+        CustomerKey key = pickCustomer();
         BigDecimal amount = rnd.cents(100, 500_000);
         return () -> {
             update(payWarehouseUpdate, amount, w);
@@ -417,7 +413,7 @@ final class TpccTerminal extends Thread {
                 expect(rs, "district");
                 districtName = rs.getString(6);
             }
-            CustomerRow cust = byName ? customerByName(customerByName, w, d, last) : customerById(customerById, w, d, id);
+            CustomerRow cust = find(key, w, d);
             BigDecimal balance = cust.balance.subtract(amount);
             BigDecimal ytd = cust.ytdPayment.add(amount);
             int count = cust.paymentCount + 1;
@@ -450,11 +446,9 @@ final class TpccTerminal extends Thread {
     private Transaction orderStatus() {
         int w = rnd.between(1, scale.warehouses());
         int d = rnd.between(1, TpccLoader.DISTRICTS);
-        boolean byName = rnd.between(1, 100) <= 60;
-        String last = byName ? rnd.lastNameOfRun(scale.customers()) : null;
-        int id = byName ? 0 : rnd.customerId(scale.customers());
+        CustomerKey key = pickCustomer();
         return () -> {
-            CustomerRow cust = byName ? customerByName(osCustomerByName, w, d, last) : customerById(osCustomerById, w, d, id);
+            CustomerRow cust = find(key, w, d);
             int orderId;
             try (ResultSet rs = query(osLastOrder, w, d, cust.id)) {
                 expect(rs, "order of customer " + cust.id);
@@ -527,17 +521,30 @@ final class TpccTerminal extends Thread {
     private record CustomerRow(int id, String credit, BigDecimal balance, BigDecimal ytdPayment, int paymentCount) {
     }
 
-    private CustomerRow customerById(PreparedStatement ps, int w, int d, int id) throws SQLException {
-        try (ResultSet rs = query(ps, w, d, id)) {
+    /** A customer as payment and order-status name one: 60 % by last name, else by id (clause 2.5.1.2). */
+    private record CustomerKey(String last, int id) {
+    }
+
+    private CustomerKey pickCustomer() {
+        return rnd.between(1, 100) <= 60 ? new CustomerKey(rnd.lastNameOfRun(scale.customers()), 0)
+                : new CustomerKey(null, rnd.customerId(scale.customers()));
+    }
+
+    private CustomerRow find(CustomerKey key, int w, int d) throws SQLException {
+        return key.last != null ? customerByName(w, d, key.last) : customerById(w, d, key.id);
+    }
+
+    private CustomerRow customerById(int w, int d, int id) throws SQLException {
+        try (ResultSet rs = query(customerById, w, d, id)) {
             expect(rs, "customer " + id);
             return customer(rs);
         }
     }
 
     /** Clause 2.5.2.2: of the customers with that last name ordered by first name, the one at position ⌈n/2⌉. */
-    private CustomerRow customerByName(PreparedStatement ps, int w, int d, String last) throws SQLException {
+    private CustomerRow customerByName(int w, int d, String last) throws SQLException {
         List<CustomerRow> rows = new ArrayList<>();
-        try (ResultSet rs = query(ps, w, d, last)) {
+        try (ResultSet rs = query(customerByName, w, d, last)) {
             while (rs.next()) rows.add(customer(rs));
         }
         if (rows.isEmpty()) throw new SQLException("no customer named " + last + " in district " + d, "XXBAD");
