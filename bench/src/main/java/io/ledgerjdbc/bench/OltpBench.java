@@ -390,6 +390,25 @@ public final class OltpBench implements ForkedJvm.Harness {
         return k.commits() == 0 ? "—" : String.format(Locale.ROOT, "%.4f", n / (double) k.commits());
     }
 
+    /** Where the 40001s and deadlocks came from: the three most frequent messages per side of each cell that had any. */
+    private static void conflictReasons(List<Cell> cells) {
+        List<String> lines = new ArrayList<>();
+        for (Cell c : cells) {
+            for (boolean ledger : new boolean[] {false, true}) {
+                Map<String, Long> reasons = (ledger ? c.ledger : c.raw).pooled().conflictReasons;
+                if (reasons.isEmpty()) continue;
+                lines.add(String.format(Locale.ROOT, "- %s %s %dc %s:", c.backend, c.isolationName, c.connections, ledger ? "ledger" : "raw"));
+                reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                        .forEach(e -> lines.add(String.format(Locale.ROOT, "  - %,d × `%s`", e.getValue(), e.getKey().replace("`", "'"))));
+            }
+        }
+        if (lines.isEmpty()) return;
+        System.out.println();
+        System.out.println("Where the 40001s and deadlocks came from (most frequent messages, numbers as N):");
+        System.out.println();
+        lines.forEach(System.out::println);
+    }
+
     /** A load time, or "failed" when no round loaded (the time is 0). */
     private static String seconds(double s) {
         return s > 0 ? String.format(Locale.ROOT, "%.1f", s) : "failed";
@@ -432,6 +451,7 @@ public final class OltpBench implements ForkedJvm.Harness {
                     perCommit(r.deadlocks, r), perCommit(l.deadlocks, l), perCommit(r.busy + r.races, r), perCommit(l.busy + l.races, l),
                     retryRatio(c), retryTarget(c), r.errors(), l.errors());
         }
+        conflictReasons(cells);
         System.out.println();
         System.out.println("Load (schema + initial population through the driver measured, JDBC batches of " + TpccLoader.BATCH
                 + " rows, one transaction each), best of the cell's rounds:");

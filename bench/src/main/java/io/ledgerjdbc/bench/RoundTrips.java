@@ -76,8 +76,8 @@ public final class RoundTrips {
             }
         }
         System.out.printf(Locale.ROOT, "Round trips on the wire (request bursts after a server response, all connections the driver opened), "
-                + "%,d operations after %,d not counted; machine load %.1f–%.1f. SQLite and H2 are embedded: no wire.%n%n",
-                ops, warmup, load0, MachineLoad.oneMinute());
+                + "%,d operations after %,d not counted; machine load %s. SQLite and H2 are embedded: no wire.%n%n",
+                ops, warmup, MachineLoad.range(load0, MachineLoad.oneMinute()));
         System.out.println("| backend | workload | per | raw round trips | ledger round trips | raw bytes up / down | ledger bytes up / down "
                 + "| connections raw / ledger |");
         System.out.println("|---|---|---|---:|---:|---:|---:|---:|");

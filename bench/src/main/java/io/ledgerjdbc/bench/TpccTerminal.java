@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One TPC-C terminal: a thread with its own connection running the five transactions in the standard mix (45 %
@@ -55,6 +57,8 @@ final class TpccTerminal extends Thread {
         long delivered;
         /** Committed transactions that changed rows (what becomes a ledger entry). */
         long writingCommits;
+        /** Serialization failures and deadlocks by message (numbers and identifiers masked): where the conflicts arise. */
+        final Map<String, Long> conflictReasons = new HashMap<>();
 
         long commits() {
             return Arrays.stream(commits).sum();
@@ -76,6 +80,7 @@ final class TpccTerminal extends Thread {
             races += o.races;
             delivered += o.delivered;
             writingCommits += o.writingCommits;
+            o.conflictReasons.forEach((k, v) -> conflictReasons.merge(k, v, Long::sum));
         }
     }
 
@@ -241,8 +246,8 @@ final class TpccTerminal extends Thread {
                 rollback();
                 Retry cause = e instanceof SQLException q ? Retry.of(q) : null;
                 if (cause != null && attempt < MAX_ATTEMPTS && running) {
-                    cause.count(total);
-                    if (measuring) cause.count(measured);
+                    cause.count(total, e);
+                    if (measuring) cause.count(measured, e);
                     if (cause == Retry.BUSY) backOff(attempt);
                     continue;
                 }
@@ -309,13 +314,25 @@ final class TpccTerminal extends Thread {
             return null;
         }
 
-        void count(Counts c) {
+        void count(Counts c, Exception e) {
             switch (this) {
                 case SERIALIZATION -> c.serialization++;
                 case DEADLOCK -> c.deadlocks++;
                 case BUSY -> c.busy++;
                 case RACE -> c.races++;
             }
+            if (this == SERIALIZATION || this == DEADLOCK) c.conflictReasons.merge(reason(e), 1L, Long::sum);
+        }
+
+        /** The exception's message as a category: its first line and cause, numbers masked, at most 200 characters. */
+        private static String reason(Exception e) {
+            String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            Throwable cause = e.getCause();
+            if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+                m += " ← " + cause.getMessage().lines().findFirst().orElse("");
+            }
+            m = m.replaceAll("\\d+", "N");
+            return m.length() > 200 ? m.substring(0, 200) + "…" : m;
         }
     }
 

@@ -79,8 +79,9 @@ final class WireRelay implements AutoCloseable {
     }
 
     /**
-     * Starts ({@code sink} not null) or stops recording the start of each request burst as text (non-printable bytes
-     * as '.', at most 200 characters): enough to tell which statement each round trip carried.
+     * Starts ({@code sink} not null) or stops recording each request burst as text, one element per burst, its
+     * socket writes joined by " + " (non-printable bytes as '.', at most 400 bytes per write): enough to tell which
+     * statements each round trip carried. One connection at a time: writes of several are not told apart.
      */
     void trace(List<String> sink) {
         this.trace = sink;
@@ -88,7 +89,7 @@ final class WireRelay implements AutoCloseable {
 
     private static String printable(byte[] buf, int n) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(n, 200); i++) {
+        for (int i = 0; i < Math.min(n, 400); i++) {
             int b = buf[i] & 0xff;
             sb.append(b >= 32 && b < 127 ? (char) b : '.');
         }
@@ -121,10 +122,16 @@ final class WireRelay implements AutoCloseable {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     if (clientToServer) {
-                        if (serverSpokeLast.getAndSet(false)) {
-                            bursts.incrementAndGet();
-                            List<String> sink = trace;
-                            if (sink != null) sink.add(printable(buf, n));
+                        boolean newBurst = serverSpokeLast.getAndSet(false);
+                        if (newBurst) bursts.incrementAndGet();
+                        List<String> sink = trace;
+                        if (sink != null) {
+                            String text = printable(buf, n);
+                            if (newBurst || sink.isEmpty()) {
+                                sink.add(text);
+                            } else { // a further write of the same burst (e.g. BEGIN, then the statement)
+                                sink.set(sink.size() - 1, sink.get(sink.size() - 1) + " + " + text);
+                            }
                         }
                         toServer.addAndGet(n);
                     } else {
