@@ -83,7 +83,7 @@ public final class RoundTrips {
         System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.println();
-        System.out.println("What each round trip carried (the start of each request burst; '.' = a non-printable byte):");
+        System.out.println("What each round trip carried (each request burst, its socket writes joined by ' + ', at most 400 bytes of each; '.' = a non-printable byte):");
         traces.forEach(System.out::println);
         if (!problems.isEmpty()) {
             System.out.println();
