@@ -65,12 +65,23 @@ public final class HibernateBench {
             pairRatios.sort(null);
             int n = pairRatios.size();
             double median = n % 2 == 1 ? pairRatios.get(n / 2) : (pairRatios.get(n / 2 - 1) + pairRatios.get(n / 2)) / 2;
-            table.add(String.format(Locale.ROOT, "| %s | hibernate mixed | %d | %,.0f | %,.0f | %.2f | %.2f | ≥ 0.70 %s |", backend,
-                    threads, bestRaw, bestLedger, bestLedger / bestRaw, median, median >= 0.7 ? "reached" : "**NOT reached**"));
+            table.add(String.format(Locale.ROOT, "| %s | hibernate mixed | %d | %,.0f | %,.0f | %.2f | %.2f | %s |", backend,
+                    threads, bestRaw, bestLedger, bestLedger / bestRaw, median, target(backend, median)));
         }
         System.out.println("| backend | workload | threads | best raw ops/s | best ledger ops/s | ratio of bests | median ratio of pairs | target |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---|");
         table.forEach(System.out::println);
+    }
+
+    /** Issue 14's target on PostgreSQL (0.80), the ORM issue's elsewhere (0.70); none set for MariaDB. */
+    private static String target(String backend, double ratio) {
+        double t = switch (backend) {
+            case "postgresql" -> 0.80;
+            case "mariadb" -> Double.NaN;
+            default -> 0.70;
+        };
+        if (Double.isNaN(t)) return "—";
+        return String.format(Locale.ROOT, "≥ %.2f %s", t, ratio >= t ? "reached" : "**NOT reached**");
     }
 
     /** One measured round on a fresh database; returns operations per second. */

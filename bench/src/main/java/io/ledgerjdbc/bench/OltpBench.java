@@ -200,7 +200,7 @@ public final class OltpBench implements ForkedJvm.Harness {
     }
 
     private Cell cell(String backend, String isolation, int connections, TpccLoader.Scale scale, int rounds, double secs,
-                      double warm, boolean checkLedger) throws Exception {
+                      double warm, boolean check) throws Exception {
         Side raw = new Side();
         Side ledger = new Side();
         List<Double> pairRatios = new ArrayList<>();
@@ -212,7 +212,7 @@ public final class OltpBench implements ForkedJvm.Harness {
             for (boolean isLedger : order) {
                 String label = String.format(Locale.ROOT, "[%s %s %dc] round %d %s", backend, isolation, connections, r + 1,
                         isLedger ? "ledger" : "raw");
-                Round round = round(label, backend, isolation, connections, isLedger, scale, secs, warm, checkLedger);
+                Round round = round(label, backend, isolation, connections, isLedger, scale, secs, warm, check);
                 double load = MachineLoad.oneMinute();
                 loadMin = Math.min(loadMin, load);
                 loadMax = Math.max(loadMax, load);
@@ -230,7 +230,7 @@ public final class OltpBench implements ForkedJvm.Harness {
     }
 
     private Round round(String label, String backend, String isolation, int connections, boolean ledger, TpccLoader.Scale scale,
-                        double secs, double warm, boolean checkLedger) throws Exception {
+                        double secs, double warm, boolean check) throws Exception {
         Round round = new Round();
         // SQLite keeps sqlite-jdbc's DEFERRED transactions (IMMEDIATE ones would hold the write lock between
         // transactions: sqlite-jdbc begins the next one at commit); a read that upgrades to a write while another
@@ -294,7 +294,7 @@ public final class OltpBench implements ForkedJvm.Harness {
                     }
                 }
             }
-            if (checkLedger) afterRound(label, db, scale, terminals, ledger, entriesAfterLoad);
+            if (check) afterRound(label, db, scale, terminals, ledger, entriesAfterLoad);
         }
         return round;
     }
