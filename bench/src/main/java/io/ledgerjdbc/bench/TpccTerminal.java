@@ -228,8 +228,10 @@ final class TpccTerminal extends Thread {
     private void execute(Kind kind, Transaction tx) {
         long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
+            boolean atCommit = false;
             try {
                 boolean wrote = tx.run();
+                atCommit = true;
                 c.commit();
                 boolean counted = measuring;
                 int delivered = kind == Kind.DELIVERY ? deliveredNow : 0;
@@ -249,8 +251,8 @@ final class TpccTerminal extends Thread {
                 rollback();
                 Retry cause = e instanceof SQLException q ? Retry.of(q) : null;
                 if (cause != null && attempt < MAX_ATTEMPTS && running) {
-                    cause.count(total, e);
-                    if (measuring) cause.count(measured, e);
+                    cause.count(total, e, atCommit);
+                    if (measuring) cause.count(measured, e, atCommit);
                     if (cause == Retry.BUSY) backOff(attempt);
                     continue;
                 }
@@ -317,25 +319,38 @@ final class TpccTerminal extends Thread {
             return null;
         }
 
-        void count(Counts c, Exception e) {
+        void count(Counts c, Exception e, boolean atCommit) {
             switch (this) {
                 case SERIALIZATION -> c.serialization++;
                 case DEADLOCK -> c.deadlocks++;
                 case BUSY -> c.busy++;
                 case RACE -> c.races++;
             }
-            if (this == SERIALIZATION || this == DEADLOCK) c.conflictReasons.merge(reason(e), 1L, Long::sum);
+            if (this == SERIALIZATION || this == DEADLOCK) c.conflictReasons.merge(reason(e, atCommit), 1L, Long::sum);
         }
 
-        /** The exception's message as a category: its first line and cause, numbers masked, at most 200 characters. */
-        private static String reason(Exception e) {
-            String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            Throwable cause = e.getCause();
-            if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
-                m += " ← " + cause.getMessage().lines().findFirst().orElse("");
+        /**
+         * The conflict as a category: where it surfaced (a statement or {@code commit()}), whether the ledger's own
+         * append was on the stack, the message's first line and its PostgreSQL "Detail:" line (the reason code),
+         * numbers masked, at most 240 characters.
+         */
+        private static String reason(Exception e, boolean atCommit) {
+            StringBuilder sb = new StringBuilder(atCommit ? "commit(): " : "statement: ");
+            if (onStack(e, "io.ledgerjdbc.ledger.store.LedgerStore")) sb.append("[in the ledger append] ");
+            List<String> lines = String.valueOf(e.getMessage()).lines().toList();
+            sb.append(lines.isEmpty() ? "" : lines.get(0).trim());
+            lines.stream().map(String::trim).filter(l -> l.startsWith("Detail:")).findFirst().ifPresent(d -> sb.append(" | ").append(d));
+            String m = sb.toString().replaceAll("\\d+", "N");
+            return m.length() > 240 ? m.substring(0, 240) + "…" : m;
+        }
+
+        private static boolean onStack(Throwable t, String classPrefix) {
+            for (Throwable x = t; x != null; x = x.getCause()) {
+                for (StackTraceElement f : x.getStackTrace()) {
+                    if (f.getClassName().startsWith(classPrefix)) return true;
+                }
             }
-            m = m.replaceAll("\\d+", "N");
-            return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+            return false;
         }
     }
 
