@@ -390,7 +390,7 @@ public final class OltpBench implements ForkedJvm.Harness {
         return k.commits() == 0 ? "—" : String.format(Locale.ROOT, "%.4f", n / (double) k.commits());
     }
 
-    /** Where the 40001s and deadlocks came from: the three most frequent messages per side of each cell that had any. */
+    /** Where the 40001s and deadlocks came from: the eight most frequent messages per side of each cell that had any. */
     private static void conflictReasons(List<Cell> cells) {
         List<String> lines = new ArrayList<>();
         for (Cell c : cells) {
@@ -398,7 +398,7 @@ public final class OltpBench implements ForkedJvm.Harness {
                 Map<String, Long> reasons = (ledger ? c.ledger : c.raw).pooled().conflictReasons;
                 if (reasons.isEmpty()) continue;
                 lines.add(String.format(Locale.ROOT, "- %s %s %dc %s:", c.backend, c.isolationName, c.connections, ledger ? "ledger" : "raw"));
-                reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+                reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                         .forEach(e -> lines.add(String.format(Locale.ROOT, "  - %,d × `%s`", e.getValue(), e.getKey().replace("`", "'"))));
             }
         }
