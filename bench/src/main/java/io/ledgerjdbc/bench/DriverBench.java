@@ -1,16 +1,8 @@
 package io.ledgerjdbc.bench;
 
-import io.ledgerjdbc.ledger.store.LedgerStore;
-import io.ledgerjdbc.ledger.store.SqlDialect;
-import io.ledgerjdbc.ledger.verify.LedgerVerifier;
-import io.ledgerjdbc.ledger.verify.VerifyOptions;
-import io.ledgerjdbc.ledger.verify.VerifyReport;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,15 +11,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -37,8 +26,9 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ledgerjdbc.bench.DriverBench \
- *     [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] [--seconds 3] [--rounds 3]
+ *     [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql,mariadb] [--threads 1,8] [--seconds 3] [--rounds 3]
  *     [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] [--no-memory] [--trace] [--pg-url URL] [--pg-user U]
+ *     [--mariadb-url jdbc:mariadb://127.0.0.1:3306/] [--mariadb-user root]
  *     [--jvm-args "-XX:+UseParallelGC -Xms4g -Xmx4g"] [--no-fork]
  * </pre>
  *
@@ -49,7 +39,9 @@ import java.util.stream.Stream;
  * Before the first cell every workload runs briefly on H2 in memory to compile the hot paths. The measurement runs
  * in a forked JVM with fixed options (see {@link #fork}). SQLite: {@code busy_timeout=10000} is in every URL,
  * and an SQLITE_BUSY that still escapes is retried and counted as contention; raw runs keep sqlite-jdbc's default
- * (DEFERRED) transactions. PostgreSQL: a schema per round, dropped after; skipped with a note when unreachable.
+ * (DEFERRED) transactions. PostgreSQL: a schema per round, MariaDB: a database per round (InnoDB, the server's
+ * defaults: REPEATABLE READ, {@code innodb_flush_log_at_trx_commit=1}), dropped after; a server that does not
+ * answer is skipped with a note (see {@link BenchDatabase}).
  *
  * <p>After every round the harness checks what it counted against the database (rows inserted, sum of update
  * counters, ledger entries = transactions + DDL + prefill) and, with {@code --verify} (default: the last ledger
@@ -58,7 +50,7 @@ import java.util.stream.Stream;
  * autocommit INSERT ({@code ThreadMXBean.getThreadAllocatedBytes}), ledger minus raw. A default run takes about
  * 14 minutes on the 2-core project machine.
  */
-public final class DriverBench {
+public final class DriverBench implements ForkedJvm.Harness {
 
     // ---- options -------------------------------------------------------------------------------------
 
@@ -73,10 +65,9 @@ public final class DriverBench {
     private boolean memory = true;
     /** Print ops per second during every measurement (to see warm-up, stalls and noise). */
     private boolean trace;
-    private String pgBase = "jdbc:postgresql://127.0.0.1:5432/test";
-    private String pgUser = "postgres";
+    private final BenchDatabase.Servers servers = new BenchDatabase.Servers();
 
-    private static final int PREFILL = 10_000;
+    static final int PREFILL = 10_000;
     private static final PrintStream LOG = System.err;
     private static final Timestamp CREATED = Timestamp.valueOf("2026-11-24 12:00:00");
     private static final String[] NAMES = new String[1024];
@@ -87,10 +78,10 @@ public final class DriverBench {
         }
     }
 
-    private static final String CREATE = "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(50), "
+    static final String CREATE = "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(50), "
             + "balance DECIMAL(12,2), created TIMESTAMP, n INT)";
-    private static final String INSERT = "INSERT INTO t (id, name, balance, created, n) VALUES (?, ?, ?, ?, ?)";
-    private static final String UPDATE = "UPDATE t SET balance = balance + ?, n = n + 1 WHERE id = ?";
+    static final String INSERT = "INSERT INTO t (id, name, balance, created, n) VALUES (?, ?, ?, ?, ?)";
+    static final String UPDATE = "UPDATE t SET balance = balance + ?, n = n + 1 WHERE id = ?";
 
     /** Problems seen, each with how many times (identical messages are counted, not repeated). */
     private final Map<String, Integer> problems = new LinkedHashMap<>();
@@ -98,60 +89,16 @@ public final class DriverBench {
     private synchronized void problem(String p) {
         problems.merge(p, 1, Integer::sum);
     }
-    private final AtomicLong dbCounter = new AtomicLong();
-    private final long runId = System.currentTimeMillis() % 1_000_000;
-
-    /** The JVM options of the measuring JVM (see {@link #fork}). */
-    private static final String DEFAULT_JVM_ARGS = "-XX:+UseParallelGC -Xms4g -Xmx4g";
-
     public static void main(String[] args) throws Exception {
-        if (!Boolean.getBoolean("ledgerbench.child") && !List.of(args).contains("--no-fork")) {
-            System.exit(fork(args));
-        }
         DriverBench b = new DriverBench();
-        try {
-            b.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: DriverBench [--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql] [--threads 1,8] "
+        ForkedJvm.main(DriverBench.class, args, "[--backends h2mem,h2file,sqlite-normal,sqlite-full,postgresql,mariadb] [--threads 1,8] "
                     + "[--seconds 3] [--rounds 3] [--warmup 1.5] [--workloads insert,update,tx100] [--verify none|last|all] "
-                    + "[--no-memory] [--trace] [--pg-url URL] [--pg-user USER] [--jvm-args \"...\"] [--no-fork]");
-            System.exit(2);
-        }
-        b.run();
+                    + "[--no-memory] [--trace] [--pg-url URL] [--pg-user USER] [--mariadb-url URL] [--mariadb-user USER] "
+                    + "[--jvm-args \"...\"] [--no-fork]", b);
     }
 
-    /**
-     * Runs the benchmark in a child JVM with fixed options, like JMH does: with G1 (the default) on this 2-core
-     * machine, young pauses of 100-500 ms while an in-memory H2 table grows swung single rounds by 10× (measured
-     * per second with --trace); the parallel collector with a fixed heap gave steady rounds. Both sides run in
-     * the same JVM, so the ratio stays a side-by-side comparison. {@code --jvm-args "..."} replaces the options,
-     * {@code --no-fork} measures in this JVM as started.
-     */
-    private static int fork(String[] args) throws IOException, InterruptedException {
-        String jvmArgs = DEFAULT_JVM_ARGS;
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--jvm-args") && i + 1 < args.length) {
-                jvmArgs = args[++i];
-            } else {
-                rest.add(args[i]);
-            }
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java));
-        for (String a : jvmArgs.trim().split("\\s+")) {
-            if (!a.isEmpty()) cmd.add(a);
-        }
-        cmd.addAll(List.of("-Dledgerbench.child=true", "-cp", System.getProperty("java.class.path"), DriverBench.class.getName()));
-        cmd.addAll(rest);
-        LOG.println("forking the measuring JVM: " + String.join(" ", cmd.subList(0, cmd.size() - rest.size() - 3)) + " ...");
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-        return p.waitFor();
-    }
-
-    private void parse(String[] args) {
+    @Override
+    public void parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--no-fork")) {
@@ -165,14 +112,17 @@ public final class DriverBench {
                 trace = true;
                 continue;
             }
-            if (!List.of("--backends", "--threads", "--workloads", "--seconds", "--rounds", "--warmup", "--verify", "--pg-url",
-                    "--pg-user", "--jvm-args").contains(a)) {
+            if (!List.of("--backends", "--threads", "--workloads", "--seconds", "--rounds", "--warmup", "--verify", "--jvm-args")
+                    .contains(a) && !BenchDatabase.Servers.isOption(a)) {
                 throw new IllegalArgumentException("unknown option " + a);
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("missing value for " + a);
             }
             String v = args[++i];
+            if (servers.accept(a, v)) {
+                continue;
+            }
             switch (a) {
                 case "--backends" -> backends = List.of(v.split(","));
                 case "--threads" -> threadCounts = Stream.of(v.split(",")).map(Integer::parseInt).toList();
@@ -181,14 +131,12 @@ public final class DriverBench {
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--verify" -> verify = v;
-                case "--pg-url" -> pgBase = v;
-                case "--pg-user" -> pgUser = v;
                 case "--jvm-args" -> LOG.println("--jvm-args ignored with --no-fork");
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         for (String b : backends) {
-            if (!List.of("h2mem", "h2file", "sqlite-normal", "sqlite-full", "postgresql").contains(b)) {
+            if (!BenchDatabase.BACKENDS.contains(b)) {
                 throw new IllegalArgumentException("unknown backend " + b);
             }
         }
@@ -204,10 +152,11 @@ public final class DriverBench {
 
     // ---- the run -------------------------------------------------------------------------------------
 
-    private record Cell(String backend, String workload, int threads, Result raw, Result ledger) {
+    private record Cell(String backend, String workload, int threads, Result raw, Result ledger, String load) {
     }
 
-    private void run() throws Exception {
+    @Override
+    public void run() throws Exception {
         long started = System.nanoTime();
         LOG.printf(Locale.ROOT, "DriverBench: backends=%s workloads=%s threads=%s seconds=%.1f rounds=%d warmup=%.1f verify=%s jvm=%s%n",
                 backends, workloads, threadCounts, seconds, rounds, warmup, verify,
@@ -216,8 +165,10 @@ public final class DriverBench {
         String heapFigures = memory ? memoryFigures() : null;
         List<Cell> cells = new ArrayList<>();
         for (String backend : backends) {
-            if (backend.equals("postgresql") && !postgresReachable()) {
-                problem("postgresql: not reachable at " + pgBase + " as " + pgUser + "; skipped");
+            String unreachable = servers.unreachable(backend);
+            if (unreachable != null) {
+                LOG.println(unreachable);
+                problem(unreachable + "; skipped");
                 continue;
             }
             for (String workload : workloads) {
@@ -258,11 +209,16 @@ public final class DriverBench {
     private Cell cell(String backend, String workload, int threads) throws Exception {
         Result bestRaw = null;
         Result bestLedger = null;
+        double loadMin = Double.MAX_VALUE;
+        double loadMax = 0;
         for (int round = 0; round < rounds; round++) {
             double warm = round == 0 ? warmup : warmup / 2;
             boolean verifyNow = verify.equals("all") || (verify.equals("last") && round == rounds - 1);
             for (boolean ledger : new boolean[] {false, true}) {
                 Result r = measure(backend, workload, threads, ledger, warm, seconds, verifyNow && ledger);
+                double load = MachineLoad.oneMinute();
+                loadMin = Math.min(loadMin, load);
+                loadMax = Math.max(loadMax, load);
                 LOG.printf(Locale.ROOT, "[%s %s %dt] round %d %-6s %,12.0f %s/s%s%n", backend, workload, threads, round + 1,
                         ledger ? "ledger" : "raw", r.perSecond, workload.equals("tx100") ? "rows" : "ops", r.noteSuffix());
                 if (ledger) {
@@ -272,7 +228,7 @@ public final class DriverBench {
                 }
             }
         }
-        return new Cell(backend, workload, threads, bestRaw, bestLedger);
+        return new Cell(backend, workload, threads, bestRaw, bestLedger, MachineLoad.range(loadMin, loadMax));
     }
 
     // ---- one measurement -----------------------------------------------------------------------------
@@ -308,8 +264,8 @@ public final class DriverBench {
                            boolean verifyLedger)
             throws Exception {
         String label = backend + " " + workload + " " + threads + "t " + (ledger ? "ledger" : "raw");
-        try (Db db = freshDb(backend)) {
-            String url = ledger ? db.ledgerUrl() : db.rawUrl;
+        try (BenchDatabase db = freshDb(backend)) {
+            String url = db.url(ledger);
             List<Connection> conns = new ArrayList<>();
             try {
                 for (int i = 0; i < threads; i++) {
@@ -391,7 +347,7 @@ public final class DriverBench {
         Thread.sleep((long) (s * 1000));
     }
 
-    private static void prefill(Connection c) throws SQLException {
+    static void prefill(Connection c) throws SQLException {
         boolean ac = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -405,7 +361,7 @@ public final class DriverBench {
         c.setAutoCommit(ac);
     }
 
-    private static void bindRow(PreparedStatement ps, long id) throws SQLException {
+    static void bindRow(PreparedStatement ps, long id) throws SQLException {
         ps.setLong(1, id);
         ps.setString(2, NAMES[(int) (id & (NAMES.length - 1))]);
         ps.setBigDecimal(3, BigDecimal.valueOf(id % 100_000, 2));
@@ -442,17 +398,12 @@ public final class DriverBench {
         }
     }
 
-    private void verifyLedger(String label, Db db) {
+    private void verifyLedger(String label, BenchDatabase db) {
         try (Connection raw = DriverManager.getConnection(db.rawUrl, db.props)) {
-            List<String> findings = new ArrayList<>();
-            VerifyReport report = new LedgerVerifier(new LedgerStore(SqlDialect.of(raw)))
-                    .verify(raw, VerifyOptions.defaults(), f -> {
-                        if (findings.size() < 5) findings.add(f.toString());
-                    });
-            LOG.printf(Locale.ROOT, "    verified %,d entries in %d ms: %s%n", report.entries(), report.took().toMillis(),
-                    report.clean() ? "clean" : report.findings() + " findings");
-            if (!report.clean()) {
-                problem(label + ": the ledger verifier reported " + report.findings() + " findings, first: " + findings);
+            LedgerCheck.Outcome outcome = LedgerCheck.verify(raw);
+            LOG.println("    verified " + outcome);
+            if (!outcome.clean()) {
+                problem(label + ": the ledger verifier reported " + outcome.findingCount() + " findings, first: " + outcome.firstFindings());
             }
         } catch (SQLException | RuntimeException e) {
             problem(label + ": verification failed: " + e);
@@ -614,99 +565,8 @@ public final class DriverBench {
 
     // ---- databases -----------------------------------------------------------------------------------
 
-    /** One fresh database; closing it drops it. */
-    private final class Db implements AutoCloseable {
-        final String backend;
-        final String rawUrl;
-        final Properties props = new Properties();
-        Path dir;
-        String schema;
-
-        Db(String backend, String rawUrl) {
-            this.backend = backend;
-            this.rawUrl = rawUrl;
-        }
-
-        String ledgerUrl() {
-            return "jdbc:ledger:" + rawUrl.substring("jdbc:".length());
-        }
-
-        @Override
-        public void close() throws Exception {
-            switch (backend) {
-                case "h2mem", "h2file" -> {
-                    try (Connection c = DriverManager.getConnection(rawUrl, props); Statement s = c.createStatement()) {
-                        s.execute("SHUTDOWN");
-                    }
-                }
-                case "postgresql" -> {
-                    try (Connection c = DriverManager.getConnection(pgBase, pgProps()); Statement s = c.createStatement()) {
-                        s.execute("DROP SCHEMA " + schema + " CASCADE");
-                    }
-                }
-                default -> {
-                }
-            }
-            if (dir != null) deleteTree(dir);
-        }
-    }
-
-    private Db freshDb(String backend) throws Exception {
-        long n = dbCounter.incrementAndGet();
-        switch (backend) {
-            case "h2mem":
-                return new Db(backend, "jdbc:h2:mem:bench" + runId + "_" + n + ";DB_CLOSE_DELAY=-1");
-            case "h2file": {
-                Path dir = Files.createTempDirectory("ledgerbench-h2-");
-                Db db = new Db(backend, "jdbc:h2:" + dir.toAbsolutePath() + "/db");
-                db.dir = dir;
-                return db;
-            }
-            case "sqlite-normal":
-            case "sqlite-full": {
-                Path dir = Files.createTempDirectory("ledgerbench-sqlite-");
-                String sync = backend.equals("sqlite-full") ? "FULL" : "NORMAL";
-                Db db = new Db(backend, "jdbc:sqlite:" + dir.toAbsolutePath() + "/db.sqlite?journal_mode=WAL&synchronous=" + sync
-                        + "&busy_timeout=10000");
-                db.dir = dir;
-                return db;
-            }
-            case "postgresql": {
-                String schema = "bench_" + runId + "_" + n;
-                try (Connection c = DriverManager.getConnection(pgBase, pgProps()); Statement s = c.createStatement()) {
-                    s.execute("CREATE SCHEMA " + schema);
-                }
-                Db db = new Db(backend, pgBase + (pgBase.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-                db.schema = schema;
-                db.props.putAll(pgProps());
-                return db;
-            }
-            default:
-                throw new IllegalArgumentException(backend);
-        }
-    }
-
-    private Properties pgProps() {
-        Properties p = new Properties();
-        p.setProperty("user", pgUser);
-        return p;
-    }
-
-    private boolean postgresReachable() {
-        try (Connection c = DriverManager.getConnection(pgBase, pgProps())) {
-            return c.isValid(2);
-        } catch (SQLException e) {
-            LOG.println("postgresql not reachable: " + e.getMessage());
-            return false;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+    private BenchDatabase freshDb(String backend) throws Exception {
+        return BenchDatabase.fresh(backend, servers, "bench", null);
     }
 
     // ---- memory --------------------------------------------------------------------------------------
@@ -735,8 +595,8 @@ public final class DriverBench {
     }
 
     private double heapPerConnection(boolean ledger, int count) throws Exception {
-        try (Db db = freshDb("h2mem")) {
-            String url = ledger ? db.ledgerUrl() : db.rawUrl;
+        try (BenchDatabase db = freshDb("h2mem")) {
+            String url = db.url(ledger);
             List<Connection> open = new ArrayList<>();
             try {
                 open.add(DriverManager.getConnection(url, db.props)); // creates the database (and the ledger tables)
@@ -770,7 +630,7 @@ public final class DriverBench {
     private double allocationPerRow(boolean ledger, int rows) throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        try (Db db = freshDb("h2mem"); Connection c = DriverManager.getConnection(ledger ? db.ledgerUrl() : db.rawUrl, db.props)) {
+        try (BenchDatabase db = freshDb("h2mem"); Connection c = db.connect(ledger)) {
             try (Statement s = c.createStatement()) {
                 s.execute(CREATE);
             }
@@ -795,12 +655,18 @@ public final class DriverBench {
 
     // ---- report --------------------------------------------------------------------------------------
 
+    /**
+     * The target a cell is judged by: issue 14's for the server backends (PostgreSQL: single-row 0.70, 100-row
+     * transactions 0.90; MariaDB: 0.60 and 0.85), the driver issue's elsewhere.
+     */
     private static String target(String backend, String workload, double ratio) {
         Double t = null;
-        if (workload.equals("tx100")) t = 0.85;
+        if (backend.equals("postgresql")) t = workload.equals("tx100") ? 0.90 : 0.70;
+        else if (backend.equals("mariadb")) t = workload.equals("tx100") ? 0.85 : 0.60;
+        else if (workload.equals("tx100")) t = 0.85;
         else if (backend.equals("h2mem") && workload.equals("insert")) t = 0.40;
         else if (backend.equals("h2file") && workload.equals("update")) t = 0.33;
-        else if (backend.equals("sqlite-full") || backend.equals("postgresql")) t = 0.90;
+        else if (backend.equals("sqlite-full")) t = 0.90;
         if (t == null) return "—";
         return String.format(Locale.ROOT, "≥ %.2f %s", t, ratio >= t ? "reached" : "**NOT reached**");
     }
@@ -808,15 +674,16 @@ public final class DriverBench {
     private void printTable(List<Cell> cells) {
         System.out.println();
         System.out.printf(Locale.ROOT, "Best of %d rounds, %.1f s measured per round after warm-up (%.1f s first round, %.2f s later); "
-                + "rows/s for tx100, ops/s otherwise. JVM: %s.%n%n", rounds, seconds, warmup, warmup / 2,
+                + "rows/s for tx100, ops/s otherwise; load: the machine's 1-minute load average after each round (lowest–highest). "
+                + "JVM: %s.%n%n", rounds, seconds, warmup, warmup / 2,
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        System.out.println("| backend | workload | threads | raw ops/s | ledger ops/s | ratio | target |");
-        System.out.println("|---|---|---:|---:|---:|---:|---|");
+        System.out.println("| backend | workload | threads | raw ops/s | ledger ops/s | ratio | target | load |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|---|");
         Map<String, String> notes = new LinkedHashMap<>();
         for (Cell c : cells) {
             double ratio = c.ledger.perSecond / c.raw.perSecond;
-            System.out.printf(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %.2f | %s |%n", c.backend, c.workload, c.threads,
-                    c.raw.perSecond, c.ledger.perSecond, ratio, target(c.backend, c.workload, ratio));
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %.2f | %s | %s |%n", c.backend, c.workload, c.threads,
+                    c.raw.perSecond, c.ledger.perSecond, ratio, target(c.backend, c.workload, ratio), c.load);
             String rn = c.raw.noteSuffix().trim();
             String ln = c.ledger.noteSuffix().trim();
             if (!rn.isEmpty() || !ln.isEmpty()) {

@@ -1,18 +1,11 @@
 package io.ledgerjdbc.bench;
 
-import io.ledgerjdbc.driver.observe.TimedVerifier;
 import io.ledgerjdbc.examples.hibernate.Shop;
-import io.ledgerjdbc.ledger.verify.VerifyOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -28,12 +21,15 @@ import java.util.concurrent.atomic.LongAdder;
  * every ledger round the ledger must verify clean.
  *
  * <pre>java -XX:+UseParallelGC -Xmx4g -cp bench/target/benchmarks.jar io.ledgerjdbc.bench.HibernateBench
- *     [--backends h2file,postgresql] [--threads 8] [--seconds 20] [--rounds 3]</pre>
+ *     [--backends h2file,postgresql,mariadb] [--threads 8] [--seconds 20] [--rounds 3]</pre>
+ *
+ * Backends as in {@link BenchDatabase}; the servers' URLs and users come from {@code -Dledgerjdbc.pg.url},
+ * {@code -Dledgerjdbc.mariadb.url} etc.
  */
 public final class HibernateBench {
 
-    private static final String PG_URL = System.getProperty("ledgerjdbc.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
-    private static final String PG_USER = System.getProperty("ledgerjdbc.pg.user", "postgres");
+    /** The servers' URLs and users: {@code -Dledgerjdbc.pg.url} etc., as in the tests. */
+    private static final BenchDatabase.Servers SERVERS = new BenchDatabase.Servers();
     private static final List<String> SKUS = List.of("tea", "pot", "cup", "mug", "kettle", "spoon", "tray", "jar");
 
     private HibernateBench() {
@@ -69,28 +65,37 @@ public final class HibernateBench {
             pairRatios.sort(null);
             int n = pairRatios.size();
             double median = n % 2 == 1 ? pairRatios.get(n / 2) : (pairRatios.get(n / 2 - 1) + pairRatios.get(n / 2)) / 2;
-            table.add(String.format(Locale.ROOT, "| %s | hibernate mixed | %d | %,.0f | %,.0f | %.2f | %.2f | ≥ 0.70 %s |", backend,
-                    threads, bestRaw, bestLedger, bestLedger / bestRaw, median, median >= 0.7 ? "reached" : "**NOT reached**"));
+            table.add(String.format(Locale.ROOT, "| %s | hibernate mixed | %d | %,.0f | %,.0f | %.2f | %.2f | %s |", backend,
+                    threads, bestRaw, bestLedger, bestLedger / bestRaw, median, target(backend, median)));
         }
         System.out.println("| backend | workload | threads | best raw ops/s | best ledger ops/s | ratio of bests | median ratio of pairs | target |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---|");
         table.forEach(System.out::println);
     }
 
+    /** Issue 14's target on PostgreSQL (0.80), the ORM issue's elsewhere (0.70); none set for MariaDB. */
+    private static String target(String backend, double ratio) {
+        double t = switch (backend) {
+            case "postgresql" -> 0.80;
+            case "mariadb" -> Double.NaN;
+            default -> 0.70;
+        };
+        if (Double.isNaN(t)) return "—";
+        return String.format(Locale.ROOT, "≥ %.2f %s", t, ratio >= t ? "reached" : "**NOT reached**");
+    }
+
     /** One measured round on a fresh database; returns operations per second. */
     static double round(String backend, boolean ledger, int threads, int seconds) throws Exception {
-        try (Database db = Database.fresh(backend)) {
-            String url = ledger ? db.url.replaceFirst("^jdbc:", "jdbc:ledger:") : db.url;
+        try (BenchDatabase db = BenchDatabase.fresh(backend, SERVERS, "hb", null)) {
             double opsPerSecond;
-            try (Shop shop = new Shop(url, db.user, "", 10)) {
+            try (Shop shop = new Shop(db.url(ledger), db.props.getProperty("user"), "", 10)) {
                 opsPerSecond = drive(shop, threads, seconds);
             }
             if (ledger) {
-                try (Connection c = DriverManager.getConnection(db.url, db.user, "")) {
-                    List<Object> findings = new ArrayList<>();
-                    TimedVerifier.verify(c, VerifyOptions.defaults(), findings::add);
-                    if (!findings.isEmpty()) {
-                        throw new IllegalStateException("ledger findings after a round: " + findings);
+                try (Connection c = db.connect(false)) {
+                    LedgerCheck.Outcome outcome = LedgerCheck.verify(c);
+                    if (!outcome.clean()) {
+                        throw new IllegalStateException("ledger findings after a round: " + outcome);
                     }
                     System.out.printf(Locale.ROOT, "  %s ledger round: %,.0f ops/s, %d entries, verified clean%n", backend, opsPerSecond,
                             scalar(c, "SELECT COUNT(*) FROM ledger_entry"));
@@ -162,45 +167,6 @@ public final class HibernateBench {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    /** A fresh database: an H2 file in a new directory, or a new PostgreSQL schema; closing removes it. */
-    record Database(String url, String user, Runnable cleanup) implements AutoCloseable {
-        static Database fresh(String backend) throws SQLException, IOException {
-            String name = "hb_" + Long.toHexString(System.nanoTime());
-            switch (backend) {
-                case "h2file" -> {
-                    Path dir = Files.createTempDirectory("hibernate-bench");
-                    return new Database("jdbc:h2:" + dir.resolve("shop").toAbsolutePath(), "sa", () -> deleteTree(dir));
-                }
-                case "postgresql" -> {
-                    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
-                        s.execute("CREATE SCHEMA " + name);
-                    }
-                    return new Database(PG_URL + "?currentSchema=" + name, PG_USER, () -> {
-                        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
-                            s.execute("DROP SCHEMA " + name + " CASCADE");
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-                }
-                default -> throw new IllegalArgumentException("backend h2file or postgresql, not " + backend);
-            }
-        }
-
-        @Override
-        public void close() {
-            cleanup.run();
-        }
-
-        private static void deleteTree(Path dir) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }
