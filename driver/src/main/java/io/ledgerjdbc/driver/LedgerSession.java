@@ -3,6 +3,7 @@ package io.ledgerjdbc.driver;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
+import io.ledgerjdbc.driver.capture.NoSuchTable;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.TableChanged;
@@ -358,6 +359,8 @@ final class LedgerSession implements Session {
                     try {
                         result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
                                 : captureWrite(a, ctx, params, tracked);
+                    } catch (NoSuchTable missing) {
+                        result = failAsTheDatabaseWould(missing, call);
                     } catch (TableChanged stale) {
                         node.catalog.invalidate(); // another process changed the table: reload its metadata
                         if (tracked.ran) {
@@ -414,6 +417,35 @@ final class LedgerSession implements Session {
             throw CaptureRefusal.of("a statement that commits implicitly inside a transaction with captured changes",
                     "on this database it would commit them without their ledger entry; commit() first");
         }
+    }
+
+    /**
+     * A write to a table the metadata does not list gets the database's own error for that statement, as without
+     * the driver: it runs under a savepoint, and whatever it did is undone. If it succeeds after all (a table the
+     * metadata does not show, or one created meanwhile), the refusal stands and nothing it did stays.
+     */
+    private <T> T failAsTheDatabaseWould(NoSuchTable missing, RealCall<T> call) throws SQLException {
+        Savepoint beforeIt = real.setSavepoint();
+        T result;
+        try {
+            result = call.call();
+        } catch (SQLException databaseError) {
+            try {
+                real.releaseSavepoint(beforeIt);
+            } catch (SQLException abortedTransaction) {
+                // PostgreSQL: the failed statement aborted the transaction, as it does without the driver
+            }
+            throw databaseError;
+        }
+        if (result instanceof AutoCloseable rows) {
+            try {
+                rows.close();
+            } catch (Exception ignored) {
+                // the rows are discarded with the statement's effects
+            }
+        }
+        real.rollback(beforeIt);
+        throw missing;
     }
 
     /**

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,8 +63,7 @@ public final class TableCatalog {
                         otherUniqueKeys(md, schema, name, key));
             }
         }
-        throw new SQLFeatureNotSupportedException("cannot capture a write to " + (ref.schema() == null ? "" : ref.schema() + ".")
-                + ref.name() + ": the driver finds no such table in the database's metadata", "0A000");
+        throw new NoSuchTable(ref);
     }
 
     private List<String> candidates(String name, boolean quoted) {
