@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.capture.SqlAnalyzer;
@@ -36,6 +37,8 @@ public final class LedgerNode {
     private static final Map<String, LedgerNode> NODES = new ConcurrentHashMap<>();
 
     final SqlDialect dialect;
+    /** Every per-database decision. */
+    final Backend backend;
     final LedgerStore store;
     final SqlAnalyzer analyzer;
     final TableCatalog catalog;
@@ -55,10 +58,8 @@ public final class LedgerNode {
 
     private LedgerNode(SqlDialect dialect, String rawUrl) {
         this.dialect = dialect;
-        String u = rawUrl.toUpperCase(java.util.Locale.ROOT);
-        // Only an embedded H2 database is known to have this process as its one writer.
-        this.soleWriter = dialect == SqlDialect.H2 && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:")
-                && !u.contains("AUTO_SERVER=TRUE");
+        this.backend = Backend.of(dialect);
+        this.soleWriter = backend.soleWriter(rawUrl);
         this.store = new LedgerStore(dialect);
         this.analyzer = new SqlAnalyzer(dialect);
         this.catalog = new TableCatalog(dialect);
@@ -88,7 +89,7 @@ public final class LedgerNode {
     static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector, RealConnector sideReads)
             throws SQLException {
         LedgerNode node = of(rawUrl, c, config);
-        if (node.dialect == SqlDialect.H2 && !isPrivateDatabase(rawUrl)) {
+        if (node.backend.readsCommittedOnSideConnection() && !isPrivateDatabase(rawUrl)) {
             node.capture.committedReads(sideReads::connect);
         }
         if (config.clustered()) {
@@ -321,8 +322,8 @@ public final class LedgerNode {
             try {
                 LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
                 commit(c, byAutoCommit);
-                if (dialect == SqlDialect.POSTGRESQL) {
-                    awaitDurable(c, statements);
+                if (backend.awaitDurableSql() != null) {
+                    awaitDurable(c, statements, backend.awaitDurableSql());
                 }
                 remember(next);
                 autoDigest.afterCommit(c, next);
@@ -391,7 +392,7 @@ public final class LedgerNode {
      * processes may write, except H2 (its server mode types no {@code SELECT ?}; it keeps the separate check).
      */
     private boolean checksHeadInInsert() {
-        return !soleWriter && dialect != SqlDialect.H2;
+        return !soleWriter && backend.checksHeadInInsert();
     }
 
     /**
@@ -405,8 +406,9 @@ public final class LedgerNode {
      * lose a suffix of commits, none of them acknowledged.
      */
     private void lockLedger(CaptureStatements statements) throws SQLException {
-        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
-            try (ResultSet rs = statements.statement(dialect == SqlDialect.POSTGRESQL ? LOCK_LEDGER_ASYNC_COMMIT : LOCK_LEDGER).executeQuery()) {
+        String lock = backend.lockLedgerSql();
+        if (lock != null) {
+            try (ResultSet rs = statements.statement(lock).executeQuery()) {
                 rs.next();
             }
         }
@@ -446,7 +448,7 @@ public final class LedgerNode {
         lockLedger(statements);
         cached = head.get(); // read again under the lock: a commit that released it may have just set it
         if (cached != null) {
-            try (ResultSet rs = statements.statement(dialect == SqlDialect.SQLITE ? LAST_ENTRY : LAST_ENTRY + " FOR UPDATE").executeQuery()) {
+            try (ResultSet rs = statements.statement(LAST_ENTRY + backend.forUpdate()).executeQuery()) {
                 long size = rs.next() ? rs.getLong(1) : 0;
                 byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
                 if (size == cached.size() && MessageDigest.isEqual(chain, cached.chainHash())) {
@@ -464,10 +466,10 @@ public final class LedgerNode {
      * transaction that only took an xid ({@code txid_current()}) commits without flushing. A transactional logical
      * message is the smallest WAL record a transaction can write (executable by every role, nothing stored).
      */
-    private static void awaitDurable(Connection c, CaptureStatements statements) throws SQLException {
+    private static void awaitDurable(Connection c, CaptureStatements statements, String awaitDurable) throws SQLException {
         try {
             c.setAutoCommit(true);
-            try (ResultSet rs = statements.statement(AWAIT_DURABLE).executeQuery()) {
+            try (ResultSet rs = statements.statement(awaitDurable).executeQuery()) {
                 rs.next();
             } finally {
                 c.setAutoCommit(false);
@@ -478,9 +480,5 @@ public final class LedgerNode {
         }
     }
 
-    private static final String LOCK_LEDGER_ASYNC_COMMIT = "SELECT meta_value, set_config('synchronous_commit', 'off', true)"
-            + " FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
-    private static final String AWAIT_DURABLE = "SELECT pg_logical_emit_message(true, 'ledgerjdbc', '')";
-    private static final String LOCK_LEDGER = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
     private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
 }

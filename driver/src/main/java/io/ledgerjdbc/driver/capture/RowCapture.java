@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -28,6 +29,7 @@ public final class RowCapture {
     private static final int KEYS_PER_QUERY = 200;
 
     private final SqlDialect dialect;
+    private final Backend backend;
     private final KeylessCapture keyless;
     private final QueryInsertCapture queryInsert;
     private final MergeCapture merge;
@@ -52,6 +54,7 @@ public final class RowCapture {
 
     public RowCapture(SqlDialect dialect) {
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
         this.keyless = new KeylessCapture(this, dialect);
         this.queryInsert = new QueryInsertCapture(this, keyless, dialect);
         this.merge = new MergeCapture(this, dialect);
@@ -183,7 +186,7 @@ public final class RowCapture {
         // committed in between shows in the update count (40001), none slips by unrecorded.
         // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
         // wait behind foreign-key checks the plain UPDATE does not wait for.
-        String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
+        String lock = !keyAssigned ? backend.forUpdateKeepingKey() : forUpdate();
         sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
         return sql.toString();
     }
@@ -478,7 +481,7 @@ public final class RowCapture {
      * capture computes new keys from the old row. Such an UPDATE is refused rather than recorded wrongly.
      */
     private void refuseOrderDependentKeyChange(Analysis.Update u, TableInfo t, boolean keyAssigned) throws SQLException {
-        if (dialect != SqlDialect.MARIADB || !keyAssigned) {
+        if (!backend.assignsLeftToRight() || !keyAssigned) {
             return;
         }
         List<String> assignedBefore = new ArrayList<>();
@@ -591,9 +594,7 @@ public final class RowCapture {
      */
     PreparedStatement prepareRead(Connection c, String sql) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        if (dialect == SqlDialect.POSTGRESQL && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
-            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
-        }
+        backend.prepareRead(ps);
         return ps;
     }
 
@@ -657,10 +658,10 @@ public final class RowCapture {
     }
 
     String forUpdate() {
-        return dialect == SqlDialect.SQLITE ? "" : " FOR UPDATE";
+        return backend.forUpdate();
     }
 
     String q(String identifier) {
-        return Identifiers.quote(dialect, identifier);
+        return backend.quote(identifier);
     }
 }

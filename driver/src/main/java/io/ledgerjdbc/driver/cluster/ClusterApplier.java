@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.cluster;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.RowCapture;
@@ -51,6 +52,7 @@ public final class ClusterApplier implements Replica {
 
     private final Connection c;
     private final SqlDialect dialect;
+    private final Backend backend;
     private final LedgerStore store;
     private final TableCatalog catalog;
     private final Runnable afterDdl;
@@ -82,13 +84,14 @@ public final class ClusterApplier implements Replica {
         this.keys = keys;
         this.c = c;
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
         this.store = new LedgerStore(dialect);
         this.catalog = new TableCatalog(dialect);
         this.afterDdl = afterDdl;
         this.identities = new IdentityAdvance(dialect, catalog);
         this.replayer = new io.ledgerjdbc.driver.replay.Replayer(dialect);
         createSignatureTable();
-        if (dialect == SqlDialect.SQLITE) {
+        if (backend.needsWriteAheadLog()) {
             useWriteAheadLog();
         }
         c.setAutoCommit(false);
@@ -155,11 +158,7 @@ public final class ClusterApplier implements Replica {
 
     /** Origin signatures, by seq: beside the ledger, so the entry format stays the same with or without keys. */
     private void createSignatureTable() throws SQLException {
-        String bytes = switch (dialect) {
-            case SQLITE -> "BLOB";
-            case POSTGRESQL -> "BYTEA";
-            default -> "VARBINARY(64)";
-        };
+        String bytes = backend.signatureType();
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS ledger_signature (seq BIGINT NOT NULL PRIMARY KEY, signature " + bytes + " NOT NULL)");
         }
@@ -428,9 +427,7 @@ public final class ClusterApplier implements Replica {
             sql.append(i == 0 ? "" : ", ").append(q(t.columns().get(i).name()));
         }
         sql.append(" FROM ").append(table(t)).append(whereKey(key));
-        if (dialect != SqlDialect.SQLITE) {
-            sql.append(" FOR UPDATE");
-        }
+        sql.append(backend.forUpdate());
         PreparedStatement ps = prepared(sql.toString());
         bindKey(ps, 1, t, key);
         try (ResultSet rs = ps.executeQuery()) {
@@ -498,7 +495,7 @@ public final class ClusterApplier implements Replica {
      * the Raft thread for 10 ms. A no-op write first takes the lock, waiting under busy_timeout like any writer.
      */
     private void takeSqliteWriteLock() throws SQLException {
-        if (dialect != SqlDialect.SQLITE) {
+        if (!backend.takesWriteLockFirst()) {
             return;
         }
         PreparedStatement ps = prepared("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = ?");

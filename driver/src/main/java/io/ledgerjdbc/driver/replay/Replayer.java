@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.replay;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.ledger.entry.Change;
@@ -21,9 +22,11 @@ import java.sql.Statement;
 public final class Replayer {
 
     private final SqlDialect dialect;
+    private final Backend backend;
 
     public Replayer(SqlDialect dialect) {
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
     }
 
     public void apply(Connection c, LedgerEntry entry) throws SQLException {
@@ -96,18 +99,9 @@ public final class Replayer {
      */
     private String whereOneRow(String table, Row row) {
         StringBuilder eq = new StringBuilder();
-        String op = switch (dialect) {
-            case SQLITE -> " IS ?";
-            case MARIADB -> " <=> ?";
-            default -> " IS NOT DISTINCT FROM ?";
-        };
+        String op = backend.nullSafeEquals();
         for (int i = 0; i < row.size(); i++) eq.append(i == 0 ? "" : " AND ").append(q(row.name(i))).append(op);
-        String id = switch (dialect) {
-            case SQLITE -> "rowid";
-            case H2 -> "_ROWID_";
-            case POSTGRESQL -> "ctid";
-            case MARIADB -> null;
-        };
+        String id = backend.rowIdentity();
         if (id == null) {
             return " WHERE " + eq + " LIMIT 1";
         }

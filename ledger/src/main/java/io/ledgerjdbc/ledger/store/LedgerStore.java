@@ -56,7 +56,7 @@ public final class LedgerStore {
      * transactions committed since; a locking read sees the latest committed rows.
      */
     public LedgerHead readHeadForAppend(Connection c) throws SQLException {
-        return readHead(c, dialect != SqlDialect.SQLITE);
+        return readHead(c, dialect.lockingReads);
     }
 
     private LedgerHead readHead(Connection c, boolean locking) throws SQLException {
