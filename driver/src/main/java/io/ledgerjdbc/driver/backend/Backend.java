@@ -110,11 +110,6 @@ public interface Backend {
         return true;
     }
 
-    /** The comparison, before a {@code ?}, under which NULL equals NULL. */
-    default String nullSafeEquals() {
-        return " IS NOT DISTINCT FROM ?";
-    }
-
     /** The suffix of a read that locks the rows it reads for writing ("" where a write lock covers it). */
     default String forUpdate() {
         return " FOR UPDATE";

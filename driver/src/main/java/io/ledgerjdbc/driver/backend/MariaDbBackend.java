@@ -69,11 +69,6 @@ final class MariaDbBackend implements Backend {
     }
 
     @Override
-    public String nullSafeEquals() {
-        return " <=> ?";
-    }
-
-    @Override
     public String forShare() {
         return " LOCK IN SHARE MODE";
     }

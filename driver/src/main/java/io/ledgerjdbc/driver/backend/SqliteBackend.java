@@ -65,11 +65,6 @@ final class SqliteBackend implements Backend {
         return "rowid";
     }
 
-    @Override
-    public String nullSafeEquals() {
-        return " IS ?";
-    }
-
     /** The transaction's writes hold the database's write lock already. */
     @Override
     public String forUpdate() {

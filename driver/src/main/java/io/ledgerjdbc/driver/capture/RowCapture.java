@@ -1,6 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
 import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -30,6 +31,7 @@ public final class RowCapture {
 
     private final SqlDialect dialect;
     private final Backend backend;
+    private final RowSql rowSql;
     private final KeylessCapture keyless;
     private final QueryInsertCapture queryInsert;
     private final MergeCapture merge;
@@ -55,6 +57,7 @@ public final class RowCapture {
     public RowCapture(SqlDialect dialect) {
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
+        this.rowSql = new RowSql(backend);
         this.keyless = new KeylessCapture(this, dialect);
         this.queryInsert = new QueryInsertCapture(this, keyless, dialect);
         this.merge = new MergeCapture(this, dialect);
@@ -465,15 +468,7 @@ public final class RowCapture {
 
     /** The read of {@code rows} whole rows by their keys. */
     String readByKeysSql(TableInfo t, int rows) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
-        for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "(" : " OR (");
-            for (int k = 0; k < t.primaryKey().size(); k++) {
-                sql.append(k == 0 ? "" : " AND ").append(q(t.primaryKey().get(k).name())).append(" = ?");
-            }
-            sql.append(')');
-        }
-        return sql.toString();
+        return rowSql.selectByKeys(from(t), selectList(t), t.primaryKey().stream().map(TableInfo.Column::name).toList(), rows);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.ledgerjdbc.driver.cluster;
 
 import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.capture.TableCatalog;
 import io.ledgerjdbc.driver.capture.TableInfo;
@@ -53,6 +53,7 @@ public final class ClusterApplier implements Replica {
     private final Connection c;
     private final SqlDialect dialect;
     private final Backend backend;
+    private final RowSql rows;
     private final LedgerStore store;
     private final TableCatalog catalog;
     private final Runnable afterDdl;
@@ -85,6 +86,7 @@ public final class ClusterApplier implements Replica {
         this.c = c;
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
+        this.rows = new RowSql(backend);
         this.store = new LedgerStore(dialect);
         this.catalog = new TableCatalog(dialect);
         this.afterDdl = afterDdl;
@@ -422,14 +424,8 @@ public final class ClusterApplier implements Replica {
     }
 
     private Row read(TableInfo t, Row key) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < t.columns().size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(q(t.columns().get(i).name()));
-        }
-        sql.append(" FROM ").append(table(t)).append(whereKey(key));
-        sql.append(backend.forUpdate());
-        PreparedStatement ps = prepared(sql.toString());
-        bindKey(ps, 1, t, key);
+        PreparedStatement ps = prepared(rows.selectForUpdate(table(t), t.columns().stream().map(TableInfo.Column::name).toList(), key));
+        rows.bindKey(ps, 1, key, binder(t));
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return null;
@@ -444,42 +440,27 @@ public final class ClusterApplier implements Replica {
     }
 
     private void insert(TableInfo t, Row row) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table(t)).append(" (");
-        for (int i = 0; i < row.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(row.name(i)));
-        sql.append(") VALUES (").append("?, ".repeat(row.size() - 1)).append("?)");
-        PreparedStatement ps = prepared(sql.toString());
-        for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i), t.column(row.name(i)), dialect);
+        PreparedStatement ps = prepared(rows.insert(table(t), row));
+        rows.bindAll(ps, 1, row, binder(t));
         ps.executeUpdate();
     }
 
     private void update(TableInfo t, Row key, Row after) throws SQLException {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(table(t)).append(" SET ");
-        for (int i = 0; i < after.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(after.name(i))).append(" = ?");
-        sql.append(whereKey(key));
-        PreparedStatement ps = prepared(sql.toString());
-        int at = 1;
-        for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), t.column(after.name(i)), dialect);
-        bindKey(ps, at, t, key);
+        PreparedStatement ps = prepared(rows.update(table(t), after, key));
+        int at = rows.bindAll(ps, 1, after, binder(t));
+        rows.bindKey(ps, at, key, binder(t));
         ps.executeUpdate();
     }
 
     private void delete(TableInfo t, Row key) throws SQLException {
-        PreparedStatement ps = prepared("DELETE FROM " + table(t) + whereKey(key));
-        bindKey(ps, 1, t, key);
+        PreparedStatement ps = prepared(rows.delete(table(t), key));
+        rows.bindKey(ps, 1, key, binder(t));
         ps.executeUpdate();
     }
 
-    private void bindKey(PreparedStatement ps, int at, TableInfo t, Row key) throws SQLException {
-        for (int i = 0; i < key.size(); i++) Values.bind(ps, at + i, key.value(i), t.column(key.name(i)), dialect);
-    }
-
-    private String whereKey(Row key) {
-        StringBuilder sb = new StringBuilder(" WHERE ");
-        for (int i = 0; i < key.size(); i++) {
-            sb.append(i == 0 ? "" : " AND ").append(q(key.name(i)));
-            sb.append(key.value(i) instanceof io.ledgerjdbc.ledger.entry.Value.Null ? " IS NULL" : " = ?");
-        }
-        return sb.toString();
+    /** Binds recorded values with their column's type (PostgreSQL casts untyped text to it). */
+    private RowSql.Binder binder(TableInfo t) {
+        return (ps, index, v, column) -> Values.bind(ps, index, v, t.column(column), dialect);
     }
 
     private void storeSignature(long seq, byte[] signature) throws SQLException {
@@ -539,11 +520,7 @@ public final class ClusterApplier implements Replica {
     }
 
     private String table(TableInfo t) {
-        return t.schema() == null ? q(t.name()) : q(t.schema()) + "." + q(t.name());
-    }
-
-    private String q(String identifier) {
-        return Identifiers.quote(dialect, identifier);
+        return rows.table(t.schema(), t.name());
     }
 
     /** Lock waits, deadlocks, serialization failures, a busy SQLite file: gone when the local transaction ends. */
