@@ -12,6 +12,7 @@ import io.ledgerjdbc.ledger.store.LedgerHead;
 import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,7 +97,7 @@ public final class LedgerNode {
             node.joinCluster(config, connector);
         } else if (node.cluster != null) {
             throw new SQLException("the database " + rawUrl + " belongs to cluster member " + node.cluster.config().nodeId()
-                    + " in this process; connect with the same ledger.members", "08001");
+                    + " in this process; connect with the same ledger.members", SqlStates.UNABLE_TO_CONNECT);
         }
         return node;
     }
@@ -114,7 +115,7 @@ public final class LedgerNode {
             LedgerSchema.createIfMissing(c, dialect);
             if (!existed) io.ledgerjdbc.driver.observe.LedgerMetrics.forDatabase(rawUrl).created(dialect);
         } else if (!LedgerSchema.exists(c)) {
-            throw new SQLException("no ledger in " + rawUrl + " and ledger.create=false", "42P01");
+            throw new SQLException("no ledger in " + rawUrl + " and ledger.create=false", SqlStates.UNDEFINED_TABLE);
         } else {
             LedgerSchema.checkVersion(c);
         }
@@ -137,7 +138,7 @@ public final class LedgerNode {
         if (cluster != null) {
             if (!cluster.config().equals(wanted)) {
                 throw new SQLException("this database already belongs to cluster member " + cluster.config().nodeId()
-                        + " of " + cluster.config().clusterName() + " with other options; one database is one member", "08001");
+                        + " of " + cluster.config().clusterName() + " with other options; one database is one member", SqlStates.UNABLE_TO_CONNECT);
             }
             return;
         }
@@ -188,13 +189,13 @@ public final class LedgerNode {
             throw new SQLException(e.getMessage(), e.sqlState(), e);
         }
         if (outcome instanceof io.ledgerjdbc.replication.Outcome.Rejected r) {
-            String message = "40001".equals(r.sqlState())
+            String message = SqlStates.SERIALIZATION_FAILURE.equals(r.sqlState())
                     ? "transaction rolled back: it conflicts with a transaction committed first in the cluster (" + r.message() + "); retry it"
                     : r.message();
             throw new SQLException(message, r.sqlState(), r.vendorCode());
         }
         if (outcome instanceof io.ledgerjdbc.replication.Outcome.Diverged d) {
-            throw new SQLException("this node stopped applying the cluster's log: " + d.message(), "08006");
+            throw new SQLException("this node stopped applying the cluster's log: " + d.message(), SqlStates.CONNECTION_FAILURE);
         }
     }
 
@@ -424,13 +425,13 @@ public final class LedgerNode {
 
     private static SQLException lostRaceAsConflict(SQLException e) {
         return isLostRace(e) ? new SQLException("another transaction appended to the ledger first (the database's "
-                + "isolation level hid its entry from this one); roll back and retry", "40001", e) : e;
+                + "isolation level hid its entry from this one); roll back and retry", SqlStates.SERIALIZATION_FAILURE, e) : e;
     }
 
     /** A duplicate seq in ledger_entry: the head this transaction saw was not the latest (e.g. REPEATABLE READ). */
     private static boolean isLostRace(SQLException e) {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
-        boolean duplicate = "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState()) || e.getErrorCode() == 1062;
+        boolean duplicate = SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState()) || SqlStates.INTEGRITY_CONSTRAINT_VIOLATION.equals(e.getSQLState()) || e.getErrorCode() == 1062;
         return duplicate && m.contains("ledger_entry");
     }
 
@@ -476,7 +477,7 @@ public final class LedgerNode {
             }
         } catch (SQLException e) {
             throw new SQLException("the transaction was committed, but waiting for its commit to reach disk failed ("
-                    + e.getMessage() + "); whether it survives a crash of the database is unknown", "08007", e);
+                    + e.getMessage() + "); whether it survives a crash of the database is unknown", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e);
         }
     }
 

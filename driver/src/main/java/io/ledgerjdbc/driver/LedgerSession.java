@@ -20,6 +20,7 @@ import io.ledgerjdbc.driver.jdbc.Session;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,7 +119,7 @@ final class LedgerSession implements Session {
         if (rollbackOnly != null) {
             String why = rollbackOnly;
             rollback();
-            throw new SQLException("transaction rolled back: " + why, "40001");
+            throw new SQLException("transaction rolled back: " + why, SqlStates.SERIALIZATION_FAILURE);
         }
         try {
             readInserted();
@@ -336,7 +337,7 @@ final class LedgerSession implements Session {
                     + "so that the ledger sees the transaction boundaries");
         }
         if (rollbackOnly != null) {
-            throw new SQLException("the transaction must be rolled back: " + rollbackOnly, "40001");
+            throw new SQLException("the transaction must be rolled back: " + rollbackOnly, SqlStates.SERIALIZATION_FAILURE);
         }
         if (!(a instanceof Analysis.Insert) || upsertCore != null) {
             // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
@@ -386,7 +387,7 @@ final class LedgerSession implements Session {
             }
             if (e instanceof RuntimeException) {
                 throw new SQLException("LedgerJDBC could not capture this statement: " + e.getMessage()
-                        + (implicit ? " (rolled back)" : " (the transaction must be rolled back)"), "HY000", e);
+                        + (implicit ? " (rolled back)" : " (the transaction must be rolled back)"), SqlStates.GENERAL_ERROR, e);
             }
             throw e;
         } finally {
@@ -795,7 +796,7 @@ final class LedgerSession implements Session {
             }
             int[] before = new int[done];
             for (int i = 0; i < done; i++) before[i] = (int) counts[i];
-            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e);
+            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
             throw new BatchUpdateException(s.getMessage(), s.getSQLState(), s.getErrorCode(), before, s);
         } finally {
             if (implicit) {

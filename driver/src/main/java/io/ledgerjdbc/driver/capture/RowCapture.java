@@ -9,6 +9,7 @@ import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -567,7 +568,7 @@ public final class RowCapture {
 
     static SQLException conflict(String what, String detail) {
         return new SQLException("LedgerJDBC could not capture this " + what + " consistently: " + detail
-                + "; the transaction must be rolled back and retried", "40001");
+                + "; the transaction must be rolled back and retried", SqlStates.SERIALIZATION_FAILURE);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.ledgerjdbc.driver.capture;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -65,7 +66,7 @@ public final class TableCatalog {
             }
         }
         throw new SQLFeatureNotSupportedException("cannot capture a write to " + (ref.schema() == null ? "" : ref.schema() + ".")
-                + ref.name() + ": the driver finds no such table in the database's metadata", "0A000");
+                + ref.name() + ": the driver finds no such table in the database's metadata", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     private List<String> candidates(String name, boolean quoted) {

@@ -16,6 +16,7 @@ import io.ledgerjdbc.ledger.hash.Hashes;
 import io.ledgerjdbc.ledger.store.LedgerHead;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import io.ledgerjdbc.ledger.store.StoredEntry;
 import io.ledgerjdbc.replication.Outcome;
 import io.ledgerjdbc.replication.Replica;
@@ -186,7 +187,7 @@ public final class ClusterApplier implements Replica {
     public synchronized Outcome apply(long ordinal, LedgerEntry writeSet, byte[] signature) {
         String refusal = keys.refusal(writeSet, signature);
         if (refusal != null) {
-            return new Outcome.Rejected(ordinal, "28000", 0, refusal);
+            return new Outcome.Rejected(ordinal, SqlStates.INVALID_AUTHORIZATION, 0, refusal);
         }
         long giveUp = System.nanoTime() + TRANSIENT_RETRY_MILLIS * 1_000_000;
         while (true) {
@@ -203,7 +204,7 @@ public final class ClusterApplier implements Replica {
                 }
             } catch (Conflict conflict) {
                 rollback();
-                return new Outcome.Rejected(ordinal, "40001", 0, conflict.getMessage());
+                return new Outcome.Rejected(ordinal, SqlStates.SERIALIZATION_FAILURE, 0, conflict.getMessage());
             } catch (SQLException e) {
                 rollback();
                 if (isTransient(e) && System.nanoTime() < giveUp) {
@@ -527,7 +528,7 @@ public final class ClusterApplier implements Replica {
     static boolean isTransient(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("HYT00")
+        return state.equals(SqlStates.SERIALIZATION_FAILURE) || state.equals(SqlStates.DEADLOCK_DETECTED) || state.equals(SqlStates.LOCK_NOT_AVAILABLE) || state.equals(SqlStates.TIMEOUT_EXPIRED)
                 || e.getErrorCode() == 1205 || e.getErrorCode() == 1213 // MariaDB lock wait timeout, deadlock
                 || m.contains("sqlite_busy") || m.contains("sqlite_locked") || m.contains("database is locked")
                 || m.contains("timeout trying to lock");
@@ -561,7 +562,7 @@ public final class ClusterApplier implements Replica {
     /** Certification failed: a transaction ordered before this one changed a row this one read. */
     private static final class Conflict extends SQLException {
         Conflict(String message) {
-            super(message, "40001");
+            super(message, SqlStates.SERIALIZATION_FAILURE);
         }
     }
 

@@ -9,6 +9,7 @@ import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -90,7 +91,7 @@ public final class Replayer {
 
     private static void expectOne(int count, String op, String table, Row row) throws SQLException {
         if (count != 1) {
-            throw new SQLException("replay of " + op + " on " + table + " " + row + " changed " + count + " rows, not 1", "XX001");
+            throw new SQLException("replay of " + op + " on " + table + " " + row + " changed " + count + " rows, not 1", SqlStates.DATA_CORRUPTED);
         }
     }
 }

@@ -40,6 +40,6 @@ public enum SqlDialect {
         if (p.contains("postgres")) return POSTGRESQL;
         if (p.contains("mariadb")) return MARIADB; // MySQL differs in enough places that we refuse it rather than guess
         throw new SQLFeatureNotSupportedException("LedgerJDBC does not support the database '" + product
-                + "' (supported: SQLite, H2, PostgreSQL, MariaDB)", "0A000");
+                + "' (supported: SQLite, H2, PostgreSQL, MariaDB)", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 }
