@@ -7,6 +7,7 @@ import io.ledgerjdbc.ledger.digest.SignedDigest;
 import io.ledgerjdbc.ledger.digest.TreeHead;
 import io.ledgerjdbc.ledger.store.LedgerHead;
 import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,7 +60,7 @@ final class AutoDigest {
             signer = new DigestSigner(KeyFiles.loadPrivate(Path.of(key)).privateKey());
         } catch (IOException | RuntimeException e) {
             throw new SQLException("invalid value '" + key + "' for " + LedgerOption.DIGEST_KEY.key + ": cannot read an Ed25519 "
-                    + "private key from it (" + e.getMessage() + ")", "HY024", e);
+                    + "private key from it (" + e.getMessage() + ")", SqlStates.INVALID_ATTRIBUTE_VALUE, e);
         }
         return new Settings(key, Long.parseLong(config.get(LedgerOption.DIGEST_EVERY_ENTRIES)),
                 Long.parseLong(config.get(LedgerOption.DIGEST_EVERY_SECONDS)), config.get(LedgerOption.DIGEST_OUT), signer);
@@ -79,7 +80,7 @@ final class AutoDigest {
         } else if (!settings.sameAs(s)) {
             throw new SQLException("ledger.digest.* options differ from those an earlier connection to this database set in this "
                     + "process (" + settings.keyPath() + ", every " + settings.everyEntries() + " entries / " + settings.everySeconds()
-                    + " s); use the same options on every connection", "HY024");
+                    + " s); use the same options on every connection", SqlStates.INVALID_ATTRIBUTE_VALUE);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -42,7 +43,7 @@ public final class ExistingDatabase {
     public static void requireFile(String rawUrl) throws SQLException {
         Path file = sqliteFile(rawUrl);
         if (file != null && !Files.exists(file)) {
-            throw new SQLException("no such SQLite database: " + file + " does not exist", "08001");
+            throw new SQLException("no such SQLite database: " + file + " does not exist", SqlStates.UNABLE_TO_CONNECT);
         }
     }
 

@@ -2,6 +2,7 @@ package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.SQLException;
 import java.util.Locale;
 
@@ -32,6 +33,6 @@ final class GeneratedKeyClash {
 
     static SQLException asConflict(SQLException e) {
         return new SQLException("the generated key clashed with a row another node inserted first; retry the "
-                + "transaction (" + e.getMessage() + ")", "40001", e.getErrorCode(), e);
+                + "transaction (" + e.getMessage() + ")", SqlStates.SERIALIZATION_FAILURE, e.getErrorCode(), e);
     }
 }

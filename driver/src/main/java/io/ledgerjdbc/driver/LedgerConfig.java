@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public final class LedgerConfig {
                 continue;
             }
             LedgerOption o = LedgerOption.ofKey(key).orElseThrow(() -> new SQLException(
-                    "unknown option " + key + " (" + source + "); known: " + knownKeys(), "HY024"));
+                    "unknown option " + key + " (" + source + "); known: " + knownKeys(), SqlStates.INVALID_ATTRIBUTE_VALUE));
             into.put(o, props.getProperty(key).strip());
         }
     }
@@ -68,12 +69,12 @@ public final class LedgerConfig {
         try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            throw new SQLException("ledger.config: cannot read the options file " + FileErrors.describe(e), "HY024", e);
+            throw new SQLException("ledger.config: cannot read the options file " + FileErrors.describe(e), SqlStates.INVALID_ATTRIBUTE_VALUE, e);
         } catch (RuntimeException e) { // a malformed unicode escape, an invalid path
-            throw new SQLException("ledger.config: cannot read the options file " + file + ": " + e.getMessage(), "HY024", e);
+            throw new SQLException("ledger.config: cannot read the options file " + file + ": " + e.getMessage(), SqlStates.INVALID_ATTRIBUTE_VALUE, e);
         }
         if (p.containsKey(LedgerOption.CONFIG.key)) {
-            throw new SQLException("ledger.config: " + file + " must not itself set ledger.config", "HY024");
+            throw new SQLException("ledger.config: " + file + " must not itself set ledger.config", SqlStates.INVALID_ATTRIBUTE_VALUE);
         }
         return p;
     }
@@ -122,7 +123,7 @@ public final class LedgerConfig {
             }
             case SECRET -> {
                 if (!value.isEmpty() && value.length() < 16) {
-                    throw new SQLException("invalid value for " + o.key + ": expected at least 16 characters", "HY024");
+                    throw new SQLException("invalid value for " + o.key + ": expected at least 16 characters", SqlStates.INVALID_ATTRIBUTE_VALUE);
                 }
             }
             case RAFT_FSYNC -> {
@@ -159,16 +160,16 @@ public final class LedgerConfig {
         boolean key = !values.get(LedgerOption.DIGEST_KEY).isEmpty();
         if (key && values.get(LedgerOption.DIGEST_EVERY_ENTRIES).equals("0") && values.get(LedgerOption.DIGEST_EVERY_SECONDS).equals("0")) {
             throw new SQLException(LedgerOption.DIGEST_KEY.key + " is set but " + LedgerOption.DIGEST_EVERY_ENTRIES.key + " and "
-                    + LedgerOption.DIGEST_EVERY_SECONDS.key + " are both 0: no digest would ever be signed", "HY024");
+                    + LedgerOption.DIGEST_EVERY_SECONDS.key + " are both 0: no digest would ever be signed", SqlStates.INVALID_ATTRIBUTE_VALUE);
         }
         if (!key && !values.get(LedgerOption.DIGEST_OUT).isEmpty()) {
             throw new SQLException(LedgerOption.DIGEST_OUT.key + " is set without " + LedgerOption.DIGEST_KEY.key
-                    + ": there is no key to sign digests with", "HY024");
+                    + ": there is no key to sign digests with", SqlStates.INVALID_ATTRIBUTE_VALUE);
         }
     }
 
     private static SQLException bad(LedgerOption o, String value, String expected) {
-        return new SQLException("invalid value '" + value + "' for " + o.key + ": expected " + expected, "HY024");
+        return new SQLException("invalid value '" + value + "' for " + o.key + ": expected " + expected, SqlStates.INVALID_ATTRIBUTE_VALUE);
     }
 
     private static String knownKeys() {
@@ -236,7 +237,7 @@ public final class LedgerConfig {
                     secret.isEmpty() ? null : secret, Boolean.parseBoolean(values.get(LedgerOption.RAFT_FSYNC)),
                     parseSize(values.get(LedgerOption.RAFT_LOG_SIZE)));
         } catch (IllegalArgumentException e) {
-            throw new SQLException("invalid cluster configuration: " + e.getMessage() + " (ledger.node, ledger.members)", "HY024", e);
+            throw new SQLException("invalid cluster configuration: " + e.getMessage() + " (ledger.node, ledger.members)", SqlStates.INVALID_ATTRIBUTE_VALUE, e);
         }
     }
 

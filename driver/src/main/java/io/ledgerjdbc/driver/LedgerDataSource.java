@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -85,7 +86,7 @@ public class LedgerDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String pass) throws SQLException {
         if (url == null) {
-            throw new SQLException("LedgerDataSource: url is not set", "08001");
+            throw new SQLException("LedgerDataSource: url is not set", SqlStates.UNABLE_TO_CONNECT);
         }
         Properties p = new Properties();
         p.putAll(properties);

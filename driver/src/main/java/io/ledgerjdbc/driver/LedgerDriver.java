@@ -1,6 +1,7 @@
 package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.jdbc.LedgerConnection;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -40,7 +41,7 @@ public final class LedgerDriver implements Driver {
         }
         Connection real = realDriver(raw).connect(raw, realProperties(raw, props, config));
         if (real == null) {
-            throw new SQLException("the driver for " + raw + " did not accept the URL", "08001");
+            throw new SQLException("the driver for " + raw + " did not accept the URL", SqlStates.UNABLE_TO_CONNECT);
         }
         try {
             LedgerNode node = LedgerNode.of(raw, real, config, () -> realDriver(raw).connect(raw, realProperties(raw, props, config)),
@@ -71,11 +72,11 @@ public final class LedgerDriver implements Driver {
     private static String rawUrlOf(String url) throws SQLException {
         String hint = LedgerUrls.hint(url);
         if (hint != null) {
-            throw new SQLException(hint, "08001");
+            throw new SQLException(hint, SqlStates.UNABLE_TO_CONNECT);
         }
         String raw = LedgerUrls.rawUrl(url);
         if (LedgerUrls.isLedgerUrl(raw)) {
-            throw new SQLException("nested ledger URL " + url + ": write jdbc:ledger: once", "08001");
+            throw new SQLException("nested ledger URL " + url + ": write jdbc:ledger: once", SqlStates.UNABLE_TO_CONNECT);
         }
         return raw;
     }
@@ -85,7 +86,7 @@ public final class LedgerDriver implements Driver {
             return DriverManager.getDriver(raw);
         } catch (SQLException e) {
             throw new SQLException("no JDBC driver for " + raw + " (is its jar on the classpath? the ledger URL is jdbc:ledger: "
-                    + "followed by the database's URL without jdbc:, e.g. jdbc:ledger:sqlite:app.db)", "08001", e);
+                    + "followed by the database's URL without jdbc:, e.g. jdbc:ledger:sqlite:app.db)", SqlStates.UNABLE_TO_CONNECT, e);
         }
     }
 

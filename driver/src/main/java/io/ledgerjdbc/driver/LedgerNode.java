@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.capture.SqlAnalyzer;
@@ -11,6 +12,7 @@ import io.ledgerjdbc.ledger.store.LedgerHead;
 import io.ledgerjdbc.ledger.store.LedgerSchema;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,6 +38,8 @@ public final class LedgerNode {
     private static final Map<String, LedgerNode> NODES = new ConcurrentHashMap<>();
 
     final SqlDialect dialect;
+    /** Every per-database decision. */
+    final Backend backend;
     final LedgerStore store;
     final SqlAnalyzer analyzer;
     final TableCatalog catalog;
@@ -55,10 +59,8 @@ public final class LedgerNode {
 
     private LedgerNode(SqlDialect dialect, String rawUrl) {
         this.dialect = dialect;
-        String u = rawUrl.toUpperCase(java.util.Locale.ROOT);
-        // Only an embedded H2 database is known to have this process as its one writer.
-        this.soleWriter = dialect == SqlDialect.H2 && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:")
-                && !u.contains("AUTO_SERVER=TRUE");
+        this.backend = Backend.of(dialect);
+        this.soleWriter = backend.soleWriter(rawUrl);
         this.store = new LedgerStore(dialect);
         this.analyzer = new SqlAnalyzer(dialect);
         this.catalog = new TableCatalog(dialect);
@@ -88,14 +90,14 @@ public final class LedgerNode {
     static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector, RealConnector sideReads)
             throws SQLException {
         LedgerNode node = of(rawUrl, c, config);
-        if (node.dialect == SqlDialect.H2 && !isPrivateDatabase(rawUrl)) {
+        if (node.backend.readsCommittedOnSideConnection() && !isPrivateDatabase(rawUrl)) {
             node.capture.committedReads(sideReads::connect);
         }
         if (config.clustered()) {
             node.joinCluster(config, connector);
         } else if (node.cluster != null) {
             throw new SQLException("the database " + rawUrl + " belongs to cluster member " + node.cluster.config().nodeId()
-                    + " in this process; connect with the same ledger.members", "08001");
+                    + " in this process; connect with the same ledger.members", SqlStates.UNABLE_TO_CONNECT);
         }
         return node;
     }
@@ -113,7 +115,7 @@ public final class LedgerNode {
             LedgerSchema.createIfMissing(c, dialect);
             if (!existed) io.ledgerjdbc.driver.observe.LedgerMetrics.forDatabase(rawUrl).created(dialect);
         } else if (!LedgerSchema.exists(c)) {
-            throw new SQLException("no ledger in " + rawUrl + " and ledger.create=false", "42P01");
+            throw new SQLException("no ledger in " + rawUrl + " and ledger.create=false", SqlStates.UNDEFINED_TABLE);
         } else {
             LedgerSchema.checkVersion(c);
         }
@@ -136,7 +138,7 @@ public final class LedgerNode {
         if (cluster != null) {
             if (!cluster.config().equals(wanted)) {
                 throw new SQLException("this database already belongs to cluster member " + cluster.config().nodeId()
-                        + " of " + cluster.config().clusterName() + " with other options; one database is one member", "08001");
+                        + " of " + cluster.config().clusterName() + " with other options; one database is one member", SqlStates.UNABLE_TO_CONNECT);
             }
             return;
         }
@@ -187,13 +189,13 @@ public final class LedgerNode {
             throw new SQLException(e.getMessage(), e.sqlState(), e);
         }
         if (outcome instanceof io.ledgerjdbc.replication.Outcome.Rejected r) {
-            String message = "40001".equals(r.sqlState())
+            String message = SqlStates.SERIALIZATION_FAILURE.equals(r.sqlState())
                     ? "transaction rolled back: it conflicts with a transaction committed first in the cluster (" + r.message() + "); retry it"
                     : r.message();
             throw new SQLException(message, r.sqlState(), r.vendorCode());
         }
         if (outcome instanceof io.ledgerjdbc.replication.Outcome.Diverged d) {
-            throw new SQLException("this node stopped applying the cluster's log: " + d.message(), "08006");
+            throw new SQLException("this node stopped applying the cluster's log: " + d.message(), SqlStates.CONNECTION_FAILURE);
         }
     }
 
@@ -321,8 +323,8 @@ public final class LedgerNode {
             try {
                 LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
                 commit(c, byAutoCommit);
-                if (dialect == SqlDialect.POSTGRESQL) {
-                    awaitDurable(c, statements);
+                if (backend.awaitDurableSql() != null) {
+                    awaitDurable(c, statements, backend.awaitDurableSql());
                 }
                 remember(next);
                 autoDigest.afterCommit(c, next);
@@ -391,7 +393,7 @@ public final class LedgerNode {
      * processes may write, except H2 (its server mode types no {@code SELECT ?}; it keeps the separate check).
      */
     private boolean checksHeadInInsert() {
-        return !soleWriter && dialect != SqlDialect.H2;
+        return !soleWriter && backend.checksHeadInInsert();
     }
 
     /**
@@ -405,8 +407,9 @@ public final class LedgerNode {
      * lose a suffix of commits, none of them acknowledged.
      */
     private void lockLedger(CaptureStatements statements) throws SQLException {
-        if (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB || dialect == SqlDialect.H2) {
-            try (ResultSet rs = statements.statement(dialect == SqlDialect.POSTGRESQL ? LOCK_LEDGER_ASYNC_COMMIT : LOCK_LEDGER).executeQuery()) {
+        String lock = backend.lockLedgerSql();
+        if (lock != null) {
+            try (ResultSet rs = statements.statement(lock).executeQuery()) {
                 rs.next();
             }
         }
@@ -422,13 +425,13 @@ public final class LedgerNode {
 
     private static SQLException lostRaceAsConflict(SQLException e) {
         return isLostRace(e) ? new SQLException("another transaction appended to the ledger first (the database's "
-                + "isolation level hid its entry from this one); roll back and retry", "40001", e) : e;
+                + "isolation level hid its entry from this one); roll back and retry", SqlStates.SERIALIZATION_FAILURE, e) : e;
     }
 
     /** A duplicate seq in ledger_entry: the head this transaction saw was not the latest (e.g. REPEATABLE READ). */
     private static boolean isLostRace(SQLException e) {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
-        boolean duplicate = "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState()) || e.getErrorCode() == 1062;
+        boolean duplicate = SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState()) || SqlStates.INTEGRITY_CONSTRAINT_VIOLATION.equals(e.getSQLState()) || e.getErrorCode() == 1062;
         return duplicate && m.contains("ledger_entry");
     }
 
@@ -446,7 +449,7 @@ public final class LedgerNode {
         lockLedger(statements);
         cached = head.get(); // read again under the lock: a commit that released it may have just set it
         if (cached != null) {
-            try (ResultSet rs = statements.statement(dialect == SqlDialect.SQLITE ? LAST_ENTRY : LAST_ENTRY + " FOR UPDATE").executeQuery()) {
+            try (ResultSet rs = statements.statement(LAST_ENTRY + backend.forUpdate()).executeQuery()) {
                 long size = rs.next() ? rs.getLong(1) : 0;
                 byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
                 if (size == cached.size() && MessageDigest.isEqual(chain, cached.chainHash())) {
@@ -464,23 +467,19 @@ public final class LedgerNode {
      * transaction that only took an xid ({@code txid_current()}) commits without flushing. A transactional logical
      * message is the smallest WAL record a transaction can write (executable by every role, nothing stored).
      */
-    private static void awaitDurable(Connection c, CaptureStatements statements) throws SQLException {
+    private static void awaitDurable(Connection c, CaptureStatements statements, String awaitDurable) throws SQLException {
         try {
             c.setAutoCommit(true);
-            try (ResultSet rs = statements.statement(AWAIT_DURABLE).executeQuery()) {
+            try (ResultSet rs = statements.statement(awaitDurable).executeQuery()) {
                 rs.next();
             } finally {
                 c.setAutoCommit(false);
             }
         } catch (SQLException e) {
             throw new SQLException("the transaction was committed, but waiting for its commit to reach disk failed ("
-                    + e.getMessage() + "); whether it survives a crash of the database is unknown", "08007", e);
+                    + e.getMessage() + "); whether it survives a crash of the database is unknown", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e);
         }
     }
 
-    private static final String LOCK_LEDGER_ASYNC_COMMIT = "SELECT meta_value, set_config('synchronous_commit', 'off', true)"
-            + " FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
-    private static final String AWAIT_DURABLE = "SELECT pg_logical_emit_message(true, 'ledgerjdbc', '')";
-    private static final String LOCK_LEDGER = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
     private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
 }

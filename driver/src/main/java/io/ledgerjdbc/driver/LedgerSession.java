@@ -21,7 +21,7 @@ import io.ledgerjdbc.driver.jdbc.Session;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.Row;
-import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -116,11 +116,11 @@ final class LedgerSession implements Session {
      *                     {@code setAutoCommit(true)} would commit twice (the second time empty, but not free).
      */
     private void commit(boolean endsImplicit) throws SQLException {
-        boolean byAutoCommit = endsImplicit && node.dialect == SqlDialect.H2;
+        boolean byAutoCommit = endsImplicit && node.backend.commitsByAutoCommit();
         if (rollbackOnly != null) {
             String why = rollbackOnly;
             rollback();
-            throw new SQLException("transaction rolled back: " + why, "40001");
+            throw new SQLException("transaction rolled back: " + why, SqlStates.SERIALIZATION_FAILURE);
         }
         try {
             readInserted();
@@ -269,12 +269,12 @@ final class LedgerSession implements Session {
         if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect || a instanceof Analysis.Update)) {
             return KeyRequest.NONE;
         }
-        if (node.dialect == SqlDialect.POSTGRESQL && needsReturnedRows(a)) {
+        if (node.backend.returnsRowIds() && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
         }
         try {
             return a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
-                    || a instanceof Analysis.InsertSelect is && node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())
+                    || a instanceof Analysis.InsertSelect is && !node.backend.generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())
                     ? KeyRequest.AUTO : KeyRequest.NONE;
         } catch (SQLException unknownTable) {
             return KeyRequest.NONE; // the statement will fail on its own, with the database's error
@@ -338,7 +338,7 @@ final class LedgerSession implements Session {
                     + "so that the ledger sees the transaction boundaries");
         }
         if (rollbackOnly != null) {
-            throw new SQLException("the transaction must be rolled back: " + rollbackOnly, "40001");
+            throw new SQLException("the transaction must be rolled back: " + rollbackOnly, SqlStates.SERIALIZATION_FAILURE);
         }
         if (!(a instanceof Analysis.Insert) || upsertCore != null) {
             // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
@@ -390,7 +390,7 @@ final class LedgerSession implements Session {
             }
             if (e instanceof RuntimeException) {
                 throw new SQLException("LedgerJDBC could not capture this statement: " + e.getMessage()
-                        + (implicit ? " (rolled back)" : " (the transaction must be rolled back)"), "HY000", e);
+                        + (implicit ? " (rolled back)" : " (the transaction must be rolled back)"), SqlStates.GENERAL_ERROR, e);
             }
             throw e;
         } finally {
@@ -406,7 +406,7 @@ final class LedgerSession implements Session {
      * pending, only plain queries and variable assignments are let through.
      */
     private void refuseImplicitCommit(String sql) throws SQLException {
-        if (node.dialect != SqlDialect.MARIADB && node.dialect != SqlDialect.H2) {
+        if (!node.backend.hasImplicitCommits()) {
             return;
         }
         String head = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
@@ -489,7 +489,7 @@ final class LedgerSession implements Session {
      * SQLite writer, so the read-then-write that follows cannot deadlock.
      */
     private void takeSqliteWriteLock() throws SQLException {
-        if (node.dialect != SqlDialect.SQLITE || sqliteWriteLock) {
+        if (!node.backend.takesWriteLockFirst() || sqliteWriteLock) {
             return;
         }
         statements.statement("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'").executeUpdate();
@@ -553,7 +553,7 @@ final class LedgerSession implements Session {
             TableInfo t = table;
             if (!t.hasPrimaryKey()) {
                 refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
-            } else if (node.dialect != SqlDialect.SQLITE && keyLeftOut(is.table(), is.columns())) {
+            } else if (!node.backend.generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
                 if (!returnsGeneratedKeys(ctx)) {
                     throw CaptureRefusal.of("an INSERT ... SELECT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
@@ -678,7 +678,7 @@ final class LedgerSession implements Session {
             throw CaptureRefusal.of("an INSERT asking for generated key columns without its primary key",
                     "capture reads the new row back by " + key + "; include it in the requested key columns");
         }
-        if (node.dialect == SqlDialect.SQLITE && !"INTEGER".equalsIgnoreCase(t.primaryKey().get(0).typeName())) {
+        if (node.backend.generatedKeyIsRowid() && !"INTEGER".equalsIgnoreCase(t.primaryKey().get(0).typeName())) {
             throw CaptureRefusal.of("an INSERT that leaves out a primary key SQLite does not generate",
                     "only an INTEGER PRIMARY KEY (the rowid) is generated; give " + key + " a value");
         }
@@ -721,9 +721,9 @@ final class LedgerSession implements Session {
         }
         keys.beforeFirst();
         if (out.size() == 1 && rows > 1 && out.get(0).get(k.name()) instanceof io.ledgerjdbc.ledger.entry.Value.Int id) {
-            long step = node.dialect == SqlDialect.MARIADB ? autoIncrementStep() : -1;
-            long first = node.dialect == SqlDialect.MARIADB ? id.value() : id.value() - (rows - 1);
-            if (node.dialect == SqlDialect.MARIADB || node.dialect == SqlDialect.SQLITE) {
+            long step = node.backend.reportsFirstKeyOfMany() ? autoIncrementStep() : -1;
+            long first = node.backend.reportsFirstKeyOfMany() ? id.value() : id.value() - (rows - 1);
+            if (node.backend.reportsOneKeyForManyRows()) {
                 out.clear();
                 for (int i = 0; i < rows; i++) {
                     out.add(Row.of(k.name(), io.ledgerjdbc.ledger.entry.Value.of(first + i * Math.abs(step))));
@@ -755,7 +755,7 @@ final class LedgerSession implements Session {
     }
 
     private <T> T executeDdl(Analysis.Ddl ddl, String sql, RealCall<T> call, boolean implicit) throws SQLException {
-        boolean commitsImplicitly = node.dialect == SqlDialect.H2 || node.dialect == SqlDialect.MARIADB;
+        boolean commitsImplicitly = node.backend.hasImplicitCommits();
         if (commitsImplicitly && !implicit && !pending.isEmpty()) {
             commit(); // the DDL would commit these changes anyway: record them first
         }
@@ -808,7 +808,7 @@ final class LedgerSession implements Session {
         }
         long[] counts = new long[items.size()];
         int done = 0;
-        BatchKeys keys = new BatchKeys(ctx, node.dialect);
+        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
         try {
             for (BatchItem item : items) {
                 counts[done] = executeBatchItem(ctx, statement, item);
@@ -828,7 +828,7 @@ final class LedgerSession implements Session {
             }
             int[] before = new int[done];
             for (int i = 0; i < done; i++) before[i] = (int) counts[i];
-            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e);
+            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
             throw new BatchUpdateException(s.getMessage(), s.getSQLState(), s.getErrorCode(), before, s);
         } finally {
             if (implicit) {
@@ -866,7 +866,7 @@ final class LedgerSession implements Session {
     private void keep(ExecutionContext ctx, CachedRowSet keys) {
         generatedKeys.put(ctx, keys);
         // sqlite-jdbc reports the last rowid whether asked or not: there the keys read are what the raw driver shows
-        if (!ctx.keyRequest().wantsKeys() && node.dialect != SqlDialect.SQLITE) {
+        if (!ctx.keyRequest().wantsKeys() && !node.backend.reportsKeysUnasked()) {
             keysAskedOnlyForCapture.add(ctx);
         } else {
             keysAskedOnlyForCapture.remove(ctx);
@@ -879,7 +879,7 @@ final class LedgerSession implements Session {
      * this SQLException, without SQLState.
      */
     private ResultSet keysOfAnExecutionThatAskedForNone() throws SQLException {
-        if (node.dialect == SqlDialect.MARIADB) {
+        if (node.backend.refusesUnaskedKeys()) {
             throw new SQLException("Cannot return generated keys: query was not set with Statement.RETURN_GENERATED_KEYS");
         }
         Statement none = real.createStatement();

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.replication;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.net.BindException;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             if (existing != null) {
                 if (!existing.config.members().equals(config.members()) || !Objects.equals(existing.config.dataDir(), config.dataDir())) {
                     throw new ReplicationException("member " + config.nodeId() + " of cluster " + config.clusterName()
-                            + " already runs in this process with another member list or data directory", "08001", null);
+                            + " already runs in this process with another member list or data directory", SqlStates.UNABLE_TO_CONNECT, null);
                 }
                 return existing;
             }
@@ -88,7 +89,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             try {
                 member = new ClusterMember(config, replica.get());
             } catch (Exception e) {
-                throw new ReplicationException(startFailure(config, e), "08001", e);
+                throw new ReplicationException(startFailure(config, e), SqlStates.UNABLE_TO_CONNECT, e);
             }
             try {
                 member.channel.connect(config.clusterName());
@@ -96,14 +97,14 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 member.closeQuietly();
                 String why = startFailure(config, e);
                 LOG.error(why);
-                throw new ReplicationException(why, "08001", e);
+                throw new ReplicationException(why, SqlStates.UNABLE_TO_CONNECT, e);
             }
             String refusal = member.stateMachine.refusal();
             if (refusal != null) {
                 // Its own Raft log already shows that the database cannot follow it: say so now, not at the first write.
                 member.closeQuietly();
                 throw new ReplicationException("member " + config.nodeId() + " of cluster " + config.clusterName()
-                        + " refuses to start: " + refusal, "08001", null);
+                        + " refuses to start: " + refusal, SqlStates.UNABLE_TO_CONNECT, null);
             }
             member.checkpoints.scheduleWithFixedDelay(member::electIfLeaderless, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
@@ -176,11 +177,11 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 if (retryable(e) && cutOff()) {
                     throw new ReplicationException("member " + config.nodeId() + " lost contact with a majority of its members "
                             + config.members().keySet() + " and stepped down as leader; nothing was submitted: retry on another"
-                            + " member" + refusalNote(), "08001", e);
+                            + " member" + refusalNote(), SqlStates.UNABLE_TO_CONNECT, e);
                 }
                 if (!retryable(e) || !pause(deadline)) {
                     throw new ReplicationException("no leader reachable within the commit timeout ("
-                            + config.commitTimeout().toMillis() + " ms): " + e.getMessage() + refusalNote(), "08001", e);
+                            + config.commitTimeout().toMillis() + " ms): " + e.getMessage() + refusalNote(), SqlStates.UNABLE_TO_CONNECT, e);
                 }
                 continue;
             }
@@ -194,18 +195,18 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 if (steppedDown(e.getCause())) {
                     throw new ReplicationException("the leader stepped down before it confirmed the transaction (it lost"
                             + " contact with its majority, or a newer leader replaced it); it may still commit" + refusalNote(),
-                            "08007", e.getCause());
+                            SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e.getCause());
                 }
                 throw new ReplicationException("the cluster did not commit the transaction: " + e.getCause() + refusalNote(),
-                        "08007", e.getCause());
+                        SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e.getCause());
             } catch (TimeoutException e) {
                 future.cancel(false);
                 throw new ReplicationException("the transaction was sent to the cluster but not confirmed within "
                         + config.commitTimeout().toMillis() + " ms (no majority reachable?); it may still commit" + refusalNote(),
-                        "08007", e);
+                        SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ReplicationException("interrupted while waiting for the cluster; the transaction may still commit", "08007", e);
+                throw new ReplicationException("interrupted while waiting for the cluster; the transaction may still commit", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e);
             }
             awaitLocal(outcome.ordinal(), deadline);
             return agreed(outcome);
@@ -253,7 +254,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 if (leader != null && !leader.equals(channel.getAddress()) && view != null && !view.containsMember(leader)) {
                     future.cancel(false);
                     throw new ReplicationException("the leader " + leader + " left the cluster before it confirmed the"
-                            + " transaction; it may still commit", "08007", null);
+                            + " transaction; it may still commit", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, null);
                 }
             }
         }
@@ -280,7 +281,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         }
         throw new ReplicationException("the leader and member " + config.nodeId() + " disagree on this transaction's outcome ("
                 + leaders + " vs " + mine + "): one of them no longer follows the log; the transaction may have committed "
-                + "on the others", "08007", null);
+                + "on the others", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, null);
     }
 
     /** Waits until everything the leader committed before now is applied here (linearizable reads). */
@@ -293,11 +294,11 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             if (!stateMachine.awaitApplied(ordinal, deadline)) {
                 checkRunning();
                 throw new ReplicationException("the transaction committed in the cluster but was not applied on member "
-                        + config.nodeId() + " within the commit timeout", "08007", null);
+                        + config.nodeId() + " within the commit timeout", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ReplicationException("interrupted while waiting for the local apply", "08007", e);
+            throw new ReplicationException("interrupted while waiting for the local apply", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e);
         }
     }
 
@@ -305,14 +306,14 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         String refusal = stateMachine.refusal();
         if (refusal != null) {
             throw new ReplicationException("member " + config.nodeId() + " refuses to apply the cluster's log to its database: "
-                    + refusal, "08006", null);
+                    + refusal, SqlStates.CONNECTION_FAILURE, null);
         }
         String why = stateMachine.diverged();
         if (why != null) {
-            throw new ReplicationException("member " + config.nodeId() + " stopped applying (diverged): " + why, "08006", null);
+            throw new ReplicationException("member " + config.nodeId() + " stopped applying (diverged): " + why, SqlStates.CONNECTION_FAILURE, null);
         }
         if (!channel.isConnected()) {
-            throw new ReplicationException("member " + config.nodeId() + " is closed", "08006", null);
+            throw new ReplicationException("member " + config.nodeId() + " is closed", SqlStates.CONNECTION_FAILURE, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.apache.calcite.config.Lex;
 import org.apache.calcite.sql.SqlBasicCall;
@@ -55,10 +56,10 @@ final class CalciteCheck {
     private final LongAdder parses = new LongAdder();
 
     CalciteCheck(SqlDialect dialect) {
-        this.backticks = dialect == SqlDialect.MARIADB;
         // MYSQL: backtick quoting, names keep their case. MYSQL_ANSI: the same with "…" quoting, which SQLite,
         // H2 and PostgreSQL use (ORACLE, the default, upper-cases unquoted names; JAVA/MYSQL reject "…").
-        Lex lex = backticks ? Lex.MYSQL : Lex.MYSQL_ANSI;
+        Lex lex = Backend.of(dialect).calciteLex();
+        this.backticks = lex.quoting == org.apache.calcite.avatica.util.Quoting.BACK_TICK;
         this.config = SqlParser.config()
                 .withParserFactory(SqlBabelParserImpl.FACTORY)
                 .withConformance(SqlConformanceEnum.BABEL)

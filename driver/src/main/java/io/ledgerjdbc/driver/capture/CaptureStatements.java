@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -36,7 +37,7 @@ public final class CaptureStatements implements AutoCloseable {
     /** The statement for {@code sql}, prepared by {@code prepare} on first use; never close it (see {@link #close}). */
     PreparedStatement get(String sql, Preparer prepare) throws SQLException {
         if (closed) {
-            throw new SQLException("the connection is closed", "08003");
+            throw new SQLException("the connection is closed", SqlStates.CONNECTION_DOES_NOT_EXIST);
         }
         long g = catalog.generation();
         if (g != generation) {

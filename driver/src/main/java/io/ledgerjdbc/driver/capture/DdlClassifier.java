@@ -77,7 +77,7 @@ final class DdlClassifier {
         // H2's CREATE TABLE t (column definitions) AS SELECT …: the table it makes is exactly the CREATE TABLE
         // before AS, and its rows are read back and recorded as the new table's first rows (as adoption does).
         // Recorded so, replay creates the table and inserts the recorded rows. (Flyway makes its history table so.)
-        if (s.dialect() == io.ledgerjdbc.ledger.store.SqlDialect.H2 && s.isOp(t.end(), "(")) {
+        if (s.has(io.ledgerjdbc.driver.backend.Syntax.CREATE_TABLE_COLUMNS_AS_SELECT) && s.isOp(t.end(), "(")) {
             int close = s.closing(t.end());
             if (close > 0 && s.is(close + 1, "AS") && s.is(close + 2, "SELECT")) {
                 return new Ddl(DdlKind.CREATE_TABLE, t.text(), t.ref(), s.text(0, close));

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 
 /** Quoting of exact identifiers (names as the metadata gives them) in the driver's own SQL. */
@@ -9,7 +10,6 @@ public final class Identifiers {
     }
 
     public static String quote(SqlDialect dialect, String identifier) {
-        return dialect == SqlDialect.MARIADB ? "`" + identifier.replace("`", "``") + "`"
-                : "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return Backend.of(dialect).quote(identifier);
     }
 }

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -38,19 +39,17 @@ final class KeylessCapture {
 
     private final RowCapture capture;
     private final SqlDialect dialect;
+    private final Backend backend;
 
     KeylessCapture(RowCapture capture, SqlDialect dialect) {
         this.capture = capture;
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
     }
 
     /** The pseudo-column that identifies a row physically and stably, or null when the database has none usable. */
     static String rowIdColumn(SqlDialect dialect) {
-        return switch (dialect) {
-            case SQLITE -> "rowid";
-            case H2 -> "_ROWID_";
-            default -> null;
-        };
+        return Backend.of(dialect).stableRowId();
     }
 
     /** The rows of one INSERT (… VALUES or … query) into a table without a primary key. */
@@ -73,7 +72,7 @@ final class KeylessCapture {
 
     /** Before it runs: can an INSERT into this key-less table be followed on this database? */
     void refuseUnfollowable(String what, TableInfo t) throws SQLException {
-        if (dialect == SqlDialect.MARIADB) {
+        if (!backend.followsKeylessInserts()) {
             throw CaptureRefusal.of(what + " into a table without a primary key on MariaDB",
                     "MariaDB hides InnoDB's row id, so the stored rows (with their defaults) cannot be read back exactly;"
                             + " give " + t.name() + " a primary key");
@@ -106,7 +105,7 @@ final class KeylessCapture {
     /** An UPDATE of a table without a primary key, followed by row id (SQLite, H2) or by returned ctid (PostgreSQL). */
     <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call,
                            RowCapture.ReturnedRows returned) throws SQLException {
-        if (dialect == SqlDialect.POSTGRESQL) {
+        if (backend.returnsRowIds()) {
             return updateByReturnedRows(c, u, t, params, ctx, call, returned);
         }
         String rowId = rowIdColumn(dialect);

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.Analysis.MergeAction;
 import io.ledgerjdbc.driver.capture.Analysis.MergeClause;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
@@ -44,19 +45,22 @@ final class MergeCapture {
 
     private final RowCapture capture;
     private final SqlDialect dialect;
+    private final Backend backend;
 
     MergeCapture(RowCapture capture, SqlDialect dialect) {
         this.capture = capture;
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
     }
 
     <T> Captured<T> capture(Connection c, Analysis.Merge m, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call)
             throws SQLException {
         RowCapture.refuseUncapturable("MERGE", t, m.on());
         refuseUnfollowable(m, t);
-        if (dialect == SqlDialect.POSTGRESQL) {
+        String tableLock = backend.mergeTableLock(m.targetText());
+        if (tableLock != null) {
             try (Statement s = c.createStatement()) {
-                s.execute("LOCK TABLE " + m.targetText() + " IN SHARE ROW EXCLUSIVE MODE");
+                s.execute(tableLock);
             }
         }
         Map<Row, Row> matched = new LinkedHashMap<>();
@@ -102,7 +106,7 @@ final class MergeCapture {
      */
     private Set<Row> committedKeys(Connection c, TableInfo t, List<Row> insertKeys) throws SQLException {
         RowCapture.CommittedReads reads = capture.committedReads();
-        if (dialect != SqlDialect.H2 || insertKeys.isEmpty() || reads == null) {
+        if (!backend.readsCommittedOnSideConnection() || insertKeys.isEmpty() || reads == null) {
             return Set.of();
         }
         try (Connection side = reads.open()) {
@@ -149,7 +153,7 @@ final class MergeCapture {
         List<Analysis.SqlExpr> binds = new ArrayList<>();
         sql.append(", ").append(actionCase(clauses, binds)).append(" FROM ");
         from(sql, m, binds);
-        sql.append(dialect == SqlDialect.H2 ? " FOR UPDATE" : "");
+        sql.append(backend.mergeReadLock());
         int acted = 0;
         try (PreparedStatement ps = capture.prepareRead(c, sql.toString())) {
             bindAll(ps, params, binds);

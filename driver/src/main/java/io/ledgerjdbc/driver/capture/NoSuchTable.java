@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.SQLFeatureNotSupportedException;
 
 /**
@@ -12,6 +13,6 @@ public final class NoSuchTable extends SQLFeatureNotSupportedException {
 
     NoSuchTable(Analysis.TableRef ref) {
         super("cannot capture a write to " + (ref.schema() == null ? "" : ref.schema() + ".") + ref.name()
-                + ": the driver finds no such table in the database's metadata", "0A000");
+                + ": the driver finds no such table in the database's metadata", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 }

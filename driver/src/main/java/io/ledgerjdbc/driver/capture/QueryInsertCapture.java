@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -37,11 +38,13 @@ final class QueryInsertCapture {
     private final RowCapture capture;
     private final KeylessCapture keyless;
     private final SqlDialect dialect;
+    private final Backend backend;
 
     QueryInsertCapture(RowCapture capture, KeylessCapture keyless, SqlDialect dialect) {
         this.capture = capture;
         this.keyless = keyless;
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
     }
 
     <T> Captured<T> capture(Connection c, Analysis.InsertSelect ins, TableInfo t, Params params, ExecutionContext ctx,
@@ -58,11 +61,11 @@ final class QueryInsertCapture {
         if (t.primaryKey().size() != 1) {
             throw CaptureRefusal.of(what + " without its composite primary key", "only a single generated key column can be followed");
         }
-        if (dialect == SqlDialect.SQLITE) {
+        if (backend.generatedKeyIsRowid()) {
             // an INTEGER PRIMARY KEY is the rowid: the new rows are exactly those above the largest before
             return keyless.insert(c, what, t, ctx, call, returned);
         }
-        if (dialect == SqlDialect.MARIADB) {
+        if (backend.checksConsecutiveIds()) {
             requireConsecutiveIds(c);
         }
         T result = call.call();
@@ -108,15 +111,10 @@ final class QueryInsertCapture {
     private List<Row> queryKeys(Connection c, Analysis.InsertSelect ins, TableInfo t, List<TableInfo.Column> columns,
                                 Params params) throws SQLException {
         String query = ins.query().text();
-        String lock = switch (dialect) {
-            case POSTGRESQL -> " FOR SHARE";
-            case MARIADB -> " LOCK IN SHARE MODE";
-            case H2 -> " FOR UPDATE";
-            case SQLITE -> null; // the transaction holds the write lock already
-        };
+        String lock = backend.forShare();
         if (lock != null) {
             // a failed statement aborts a PostgreSQL transaction: try the locking form inside a savepoint
-            Savepoint sp = dialect == SqlDialect.POSTGRESQL ? c.setSavepoint() : null;
+            Savepoint sp = backend.abortsTransactionOnError() ? c.setSavepoint() : null;
             try {
                 List<Row> keys = readKeys(c, query + lock, ins, t, columns, params);
                 if (sp != null) c.releaseSavepoint(sp);

@@ -1,5 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -7,6 +9,7 @@ import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +31,8 @@ public final class RowCapture {
     private static final int KEYS_PER_QUERY = 200;
 
     private final SqlDialect dialect;
+    private final Backend backend;
+    private final RowSql rowSql;
     private final KeylessCapture keyless;
     private final QueryInsertCapture queryInsert;
     private final MergeCapture merge;
@@ -52,6 +57,8 @@ public final class RowCapture {
 
     public RowCapture(SqlDialect dialect) {
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
+        this.rowSql = new RowSql(backend);
         this.keyless = new KeylessCapture(this, dialect);
         this.queryInsert = new QueryInsertCapture(this, keyless, dialect);
         this.merge = new MergeCapture(this, dialect);
@@ -183,7 +190,7 @@ public final class RowCapture {
         // committed in between shows in the update count (40001), none slips by unrecorded.
         // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
         // wait behind foreign-key checks the plain UPDATE does not wait for.
-        String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
+        String lock = !keyAssigned ? backend.forUpdateKeepingKey() : forUpdate();
         sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
         return sql.toString();
     }
@@ -462,15 +469,7 @@ public final class RowCapture {
 
     /** The read of {@code rows} whole rows by their keys. */
     String readByKeysSql(TableInfo t, int rows) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t)).append(" FROM ").append(from(t)).append(" WHERE ");
-        for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "(" : " OR (");
-            for (int k = 0; k < t.primaryKey().size(); k++) {
-                sql.append(k == 0 ? "" : " AND ").append(q(t.primaryKey().get(k).name())).append(" = ?");
-            }
-            sql.append(')');
-        }
-        return sql.toString();
+        return rowSql.selectByKeys(from(t), selectList(t), t.primaryKey().stream().map(TableInfo.Column::name).toList(), rows);
     }
 
     /**
@@ -478,7 +477,7 @@ public final class RowCapture {
      * capture computes new keys from the old row. Such an UPDATE is refused rather than recorded wrongly.
      */
     private void refuseOrderDependentKeyChange(Analysis.Update u, TableInfo t, boolean keyAssigned) throws SQLException {
-        if (dialect != SqlDialect.MARIADB || !keyAssigned) {
+        if (!backend.assignsLeftToRight() || !keyAssigned) {
             return;
         }
         List<String> assignedBefore = new ArrayList<>();
@@ -569,7 +568,7 @@ public final class RowCapture {
 
     static SQLException conflict(String what, String detail) {
         return new SQLException("LedgerJDBC could not capture this " + what + " consistently: " + detail
-                + "; the transaction must be rolled back and retried", "40001");
+                + "; the transaction must be rolled back and retried", SqlStates.SERIALIZATION_FAILURE);
     }
 
     /**
@@ -591,9 +590,7 @@ public final class RowCapture {
      */
     PreparedStatement prepareRead(Connection c, String sql) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        if (dialect == SqlDialect.POSTGRESQL && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
-            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
-        }
+        backend.prepareRead(ps);
         return ps;
     }
 
@@ -657,10 +654,10 @@ public final class RowCapture {
     }
 
     String forUpdate() {
-        return dialect == SqlDialect.SQLITE ? "" : " FOR UPDATE";
+        return backend.forUpdate();
     }
 
     String q(String identifier) {
-        return Identifiers.quote(dialect, identifier);
+        return backend.quote(identifier);
     }
 }

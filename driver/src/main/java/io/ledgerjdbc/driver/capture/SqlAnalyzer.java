@@ -1,5 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Syntax;
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.Analysis.Assignment;
 import io.ledgerjdbc.driver.capture.Analysis.Delete;
 import io.ledgerjdbc.driver.capture.Analysis.Insert;
@@ -45,12 +47,14 @@ public final class SqlAnalyzer {
     static final Read READ = new Read();
 
     private final SqlDialect dialect;
+    private final Backend backend;
     /** Created on the first write: Calcite's setup costs ~250 ms (measured), which a read-only client never pays. */
     private volatile CalciteCheck calcite;
     private final ConcurrentHashMap<String, Analysis> cache = new ConcurrentHashMap<>();
 
     public SqlAnalyzer(SqlDialect dialect) {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.backend = Backend.of(dialect);
     }
 
     /** What {@code sql} does; the same instance for the same string while it stays cached. Never throws. */
@@ -133,7 +137,7 @@ public final class SqlAnalyzer {
         if (SqlKeywords.CALLS.contains(keyword)) {
             // H2's CALL evaluates an expression, exactly like SELECT (Flyway runs CALL SCHEMA()); H2 has no
             // procedures, and the functions it can call are those a SELECT can call (same blind spot: ReadChecks).
-            if (dialect == SqlDialect.H2 && keyword.equals("CALL") && first == 0) {
+            if (backend.has(Syntax.CALL_IS_EXPRESSION) && keyword.equals("CALL") && first == 0) {
                 Analysis refusal = ReadChecks.query(s, first);
                 return refusal != null ? refusal : READ;
             }
@@ -146,7 +150,7 @@ public final class SqlAnalyzer {
             case "REPLACE" -> Refusals.of(Refusals.REPLACE_INTO);
             // standard MERGE … USING is captured where the database has it; H2's MERGE … VALUES is an upsert
             case "MERGE" -> WriteParser.isMergeUsing(s, first)
-                    && (dialect == SqlDialect.H2 || dialect == SqlDialect.POSTGRESQL) ? write(s, first) : Refusals.of(Refusals.MERGE);
+                    && backend.has(Syntax.MERGE_USING) ? write(s, first) : Refusals.of(Refusals.MERGE);
             case "UPSERT" -> Refusals.of(Refusals.UPSERT);
             case "COPY" -> Refusals.of(Refusals.COPY);
             case "LOAD" -> s.is(first + 1, "DATA") || s.is(first + 1, "XML")

@@ -1,5 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Syntax;
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 
 import java.util.Arrays;
@@ -38,6 +40,7 @@ final class SqlSource {
 
     private final String sql;
     private final SqlDialect dialect;
+    private final Backend backend;
     private int n;
     private int[] type = new int[32];
     private int[] start = new int[32];
@@ -51,6 +54,7 @@ final class SqlSource {
     private SqlSource(String sql, SqlDialect dialect) {
         this.sql = sql;
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
     }
 
     static SqlSource lex(String sql, SqlDialect dialect) {
@@ -61,6 +65,11 @@ final class SqlSource {
 
     String sql() {
         return sql;
+    }
+
+    /** Whether this text's database has {@code feature}. */
+    boolean has(Syntax feature) {
+        return backend.has(feature);
     }
 
     SqlDialect dialect() {
@@ -154,7 +163,7 @@ final class SqlSource {
             int tagEnd = sql.indexOf('$', s + 1) + 1;
             return sql.substring(tagEnd, e - (tagEnd - s));
         }
-        boolean backslash = dialect == SqlDialect.MARIADB;
+        boolean backslash = has(Syntax.BACKSLASH_STRINGS);
         int q = s;
         while (sql.charAt(q) != '\'' && sql.charAt(q) != '"') q++;
         if (q > s && Character.toUpperCase(sql.charAt(s)) == 'E') backslash = true;
@@ -211,9 +220,9 @@ final class SqlSource {
                 i++;
             } else if (c == '-' && at(i + 1, '-') && lineCommentAfterDashes(i + 2)) {
                 i = lineEnd(i);
-            } else if (c == '#' && dialect == SqlDialect.MARIADB) {
+            } else if (c == '#' && has(Syntax.HASH_COMMENTS)) {
                 i = lineEnd(i);
-            } else if (c == '/' && at(i + 1, '/') && dialect == SqlDialect.H2) {
+            } else if (c == '/' && at(i + 1, '/') && has(Syntax.DOUBLE_SLASH_COMMENTS)) {
                 i = lineEnd(i);
             } else if (c == '/' && at(i + 1, '*')) {
                 int exec = executableCommentBody(i);
@@ -229,11 +238,11 @@ final class SqlSource {
             } else if (c == '\'') {
                 i = add(STRING, i, quoted(i, '\'', backslashStrings()));
             } else if (c == '"') {
-                if (dialect == SqlDialect.MARIADB) i = add(STRING, i, quoted(i, '"', true));
+                if (has(Syntax.DOUBLE_QUOTED_STRINGS)) i = add(STRING, i, quoted(i, '"', true));
                 else i = add(QIDENT, i, quoted(i, '"', false));
-            } else if (c == '`' && (dialect == SqlDialect.MARIADB || dialect == SqlDialect.SQLITE)) {
+            } else if (c == '`' && has(Syntax.BACKTICK_IDENTIFIERS)) {
                 i = add(QIDENT, i, quoted(i, '`', false));
-            } else if (c == '[' && dialect == SqlDialect.SQLITE) {
+            } else if (c == '[' && has(Syntax.BRACKET_IDENTIFIERS)) {
                 int close = sql.indexOf(']', i + 1);
                 if (close < 0) {
                     unterminated = true;
@@ -250,15 +259,15 @@ final class SqlSource {
                 int e = wordEnd(i);
                 int prefixed = prefixedLiteral(i, e);
                 i = prefixed > 0 ? prefixed : add(WORD, i, e);
-            } else if (c == '@' && dialect == SqlDialect.MARIADB && i + 1 < len
+            } else if (c == '@' && has(Syntax.USER_VARIABLES) && i + 1 < len
                     && (sql.charAt(i + 1) == '@' || isWordPart(sql.charAt(i + 1)))) {
                 int e = i + 1;
                 if (sql.charAt(e) == '@') e++;
                 i = add(VARIABLE, i, wordEnd(e));
-            } else if (dialect == SqlDialect.SQLITE && (c == ':' || c == '@' || c == '$')
+            } else if (has(Syntax.SIGIL_PARAMS) && (c == ':' || c == '@' || c == '$')
                     && i + 1 < len && isWordPart(sql.charAt(i + 1))) {
                 i = add(NAMED_PARAM, i, wordEnd(i + 1));
-            } else if (c == '$' && dialect == SqlDialect.POSTGRESQL && i + 1 < len && isDigit(sql.charAt(i + 1))) {
+            } else if (c == '$' && has(Syntax.DOLLAR_NUMBER_PARAMS) && i + 1 < len && isDigit(sql.charAt(i + 1))) {
                 i = add(NAMED_PARAM, i, digitsEnd(i + 1));
             } else if (c == ':' && at(i + 1, ':')) {
                 i = add(OP, i, i + 2);
@@ -281,7 +290,7 @@ final class SqlSource {
 
     /** MariaDB needs whitespace (or the end) after {@code --} for a comment; {@code 1--1} is arithmetic there. */
     private boolean lineCommentAfterDashes(int i) {
-        if (dialect != SqlDialect.MARIADB || i >= sql.length()) return true;
+        if (!has(Syntax.DASH_COMMENT_NEEDS_SPACE) || i >= sql.length()) return true;
         char c = sql.charAt(i);
         return c <= ' ';
     }
@@ -293,7 +302,7 @@ final class SqlSource {
 
     /** For MariaDB's {@code /*!NNNNN …} and {@code /*M!NNNNN …}: the offset where the executed body starts, else 0. */
     private int executableCommentBody(int i) {
-        if (dialect != SqlDialect.MARIADB) return 0;
+        if (!has(Syntax.EXECUTABLE_COMMENTS)) return 0;
         int k = i + 2;
         if (at(k, 'M') && at(k + 1, '!')) k++;
         if (!at(k, '!')) return 0;
@@ -301,7 +310,7 @@ final class SqlSource {
     }
 
     private int blockCommentEnd(int i) {
-        boolean nests = dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.H2;
+        boolean nests = has(Syntax.NESTED_COMMENTS);
         int open = 0;
         int k = i;
         final int len = sql.length();
@@ -316,12 +325,12 @@ final class SqlSource {
                 k++;
             }
         }
-        if (dialect != SqlDialect.SQLITE) unterminated = true; // SQLite: an open comment runs to the end, legally
+        if (!has(Syntax.OPEN_COMMENT_RUNS_TO_END)) unterminated = true; // SQLite: an open comment runs to the end, legally
         return len;
     }
 
     private boolean backslashStrings() {
-        return dialect == SqlDialect.MARIADB;
+        return has(Syntax.BACKSLASH_STRINGS);
     }
 
     /** End offset (exclusive) of a quoted run starting at {@code i}; doubled quotes and optionally \x escape. */
@@ -345,8 +354,8 @@ final class SqlSource {
 
     /** PostgreSQL's $tag$ (and H2's $$): the offset after the opening tag, or 0 when this $ opens none. */
     private int dollarQuoteTagEnd(int i) {
-        if (dialect == SqlDialect.H2) return at(i + 1, '$') ? i + 2 : 0;
-        if (dialect != SqlDialect.POSTGRESQL) return 0;
+        if (has(Syntax.DOUBLE_DOLLAR_QUOTES)) return at(i + 1, '$') ? i + 2 : 0;
+        if (!has(Syntax.TAGGED_DOLLAR_QUOTES)) return 0;
         int k = i + 1;
         if (k < sql.length() && isDigit(sql.charAt(k))) return 0; // $1 is a positional parameter
         while (k < sql.length() && sql.charAt(k) != '$') {
@@ -396,11 +405,11 @@ final class SqlSource {
      * likely a parameter followed by concatenation. H2 and SQLite: {@code ?NNN} is a numbered parameter.
      */
     private int question(int i) {
-        if (dialect == SqlDialect.POSTGRESQL) {
+        if (has(Syntax.QUESTION_OPERATORS)) {
             if (at(i + 1, '?')) return add(OP, i, i + 2);
             if (at(i + 1, '&') || (at(i + 1, '|') && !at(i + 2, '|'))) return add(OP, i, i + 2);
         }
-        if ((dialect == SqlDialect.H2 || dialect == SqlDialect.SQLITE) && i + 1 < sql.length()
+        if (has(Syntax.NUMBERED_PARAMS) && i + 1 < sql.length()
                 && isDigit(sql.charAt(i + 1))) {
             return add(NAMED_PARAM, i, digitsEnd(i + 1));
         }
@@ -418,14 +427,14 @@ final class SqlSource {
         int len = wordEnd - s;
         if (len == 1 && at(wordEnd, '\'')) {
             char p = Character.toUpperCase(sql.charAt(s));
-            boolean pg = dialect == SqlDialect.POSTGRESQL;
-            if (p == 'N' || p == 'X' || p == 'B' || (p == 'E' && pg)) {
+            boolean escapeStrings = has(Syntax.ESCAPE_STRINGS);
+            if (p == 'N' || p == 'X' || p == 'B' || (p == 'E' && escapeStrings)) {
                 boolean backslash = (p == 'E') || backslashStrings();
                 return add(STRING, s, quoted(wordEnd, '\'', backslash));
             }
         }
         if (len == 1 && Character.toUpperCase(sql.charAt(s)) == 'U' && at(wordEnd, '&')
-                && (dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.H2)) {
+                && has(Syntax.UNICODE_LITERALS)) {
             if (at(wordEnd + 1, '\'')) return add(STRING, s, quoted(wordEnd + 1, '\'', false));
             if (at(wordEnd + 1, '"')) return add(QIDENT, s, quoted(wordEnd + 1, '"', false));
         }

@@ -1,13 +1,14 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,12 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TableCatalog {
 
-    private final SqlDialect dialect;
+    private final Backend backend;
     private final Map<Analysis.TableRef, TableInfo> tables = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public TableCatalog(SqlDialect dialect) {
-        this.dialect = dialect;
+        this.backend = Backend.of(dialect);
     }
 
     public TableInfo table(Connection c, Analysis.TableRef ref) throws SQLException {
@@ -70,27 +71,15 @@ public final class TableCatalog {
         if (quoted) {
             return List.of(name);
         }
-        return switch (dialect) {
-            case H2 -> List.of(name.toUpperCase(Locale.ROOT), name);
-            case POSTGRESQL -> List.of(name.toLowerCase(Locale.ROOT), name);
-            default -> List.of(name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT));
-        };
+        return backend.nameCandidates(name);
     }
 
     private String fold(String name) {
-        return switch (dialect) {
-            case H2 -> name.toUpperCase(Locale.ROOT);
-            case POSTGRESQL -> name.toLowerCase(Locale.ROOT);
-            default -> name;
-        };
+        return backend.foldName(name);
     }
 
     private String defaultSchema(Connection c) throws SQLException {
-        return switch (dialect) {
-            case SQLITE -> null;
-            case MARIADB -> c.getCatalog();
-            default -> c.getSchema();
-        };
+        return backend.defaultSchema(c);
     }
 
     /**
@@ -99,7 +88,7 @@ public final class TableCatalog {
      * SQLite table whose conflict clause silently replaces or keeps rows. Such tables are refused (0A000).
      */
     private String sideEffect(Connection c, DatabaseMetaData md, String schema, String table, boolean keyless) throws SQLException {
-        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getExportedKeys(schema, null, table) : md.getExportedKeys(null, schema, table)) {
+        try (ResultSet rs = backend.schemaIsCatalog() ? md.getExportedKeys(schema, null, table) : md.getExportedKeys(null, schema, table)) {
             while (rs.next()) {
                 for (String rule : new String[] {"DELETE_RULE", "UPDATE_RULE"}) {
                     int r = rs.getInt(rule);
@@ -111,41 +100,16 @@ public final class TableCatalog {
                 }
             }
         }
-        String trigger = switch (dialect) {
-            case POSTGRESQL -> first(c, "SELECT t.tgname FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
-                    + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE NOT t.tgisinternal AND r.relname = ? AND n.nspname = ?", table, schema);
-            case MARIADB -> first(c, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_TABLE = ? "
-                    + "AND EVENT_OBJECT_SCHEMA = ?", table, schema);
-            case H2 -> first(c, "SELECT TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS WHERE EVENT_OBJECT_TABLE = ? "
-                    + "AND EVENT_OBJECT_SCHEMA = ?", table, schema);
-            case SQLITE -> first(c, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", table);
-        };
+        String trigger = backend.triggerOn(c, schema, table);
         if (trigger != null) {
             return "trigger " + trigger + " on " + table + " can write rows capture does not see";
         }
-        if (dialect == SqlDialect.POSTGRESQL && keyless && first(c, "SELECT r.relname FROM pg_class r JOIN pg_namespace n "
-                + "ON n.oid = r.relnamespace WHERE (r.relkind = 'p' OR r.relhassubclass) AND r.relname = ? AND n.nspname = ?", table, schema) != null) {
-            return table + " has no primary key and has partitions or inheritance children: capture follows its rows by ctid,"
-                    + " which is unique only within one of them";
-        }
-        if (dialect == SqlDialect.MARIADB) {
-            String engine = first(c, "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_NAME = ? AND TABLE_SCHEMA = ?", table, schema);
-            if (engine != null && !engine.equalsIgnoreCase("InnoDB")) {
-                return table + " uses the " + engine + " engine, which does not roll back: a change could outlive its failed entry";
-            }
-        }
-        if (dialect == SqlDialect.SQLITE) {
-            String ddl = first(c, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table);
-            if (ddl != null && ddl.toUpperCase(Locale.ROOT).matches("(?s).*\\bON\\s+CONFLICT\\b.*")) {
-                return table + " has an ON CONFLICT clause that can replace or keep rows silently";
-            }
-        }
-        return null;
+        return backend.tableSideEffect(c, schema, table, keyless);
     }
 
     private boolean otherUniqueKeys(DatabaseMetaData md, String schema, String table, List<TableInfo.Column> key) throws SQLException {
         Map<String, java.util.Set<String>> unique = new TreeMap<>();
-        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getIndexInfo(schema, null, table, true, true)
+        try (ResultSet rs = backend.schemaIsCatalog() ? md.getIndexInfo(schema, null, table, true, true)
                 : md.getIndexInfo(null, schema, table, true, true)) {
             while (rs.next()) {
                 String index = rs.getString("INDEX_NAME");
@@ -160,24 +124,13 @@ public final class TableCatalog {
         return unique.values().stream().anyMatch(cols -> !cols.equals(pk));
     }
 
-    private static String first(Connection c, String sql, String... args) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
     private List<TableInfo.Column> columns(DatabaseMetaData md, String schema, String table) throws SQLException {
         List<TableInfo.Column> out = new ArrayList<>();
-        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getColumns(schema, null, table, null)
+        try (ResultSet rs = backend.schemaIsCatalog() ? md.getColumns(schema, null, table, null)
                 : md.getColumns(null, schema, table, null)) {
             Map<Integer, TableInfo.Column> byPosition = new TreeMap<>();
             while (rs.next()) {
-                String rowSchema = dialect == SqlDialect.MARIADB ? rs.getString("TABLE_CAT") : rs.getString("TABLE_SCHEM");
+                String rowSchema = backend.schemaIsCatalog() ? rs.getString("TABLE_CAT") : rs.getString("TABLE_SCHEM");
                 if (!table.equals(rs.getString("TABLE_NAME")) || (schema != null && rowSchema != null && !schema.equals(rowSchema))) {
                     continue; // names are LIKE patterns: '_' matches any character, in the schema too
                 }
@@ -192,7 +145,7 @@ public final class TableCatalog {
     private List<TableInfo.Column> primaryKey(DatabaseMetaData md, String schema, String table, List<TableInfo.Column> columns)
             throws SQLException {
         Map<Integer, String> bySeq = new TreeMap<>();
-        try (ResultSet rs = dialect == SqlDialect.MARIADB ? md.getPrimaryKeys(schema, null, table)
+        try (ResultSet rs = backend.schemaIsCatalog() ? md.getPrimaryKeys(schema, null, table)
                 : md.getPrimaryKeys(null, schema, table)) {
             while (rs.next()) {
                 bySeq.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));

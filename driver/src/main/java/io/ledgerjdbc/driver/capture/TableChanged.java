@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.SQLException;
 
 /**
@@ -12,6 +13,6 @@ public final class TableChanged extends SQLException {
 
     TableChanged(TableInfo t, String detail) {
         super("LedgerJDBC: the columns of " + t.ledgerName() + " changed behind the driver (" + detail
-                + "); its metadata was reloaded, roll back and retry", "40001");
+                + "); its metadata was reloaded, roll back and retry", SqlStates.SERIALIZATION_FAILURE);
     }
 }

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.math.BigDecimal;
@@ -24,7 +25,7 @@ public final class Values {
     }
 
     public static Value read(ResultSet rs, int index, TableInfo.Column column, SqlDialect dialect) throws SQLException {
-        if (dialect == SqlDialect.SQLITE) {
+        if (Backend.of(dialect).readsByStorageClass()) {
             return ofStorageClass(rs.getObject(index));
         }
         Value v = switch (column.jdbcType()) {
@@ -50,7 +51,7 @@ public final class Values {
      */
     private static Value bitOrBoolean(ResultSet rs, int index, TableInfo.Column column, SqlDialect dialect) throws SQLException {
         String t = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
-        if (dialect == SqlDialect.MARIADB) {
+        if (Backend.of(dialect).booleanIsInteger()) {
             // MariaDB's BOOLEAN is TINYINT(1): an integer column that merely defaults to 0/1
             return t.startsWith("bit") ? Value.of(rs.getBytes(index)) : new Value.Int(rs.getLong(index));
         }
@@ -88,7 +89,7 @@ public final class Values {
      * and the server casts it. A null column (type unknown, as in replay) is treated the same way.
      */
     public static void bind(PreparedStatement ps, int index, Value v, TableInfo.Column column, SqlDialect dialect) throws SQLException {
-        if (dialect == SqlDialect.POSTGRESQL && v instanceof Value.Text t && (column == null || !isPgText(column))) {
+        if (Backend.of(dialect).bindsTextUntyped() && v instanceof Value.Text t && (column == null || !isPgText(column))) {
             ps.setObject(index, t.value(), Types.OTHER);
         } else {
             bind(ps, index, v);

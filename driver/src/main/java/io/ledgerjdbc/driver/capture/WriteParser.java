@@ -1,6 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
-import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.driver.backend.Syntax;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -255,7 +255,7 @@ final class WriteParser {
             refuse(w, Refusals.INSERT_SET);
         } else if (s.is(k, "SELECT") || s.is(k, "WITH") || s.is(k, "TABLE") || s.isOp(k, "(")) {
             query(s, k, w);
-        } else if (s.is(k, "VALUES") || (s.is(k, "VALUE") && s.dialect() == SqlDialect.MARIADB)) {
+        } else if (s.is(k, "VALUES") || (s.is(k, "VALUE") && s.has(Syntax.VALUE_KEYWORD))) {
             w.valuesToken = k;
             rows(s, k + 1, w);
         } else {

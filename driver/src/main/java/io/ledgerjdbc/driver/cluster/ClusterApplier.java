@@ -1,7 +1,8 @@
 package io.ledgerjdbc.driver.cluster;
 
+import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.capture.TableCatalog;
 import io.ledgerjdbc.driver.capture.TableInfo;
@@ -15,6 +16,7 @@ import io.ledgerjdbc.ledger.hash.Hashes;
 import io.ledgerjdbc.ledger.store.LedgerHead;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import io.ledgerjdbc.ledger.store.StoredEntry;
 import io.ledgerjdbc.replication.Outcome;
 import io.ledgerjdbc.replication.Replica;
@@ -51,6 +53,8 @@ public final class ClusterApplier implements Replica {
 
     private final Connection c;
     private final SqlDialect dialect;
+    private final Backend backend;
+    private final RowSql rows;
     private final LedgerStore store;
     private final TableCatalog catalog;
     private final Runnable afterDdl;
@@ -82,13 +86,15 @@ public final class ClusterApplier implements Replica {
         this.keys = keys;
         this.c = c;
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
+        this.rows = new RowSql(backend);
         this.store = new LedgerStore(dialect);
         this.catalog = new TableCatalog(dialect);
         this.afterDdl = afterDdl;
         this.identities = new IdentityAdvance(dialect, catalog);
         this.replayer = new io.ledgerjdbc.driver.replay.Replayer(dialect);
         createSignatureTable();
-        if (dialect == SqlDialect.SQLITE) {
+        if (backend.needsWriteAheadLog()) {
             useWriteAheadLog();
         }
         c.setAutoCommit(false);
@@ -155,11 +161,7 @@ public final class ClusterApplier implements Replica {
 
     /** Origin signatures, by seq: beside the ledger, so the entry format stays the same with or without keys. */
     private void createSignatureTable() throws SQLException {
-        String bytes = switch (dialect) {
-            case SQLITE -> "BLOB";
-            case POSTGRESQL -> "BYTEA";
-            default -> "VARBINARY(64)";
-        };
+        String bytes = backend.signatureType();
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS ledger_signature (seq BIGINT NOT NULL PRIMARY KEY, signature " + bytes + " NOT NULL)");
         }
@@ -185,7 +187,7 @@ public final class ClusterApplier implements Replica {
     public synchronized Outcome apply(long ordinal, LedgerEntry writeSet, byte[] signature) {
         String refusal = keys.refusal(writeSet, signature);
         if (refusal != null) {
-            return new Outcome.Rejected(ordinal, "28000", 0, refusal);
+            return new Outcome.Rejected(ordinal, SqlStates.INVALID_AUTHORIZATION, 0, refusal);
         }
         long giveUp = System.nanoTime() + TRANSIENT_RETRY_MILLIS * 1_000_000;
         while (true) {
@@ -202,7 +204,7 @@ public final class ClusterApplier implements Replica {
                 }
             } catch (Conflict conflict) {
                 rollback();
-                return new Outcome.Rejected(ordinal, "40001", 0, conflict.getMessage());
+                return new Outcome.Rejected(ordinal, SqlStates.SERIALIZATION_FAILURE, 0, conflict.getMessage());
             } catch (SQLException e) {
                 rollback();
                 if (isTransient(e) && System.nanoTime() < giveUp) {
@@ -423,16 +425,8 @@ public final class ClusterApplier implements Replica {
     }
 
     private Row read(TableInfo t, Row key) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < t.columns().size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(q(t.columns().get(i).name()));
-        }
-        sql.append(" FROM ").append(table(t)).append(whereKey(key));
-        if (dialect != SqlDialect.SQLITE) {
-            sql.append(" FOR UPDATE");
-        }
-        PreparedStatement ps = prepared(sql.toString());
-        bindKey(ps, 1, t, key);
+        PreparedStatement ps = prepared(rows.selectForUpdate(table(t), t.columns().stream().map(TableInfo.Column::name).toList(), key));
+        rows.bindKey(ps, 1, key, binder(t));
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return null;
@@ -447,42 +441,27 @@ public final class ClusterApplier implements Replica {
     }
 
     private void insert(TableInfo t, Row row) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table(t)).append(" (");
-        for (int i = 0; i < row.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(row.name(i)));
-        sql.append(") VALUES (").append("?, ".repeat(row.size() - 1)).append("?)");
-        PreparedStatement ps = prepared(sql.toString());
-        for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i), t.column(row.name(i)), dialect);
+        PreparedStatement ps = prepared(rows.insert(table(t), row));
+        rows.bindAll(ps, 1, row, binder(t));
         ps.executeUpdate();
     }
 
     private void update(TableInfo t, Row key, Row after) throws SQLException {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(table(t)).append(" SET ");
-        for (int i = 0; i < after.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(after.name(i))).append(" = ?");
-        sql.append(whereKey(key));
-        PreparedStatement ps = prepared(sql.toString());
-        int at = 1;
-        for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), t.column(after.name(i)), dialect);
-        bindKey(ps, at, t, key);
+        PreparedStatement ps = prepared(rows.update(table(t), after, key));
+        int at = rows.bindAll(ps, 1, after, binder(t));
+        rows.bindKey(ps, at, key, binder(t));
         ps.executeUpdate();
     }
 
     private void delete(TableInfo t, Row key) throws SQLException {
-        PreparedStatement ps = prepared("DELETE FROM " + table(t) + whereKey(key));
-        bindKey(ps, 1, t, key);
+        PreparedStatement ps = prepared(rows.delete(table(t), key));
+        rows.bindKey(ps, 1, key, binder(t));
         ps.executeUpdate();
     }
 
-    private void bindKey(PreparedStatement ps, int at, TableInfo t, Row key) throws SQLException {
-        for (int i = 0; i < key.size(); i++) Values.bind(ps, at + i, key.value(i), t.column(key.name(i)), dialect);
-    }
-
-    private String whereKey(Row key) {
-        StringBuilder sb = new StringBuilder(" WHERE ");
-        for (int i = 0; i < key.size(); i++) {
-            sb.append(i == 0 ? "" : " AND ").append(q(key.name(i)));
-            sb.append(key.value(i) instanceof io.ledgerjdbc.ledger.entry.Value.Null ? " IS NULL" : " = ?");
-        }
-        return sb.toString();
+    /** Binds recorded values with their column's type (PostgreSQL casts untyped text to it). */
+    private RowSql.Binder binder(TableInfo t) {
+        return (ps, index, v, column) -> Values.bind(ps, index, v, t.column(column), dialect);
     }
 
     private void storeSignature(long seq, byte[] signature) throws SQLException {
@@ -498,7 +477,7 @@ public final class ClusterApplier implements Replica {
      * the Raft thread for 10 ms. A no-op write first takes the lock, waiting under busy_timeout like any writer.
      */
     private void takeSqliteWriteLock() throws SQLException {
-        if (dialect != SqlDialect.SQLITE) {
+        if (!backend.takesWriteLockFirst()) {
             return;
         }
         PreparedStatement ps = prepared("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = ?");
@@ -542,18 +521,14 @@ public final class ClusterApplier implements Replica {
     }
 
     private String table(TableInfo t) {
-        return t.schema() == null ? q(t.name()) : q(t.schema()) + "." + q(t.name());
-    }
-
-    private String q(String identifier) {
-        return Identifiers.quote(dialect, identifier);
+        return rows.table(t.schema(), t.name());
     }
 
     /** Lock waits, deadlocks, serialization failures, a busy SQLite file: gone when the local transaction ends. */
     static boolean isTransient(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("HYT00")
+        return state.equals(SqlStates.SERIALIZATION_FAILURE) || state.equals(SqlStates.DEADLOCK_DETECTED) || state.equals(SqlStates.LOCK_NOT_AVAILABLE) || state.equals(SqlStates.TIMEOUT_EXPIRED)
                 || e.getErrorCode() == 1205 || e.getErrorCode() == 1213 // MariaDB lock wait timeout, deadlock
                 || m.contains("sqlite_busy") || m.contains("sqlite_locked") || m.contains("database is locked")
                 || m.contains("timeout trying to lock");
@@ -587,7 +562,7 @@ public final class ClusterApplier implements Replica {
     /** Certification failed: a transaction ordered before this one changed a row this one read. */
     private static final class Conflict extends SQLException {
         Conflict(String message) {
-            super(message, "40001");
+            super(message, SqlStates.SERIALIZATION_FAILURE);
         }
     }
 

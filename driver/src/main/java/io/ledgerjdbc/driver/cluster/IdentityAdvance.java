@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.cluster;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.TableCatalog;
@@ -32,6 +33,7 @@ final class IdentityAdvance {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityAdvance.class);
 
     private final SqlDialect dialect;
+    private final Backend backend;
     private final TableCatalog catalog;
     /**
      * Identity/serial columns by ledger table name, each with its PostgreSQL sequence (null on H2); forgotten
@@ -41,6 +43,7 @@ final class IdentityAdvance {
 
     IdentityAdvance(SqlDialect dialect, TableCatalog catalog) {
         this.dialect = dialect;
+        this.backend = Backend.of(dialect);
         this.catalog = catalog;
     }
 
@@ -50,7 +53,7 @@ final class IdentityAdvance {
 
     /** After the write-set committed: best effort, outside its transaction (on H2 the ALTER commits). */
     void advance(Connection c, List<Change> changes) {
-        if (dialect != SqlDialect.H2 && dialect != SqlDialect.POSTGRESQL) {
+        if (backend.explicitKeysAdvanceIdentity()) {
             return;
         }
         Map<String, Map<String, Long>> highest = new HashMap<>();
@@ -95,7 +98,7 @@ final class IdentityAdvance {
         }
         Map<String, String> found = new HashMap<>();
         for (TableInfo.Column k : t.primaryKey()) {
-            if (dialect == SqlDialect.H2) {
+            if (!backend.identitiesUseSequences()) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT IS_IDENTITY FROM INFORMATION_SCHEMA.COLUMNS "
                         + "WHERE TABLE_SCHEMA = COALESCE(?, SCHEMA()) AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
                     ps.setString(1, t.schema());
@@ -125,7 +128,7 @@ final class IdentityAdvance {
     }
 
     private void moveTo(Connection c, TableInfo t, String column, String sequence, long max) throws SQLException {
-        if (dialect == SqlDialect.POSTGRESQL) {
+        if (backend.identitiesUseSequences()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT setval(CAST(? AS regclass), ?) WHERE ? > (SELECT last_value FROM " + sequence + ")")) {
                 ps.setString(1, sequence);

@@ -3,6 +3,7 @@ package io.ledgerjdbc.driver.cluster;
 import io.ledgerjdbc.ledger.digest.KeyFiles;
 import io.ledgerjdbc.ledger.digest.OriginSignature;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class NodeKeys {
             try {
                 own = KeyFiles.loadPrivate(Path.of(nodeKey)).privateKey();
             } catch (IOException | RuntimeException e) {
-                throw new SQLException("ledger.nodeKey: cannot read " + nodeKey + ": " + e.getMessage(), "HY024", e);
+                throw new SQLException("ledger.nodeKey: cannot read " + nodeKey + ": " + e.getMessage(), SqlStates.INVALID_ATTRIBUTE_VALUE, e);
             }
         }
         Map<String, Ed25519PublicKeyParameters> keys = null;
@@ -47,12 +48,12 @@ public final class NodeKeys {
             for (String id : memberIds) {
                 Path file = Path.of(memberKeys, id + ".pub.pem");
                 if (!Files.isReadable(file)) {
-                    throw new SQLException("ledger.memberKeys: no public key " + file + " for member " + id, "HY024");
+                    throw new SQLException("ledger.memberKeys: no public key " + file + " for member " + id, SqlStates.INVALID_ATTRIBUTE_VALUE);
                 }
                 try {
                     keys.put(id, KeyFiles.loadPublic(file));
                 } catch (IOException | RuntimeException e) {
-                    throw new SQLException("ledger.memberKeys: cannot read " + file + ": " + e.getMessage(), "HY024", e);
+                    throw new SQLException("ledger.memberKeys: cannot read " + file + ": " + e.getMessage(), SqlStates.INVALID_ATTRIBUTE_VALUE, e);
                 }
             }
         }

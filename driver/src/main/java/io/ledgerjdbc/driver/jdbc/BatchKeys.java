@@ -1,7 +1,5 @@
 package io.ledgerjdbc.driver.jdbc;
 
-import io.ledgerjdbc.ledger.store.SqlDialect;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -22,11 +20,10 @@ public final class BatchKeys {
     private final boolean every;
     private CachedRowSet all;
 
-    public BatchKeys(ExecutionContext ctx, SqlDialect dialect) {
+    /** @param every whether the application sees every item's keys (the backend's answer), else none */
+    public BatchKeys(ExecutionContext ctx, boolean every) {
         this.ctx = ctx;
-        boolean prepared = ctx.realStatement() instanceof PreparedStatement;
-        this.every = dialect == SqlDialect.MARIADB ? !prepared || ctx.keyRequest().wantsKeys()
-                : dialect != SqlDialect.SQLITE && prepared && ctx.keyRequest().wantsKeys();
+        this.every = every;
     }
 
     /** After one item: its keys as capture already read them, or (null) as the real statement has them. */

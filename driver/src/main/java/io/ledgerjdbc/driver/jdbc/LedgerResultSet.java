@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.jdbc;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -1048,6 +1049,6 @@ public final class LedgerResultSet implements ResultSet {
     private static SQLException updatableRefused(String method) {
         return new java.sql.SQLFeatureNotSupportedException("LedgerJDBC refuses ResultSet." + method + "(): writes through "
                 + "an updatable result set cannot be captured; use UPDATE, INSERT or DELETE statements (nothing was executed or "
-                + "recorded)", "0A000");
+                + "recorded)", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 }

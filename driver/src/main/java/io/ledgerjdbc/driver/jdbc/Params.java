@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.jdbc;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -80,7 +81,7 @@ public final class Params {
         for (int i = 0; i < count; i++) {
             Binder b = from + i - 1 < binders.length ? binders[from + i - 1] : null;
             if (b == null) {
-                throw new SQLException("parameter " + (from + i) + " is not set", "07001");
+                throw new SQLException("parameter " + (from + i) + " is not set", SqlStates.WRONG_PARAMETER_COUNT);
             }
             b.bind(target, at + i);
         }

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.jdbc;
 
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -126,11 +127,11 @@ final class StreamCopy {
 
     private static SQLException tooLarge() {
         return new SQLFeatureNotSupportedException("LedgerJDBC: stream parameters larger than " + MAX
-                + " bytes or characters cannot be recorded", "0A000");
+                + " bytes or characters cannot be recorded", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     private static SQLException unreadable(IOException e) {
         return new SQLException("LedgerJDBC: could not read the stream bound to a parameter: " + e.getMessage(),
-                "HY000", e);
+                SqlStates.GENERAL_ERROR, e);
     }
 }

@@ -1,13 +1,15 @@
 package io.ledgerjdbc.driver.replay;
 
-import io.ledgerjdbc.driver.capture.Identifiers;
+import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,9 +23,11 @@ import java.sql.Statement;
 public final class Replayer {
 
     private final SqlDialect dialect;
+    private final RowSql rows;
 
     public Replayer(SqlDialect dialect) {
         this.dialect = dialect;
+        this.rows = RowSql.of(dialect);
     }
 
     public void apply(Connection c, LedgerEntry entry) throws SQLException {
@@ -56,76 +60,38 @@ public final class Replayer {
     }
 
     private void insert(Connection c, String table, Row row) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table(table)).append(" (");
-        for (int i = 0; i < row.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(row.name(i)));
-        sql.append(") VALUES (").append("?, ".repeat(row.size() - 1)).append("?)");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < row.size(); i++) Values.bind(ps, i + 1, row.value(i), null, dialect);
+        try (PreparedStatement ps = c.prepareStatement(rows.insert(rows.ledgerTable(table), row))) {
+            rows.bindAll(ps, 1, row, this::bind);
             expectOne(ps.executeUpdate(), "INSERT", table, row);
         }
     }
 
+    /** {@code wholeRow}: the key names every column, so one of possibly several equal rows is changed. */
     private void update(Connection c, String table, Row key, Row after, boolean wholeRow) throws SQLException {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(table(table)).append(" SET ");
-        for (int i = 0; i < after.size(); i++) sql.append(i == 0 ? "" : ", ").append(q(after.name(i))).append(" = ?");
-        sql.append(wholeRow ? whereOneRow(table, key) : whereKey(key));
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int at = 1;
-            for (int i = 0; i < after.size(); i++) Values.bind(ps, at++, after.value(i), null, dialect);
-            for (int i = 0; i < key.size(); i++) Values.bind(ps, at++, key.value(i), null, dialect);
+        String t = rows.ledgerTable(table);
+        try (PreparedStatement ps = c.prepareStatement(wholeRow ? rows.updateOneRow(t, after, key) : rows.update(t, after, key))) {
+            int at = rows.bindAll(ps, 1, after, this::bind);
+            rows.bindKey(ps, at, key, this::bind);
             expectOne(ps.executeUpdate(), "UPDATE", table, key);
         }
     }
 
     private void delete(Connection c, String table, Row key, boolean wholeRow) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table(table) + (wholeRow ? whereOneRow(table, key) : whereKey(key)))) {
-            for (int i = 0; i < key.size(); i++) Values.bind(ps, i + 1, key.value(i), null, dialect);
+        String t = rows.ledgerTable(table);
+        try (PreparedStatement ps = c.prepareStatement(wholeRow ? rows.deleteOneRow(t, key) : rows.delete(t, key))) {
+            rows.bindKey(ps, 1, key, this::bind);
             expectOne(ps.executeUpdate(), "DELETE", table, key);
         }
     }
 
-    private String whereKey(Row key) {
-        StringBuilder sb = new StringBuilder(" WHERE ");
-        for (int i = 0; i < key.size(); i++) sb.append(i == 0 ? "" : " AND ").append(q(key.name(i))).append(" = ?");
-        return sb.toString();
-    }
-
-    /**
-     * Picks one row equal to {@code row} in every column, NULLs included, by the database's row identity (SQLite
-     * rowid, H2 _ROWID_, PostgreSQL ctid) or, on MariaDB, with {@code LIMIT 1}. Binds the row's values once.
-     */
-    private String whereOneRow(String table, Row row) {
-        StringBuilder eq = new StringBuilder();
-        String op = switch (dialect) {
-            case SQLITE -> " IS ?";
-            case MARIADB -> " <=> ?";
-            default -> " IS NOT DISTINCT FROM ?";
-        };
-        for (int i = 0; i < row.size(); i++) eq.append(i == 0 ? "" : " AND ").append(q(row.name(i))).append(op);
-        String id = switch (dialect) {
-            case SQLITE -> "rowid";
-            case H2 -> "_ROWID_";
-            case POSTGRESQL -> "ctid";
-            case MARIADB -> null;
-        };
-        if (id == null) {
-            return " WHERE " + eq + " LIMIT 1";
-        }
-        return " WHERE " + id + " = (SELECT " + id + " FROM " + table(table) + " WHERE " + eq + " LIMIT 1)";
+    /** Recorded values are bound without a column type (replay reads no metadata). */
+    private void bind(PreparedStatement ps, int index, Value v, String column) throws SQLException {
+        Values.bind(ps, index, v, null, dialect);
     }
 
     private static void expectOne(int count, String op, String table, Row row) throws SQLException {
         if (count != 1) {
-            throw new SQLException("replay of " + op + " on " + table + " " + row + " changed " + count + " rows, not 1", "XX001");
+            throw new SQLException("replay of " + op + " on " + table + " " + row + " changed " + count + " rows, not 1", SqlStates.DATA_CORRUPTED);
         }
-    }
-
-    private String table(String ledgerName) {
-        int dot = ledgerName.indexOf('.');
-        return dot < 0 ? q(ledgerName) : q(ledgerName.substring(0, dot)) + "." + q(ledgerName.substring(dot + 1));
-    }
-
-    private String q(String identifier) {
-        return Identifiers.quote(dialect, identifier);
     }
 }

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.replay;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.Identifiers;
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.capture.TableCatalog;
@@ -118,11 +119,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
 
     /** A check for the database behind {@code c}: unqualified names are in its default schema. */
     public static StateCheck forDatabase(Connection c, SqlDialect dialect) throws SQLException {
-        String schema = switch (dialect) {
-            case SQLITE -> null;
-            case MARIADB -> c.getCatalog();
-            default -> c.getSchema();
-        };
+        String schema = Backend.of(dialect).defaultSchema(c);
         return new StateCheck(schema, DEFAULT_BUDGET);
     }
 
@@ -639,7 +636,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                 sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(dialect, info.columns().get(i).name()));
             }
             sql.append(" FROM ");
-            if (info.schema() != null && dialect != SqlDialect.SQLITE) {
+            if (info.schema() != null && Backend.of(dialect).hasSchemas()) {
                 sql.append(Identifiers.quote(dialect, info.schema())).append('.');
             }
             sql.append(Identifiers.quote(dialect, info.name()));

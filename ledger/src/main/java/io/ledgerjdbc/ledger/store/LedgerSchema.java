@@ -76,7 +76,7 @@ public final class LedgerSchema {
                 } catch (SQLException e) {
                     // PostgreSQL: two concurrent CREATE TABLE IF NOT EXISTS can both miss the table and one then
                     // fails on the catalog's unique index; the table exists, which is all we wanted.
-                    if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+                    if (!SqlStates.UNIQUE_VIOLATION.equals(e.getSQLState()) && !SqlStates.DUPLICATE_TABLE.equals(e.getSQLState())) {
                         throw e;
                     }
                 }
@@ -109,7 +109,7 @@ public final class LedgerSchema {
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
         // PostgreSQL 42P01, MariaDB 42S02, H2 error codes 42102..42104 (plain, with candidates, database
         // empty), SQLite only by its message
-        return state.equals("42P01") || state.startsWith("42S0")
+        return state.equals(SqlStates.UNDEFINED_TABLE) || state.startsWith("42S0")
                 || (e.getErrorCode() >= 42102 && e.getErrorCode() <= 42104)
                 || message.contains("no such table");
     }
@@ -118,11 +118,11 @@ public final class LedgerSchema {
     public static void checkVersion(Connection c) throws SQLException {
         String v = readVersion(c);
         if (v == null) {
-            throw new SQLException("no ledger in this database (ledger_meta has no schema_version)", "42P01");
+            throw new SQLException("no ledger in this database (ledger_meta has no schema_version)", SqlStates.UNDEFINED_TABLE);
         }
         if (!v.equals(Integer.toString(VERSION))) {
             throw new SQLException("ledger schema version " + v + " is not supported by this LedgerJDBC (it reads version "
-                    + VERSION + ")", "0A000");
+                    + VERSION + ")", SqlStates.FEATURE_NOT_SUPPORTED);
         }
     }
 

@@ -56,7 +56,7 @@ public final class LedgerStore {
      * transactions committed since; a locking read sees the latest committed rows.
      */
     public LedgerHead readHeadForAppend(Connection c) throws SQLException {
-        return readHead(c, dialect != SqlDialect.SQLITE);
+        return readHead(c, dialect.lockingReads);
     }
 
     private LedgerHead readHead(Connection c, boolean locking) throws SQLException {
@@ -182,7 +182,7 @@ public final class LedgerStore {
         for (NodeId id : ids) {
             byte[][] row = rows.get(id.end());
             if (row == null) {
-                throw new SQLException("ledger entry " + id.end() + " is missing; it holds Merkle node " + id, "XX001");
+                throw new SQLException("ledger entry " + id.end() + " is missing; it holds Merkle node " + id, SqlStates.DATA_CORRUPTED);
             }
             if (id.level() == 0) {
                 out.add(hash(row[0], id.end(), "leaf_hash"));
@@ -190,7 +190,7 @@ public final class LedgerStore {
                 byte[] nodes = row[1];
                 int at = (id.level() - 1) * Hashes.SIZE;
                 if (nodes == null || nodes.length < at + Hashes.SIZE) {
-                    throw new SQLException("ledger entry " + id.end() + " lacks Merkle node " + id + " in tree_nodes", "XX001");
+                    throw new SQLException("ledger entry " + id.end() + " lacks Merkle node " + id + " in tree_nodes", SqlStates.DATA_CORRUPTED);
                 }
                 out.add(Arrays.copyOfRange(nodes, at, at + Hashes.SIZE));
             }
@@ -315,7 +315,7 @@ public final class LedgerStore {
     private static byte[] hash(byte[] stored, long seq, String column) throws SQLException {
         if (stored == null || stored.length != Hashes.SIZE) {
             throw new SQLException("ledger entry " + seq + " has a " + column + " of "
-                    + (stored == null ? "NULL" : stored.length + " bytes") + ", not " + Hashes.SIZE + " bytes", "XX001");
+                    + (stored == null ? "NULL" : stored.length + " bytes") + ", not " + Hashes.SIZE + " bytes", SqlStates.DATA_CORRUPTED);
         }
         return stored;
     }

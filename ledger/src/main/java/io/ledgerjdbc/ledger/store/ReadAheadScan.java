@@ -64,7 +64,7 @@ public final class ReadAheadScan {
             return pages.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while reading the ledger", "57014", e);
+            throw new SQLException("interrupted while reading the ledger", SqlStates.QUERY_CANCELED, e);
         }
     }
 

@@ -11,21 +11,24 @@ import java.util.Locale;
  * measured several times slower to write (design notes §1).
  */
 public enum SqlDialect {
-    SQLITE("INTEGER", "BLOB", "BLOB", "TEXT"),
-    H2("BIGINT", "VARBINARY", "BINARY(32)", "VARCHAR(4000)"),
-    POSTGRESQL("BIGINT", "BYTEA", "BYTEA", "VARCHAR(4000)"),
-    MARIADB("BIGINT", "LONGBLOB", "BINARY(32)", "VARCHAR(4000)");
+    SQLITE("INTEGER", "BLOB", "BLOB", "TEXT", false),
+    H2("BIGINT", "VARBINARY", "BINARY(32)", "VARCHAR(4000)", true),
+    POSTGRESQL("BIGINT", "BYTEA", "BYTEA", "VARCHAR(4000)", true),
+    MARIADB("BIGINT", "LONGBLOB", "BINARY(32)", "VARCHAR(4000)", true);
 
     public final String bigint;
     public final String bytes;
     public final String hash;
     public final String text;
+    /** Whether reads can lock rows ({@code FOR UPDATE}); SQLite locks the whole file on the first write instead. */
+    public final boolean lockingReads;
 
-    SqlDialect(String bigint, String bytes, String hash, String text) {
+    SqlDialect(String bigint, String bytes, String hash, String text, boolean lockingReads) {
         this.bigint = bigint;
         this.bytes = bytes;
         this.hash = hash;
         this.text = text;
+        this.lockingReads = lockingReads;
     }
 
     /** The dialect of the database behind {@code c}, from its product name. */
@@ -37,6 +40,6 @@ public enum SqlDialect {
         if (p.contains("postgres")) return POSTGRESQL;
         if (p.contains("mariadb")) return MARIADB; // MySQL differs in enough places that we refuse it rather than guess
         throw new SQLFeatureNotSupportedException("LedgerJDBC does not support the database '" + product
-                + "' (supported: SQLite, H2, PostgreSQL, MariaDB)", "0A000");
+                + "' (supported: SQLite, H2, PostgreSQL, MariaDB)", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 }

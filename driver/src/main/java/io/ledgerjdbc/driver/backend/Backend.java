@@ -1,0 +1,262 @@
+package io.ledgerjdbc.driver.backend;
+
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.config.Lex;
+
+/**
+ * Every decision the driver makes differently per database, in one place per database. Code outside this
+ * package asks its backend ({@code Backend.of(dialect)}, or the node's) and never compares dialects.
+ *
+ * <p>The defaults are the standard-SQL answer most databases give; each backend overrides where its database
+ * (as measured, see the comments there) differs. Adding a database is one class here, one line in
+ * {@link #of}, and its test fixture.
+ *
+ * <p>Threading: backends are stateless singletons, safe for any thread.
+ */
+public interface Backend {
+
+    /** The backend of {@code dialect}. */
+    static Backend of(SqlDialect dialect) {
+        return switch (dialect) {
+            case SQLITE -> SqliteBackend.INSTANCE;
+            case H2 -> H2Backend.INSTANCE;
+            case POSTGRESQL -> PostgresBackend.INSTANCE;
+            case MARIADB -> MariaDbBackend.INSTANCE;
+        };
+    }
+
+    SqlDialect dialect();
+
+    /** Whether SQL text on this database has {@code feature}. */
+    boolean has(Syntax feature);
+
+    // ------------------------------------------------------------------ names and metadata
+
+    /** {@code identifier} quoted for this database. */
+    default String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /** How Calcite reads this database's identifiers: MYSQL_ANSI ("…" quoting, names keep their case). */
+    default Lex calciteLex() {
+        return Lex.MYSQL_ANSI;
+    }
+
+    /** The stored names an unquoted name may have, most likely first. */
+    default List<String> nameCandidates(String unquoted) {
+        return List.of(unquoted, unquoted.toLowerCase(Locale.ROOT), unquoted.toUpperCase(Locale.ROOT));
+    }
+
+    /** An unquoted name as the database stores it. */
+    default String foldName(String unquoted) {
+        return unquoted;
+    }
+
+    /** The schema unqualified names resolve in, or null where the database has no schemas. */
+    default String defaultSchema(Connection c) throws SQLException {
+        return c.getSchema();
+    }
+
+    /** Whether a name may be qualified by a schema. */
+    default boolean hasSchemas() {
+        return true;
+    }
+
+    /** Whether JDBC metadata takes the schema as its catalog argument (MariaDB). */
+    default boolean schemaIsCatalog() {
+        return false;
+    }
+
+    /**
+     * What, besides triggers (see {@link #triggerOn}) and foreign keys, makes writes to {@code table} change
+     * rows capture does not see or cannot roll back; null when nothing.
+     */
+    default String tableSideEffect(Connection c, String schema, String table, boolean keyless) throws SQLException {
+        return null;
+    }
+
+    /** The name of a trigger on {@code table}, or null. */
+    String triggerOn(Connection c, String schema, String table) throws SQLException;
+
+    /** Column type of the origin signatures beside the ledger (64 bytes). */
+    default String signatureType() {
+        return "VARBINARY(64)";
+    }
+
+    // ------------------------------------------------------------------ row identity, equality, locks
+
+    /** A pseudo-column identifying a row physically and stably (capture follows key-less rows by it), or null. */
+    default String stableRowId() {
+        return null;
+    }
+
+    /** A pseudo-column that picks one of several equal rows within a statement, or null (then LIMIT 1). */
+    default String rowIdentity() {
+        return stableRowId();
+    }
+
+    /** Whether key-less rows are followed by the row ids a RETURNING clause gives back (PostgreSQL's ctid). */
+    default boolean returnsRowIds() {
+        return false;
+    }
+
+    /** Whether the rows an INSERT puts into a table without a primary key can be read back exactly. */
+    default boolean followsKeylessInserts() {
+        return true;
+    }
+
+    /** The suffix of a read that locks the rows it reads for writing ("" where a write lock covers it). */
+    default String forUpdate() {
+        return " FOR UPDATE";
+    }
+
+    /** The lock suffix for rows an UPDATE that keeps their key will change. */
+    default String forUpdateKeepingKey() {
+        return forUpdate();
+    }
+
+    /** The suffix of a read that keeps its rows from changing until commit, or null where none is needed. */
+    String forShare();
+
+    /** The lock suffix of a MERGE's read of its target ("" when its read takes none). */
+    default String mergeReadLock() {
+        return "";
+    }
+
+    /** The statement locking a MERGE's target before capture reads it, or null. */
+    default String mergeTableLock(String target) {
+        return null;
+    }
+
+    /** Whether a transaction takes the database's write lock before its first read (SQLite's deadlock rule). */
+    default boolean takesWriteLockFirst() {
+        return false;
+    }
+
+    /** Whether a failed statement aborts the whole transaction (then risky reads run inside a savepoint). */
+    default boolean abortsTransactionOnError() {
+        return false;
+    }
+
+    /** Prepares a capture read (e.g. no server-side prepare for a one-off read). */
+    default void prepareRead(PreparedStatement ps) throws SQLException {
+    }
+
+    // ------------------------------------------------------------------ the ledger append and commit
+
+    /** Whether this process is the database's only writer (the head is then trusted from memory). */
+    default boolean soleWriter(String rawUrl) {
+        return false;
+    }
+
+    /** Whether capture's committed-state reads use a side connection. */
+    default boolean readsCommittedOnSideConnection() {
+        return false;
+    }
+
+    /** The query that takes the lock serialising appends, or null where the transaction holds it already. */
+    default String lockLedgerSql() {
+        return LOCK_LEDGER;
+    }
+
+    /** Whether the head check goes into the ledger insert itself (see LedgerStore#appendIfHead). */
+    default boolean checksHeadInInsert() {
+        return true;
+    }
+
+    /** The query run after an asynchronous commit that returns once it is durable, or null (commits are synchronous). */
+    default String awaitDurableSql() {
+        return null;
+    }
+
+    /** Whether an autocommit write's transaction is committed by switching autocommit back on (one commit, not two). */
+    default boolean commitsByAutoCommit() {
+        return false;
+    }
+
+    /** Whether some statements that change no rows still commit the open transaction (LOCK TABLES, ANALYZE, SET …). */
+    default boolean hasImplicitCommits() {
+        return false;
+    }
+
+    /** Whether the cluster applier switches the database to a write-ahead log (SQLite). */
+    default boolean needsWriteAheadLog() {
+        return false;
+    }
+
+    // ------------------------------------------------------------------ generated keys
+
+    /** Whether the only generated key is the row id (SQLite's INTEGER PRIMARY KEY). */
+    default boolean generatedKeyIsRowid() {
+        return false;
+    }
+
+    /** Whether a multi-row INSERT reports one key for all its rows (then the keys are stepped from it). */
+    default boolean reportsOneKeyForManyRows() {
+        return false;
+    }
+
+    /** Whether that one key is the first row's, stepped by auto_increment_increment (else the last row's, step 1). */
+    default boolean reportsFirstKeyOfMany() {
+        return false;
+    }
+
+    /** Whether the driver reports generated keys even when none were asked for. */
+    default boolean reportsKeysUnasked() {
+        return false;
+    }
+
+    /** Whether {@code getGeneratedKeys()} throws when no keys were asked for (else it returns an empty result). */
+    default boolean refusesUnaskedKeys() {
+        return false;
+    }
+
+    /** Whether the application sees every item's keys after executeBatch (else none). */
+    default boolean batchShowsEveryKey(boolean prepared, boolean wantsKeys) {
+        return prepared && wantsKeys;
+    }
+
+    /** Whether an INSERT … SELECT's generated keys are consecutive only under a setting capture must check. */
+    default boolean checksConsecutiveIds() {
+        return false;
+    }
+
+    /** Whether UPDATE … SET evaluates assignments left to right (a later one sees an earlier one's new value). */
+    default boolean assignsLeftToRight() {
+        return false;
+    }
+
+    /** Whether a row inserted with an explicit key moves the identity generator past it. */
+    default boolean explicitKeysAdvanceIdentity() {
+        return true;
+    }
+
+    /** Whether identity columns draw from a named sequence (PostgreSQL's serial), else from the column itself. */
+    default boolean identitiesUseSequences() {
+        return false;
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /** Whether values are read by their storage class rather than the column's declared type (SQLite). */
+    default boolean readsByStorageClass() {
+        return false;
+    }
+
+    /** Whether BOOLEAN is an integer column (MariaDB's TINYINT(1)). */
+    default boolean booleanIsInteger() {
+        return false;
+    }
+
+    /** Whether text is bound untyped so the server casts it to the column's type (PostgreSQL). */
+    default boolean bindsTextUntyped() {
+        return false;
+    }
+
+    String LOCK_LEDGER = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
+}

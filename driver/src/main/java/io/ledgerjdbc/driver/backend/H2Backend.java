@@ -1,0 +1,100 @@
+package io.ledgerjdbc.driver.backend;
+
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * H2 (embedded or server). An embedded database has this process as its only writer, so the chain head is
+ * trusted from memory; unquoted names are upper-cased; DDL and some other statements commit implicitly.
+ */
+final class H2Backend implements Backend {
+
+    static final H2Backend INSTANCE = new H2Backend();
+
+    private static final Set<Syntax> SYNTAX = EnumSet.of(Syntax.DOUBLE_SLASH_COMMENTS, Syntax.NESTED_COMMENTS,
+            Syntax.DOUBLE_DOLLAR_QUOTES, Syntax.NUMBERED_PARAMS, Syntax.UNICODE_LITERALS, Syntax.CALL_IS_EXPRESSION,
+            Syntax.MERGE_USING, Syntax.CREATE_TABLE_COLUMNS_AS_SELECT);
+
+    private H2Backend() {
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return SqlDialect.H2;
+    }
+
+    @Override
+    public boolean has(Syntax feature) {
+        return SYNTAX.contains(feature);
+    }
+
+    @Override
+    public List<String> nameCandidates(String unquoted) {
+        return List.of(unquoted.toUpperCase(Locale.ROOT), unquoted);
+    }
+
+    @Override
+    public String foldName(String unquoted) {
+        return unquoted.toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String triggerOn(Connection c, String schema, String table) throws SQLException {
+        return Queries.first(c, "SELECT TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS WHERE EVENT_OBJECT_TABLE = ? "
+                + "AND EVENT_OBJECT_SCHEMA = ?", table, schema);
+    }
+
+    @Override
+    public String stableRowId() {
+        return "_ROWID_";
+    }
+
+    @Override
+    public String forShare() {
+        return " FOR UPDATE";
+    }
+
+    @Override
+    public String mergeReadLock() {
+        return " FOR UPDATE";
+    }
+
+    /** Only an embedded H2 database is known to have this process as its one writer. */
+    @Override
+    public boolean soleWriter(String rawUrl) {
+        String u = rawUrl.toUpperCase(Locale.ROOT);
+        return !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:") && !u.contains("AUTO_SERVER=TRUE");
+    }
+
+    @Override
+    public boolean readsCommittedOnSideConnection() {
+        return true;
+    }
+
+    /** Its server mode types no {@code SELECT ?}: H2 keeps the separate head check. */
+    @Override
+    public boolean checksHeadInInsert() {
+        return false;
+    }
+
+    /** {@code commit()} then {@code setAutoCommit(true)} would commit twice (the second empty, but not free). */
+    @Override
+    public boolean commitsByAutoCommit() {
+        return true;
+    }
+
+    @Override
+    public boolean hasImplicitCommits() {
+        return true;
+    }
+
+    @Override
+    public boolean explicitKeysAdvanceIdentity() {
+        return false;
+    }
+}

@@ -1,0 +1,138 @@
+package io.ledgerjdbc.driver.backend;
+
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * PostgreSQL through pgjdbc. The append lock is a row lock held until the commit ends, so the commit that takes
+ * it is made asynchronous and its durability awaited outside the lock (see LedgerNode#lockLedger); key-less
+ * rows are followed by the ctid a RETURNING clause gives back; a failed statement aborts the transaction.
+ */
+final class PostgresBackend implements Backend {
+
+    static final PostgresBackend INSTANCE = new PostgresBackend();
+
+    private static final Set<Syntax> SYNTAX = EnumSet.of(Syntax.NESTED_COMMENTS, Syntax.TAGGED_DOLLAR_QUOTES,
+            Syntax.DOLLAR_NUMBER_PARAMS, Syntax.QUESTION_OPERATORS, Syntax.ESCAPE_STRINGS, Syntax.UNICODE_LITERALS,
+            Syntax.MERGE_USING);
+
+    private static final String LOCK_LEDGER_ASYNC_COMMIT = "SELECT meta_value, set_config('synchronous_commit', 'off', true)"
+            + " FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
+    /** The smallest WAL record a transaction can write (executable by every role, nothing stored). */
+    private static final String AWAIT_DURABLE = "SELECT pg_logical_emit_message(true, 'ledgerjdbc', '')";
+
+    private PostgresBackend() {
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return SqlDialect.POSTGRESQL;
+    }
+
+    @Override
+    public boolean has(Syntax feature) {
+        return SYNTAX.contains(feature);
+    }
+
+    @Override
+    public List<String> nameCandidates(String unquoted) {
+        return List.of(unquoted.toLowerCase(Locale.ROOT), unquoted);
+    }
+
+    @Override
+    public String foldName(String unquoted) {
+        return unquoted.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String triggerOn(Connection c, String schema, String table) throws SQLException {
+        return Queries.first(c, "SELECT t.tgname FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
+                + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE NOT t.tgisinternal AND r.relname = ? AND n.nspname = ?", table, schema);
+    }
+
+    @Override
+    public String tableSideEffect(Connection c, String schema, String table, boolean keyless) throws SQLException {
+        if (keyless && Queries.first(c, "SELECT r.relname FROM pg_class r JOIN pg_namespace n "
+                + "ON n.oid = r.relnamespace WHERE (r.relkind = 'p' OR r.relhassubclass) AND r.relname = ? AND n.nspname = ?", table, schema) != null) {
+            return table + " has no primary key and has partitions or inheritance children: capture follows its rows by ctid,"
+                    + " which is unique only within one of them";
+        }
+        return null;
+    }
+
+    @Override
+    public String signatureType() {
+        return "BYTEA";
+    }
+
+    /** ctid picks one row within a statement; it changes on update, so it is no stable row id. */
+    @Override
+    public String rowIdentity() {
+        return "ctid";
+    }
+
+    @Override
+    public boolean returnsRowIds() {
+        return true;
+    }
+
+    /** FOR UPDATE would wait behind foreign-key checks the plain UPDATE (FOR NO KEY UPDATE) does not wait for. */
+    @Override
+    public String forUpdateKeepingKey() {
+        return " FOR NO KEY UPDATE";
+    }
+
+    @Override
+    public String forShare() {
+        return " FOR SHARE";
+    }
+
+    @Override
+    public String mergeTableLock(String target) {
+        return "LOCK TABLE " + target + " IN SHARE ROW EXCLUSIVE MODE";
+    }
+
+    @Override
+    public boolean abortsTransactionOnError() {
+        return true;
+    }
+
+    /** A one-off read: no server-side prepare. */
+    @Override
+    public void prepareRead(PreparedStatement ps) throws SQLException {
+        if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+        }
+    }
+
+    @Override
+    public String lockLedgerSql() {
+        return LOCK_LEDGER_ASYNC_COMMIT;
+    }
+
+    @Override
+    public String awaitDurableSql() {
+        return AWAIT_DURABLE;
+    }
+
+    @Override
+    public boolean explicitKeysAdvanceIdentity() {
+        return false;
+    }
+
+    @Override
+    public boolean identitiesUseSequences() {
+        return true;
+    }
+
+    @Override
+    public boolean bindsTextUntyped() {
+        return true;
+    }
+}
