@@ -5,6 +5,7 @@ import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
+import io.ledgerjdbc.driver.capture.ReferentialActions;
 import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.capture.TableInfo;
@@ -477,6 +478,7 @@ final class LedgerSession implements Session {
         takeSqliteWriteLock();
         TableInfo t = node.catalog.table(real, core.table());
         adopt(t);
+        node.actions.refuseUnfollowable(real, t, construct);
         Captured<T> captured = node.capture.upsert(real, core, construct, t, params, call, t.otherUniqueKeys());
         return record(captured);
     }
@@ -531,6 +533,7 @@ final class LedgerSession implements Session {
             captured = node.capture.insertSelect(real, is, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
                     tb -> readReturnedRows(ctx, tb));
         } else if (a instanceof Analysis.Merge m) {
+            node.actions.refuseUnfollowable(real, table, "MERGE");
             captured = node.capture.merge(real, m, table, params, ctx, call);
         } else if (a instanceof Analysis.Insert ins) {
             TableInfo t = table;
@@ -549,9 +552,17 @@ final class LedgerSession implements Session {
             if (node.capture.needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
-            captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts());
+            ReferentialActions.Pending cascade = node.actions.before(real, u, table, params);
+            if (cascade == null) {
+                captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts());
+            } else {
+                captured = cascade.complete(node.capture.update(real, u, table, params, cascade.context(ctx), cascade.around(real, call),
+                        tb -> readReturnedRows(ctx, tb), plan.facts()));
+            }
         } else if (a instanceof Analysis.Delete d) {
-            captured = node.capture.delete(real, d, table, params, ctx, call);
+            ReferentialActions.Pending cascade = node.actions.before(real, d, table, params);
+            captured = cascade == null ? node.capture.delete(real, d, table, params, ctx, call)
+                    : cascade.complete(node.capture.delete(real, d, table, params, cascade.context(ctx), cascade.around(real, call)));
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
