@@ -150,6 +150,50 @@ class ReferentialActionsSuiteTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = "MARIADB", mode = EnumSource.Mode.EXCLUDE) // InnoDB has no SET DEFAULT
+    void setDefaultIsRecordedAsTheDatabaseStoredIt(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE team (id INT PRIMARY KEY)",
+                    "CREATE TABLE player (id INT PRIMARY KEY, team_id INT DEFAULT 0, "
+                            + "FOREIGN KEY (team_id) REFERENCES team (id) ON DELETE SET DEFAULT)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                if (backend == Backend.SQLITE) s.execute("PRAGMA foreign_keys = ON");
+                s.executeUpdate("INSERT INTO team (id) VALUES (0), (1), (2)");
+                s.executeUpdate("INSERT INTO player (id, team_id) VALUES (1, 1), (2, 1), (3, 2)");
+                s.executeUpdate("DELETE FROM team WHERE id = 1");
+                List<String> rows = new ArrayList<>();
+                CaptureSuiteTest.query(l, "SELECT id, team_id FROM player ORDER BY id", rows);
+                assertThat(rows).containsExactly("1|0", "2|0", "3|2");
+            }
+            assertThat(f.verify()).isEmpty();
+            RowChange first = (RowChange) f.entries().get(f.entries().size() - 1).changes().get(0);
+            assertThat(first.op()).isEqualTo(Operation.UPDATE);
+            assertThat(first.table()).isEqualToIgnoringCase("player");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSelfReferencingCascadeIsRefusedOnlyWhenItWouldChangeRows(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE node (id INT PRIMARY KEY, parent_id INT, "
+                    + "FOREIGN KEY (parent_id) REFERENCES node (id) ON DELETE CASCADE)");
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                if (backend == Backend.SQLITE) s.execute("PRAGMA foreign_keys = ON");
+                s.executeUpdate("INSERT INTO node (id, parent_id) VALUES (1, NULL), (2, 1), (3, NULL)");
+                assertThat(s.executeUpdate("DELETE FROM node WHERE id = 3")).isEqualTo(1); // a leaf: nothing cascades
+                assertThatThrownBy(() -> s.executeUpdate("DELETE FROM node WHERE id = 1"))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                        .hasMessageContaining("cycle");
+                List<String> rows = new ArrayList<>();
+                CaptureSuiteTest.query(l, "SELECT id FROM node ORDER BY id", rows);
+                assertThat(rows).containsExactly("1", "2");
+            }
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
     /** Replays every entry into an empty database whose foreign keys are enforced, then compares every table. */
     static void assertReplaysWithForeignKeysEnforced(Fixture f) throws Exception {
         try (Backend.Db empty = f.backend.open(); Connection target = empty.connect(); Connection source = f.behind()) {
