@@ -752,10 +752,11 @@ final class LedgerSession implements Session {
     }
 
     /**
-     * A batch containing writes runs item by item through the same capture as single statements, inside one
-     * transaction: in autocommit mode the whole batch is one entry, committed together or (on the first
-     * failing item) not at all, which is reported as the usual BatchUpdateException with the counts of the
-     * items before it.
+     * A batch containing writes runs item by item through the same capture as single statements. Inside a
+     * transaction a failing item ends it with the usual BatchUpdateException and the counts of the items before it.
+     * In autocommit mode it keeps what the raw driver keeps ({@link AutocommitBatch}): one transaction and entry for
+     * the whole batch where the raw driver's batch is atomic (PostgreSQL, MariaDB's prepared batch), otherwise one
+     * per item.
      */
     /** A table created through the driver is known from the start: marked now, so no adoption is needed later. */
     private void markCreatedTable(Analysis.TableRef table) throws SQLException {
@@ -782,6 +783,11 @@ final class LedgerSession implements Session {
         Statement statement = ctx.realStatement();
         statement.clearBatch();
         boolean implicit = autoCommit;
+        boolean prepared = statement instanceof PreparedStatement;
+        AutocommitBatch semantics = implicit ? AutocommitBatch.of(node.dialect, prepared) : null;
+        if (semantics != null && semantics != AutocommitBatch.ATOMIC) {
+            return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
+        }
         if (implicit) {
             setAutoCommit(false);
         }
@@ -805,9 +811,12 @@ final class LedgerSession implements Session {
                 rollbackQuietly(e);
                 clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
             }
+            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e);
+            if (semantics != null) {
+                throw semantics.failure(node.dialect, prepared, counts, done + 1, List.of(s));
+            }
             int[] before = new int[done];
             for (int i = 0; i < done; i++) before[i] = (int) counts[i];
-            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e);
             throw new BatchUpdateException(s.getMessage(), s.getSQLState(), s.getErrorCode(), before, s);
         } finally {
             if (implicit) {
@@ -815,6 +824,40 @@ final class LedgerSession implements Session {
                 autoCommit = true;
             }
         }
+    }
+
+    /**
+     * An autocommit batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: each item its own transaction and
+     * ledger entry, committed as it completes; after a failing item the batch ends or goes on as the raw driver's
+     * does ({@link AutocommitBatch}).
+     */
+    private <T> T executeItemByItem(ExecutionContext ctx, Statement statement, List<BatchItem> items, AutocommitBatch semantics,
+                                    boolean prepared, Function<long[], T> fromCounts) throws SQLException {
+        long[] counts = new long[items.size()];
+        List<SQLException> errors = new ArrayList<>();
+        BatchKeys keys = new BatchKeys(ctx, node.dialect);
+        int ran = 0;
+        for (BatchItem item : items) {
+            ran++;
+            try {
+                counts[ran - 1] = executeBatchItem(ctx, statement, item);
+                keysAskedOnlyForCapture.remove(ctx); // a batch's keys follow their own rules (BatchKeys)
+                keys.add(generatedKeys.remove(ctx));
+            } catch (SQLException | RuntimeException e) {
+                keysAskedOnlyForCapture.remove(ctx);
+                generatedKeys.remove(ctx);
+                counts[ran - 1] = Statement.EXECUTE_FAILED;
+                errors.add(e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e));
+                if (semantics == AutocommitBatch.UNTIL_FAILURE) {
+                    break;
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw semantics.failure(node.dialect, prepared, counts, ran, errors);
+        }
+        keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
+        return fromCounts.apply(counts);
     }
 
     private long executeBatchItem(ExecutionContext ctx, Statement statement, BatchItem item) throws SQLException {
