@@ -44,6 +44,8 @@ public final class LedgerNode {
     final SqlAnalyzer analyzer;
     final TableCatalog catalog;
     final RowCapture capture;
+    /** The rows a parent's foreign-key actions change (see ReferentialActions). */
+    final io.ledgerjdbc.driver.capture.ReferentialActions actions;
     final io.ledgerjdbc.driver.observe.LedgerMetrics metrics;
     final ReentrantLock commitLock = new ReentrantLock();
     /** Signs digests after commits when ledger.digest.key is set. */
@@ -65,6 +67,7 @@ public final class LedgerNode {
         this.analyzer = new SqlAnalyzer(dialect);
         this.catalog = new TableCatalog(dialect);
         this.capture = new RowCapture(dialect);
+        this.actions = new io.ledgerjdbc.driver.capture.ReferentialActions(backend, catalog, capture);
         this.autoDigest = new AutoDigest(store);
         this.metrics = io.ledgerjdbc.driver.observe.LedgerMetrics.forDatabase(rawUrl);
     }

@@ -1,11 +1,13 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.driver.backend.AutocommitBatch;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
 import io.ledgerjdbc.driver.capture.NoSuchTable;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
+import io.ledgerjdbc.driver.capture.ReferentialActions;
 import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.capture.TableInfo;
@@ -509,6 +511,7 @@ final class LedgerSession implements Session {
         takeSqliteWriteLock();
         TableInfo t = node.catalog.table(real, core.table());
         adopt(t);
+        node.actions.refuseUnfollowable(real, t, construct);
         Captured<T> captured = node.capture.upsert(real, core, construct, t, params, call, t.otherUniqueKeys());
         return record(captured);
     }
@@ -563,6 +566,7 @@ final class LedgerSession implements Session {
             captured = node.capture.insertSelect(real, is, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
                     tb -> readReturnedRows(ctx, tb));
         } else if (a instanceof Analysis.Merge m) {
+            node.actions.refuseUnfollowable(real, table, "MERGE");
             captured = node.capture.merge(real, m, table, params, ctx, call);
         } else if (a instanceof Analysis.Insert ins) {
             TableInfo t = table;
@@ -581,9 +585,17 @@ final class LedgerSession implements Session {
             if (node.capture.needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
-            captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts());
+            ReferentialActions.Pending cascade = node.actions.before(real, u, table, params);
+            if (cascade == null) {
+                captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts());
+            } else {
+                captured = cascade.complete(node.capture.update(real, u, table, params, cascade.context(ctx), cascade.around(real, call),
+                        tb -> readReturnedRows(ctx, tb), plan.facts()));
+            }
         } else if (a instanceof Analysis.Delete d) {
-            captured = node.capture.delete(real, d, table, params, ctx, call);
+            ReferentialActions.Pending cascade = node.actions.before(real, d, table, params);
+            captured = cascade == null ? node.capture.delete(real, d, table, params, ctx, call)
+                    : cascade.complete(node.capture.delete(real, d, table, params, cascade.context(ctx), cascade.around(real, call)));
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
@@ -773,10 +785,11 @@ final class LedgerSession implements Session {
     }
 
     /**
-     * A batch containing writes runs item by item through the same capture as single statements, inside one
-     * transaction: in autocommit mode the whole batch is one entry, committed together or (on the first
-     * failing item) not at all, which is reported as the usual BatchUpdateException with the counts of the
-     * items before it.
+     * A batch containing writes runs item by item through the same capture as single statements. Inside a
+     * transaction a failing item ends it with the usual BatchUpdateException and the counts of the items before it.
+     * In autocommit mode it keeps what the raw driver keeps ({@link AutocommitBatch}): one transaction and entry for
+     * the whole batch where the raw driver's batch is atomic (PostgreSQL, MariaDB's prepared batch), otherwise one
+     * per item.
      */
     /** A table created through the driver is known from the start: marked now, so no adoption is needed later. */
     private void markCreatedTable(Analysis.TableRef table) throws SQLException {
@@ -803,6 +816,11 @@ final class LedgerSession implements Session {
         Statement statement = ctx.realStatement();
         statement.clearBatch();
         boolean implicit = autoCommit;
+        boolean prepared = statement instanceof PreparedStatement;
+        AutocommitBatch semantics = implicit ? node.backend.autocommitBatch(prepared) : null;
+        if (semantics != null && semantics != AutocommitBatch.ATOMIC) {
+            return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
+        }
         if (implicit) {
             setAutoCommit(false);
         }
@@ -826,9 +844,12 @@ final class LedgerSession implements Session {
                 rollbackQuietly(e);
                 clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
             }
+            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
+            if (semantics != null) {
+                throw semantics.failure(prepared, counts, done + 1, List.of(s));
+            }
             int[] before = new int[done];
             for (int i = 0; i < done; i++) before[i] = (int) counts[i];
-            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
             throw new BatchUpdateException(s.getMessage(), s.getSQLState(), s.getErrorCode(), before, s);
         } finally {
             if (implicit) {
@@ -836,6 +857,40 @@ final class LedgerSession implements Session {
                 autoCommit = true;
             }
         }
+    }
+
+    /**
+     * An autocommit batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: each item its own transaction and
+     * ledger entry, committed as it completes; after a failing item the batch ends or goes on as the raw driver's
+     * does ({@link AutocommitBatch}).
+     */
+    private <T> T executeItemByItem(ExecutionContext ctx, Statement statement, List<BatchItem> items, AutocommitBatch semantics,
+                                    boolean prepared, Function<long[], T> fromCounts) throws SQLException {
+        long[] counts = new long[items.size()];
+        List<SQLException> errors = new ArrayList<>();
+        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
+        int ran = 0;
+        for (BatchItem item : items) {
+            ran++;
+            try {
+                counts[ran - 1] = executeBatchItem(ctx, statement, item);
+                keysAskedOnlyForCapture.remove(ctx); // a batch's keys follow their own rules (BatchKeys)
+                keys.add(generatedKeys.remove(ctx));
+            } catch (SQLException | RuntimeException e) {
+                keysAskedOnlyForCapture.remove(ctx);
+                generatedKeys.remove(ctx);
+                counts[ran - 1] = Statement.EXECUTE_FAILED;
+                errors.add(e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e));
+                if (semantics == AutocommitBatch.UNTIL_FAILURE) {
+                    break;
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw semantics.failure(prepared, counts, ran, errors);
+        }
+        keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
+        return fromCounts.apply(counts);
     }
 
     private long executeBatchItem(ExecutionContext ctx, Statement statement, BatchItem item) throws SQLException {

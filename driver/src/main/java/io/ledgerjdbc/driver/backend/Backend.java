@@ -216,6 +216,19 @@ public interface Backend {
         return false;
     }
 
+    /** Whether the database enforces foreign keys (and so fires their referential actions) on this connection. */
+    default boolean enforcesForeignKeys(Connection c) throws SQLException {
+        return true;
+    }
+
+    /** Whether a statement's update count includes the rows its foreign keys' referential actions changed. */
+    default boolean countsReferentialActionRows() {
+        return false;
+    }
+
+    /** How the raw driver runs an autocommit executeBatch whose item fails (see {@link AutocommitBatch}). */
+    AutocommitBatch autocommitBatch(boolean prepared);
+
     /** Whether the application sees every item's keys after executeBatch (else none). */
     default boolean batchShowsEveryKey(boolean prepared, boolean wantsKeys) {
         return prepared && wantsKeys;

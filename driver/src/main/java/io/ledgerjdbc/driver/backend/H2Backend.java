@@ -97,4 +97,9 @@ final class H2Backend implements Backend {
     public boolean explicitKeysAdvanceIdentity() {
         return false;
     }
+
+    @Override
+    public AutocommitBatch autocommitBatch(boolean prepared) {
+        return AutocommitBatch.CONTINUE;
+    }
 }

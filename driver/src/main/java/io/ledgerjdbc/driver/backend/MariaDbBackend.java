@@ -126,4 +126,9 @@ final class MariaDbBackend implements Backend {
     public boolean booleanIsInteger() {
         return true;
     }
+
+    @Override
+    public AutocommitBatch autocommitBatch(boolean prepared) {
+        return prepared ? AutocommitBatch.ATOMIC : AutocommitBatch.CONTINUE;
+    }
 }

@@ -135,4 +135,9 @@ final class PostgresBackend implements Backend {
     public boolean bindsTextUntyped() {
         return true;
     }
+
+    @Override
+    public AutocommitBatch autocommitBatch(boolean prepared) {
+        return AutocommitBatch.ATOMIC;
+    }
 }

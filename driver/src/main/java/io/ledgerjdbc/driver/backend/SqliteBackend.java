@@ -116,4 +116,22 @@ final class SqliteBackend implements Backend {
     public boolean readsByStorageClass() {
         return true;
     }
+
+    @Override
+    public AutocommitBatch autocommitBatch(boolean prepared) {
+        return AutocommitBatch.UNTIL_FAILURE;
+    }
+
+    /** Only when {@code PRAGMA foreign_keys} is on. */
+    @Override
+    public boolean enforcesForeignKeys(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA foreign_keys")) {
+            return rs.next() && rs.getInt(1) != 0;
+        }
+    }
+
+    @Override
+    public boolean countsReferentialActionRows() {
+        return true;
+    }
 }

@@ -551,7 +551,7 @@ public final class RowCapture {
     }
 
     static void requireCount(Object result, ExecutionContext ctx, int captured, String what) throws SQLException {
-        long count = updateCount(result, ctx);
+        long count = updateCount(result, ctx) - ctx.actionRows();
         if (count != captured) {
             throw conflict(what, "it changed " + count + " rows but " + captured + " were captured; another transaction "
                     + "changed the same rows meanwhile");

@@ -83,23 +83,11 @@ public final class TableCatalog {
     }
 
     /**
-     * Writes that change rows capture cannot see: a trigger on the table, a foreign key that cascades (or sets
-     * NULL/default) into another table when a row here changes, a MariaDB table that ignores rollback, an
+     * Writes that change rows capture cannot see: a trigger on the table, a MariaDB table that ignores rollback, an
      * SQLite table whose conflict clause silently replaces or keeps rows. Such tables are refused (0A000).
      */
     private String sideEffect(Connection c, DatabaseMetaData md, String schema, String table, boolean keyless) throws SQLException {
-        try (ResultSet rs = backend.schemaIsCatalog() ? md.getExportedKeys(schema, null, table) : md.getExportedKeys(null, schema, table)) {
-            while (rs.next()) {
-                for (String rule : new String[] {"DELETE_RULE", "UPDATE_RULE"}) {
-                    int r = rs.getInt(rule);
-                    if (r == DatabaseMetaData.importedKeyCascade || r == DatabaseMetaData.importedKeySetNull
-                            || r == DatabaseMetaData.importedKeySetDefault) {
-                        return "foreign key " + rs.getString("FK_NAME") + " of " + rs.getString("FKTABLE_NAME")
-                                + " changes its rows when rows of " + table + " change (" + rule.replace("_RULE", "") + " rule)";
-                    }
-                }
-            }
-        }
+        // A foreign key with a referential action is no side effect: ReferentialActions captures the rows it changes.
         String trigger = backend.triggerOn(c, schema, table);
         if (trigger != null) {
             return "trigger " + trigger + " on " + table + " can write rows capture does not see";

@@ -18,4 +18,12 @@ public interface ExecutionContext {
     default boolean askedKeysForCapture() {
         return false;
     }
+
+    /**
+     * Rows the database's referential actions changed that its update count includes besides the statement's own
+     * (SQLite counts them), known once the statement ran; capture compares the rest with the rows it read.
+     */
+    default long actionRows() {
+        return 0;
+    }
 }

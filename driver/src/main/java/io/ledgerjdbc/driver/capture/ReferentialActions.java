@@ -1,0 +1,507 @@
+package io.ledgerjdbc.driver.capture;
+
+import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.jdbc.Params;
+import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.entry.Value;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The rows a parent's referential actions change ({@code ON DELETE/UPDATE CASCADE, SET NULL, SET DEFAULT}): found
+ * and locked before a DELETE or a referenced-key UPDATE runs, followed through the foreign-key graph, and recorded
+ * after it as row changes of the same entry, children before their parents.
+ *
+ * <p><b>Determinism.</b> The rows are those the database's own actions will change: before the statement the
+ * parent rows its WHERE selects are locked ({@code FOR UPDATE}; SQLite holds the write lock already), so no child
+ * can start referencing them; then every child row referencing them through a firing foreign key is read and
+ * locked, level by level. After the statement each is read again: a row gone is a DELETE, a row changed an UPDATE,
+ * a row unchanged no change (an action that did not fire: the key kept its value, {@code foreign_keys} off).
+ * The changes are recorded as observed, never computed.
+ *
+ * <p><b>Order.</b> Descendants come before their ancestors and all before the statement's own changes, so replay and
+ * the cluster applier change each child first and the database's own action, when the parent row is applied,
+ * finds nothing left to do; each change still certifies against its exact before-image.
+ *
+ * <p><b>Refused</b> (0A000, before the statement runs), because the rows or their order cannot be known in advance
+ * or cannot be replayed row by row: an {@code ON UPDATE CASCADE} that would change child rows (the child's new
+ * value refers to a parent key that replay has not written yet, and applying the parent first makes the database
+ * change the child itself); a foreign-key cycle that reaches a table again with rows to change (the database's
+ * order among rows of one table is its own); a child with a trigger or another side effect; {@code SET NULL / SET
+ * DEFAULT} on a child without a primary key, or {@code SET DEFAULT} on primary-key columns (the changed row cannot
+ * be found again); an action whose changed columns are themselves referenced with an action (a second cascade
+ * the driver does not follow); one row reached both as deleted and as updated; upserts and MERGE on a parent.
+ *
+ * <p><b>Threading.</b> Thread-safe; the per-table foreign keys are cached until DDL ({@link TableCatalog#generation}).
+ */
+public final class ReferentialActions {
+
+    private static final int ROWS_PER_QUERY = 200;
+
+    /** A foreign key of {@code child} referencing the parent's {@code parentColumns} by {@code childColumns}. */
+    record ForeignKey(String name, String childSchema, String childTable, List<String> childColumns,
+                      List<String> parentColumns, int updateRule, int deleteRule) {
+
+        int rule(boolean delete) {
+            return delete ? deleteRule : updateRule;
+        }
+
+        static boolean acts(int rule) {
+            return rule == DatabaseMetaData.importedKeyCascade || rule == DatabaseMetaData.importedKeySetNull
+                    || rule == DatabaseMetaData.importedKeySetDefault;
+        }
+
+        boolean acts() {
+            return acts(updateRule) || acts(deleteRule);
+        }
+    }
+
+    private final Backend backend;
+    private final TableCatalog catalog;
+    private final RowCapture capture;
+    private final Map<String, List<ForeignKey>> exported = new ConcurrentHashMap<>();
+    private volatile long generation = -1;
+
+    public ReferentialActions(Backend backend, TableCatalog catalog, RowCapture capture) {
+        this.backend = backend;
+        this.catalog = catalog;
+        this.capture = capture;
+    }
+
+    /** What a table with referential actions says when a write whose rows cannot be named in advance targets it. */
+    public void refuseUnfollowable(Connection c, TableInfo t, String construct) throws SQLException {
+        for (ForeignKey fk : exportedKeys(c, t)) {
+            if (fk.acts() && enforced(c)) {
+                throw CaptureRefusal.of(construct + " on a table referenced with a referential action", "foreign key "
+                        + fk.name() + " of " + fk.childTable() + " changes its rows when rows of " + t.name()
+                        + " are deleted or their key changes, and which rows " + construct + " deletes or re-keys is not"
+                        + " known before it runs; use INSERT, UPDATE and DELETE");
+            }
+        }
+    }
+
+    /**
+     * Before an UPDATE or DELETE on {@code t} runs: locks and reads the rows its referential actions can change.
+     *
+     * @return what to record after the statement, or null when no action can fire (no extra query was run)
+     */
+    public Pending before(Connection c, Analysis a, TableInfo t, Params params) throws SQLException {
+        boolean delete = a instanceof Analysis.Delete;
+        Analysis.SqlExpr where;
+        String alias;
+        Set<String> assigned = null;
+        if (a instanceof Analysis.Delete d) {
+            where = d.where();
+            alias = d.alias();
+        } else if (a instanceof Analysis.Update u) {
+            where = u.where();
+            alias = u.alias();
+            assigned = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            for (Analysis.Assignment as : u.assignments()) assigned.add(as.column());
+        } else {
+            return null;
+        }
+        if (firing(c, t, delete, assigned).isEmpty() || !enforced(c)) {
+            return null;
+        }
+        // An UPDATE fires only for rows whose referenced values change: the new values are read with the rows
+        // (MariaDB evaluates SET left to right, and a random function differs between evaluations: all rows then).
+        List<Analysis.Assignment> keyAssignments = new ArrayList<>();
+        if (a instanceof Analysis.Update u) {
+            Set<String> referenced = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            for (ForeignKey fk : firing(c, t, false, assigned)) referenced.addAll(fk.parentColumns());
+            for (Analysis.Assignment as : u.assignments()) {
+                if (referenced.contains(as.column()) && t.column(as.column()) != null) keyAssignments.add(as);
+            }
+        }
+        boolean compare = !backend.assignsLeftToRight() && keyAssignments.stream().noneMatch(as -> RowCapture.callsRandom(as.value()));
+        StringBuilder sql = new StringBuilder("SELECT *");
+        if (compare) {
+            for (Analysis.Assignment as : keyAssignments) sql.append(", (").append(as.value().text()).append(')');
+        }
+        sql.append(" FROM ").append(capture.from(t)).append(RowCapture.as(alias)).append(where == null ? "" : " WHERE " + where.text())
+                .append(capture.forUpdate());
+        List<Row> parents = new ArrayList<>();
+        try (PreparedStatement ps = capture.prepareRead(c, sql.toString())) {
+            int at = 1;
+            if (compare) {
+                for (Analysis.Assignment as : keyAssignments) at = RowCapture.bind(ps, params, as.value(), at);
+            }
+            RowCapture.bind(ps, params, where, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                RowCapture.requireShape(rs, t, 0, compare ? keyAssignments.size() : 0);
+                while (rs.next()) {
+                    Row row = capture.read(rs, t);
+                    boolean changes = delete || !compare;
+                    for (int i = 0; !changes && i < keyAssignments.size(); i++) {
+                        TableInfo.Column col = t.column(keyAssignments.get(i).column());
+                        changes = !Values.read(rs, t.columns().size() + 1 + i, col, backend.dialect()).equals(row.get(col.name()));
+                    }
+                    if (changes) parents.add(row);
+                }
+            }
+        }
+        if (parents.isEmpty()) {
+            return null;
+        }
+        Pending p = new Pending();
+        List<TableInfo> path = new ArrayList<>(List.of(t));
+        visit(c, t, parents, delete, assigned, path, p);
+        return p.groups.isEmpty() ? null : p;
+    }
+
+    /** Whether the database enforces foreign keys on this connection (SQLite only when {@code PRAGMA foreign_keys} is on). */
+    private boolean enforced(Connection c) throws SQLException {
+        return backend.enforcesForeignKeys(c);
+    }
+
+    /** The foreign keys referencing {@code t} whose action a DELETE (or an UPDATE assigning {@code assigned}) fires. */
+    private List<ForeignKey> firing(Connection c, TableInfo t, boolean delete, Set<String> assigned) throws SQLException {
+        List<ForeignKey> out = new ArrayList<>();
+        for (ForeignKey fk : exportedKeys(c, t)) {
+            if (!ForeignKey.acts(fk.rule(delete))) continue;
+            if (!delete && fk.parentColumns().stream().noneMatch(assigned::contains)) continue;
+            out.add(fk);
+        }
+        return out;
+    }
+
+    private void visit(Connection c, TableInfo parent, List<Row> parents, boolean delete, Set<String> assigned,
+                       List<TableInfo> path, Pending p) throws SQLException {
+        for (ForeignKey fk : firing(c, parent, delete, assigned)) {
+            TableInfo child = catalog.table(c, childRef(parent, fk));
+            List<Row> values = new ArrayList<>();
+            Set<Row> seen = new LinkedHashSet<>();
+            for (Row r : parents) {
+                Row v = project(r, fk.parentColumns(), parent);
+                if (v != null && seen.add(v)) values.add(v);
+            }
+            if (values.isEmpty()) continue;
+            List<Row> rows = lookup(c, child, fk, values, true);
+            if (rows.isEmpty()) continue;
+            String via = "foreign key " + fk.name() + " of " + child.name() + " (" + String.join(", ", fk.childColumns())
+                    + ") referencing " + parent.name();
+            if (child.sideEffect() != null) {
+                throw refusal(via, "its action changes rows of a table with side effects: " + child.sideEffect());
+            }
+            if (path.stream().anyMatch(t -> same(t, child))) {
+                throw refusal(via, "the foreign keys form a cycle through " + child.name() + ", and the order in which"
+                        + " the database applies the actions to rows of one table cannot be reproduced row by row");
+            }
+            int rule = fk.rule(delete);
+            if (rule == DatabaseMetaData.importedKeyCascade && delete) {
+                Group g = p.group(child, fk, values, true);
+                List<Row> fresh = new ArrayList<>();
+                if (child.hasPrimaryKey()) {
+                    for (Row r : rows) {
+                        if (p.claim(child, r, true, via)) fresh.add(r);
+                    }
+                } else {
+                    p.claimKeyless(child, via);
+                    fresh.addAll(rows);
+                }
+                if (fresh.isEmpty()) continue;
+                path.add(child);
+                visit(c, child, fresh, true, null, path, p);
+                path.remove(path.size() - 1);
+                g.rows.addAll(fresh);
+                p.groups.add(g);
+            } else if (rule == DatabaseMetaData.importedKeyCascade) {
+                throw refusal(via, "ON UPDATE CASCADE would change " + rows.size() + " rows of " + child.name()
+                        + " to a key replay has not written yet (and the database would change them again when the"
+                        + " parent is applied); update the children and the parent in separate statements, or"
+                        + " insert the new parent row, move the children, then delete the old one");
+            } else {
+                String action = rule == DatabaseMetaData.importedKeySetNull ? "SET NULL" : "SET DEFAULT";
+                if (!child.hasPrimaryKey()) {
+                    throw refusal(via, action + " changes rows of " + child.name() + ", which has no primary key, so"
+                            + " the changed rows cannot be found again");
+                }
+                if (rule == DatabaseMetaData.importedKeySetDefault && child.primaryKey().stream()
+                        .anyMatch(k -> fk.childColumns().stream().anyMatch(k.name()::equalsIgnoreCase))) {
+                    throw refusal(via, "SET DEFAULT changes primary-key columns of " + child.name() + ", so the changed"
+                            + " rows cannot be found again");
+                }
+                Set<String> changed = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+                changed.addAll(fk.childColumns());
+                List<ForeignKey> further = firing(c, child, false, changed);
+                if (!further.isEmpty()) {
+                    throw refusal(via, action + " changes columns of " + child.name() + " that foreign key "
+                            + further.get(0).name() + " of " + further.get(0).childTable() + " references with an action of"
+                            + " its own, a second cascade the driver does not follow");
+                }
+                Group g = p.group(child, fk, values, false);
+                for (Row r : rows) {
+                    if (p.claim(child, r, false, via)) g.rows.add(r);
+                }
+                if (!g.rows.isEmpty()) p.groups.add(g);
+            }
+        }
+    }
+
+    private static boolean same(TableInfo a, TableInfo b) {
+        return a.name().equals(b.name()) && java.util.Objects.equals(a.schema(), b.schema());
+    }
+
+    private static SQLException refusal(String via, String reason) {
+        return CaptureRefusal.of("a write whose referential action cannot be captured", via + ": " + reason);
+    }
+
+    /** The child table as the statements name it: unqualified when it lives in the parent's (default) schema. */
+    private Analysis.TableRef childRef(TableInfo parent, ForeignKey fk) {
+        boolean sameSchema = fk.childSchema() == null || fk.childSchema().equals(parent.schema());
+        if (sameSchema && parent.ledgerName().equals(parent.name())) {
+            return new Analysis.TableRef(null, fk.childTable(), true);
+        }
+        return new Analysis.TableRef(fk.childSchema(), fk.childTable(), true);
+    }
+
+    /** The row's values in {@code columns}, or null when one is NULL (such a row references nothing). */
+    private static Row project(Row row, List<String> columns, TableInfo t) {
+        Row.Builder b = Row.builder();
+        for (String col : columns) {
+            TableInfo.Column column = t.column(col);
+            Value v = column == null ? null : row.get(column.name());
+            if (v == null || v instanceof Value.Null) return null;
+            b.put(col, v);
+        }
+        return b.build();
+    }
+
+    /** The rows of child {@code t} whose foreign key {@code fk} references one of the parent {@code values}, locked when asked. */
+    private List<Row> lookup(Connection c, TableInfo t, ForeignKey fk, List<Row> values, boolean lock) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        List<TableInfo.Column> cols = new ArrayList<>();
+        for (String name : fk.childColumns()) cols.add(t.column(name));
+        for (int from = 0; from < values.size(); from += ROWS_PER_QUERY) {
+            List<Row> part = values.subList(from, Math.min(values.size(), from + ROWS_PER_QUERY));
+            StringBuilder sql = new StringBuilder("SELECT * FROM ").append(capture.from(t)).append(" WHERE ");
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "(" : " OR (");
+                for (int k = 0; k < cols.size(); k++) {
+                    sql.append(k == 0 ? "" : " AND ").append(capture.q(cols.get(k).name())).append(" = ?");
+                }
+                sql.append(')');
+            }
+            if (lock) sql.append(capture.forUpdate());
+            try (PreparedStatement ps = capture.prepareRead(c, sql.toString())) {
+                int at = 1;
+                for (Row v : part) {
+                    for (int k = 0; k < cols.size(); k++) {
+                        Values.bind(ps, at++, v.get(fk.parentColumns().get(k)), cols.get(k), backend.dialect());
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    RowCapture.requireShape(rs, t, 0, 0);
+                    while (rs.next()) out.add(capture.read(rs, t));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The foreign keys referencing {@code t}, from {@link DatabaseMetaData#getExportedKeys}, grouped per key. */
+    List<ForeignKey> exportedKeys(Connection c, TableInfo t) throws SQLException {
+        long g = catalog.generation();
+        if (g != generation) {
+            exported.clear();
+            generation = g;
+        }
+        String cacheKey = t.schema() + "\u0000" + t.name();
+        List<ForeignKey> fks = exported.get(cacheKey);
+        if (fks == null) {
+            fks = load(c, t);
+            exported.put(cacheKey, fks);
+        }
+        return fks;
+    }
+
+    private List<ForeignKey> load(Connection c, TableInfo t) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        Map<String, List<String[]>> columns = new LinkedHashMap<>();
+        Map<String, int[]> rules = new HashMap<>();
+        Map<String, String[]> names = new HashMap<>();
+        int anonymous = 0;
+        String current = null;
+        try (ResultSet rs = backend.schemaIsCatalog() ? md.getExportedKeys(t.schema(), null, t.name())
+                : md.getExportedKeys(null, t.schema(), t.name())) {
+            while (rs.next()) {
+                String childSchema = backend.schemaIsCatalog() ? rs.getString("FKTABLE_CAT") : rs.getString("FKTABLE_SCHEM");
+                String child = rs.getString("FKTABLE_NAME");
+                String name = rs.getString("FK_NAME");
+                int seq = rs.getInt("KEY_SEQ");
+                if (name == null || name.isEmpty()) {
+                    // SQLite's foreign keys have no names: a key sequence starting again starts another key
+                    if (seq <= 1 || current == null) anonymous++;
+                    name = child + "_fk" + anonymous;
+                }
+                String id = childSchema + "\u0000" + child + "\u0000" + name;
+                current = id;
+                columns.computeIfAbsent(id, k -> new ArrayList<>()).add(new String[] {
+                        Integer.toString(seq), rs.getString("FKCOLUMN_NAME"), rs.getString("PKCOLUMN_NAME")});
+                rules.put(id, new int[] {rs.getInt("UPDATE_RULE"), rs.getInt("DELETE_RULE")});
+                names.put(id, new String[] {childSchema, child, name});
+            }
+        }
+        List<ForeignKey> out = new ArrayList<>();
+        for (Map.Entry<String, List<String[]>> e : columns.entrySet()) {
+            List<String[]> cols = new ArrayList<>(e.getValue());
+            cols.sort(java.util.Comparator.comparingInt(a -> Integer.parseInt(a[0])));
+            String[] n = names.get(e.getKey());
+            int[] r = rules.get(e.getKey());
+            out.add(new ForeignKey(n[2], backend.hasSchemas() ? n[0] : null, n[1],
+                    cols.stream().map(a -> a[1]).toList(), cols.stream().map(a -> a[2]).toList(), r[0], r[1]));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The rows of one child table one foreign key's action changes, and how to find them again. */
+    private static final class Group {
+        final TableInfo table;
+        final ForeignKey fk;
+        final List<Row> parentValues;
+        final boolean delete;
+        final List<Row> rows = new ArrayList<>();
+
+        Group(TableInfo table, ForeignKey fk, List<Row> parentValues, boolean delete) {
+            this.table = table;
+            this.fk = fk;
+            this.parentValues = parentValues;
+            this.delete = delete;
+        }
+    }
+
+    /** The rows found before a statement, in the order their changes are recorded (descendants first). */
+    public final class Pending {
+        private final List<Group> groups = new ArrayList<>();
+        private final Map<String, Map<Row, Boolean>> claimed = new HashMap<>();
+
+        private Group group(TableInfo t, ForeignKey fk, List<Row> values, boolean delete) {
+            return new Group(t, fk, values, delete);
+        }
+
+        /** Whether {@code row} is new (not reached through another foreign key already). */
+        private boolean claim(TableInfo t, Row row, boolean delete, String via) throws SQLException {
+            Map<Row, Boolean> rows = claimed.computeIfAbsent(t.schema() + "\u0000" + t.name(), k -> new HashMap<>());
+            Row key = RowCapture.keyOf(row, t);
+            Boolean earlier = rows.get(key);
+            if (earlier == null) {
+                rows.put(key, delete);
+                return true;
+            }
+            if (earlier != delete) {
+                throw refusal(via, "row " + key + " of " + t.name() + " is reached both by an action that deletes it and"
+                        + " by one that updates it");
+            }
+            return false;
+        }
+
+        /** A table without a primary key may be reached once: its equal rows cannot be told apart across two lookups. */
+        private void claimKeyless(TableInfo t, String via) throws SQLException {
+            if (claimed.putIfAbsent(t.schema() + "\u0000" + t.name(), new HashMap<>()) != null) {
+                throw refusal(via, t.name() + " has no primary key and is reached through two foreign keys, so its equal"
+                        + " rows cannot be told apart");
+            }
+        }
+
+        private List<RowChange> observed;
+
+        /**
+         * The statement's call, followed at once by the read of the rows its actions changed, and an execution
+         * context whose update count leaves those rows out where the database counts them (SQLite).
+         */
+        public <T> io.ledgerjdbc.driver.jdbc.RealCall<T> around(Connection c, io.ledgerjdbc.driver.jdbc.RealCall<T> call) {
+            return () -> {
+                T result = call.call();
+                observed = observe(c);
+                return result;
+            };
+        }
+
+        public io.ledgerjdbc.driver.jdbc.ExecutionContext context(io.ledgerjdbc.driver.jdbc.ExecutionContext ctx) {
+            return new io.ledgerjdbc.driver.jdbc.ExecutionContext() {
+                @Override
+                public Statement realStatement() {
+                    return ctx.realStatement();
+                }
+
+                @Override
+                public io.ledgerjdbc.driver.jdbc.KeyRequest keyRequest() {
+                    return ctx.keyRequest();
+                }
+
+                @Override
+                public boolean askedKeysForCapture() {
+                    return ctx.askedKeysForCapture();
+                }
+
+                @Override
+                public long actionRows() {
+                    return backend.countsReferentialActionRows() && observed != null ? observed.size() : 0;
+                }
+            };
+        }
+
+        /** After the statement ran: the changes its actions made, placed before the statement's own changes. */
+        public <T> Captured<T> complete(Captured<T> captured) {
+            if (observed == null || observed.isEmpty()) {
+                return captured;
+            }
+            List<RowChange> changes = new ArrayList<>(observed);
+            changes.addAll(captured.changes());
+            return new Captured<>(captured.result(), changes, captured.toRead());
+        }
+
+        /** The rows found before the statement, read again as they now stand. */
+        private List<RowChange> observe(Connection c) throws SQLException {
+            List<RowChange> changes = new ArrayList<>();
+            for (Group g : groups) {
+                if (g.table.hasPrimaryKey()) {
+                    List<Row> keys = new ArrayList<>(g.rows.size());
+                    for (Row r : g.rows) keys.add(RowCapture.keyOf(r, g.table));
+                    Map<Row, Row> now = capture.readByKeys(c, g.table, keys);
+                    for (int i = 0; i < g.rows.size(); i++) {
+                        Row before = g.rows.get(i);
+                        Row after = now.get(keys.get(i));
+                        if (after == null && !g.delete) {
+                            throw new SQLException("LedgerJDBC could not follow a referential action: row " + keys.get(i)
+                                    + " of " + g.table.name() + " was to be updated through foreign key " + g.fk.name()
+                                    + " but is gone; the transaction must be rolled back", "XX000");
+                        }
+                        if (after == null) {
+                            changes.add(RowChange.delete(g.table.ledgerName(), keys.get(i), before));
+                        } else if (!after.equals(before)) {
+                            changes.add(RowChange.update(g.table.ledgerName(), keys.get(i), before, after));
+                        }
+                    }
+                } else {
+                    // a key-less child (deleted rows only): what is left of the rows found is what the action kept
+                    Map<Row, Integer> left = new HashMap<>();
+                    for (Row r : lookup(c, g.table, g.fk, g.parentValues, false)) left.merge(r, 1, Integer::sum);
+                    for (Row before : g.rows) {
+                        Integer n = left.get(before);
+                        if (n != null && n > 0) {
+                            left.put(before, n - 1);
+                        } else {
+                            changes.add(RowChange.delete(g.table.ledgerName(), before, before));
+                        }
+                    }
+                }
+            }
+            return changes;
+        }
+    }
+}
