@@ -27,6 +27,7 @@ public final class StatusJson {
         o.put("ledgerSize", s.ledgerSize());
         o.putPOJO("view", s.view());
         o.put("diverged", s.diverged());
+        o.putPOJO("members", s.members());
         o.put("at", atMillis);
         try {
             return JSON.writeValueAsString(o);
