@@ -42,6 +42,8 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private final SnapshotTransfer transfer;
     private final RaftHandle raft;
     private final ScheduledExecutorService checkpoints;
+    /** Serves membership requests left in the database: a change may wait a commit timeout, the checks must not. */
+    private final ScheduledExecutorService admin;
     private long lastCheckpointSize = -1;
     /** Consecutive checks that saw a majority but no leader; touched only by the checkpoint thread. */
     private int leaderlessChecks;
@@ -66,6 +68,11 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         raft.addRoleListener(role -> LOG.info("member {} of cluster {} is now {}", config.nodeId(), config.clusterName(), role));
         this.checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ledger-checkpoint-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.admin = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledger-admin-" + config.nodeId());
             t.setDaemon(true);
             return t;
         });
@@ -121,6 +128,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             member.checkpoints.scheduleWithFixedDelay(member::proposeCheckpoint, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::publishStatus, 0, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
+            member.admin.scheduleWithFixedDelay(member::serveMembershipRequest, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
             MEMBERS.put(config.registryKey(), member);
             member.registerMBean();
             LOG.info("member {} joined cluster {} ({} members)", config.nodeId(), config.clusterName(), config.members().size());
@@ -386,6 +394,30 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 add ? "adding " + id : "removing " + id, members());
     }
 
+    /** Carries out a `cluster add/remove` left in this member's database and answers there. */
+    private void serveMembershipRequest() {
+        MembershipRequest r;
+        try {
+            r = replica.takeMembershipRequest();
+        } catch (RuntimeException e) {
+            LOG.debug("membership requests not read", e);
+            return;
+        }
+        if (r == null) {
+            return;
+        }
+        LOG.info("member {} of cluster {}: {} {} asked through its database", config.nodeId(), config.clusterName(),
+                r.add() ? "adding" : "removing", r.member());
+        try {
+            changeMembers(r.member(), r.add());
+            replica.answerMembershipRequest(r, true, "members now " + members());
+        } catch (ReplicationException e) {
+            replica.answerMembershipRequest(r, false, e.sqlState() + " " + e.getMessage());
+        } catch (RuntimeException e) {
+            replica.answerMembershipRequest(r, false, "HY000 " + e);
+        }
+    }
+
     /**
      * A member whose removal is committed leaves the cluster: the others no longer count it (its votes and
      * acknowledgements are ignored), and its clients must go to a member that still commits.
@@ -622,6 +654,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
 
     private void closeQuietly() {
         checkpoints.shutdownNow();
+        admin.shutdownNow();
         try {
             channel.close();
         } catch (RuntimeException e) {
@@ -637,6 +670,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             MEMBERS.remove(config.registryKey(), this);
         }
         checkpoints.shutdownNow();
+        admin.shutdownNow();
         unregisterMBean();
         channel.close();
         transfer.close();

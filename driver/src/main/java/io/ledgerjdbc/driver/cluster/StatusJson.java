@@ -36,6 +36,12 @@ public final class StatusJson {
         }
     }
 
+    /** The status a member last wrote into this database ({@code ledger_meta}), or null. */
+    public static JsonNode readFrom(java.sql.Connection c) throws java.sql.SQLException {
+        String json = MembershipRequests.get(c, META_KEY);
+        return json == null ? null : read(json);
+    }
+
     /** @throws IllegalArgumentException when the stored text is not a status object */
     public static JsonNode read(String json) {
         try {

@@ -43,8 +43,9 @@ class MembershipChangeTest {
 
         // A fourth member: added through the log, then started with the new list; it installs the ledger by snapshot.
         long phase = System.currentTimeMillis();
-        String added = cluster.member("B").send("ADD D");
-        assertTrue(added.startsWith("OK"), added);
+        // Through the CLI, by B's database.
+        String added = cli("cluster", "add", "D", cluster.files.rawUrl("B"));
+        assertTrue(added.startsWith("0 added D: members now [A, B, C, D]"), added);
         assertEquals("MEMBERS A,B,C,D", cluster.member("A").send("MEMBERS"));
         cluster.files.addId("D");
         cluster.start("D");
@@ -71,8 +72,8 @@ class MembershipChangeTest {
         assertAckedSince(phase, "while E replaced C");
 
         // Remove a live member (B, which is writing): it leaves, its clients fail, the others go on.
-        String removedB = cluster.member("A").send("REMOVE B");
-        assertTrue(removedB.startsWith("OK"), removedB);
+        String removedB = cli("cluster", "remove", "B", cluster.files.rawUrl("A"));
+        assertTrue(removedB.startsWith("0 removed B"), removedB);
         cluster.files.retireId("B");
         long deadline = System.currentTimeMillis() + 20_000;
         while (!cluster.member("B").status().get("diverged").startsWith("removed") && System.currentTimeMillis() < deadline) {
@@ -89,10 +90,20 @@ class MembershipChangeTest {
         cluster.exit("B");
         assertEquals("MEMBERS A,D,E", cluster.member("A").send("MEMBERS"));
         cluster.awaitConverged(60_000);
+        Thread.sleep(1500); // each member rewrites its status row about once a second
+        String list = cli("cluster", "list", cluster.files.rawUrl("A"), cluster.files.rawUrl("D"), cluster.files.rawUrl("E"));
+        assertTrue(list.startsWith("0 ") && list.contains("every member reports the members A,D,E"), list);
         long acked = cluster.acked.size();
         System.out.println("[membership] " + acked + " commits acknowledged across add D, kill C, replace C by E, remove B");
         cluster.exitAll();
         cluster.assertIdenticalAndComplete(List.of("A", "D", "E"));
+    }
+
+    /** Runs the CLI in this JVM: its exit code, a space, and what it printed. */
+    private static String cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = io.ledgerjdbc.cli.LedgerCli.run(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true));
+        return code + " " + out;
     }
 
     /** Waits until member {@code id}'s ledger holds at least {@code size} entries. */
