@@ -19,7 +19,7 @@ import picocli.CommandLine.IVersionProvider;
         description = "LedgerJDBC: a JDBC driver that records every committed change in a verifiable ledger, "
                 + "and the tool that checks it.",
         subcommands = {VerifyCommand.class, HistoryCommand.class, LogCommand.class, ProofCommand.class, VerifyProofCommand.class, DigestCommand.class,
-                KeygenCommand.class, DiffCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                KeygenCommand.class, DiffCommand.class, StatusCommand.class, ClusterCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:clean / success", "1:findings (tampering, divergence, invalid proof)",
                 "2:usage, connection or internal error"})

@@ -880,7 +880,7 @@ final class LedgerSession implements Session {
                 keysAskedOnlyForCapture.remove(ctx);
                 generatedKeys.remove(ctx);
                 counts[ran - 1] = Statement.EXECUTE_FAILED;
-                errors.add(e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e));
+                errors.add(e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e));
                 if (semantics == AutocommitBatch.UNTIL_FAILURE) {
                     break;
                 }

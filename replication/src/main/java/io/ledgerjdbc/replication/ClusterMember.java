@@ -43,9 +43,13 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private final SnapshotTransfer transfer;
     private final RaftHandle raft;
     private final ScheduledExecutorService checkpoints;
+    /** Serves membership requests left in the database: a change may wait a commit timeout, the checks must not. */
+    private final ScheduledExecutorService admin;
     private long lastCheckpointSize = -1;
     /** Consecutive checks that saw a majority but no leader; touched only by the checkpoint thread. */
     private int leaderlessChecks;
+    /** Set once this member saw its own removal committed (`cluster remove`) and left. */
+    private volatile boolean removed;
     /** Proposals of a genesis wait here, so one process proposes one at a time. */
     private final Object genesisLock = new Object();
     /** The last process refused as a non-member or for another member list, for the errors clients get. */
@@ -59,11 +63,17 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         this.replica = replica;
         this.channel = RaftStack.channel(config, () -> replica.appliedPosition().clusterId(), this::refused);
         this.transfer = new SnapshotTransfer(channel, replica, config.nodeId());
-        this.stateMachine = new ReplicaStateMachine(replica, config.nodeId(), config.members().size(), transfer);
-        this.raft = new RaftHandle(channel, stateMachine).raftId(config.nodeId());
+        this.raft = new RaftHandle(channel, null).raftId(config.nodeId());
+        this.stateMachine = new ReplicaStateMachine(replica, config.nodeId(), () -> raft.raft().members().size(), transfer);
+        raft.stateMachine(stateMachine);
         raft.addRoleListener(role -> LOG.info("member {} of cluster {} is now {}", config.nodeId(), config.clusterName(), role));
         this.checkpoints = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ledger-checkpoint-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.admin = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledger-admin-" + config.nodeId());
             t.setDaemon(true);
             return t;
         });
@@ -106,11 +116,20 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 throw new ReplicationException("member " + config.nodeId() + " of cluster " + config.clusterName()
                         + " refuses to start: " + refusal, SqlStates.UNABLE_TO_CONNECT, null);
             }
+            List<String> logMembers = member.members();
+            if (!new java.util.TreeSet<>(logMembers).equals(new java.util.TreeSet<>(config.members().keySet()))) {
+                LOG.warn("member {} of cluster {}: ledger.members names {} but the cluster's Raft log has the members {}"
+                        + " (changed with `cluster add/remove`): the log's list counts; update ledger.members to match",
+                        config.nodeId(), config.clusterName(), config.members().keySet(), logMembers);
+            }
             member.checkpoints.scheduleWithFixedDelay(member::electIfLeaderless, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            member.checkpoints.scheduleWithFixedDelay(member::leaveIfRemoved, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::proposeCheckpoint, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
                     TimeUnit.MILLISECONDS);
             member.checkpoints.scheduleWithFixedDelay(member::publishStatus, 0, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
+            member.admin.scheduleWithFixedDelay(member::serveMembershipRequest, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
             MEMBERS.put(config.registryKey(), member);
             member.registerMBean();
             LOG.info("member {} joined cluster {} ({} members)", config.nodeId(), config.clusterName(), config.members().size());
@@ -125,6 +144,13 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             }
             if (t instanceof SecurityException) { // a join refused by MembershipAuth, with its reason
                 return "member " + config.nodeId() + " could not join cluster " + config.clusterName() + ": " + t.getMessage();
+            }
+            if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("is not listed in members")) {
+                // RAFT.start: the member's own Raft log shows it was removed (`cluster remove`)
+                return "member " + config.nodeId() + " was removed from cluster " + config.clusterName() + " (its Raft log: "
+                        + t.getMessage() + "). To bring it back, run `cluster add " + config.nodeId() + "` on a running"
+                        + " member, delete this member's ledger.dataDir (keep its database) and start it again; see"
+                        + " docs/operations.md, \"Adding, removing and replacing members\"";
             }
         }
         return "member " + config.nodeId() + " could not join cluster " + config.clusterName() + ": " + e;
@@ -176,7 +202,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             } catch (Exception e) {
                 if (retryable(e) && cutOff()) {
                     throw new ReplicationException("member " + config.nodeId() + " lost contact with a majority of its members "
-                            + config.members().keySet() + " and stepped down as leader; nothing was submitted: retry on another"
+                            + members() + " and stepped down as leader; nothing was submitted: retry on another"
                             + " member" + refusalNote(), SqlStates.UNABLE_TO_CONNECT, e);
                 }
                 if (!retryable(e) || !pause(deadline)) {
@@ -284,6 +310,129 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 + "on the others", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, null);
     }
 
+    /** The cluster's members as the Raft log has them now: the configured list until `cluster add/remove` changed it. */
+    public List<String> members() {
+        return List.copyOf(raft.raft().members());
+    }
+
+    /**
+     * Adds {@code id} to the cluster's members through the Raft log (jgroups-raft's {@code addServer}, forwarded to
+     * the leader), and returns once the change is committed and applied here. From then on the member counts toward
+     * every majority (the majority of 3 members is 2, of 4 it is 3), so start it soon after; it catches up (by the
+     * snapshot when the log was compacted) while the others keep committing. One change at a time.
+     *
+     * @throws ReplicationException 42000 when {@code id} is already a member; 08001 when no leader was reachable;
+     *                              08007 when the change was submitted but not confirmed within the commit timeout
+     */
+    public void addMember(String id) throws ReplicationException {
+        changeMembers(id, true);
+    }
+
+    /**
+     * Removes {@code id} from the cluster's members through the Raft log (jgroups-raft's {@code removeServer}). A
+     * running member that sees its own removal committed leaves the cluster (its clients get 08006). Removing a dead
+     * member restores the majority the others need when they are too few without it.
+     *
+     * @throws ReplicationException 42000 when {@code id} is not a member or the last one; 08001 / 08007 as {@link #addMember}
+     */
+    public void removeMember(String id) throws ReplicationException {
+        changeMembers(id, false);
+    }
+
+    private void changeMembers(String id, boolean add) throws ReplicationException {
+        checkRunning();
+        if (id == null || !id.matches("[A-Za-z0-9_.-]+")) {
+            throw new ReplicationException("a member id is letters, digits, '_', '.' and '-': " + id, SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE, null);
+        }
+        List<String> now = members();
+        if (add && now.contains(id)) {
+            throw new ReplicationException("member " + id + " is already a member of cluster " + config.clusterName() + ": " + now, SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE, null);
+        }
+        if (!add && !now.contains(id)) {
+            throw new ReplicationException(id + " is not a member of cluster " + config.clusterName() + ": " + now, SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE, null);
+        }
+        if (!add && now.size() == 1) {
+            throw new ReplicationException("member " + id + " is the last member of cluster " + config.clusterName(), SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE, null);
+        }
+        long deadline = System.nanoTime() + config.commitTimeout().toNanos();
+        String what = (add ? "adding " : "removing ") + "member " + id + " (members now " + now + ")";
+        while (true) {
+            CompletableFuture<byte[]> future;
+            try {
+                // REDIRECT forwards the change to the leader (RaftHandle's would throw on a follower).
+                org.jgroups.protocols.raft.REDIRECT redirect = channel.getProtocolStack().findProtocol(org.jgroups.protocols.raft.REDIRECT.class);
+                future = add ? redirect.addServer(id) : redirect.removeServer(id);
+            } catch (Exception e) {
+                if (retryable(e) && pause(deadline)) {
+                    continue;
+                }
+                throw new ReplicationException("no leader reachable for " + what + ": " + e.getMessage() + refusalNote(), SqlStates.UNABLE_TO_CONNECT, e);
+            }
+            try {
+                future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (retryable(e.getCause()) && pause(deadline)) {
+                    continue;
+                }
+                throw new ReplicationException("the cluster did not commit " + what + ": " + e.getCause() + refusalNote(), SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e.getCause());
+            } catch (TimeoutException e) {
+                throw new ReplicationException(what + " was not confirmed within " + config.commitTimeout().toMillis()
+                        + " ms (no majority reachable?); it may still commit: check with `cluster list`" + refusalNote(), SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplicationException("interrupted while " + what + "; it may still commit", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, e);
+            }
+            break;
+        }
+        // Committed by the leader; wait until this member applied it too, so `cluster list` here shows it.
+        while (members().contains(id) != add) {
+            if (!pause(deadline)) {
+                throw new ReplicationException(what + " committed but was not applied on member " + config.nodeId()
+                        + " within the commit timeout", SqlStates.TRANSACTION_RESOLUTION_UNKNOWN, null);
+            }
+        }
+        LOG.info("member {} of cluster {}: {} done, members now {}", config.nodeId(), config.clusterName(),
+                add ? "adding " + id : "removing " + id, members());
+    }
+
+    /** Carries out a `cluster add/remove` left in this member's database and answers there. */
+    private void serveMembershipRequest() {
+        MembershipRequest r;
+        try {
+            r = replica.takeMembershipRequest();
+        } catch (RuntimeException e) {
+            LOG.debug("membership requests not read", e);
+            return;
+        }
+        if (r == null) {
+            return;
+        }
+        LOG.info("member {} of cluster {}: {} {} asked through its database", config.nodeId(), config.clusterName(),
+                r.add() ? "adding" : "removing", r.member());
+        try {
+            changeMembers(r.member(), r.add());
+            replica.answerMembershipRequest(r, true, "members now " + members());
+        } catch (ReplicationException e) {
+            replica.answerMembershipRequest(r, false, e.sqlState() + " " + e.getMessage());
+        } catch (RuntimeException e) {
+            replica.answerMembershipRequest(r, false, "HY000 " + e);
+        }
+    }
+
+    /**
+     * A member whose removal is committed leaves the cluster: the others no longer count it (its votes and
+     * acknowledgements are ignored), and its clients must go to a member that still commits.
+     */
+    private void leaveIfRemoved() {
+        if (removed || !channel.isConnected() || members().contains(config.nodeId())) {
+            return;
+        }
+        removed = true;
+        LOG.warn("member {} was removed from cluster {} (members now {}) and leaves it", config.nodeId(), config.clusterName(), members());
+        publishStatus();
+        channel.disconnect();
+    }
+
     /** Waits until everything the leader committed before now is applied here (linearizable reads). */
     public void barrier() throws ReplicationException {
         submit(new Command.Barrier());
@@ -311,6 +460,10 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         String why = stateMachine.diverged();
         if (why != null) {
             throw new ReplicationException("member " + config.nodeId() + " stopped applying (diverged): " + why, SqlStates.CONNECTION_FAILURE, null);
+        }
+        if (removed) {
+            throw new ReplicationException("member " + config.nodeId() + " was removed from cluster " + config.clusterName()
+                    + " (`cluster remove`) and left it; connect to a member of " + members(), SqlStates.CONNECTION_FAILURE, null);
         }
         if (!channel.isConnected()) {
             throw new ReplicationException("member " + config.nodeId() + " is closed", SqlStates.CONNECTION_FAILURE, null);
@@ -353,7 +506,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private void electIfLeaderless() {
         try {
             View view = channel.getView();
-            boolean leaderless = raft.leader() == null && view != null && view.size() > config.members().size() / 2;
+            boolean leaderless = raft.leader() == null && view != null && view.size() > members().size() / 2;
             leaderlessChecks = leaderless ? leaderlessChecks + 1 : 0;
             if (leaderlessChecks >= 2) {
                 ELECTION election = channel.getProtocolStack().findProtocol(ELECTION.class);
@@ -489,7 +642,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
                 : channel.getView().getMembers().stream().map(String::valueOf).toList();
         return new ClusterStatus(config.nodeId(), raft.raft().role(), leader == null ? null : leader.toString(),
                 raft.currentTerm(), raft.commitIndex(), stateMachine.applied(), view, replica.position().size(),
-                stateMachine.diverged());
+                removed ? "removed from the cluster (`cluster remove`)" : stateMachine.diverged(), members());
     }
 
     public ClusterConfig config() {
@@ -502,6 +655,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
 
     private void closeQuietly() {
         checkpoints.shutdownNow();
+        admin.shutdownNow();
         try {
             channel.close();
         } catch (RuntimeException e) {
@@ -517,10 +671,16 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
             MEMBERS.remove(config.registryKey(), this);
         }
         checkpoints.shutdownNow();
+        admin.shutdownNow();
         unregisterMBean();
         channel.close();
         transfer.close();
         LOG.info("member {} left cluster {}", config.nodeId(), config.clusterName());
+    }
+
+    /** The member {@code nodeId} of {@code clusterName} running in this process, if any. */
+    public static java.util.Optional<ClusterMember> running(String clusterName, String nodeId) {
+        return java.util.Optional.ofNullable(MEMBERS.get(clusterName + "/" + nodeId));
     }
 
     /** Closes every member of this process (tests, shutdown hooks). */

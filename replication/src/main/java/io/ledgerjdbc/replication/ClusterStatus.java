@@ -14,6 +14,14 @@ import java.util.List;
  * @param view        the members this one currently talks to
  * @param ledgerSize  the local ledger's size
  * @param diverged    why this member stopped applying, or null
+ * @param members     the cluster's members as its Raft log has them (changed by {@code cluster add/remove})
  */
 public record ClusterStatus(String nodeId, String role, String leader, long term, long commitIndex, long applied,
-                            List<String> view, long ledgerSize, String diverged) {}
+                            List<String> view, long ledgerSize, String diverged, List<String> members) {
+
+    /** A status without the member list (status rows written before it was kept). */
+    public ClusterStatus(String nodeId, String role, String leader, long term, long commitIndex, long applied,
+                         List<String> view, long ledgerSize, String diverged) {
+        this(nodeId, role, leader, term, commitIndex, applied, view, ledgerSize, diverged, List.of());
+    }
+}

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -17,9 +18,16 @@ import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.Header;
+import org.jgroups.EmptyMessage;
 import org.jgroups.Message;
+import org.jgroups.ObjectMessage;
 import org.jgroups.View;
 import org.jgroups.conf.ClassConfigurator;
+import org.jgroups.protocols.raft.AppendEntriesRequest;
+import org.jgroups.protocols.raft.AppendEntriesResponse;
+import org.jgroups.protocols.raft.AppendResult;
+import org.jgroups.protocols.raft.LogEntries;
+import org.jgroups.protocols.raft.LogEntry;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.RaftHeader;
 import org.jgroups.protocols.raft.Role;
@@ -100,6 +108,9 @@ final class LedgerRaft extends RAFT {
 
     /** Per lagging member: the last index sent to it, when, and whether that was the end of the log. Touched only by the library's processing thread. */
     private final Map<Address, long[]> catchingUp = new HashMap<>();
+    /** Follower: the log is the current leader's through this index (see {@link #followerAppend}); Raft thread only. */
+    private long matchedThrough;
+    private long matchedTerm = -1;
 
     private long leaseNanos = TimeUnit.SECONDS.toNanos(1);
     private Future<?> ticks;
@@ -241,10 +252,127 @@ final class LedgerRaft extends RAFT {
             ignore(msg.src(), "Raft messages (appends and acknowledgements)");
             return;
         }
+        if (hdr instanceof AppendEntriesRequest r && msg instanceof ObjectMessage om) {
+            if (currentTerm(hdr.currTerm()) < 0) {
+                return; // from a leader of an earlier term, as the library drops it
+            }
+            if (!isLeader()) {
+                long term = currentTerm();
+                AppendResult res = followerAppend(om.getObject(), AppendFields.of(r), term).commitIndex(commit_index);
+                down_prot.down(new EmptyMessage(msg.src()).putHeader(id, new AppendEntriesResponse(term, res)));
+                return;
+            }
+        }
         boolean leading = isLeader();
         super.handleUpRequest(msg, hdr);
         if (leading && !isLeader() && leader() == null) {
             cutOffSince = System.nanoTime(); // a member answered from a later term: this leader was replaced elsewhere
+        }
+    }
+
+    // ---------------------------------------------------------------- follower: commit only the leader's entries
+
+    /**
+     * A follower's AppendEntries, as the library's {@code RaftImpl.handleAppendEntriesRequest} does it, with three
+     * changes that keep an entry the cluster never committed out of the state machine.
+     *
+     * <p>In 1.1.0 a follower commits up to the leader's commit index whatever its log holds there: an empty
+     * AppendEntries (the commit message) or one below its commit index is not checked against the leader's log.
+     * A leader cut off from its majority (paused, partitioned) keeps appending entries of its old term that no one
+     * else has; once it follows the new leader, the next commit message made it apply them, as if committed: its
+     * database took a write the cluster never made, its command ordinals no longer matched the others', and every
+     * later AppendEntries failed with "cannot delete entries <= n as commit_index is higher". Its clients waited for
+     * a local apply that never came (08007 after the commit timeout) for as long as it ran. The library also answered
+     * every successful or empty AppendEntries with its last appended index, so such a stale tail was even counted
+     * as the leader's entries, and it kept entries after a batch whose first entry matched.
+     *
+     * <p>Here the follower tracks how far its log is known to be the current leader's ({@link #matchedThrough}: its
+     * commit index, raised by every AppendEntries whose previous entry matched); it commits no further than that,
+     * answers with that index, and replaces every entry of a batch that differs in term from its own, not only the
+     * first. Raft thread only.
+     */
+    private AppendResult followerAppend(LogEntries entries, AppendFields r, long term) {
+        leader(r.leader());
+        if (term != matchedTerm) {
+            matchedTerm = term; // a new leader: only committed entries are known to be in its log
+            matchedThrough = 0;
+        }
+        matchedThrough = Math.max(matchedThrough, commit_index);
+        long prev = r.prevIndex();
+        long prevTerm = r.prevTerm();
+        List<LogEntry> batch = new ArrayList<>();
+        if (entries != null) {
+            entries.forEach(batch::add);
+        }
+        if (prev < commit_index && !batch.isEmpty()) {
+            // Entries up to the commit index are the same in every leader's log: keep only the later ones.
+            int skip = (int) Math.min(batch.size(), commit_index - prev);
+            batch = batch.subList(skip, batch.size());
+            prev += skip;
+            prevTerm = -1; // not compared: at or below the commit index
+        }
+        if (!batch.isEmpty()) {
+            LogEntry before = prev > 0 ? log_impl.get(prev) : null;
+            if (before == null && prev > 0 && prev > commit_index) {
+                return new AppendResult(AppendResult.Result.FAIL_ENTRY_NOT_FOUND, matchedThrough);
+            }
+            if (before != null && prevTerm >= 0 && prev > commit_index && before.term() != prevTerm) {
+                long conflict = prev;
+                while (conflict - 1 > commit_index && log_impl.get(conflict - 1) != null
+                        && log_impl.get(conflict - 1).term() == before.term()) {
+                    conflict--;
+                }
+                deleteAllLogEntriesStartingFrom(conflict);
+                return new AppendResult(AppendResult.Result.FAIL_CONFLICTING_PREV_TERM, conflict, before.term());
+            }
+            long index = prev + 1;
+            int i = 0;
+            for (; i < batch.size(); i++, index++) {
+                LogEntry mine = log_impl.get(index);
+                if (mine == null) {
+                    break;
+                }
+                if (mine.term() != batch.get(i).term()) {
+                    deleteAllLogEntriesStartingFrom(index); // above the commit index: prev is at or above it
+                    break;
+                }
+            }
+            if (i < batch.size()) {
+                append(index, new LogEntries().add(batch.subList(i, batch.size()).toArray(new LogEntry[0])));
+            }
+            matchedThrough = Math.max(matchedThrough, prev + batch.size());
+        }
+        long to = Math.min(r.leaderCommit(), matchedThrough);
+        if (to > commit_index) {
+            commitLogTo(to, false);
+        }
+        return new AppendResult(AppendResult.Result.OK, matchedThrough);
+    }
+
+    /** The fields of an AppendEntries header, which the library keeps protected. */
+    private record AppendFields(Address leader, long prevIndex, long prevTerm, long leaderCommit) {
+
+        private static final java.lang.reflect.Field LEADER = field("leader");
+        private static final java.lang.reflect.Field PREV_INDEX = field("prev_log_index");
+        private static final java.lang.reflect.Field PREV_TERM = field("prev_log_term");
+        private static final java.lang.reflect.Field LEADER_COMMIT = field("leader_commit");
+
+        static AppendFields of(AppendEntriesRequest r) {
+            try {
+                return new AppendFields((Address) LEADER.get(r), PREV_INDEX.getLong(r), PREV_TERM.getLong(r), LEADER_COMMIT.getLong(r));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static java.lang.reflect.Field field(String name) {
+            try {
+                java.lang.reflect.Field f = AppendEntriesRequest.class.getDeclaredField(name);
+                f.setAccessible(true);
+                return f;
+            } catch (NoSuchFieldException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 

@@ -21,7 +21,8 @@ import org.jgroups.auth.AuthToken;
 public final class MembershipToken extends AuthToken {
 
     private String nodeId = "";
-    private List<String> members = List.of();
+    /** The members this process counts now: the Raft log's list (a received token: the list it carried). */
+    private Supplier<List<String>> members = List::of;
     private Supplier<String> clusterId = () -> null;
     /** The received token's cluster id (a local token reads {@link #clusterId} instead). */
     private String receivedClusterId;
@@ -29,9 +30,9 @@ public final class MembershipToken extends AuthToken {
     public MembershipToken() {
     }
 
-    MembershipToken(String nodeId, List<String> members, Supplier<String> clusterId) {
+    MembershipToken(String nodeId, Supplier<List<String>> members, Supplier<String> clusterId) {
         this.nodeId = nodeId;
-        this.members = members.stream().sorted().toList();
+        this.members = () -> members.get().stream().sorted().toList();
         this.clusterId = clusterId;
     }
 
@@ -51,9 +52,12 @@ public final class MembershipToken extends AuthToken {
         if (!(other instanceof MembershipToken t)) {
             return "a process without LedgerJDBC's membership check (" + other + ") asked to join member " + nodeId;
         }
-        if (!members.equals(t.members)) {
-            return "member " + t.nodeId + "'s member list " + t.members + " differs from member " + nodeId + "'s member list "
-                    + members + ": ledger.members must name the same members on every member (docs/operations.md)";
+        List<String> mine0 = members.get();
+        List<String> theirs0 = t.members.get();
+        if (!mine0.equals(theirs0)) {
+            return "member " + t.nodeId + "'s member list " + theirs0 + " differs from member " + nodeId + "'s member list "
+                    + mine0 + ": ledger.members must name the same members on every member, and a member added with"
+                    + " `cluster add` joins only once the add is committed (docs/operations.md)";
         }
         String mine = clusterIdOrEmpty();
         String theirs = t.clusterIdOrEmpty();
@@ -78,7 +82,7 @@ public final class MembershipToken extends AuthToken {
     @Override
     public int size() {
         int n = utfSize(nodeId) + 2 + utfSize(clusterIdOrEmpty());
-        for (String m : members) {
+        for (String m : members.get()) {
             n += utfSize(m);
         }
         return n;
@@ -91,8 +95,9 @@ public final class MembershipToken extends AuthToken {
     @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeUTF(nodeId);
-        out.writeShort(members.size());
-        for (String m : members) {
+        List<String> list = members.get();
+        out.writeShort(list.size());
+        for (String m : list) {
             out.writeUTF(m);
         }
         out.writeUTF(clusterIdOrEmpty());
@@ -106,12 +111,13 @@ public final class MembershipToken extends AuthToken {
         for (int i = 0; i < n; i++) {
             read.add(in.readUTF());
         }
-        members = List.copyOf(read);
+        List<String> received = List.copyOf(read);
+        members = () -> received;
         receivedClusterId = in.readUTF();
     }
 
     @Override
     public String toString() {
-        return "member " + nodeId + " of " + members + (clusterIdOrEmpty().isEmpty() ? "" : " in cluster " + clusterIdOrEmpty());
+        return "member " + nodeId + " of " + members.get() + (clusterIdOrEmpty().isEmpty() ? "" : " in cluster " + clusterIdOrEmpty());
     }
 }

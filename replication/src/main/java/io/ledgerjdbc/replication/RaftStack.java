@@ -54,6 +54,15 @@ public final class RaftStack {
     static JChannel channel(ClusterConfig config, java.util.function.Supplier<String> clusterId,
                             java.util.function.Consumer<String> refusals) throws Exception {
         List<Protocol> stack = new ArrayList<>();
+        RAFT raft = new LedgerRaft().lease(config.failureTimeout()).onRefusal(refusals)
+                .members(List.copyOf(config.members().keySet()))
+                .raftId(config.nodeId())
+                .logClass(FileBasedLog.class.getName())
+                .logDir(config.dataDir().toAbsolutePath().toString())
+                .logPrefix(config.clusterName() + "-" + config.nodeId())
+                .logUseFsync(config.logFsync())
+                // A snapshot is only a marker (ReplicaStateMachine); the ledger behind it is streamed by SnapshotTransfer.
+                .maxLogSize(config.maxLogSize());
         TCP tcp = new TCP();
         tcp.setBindAddress(config.ownAddress().getAddress());
         tcp.setBindPort(config.ownAddress().getPort());
@@ -79,21 +88,13 @@ public final class RaftStack {
         stack.add(new UNICAST3());
         stack.add(new STABLE());
         stack.add(new NO_DUPES());
-        stack.add(new MembershipAuth(new MembershipToken(config.nodeId(), List.copyOf(config.members().keySet()), clusterId), refusals));
+        // The Raft log's member list (the configured one until the log changes it with `cluster add/remove`).
+        stack.add(new MembershipAuth(new MembershipToken(config.nodeId(), raft::members, clusterId), refusals));
         stack.add(new GMS().setJoinTimeout(1000).printLocalAddress(false));
         stack.add(new UFC());
         stack.add(new MFC());
         stack.add(new FRAG4());
         stack.add(new MemberElection());
-        RAFT raft = new LedgerRaft().lease(config.failureTimeout()).onRefusal(refusals)
-                .members(List.copyOf(config.members().keySet()))
-                .raftId(config.nodeId())
-                .logClass(FileBasedLog.class.getName())
-                .logDir(config.dataDir().toAbsolutePath().toString())
-                .logPrefix(config.clusterName() + "-" + config.nodeId())
-                .logUseFsync(config.logFsync())
-                // A snapshot is only a marker (ReplicaStateMachine); the ledger behind it is streamed by SnapshotTransfer.
-                .maxLogSize(config.maxLogSize());
         stack.add(raft);
         stack.add(new REDIRECT());
         JChannel channel = new JChannel(stack);

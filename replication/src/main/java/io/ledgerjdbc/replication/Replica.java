@@ -67,6 +67,18 @@ public interface Replica {
     }
 
     /**
+     * Takes the membership change an operator left in this member's database ({@code cluster add/remove}), if any:
+     * a request is taken once. Called about once a second.
+     */
+    default MembershipRequest takeMembershipRequest() {
+        return null;
+    }
+
+    /** Records the answer to {@code request} in this member's database, where the operator's command waits for it. */
+    default void answerMembershipRequest(MembershipRequest request, boolean done, String message) {
+    }
+
+    /**
      * Serves a member installing a snapshot: the stored entries from {@code fromSeq} on, at most up to {@code toSeq},
      * {@code maxEntries} and (after the first) {@code maxBytes} of entry bytes; fewer, or none, when the local ledger
      * ends earlier. Called on a transfer thread, never on the apply thread.

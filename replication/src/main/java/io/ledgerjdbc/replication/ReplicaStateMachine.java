@@ -77,12 +77,12 @@ final class ReplicaStateMachine implements StateMachine {
         }
     });
 
-    /** How many members the cluster has: a member that disagrees with a majority of them has diverged. */
-    private final int members;
+    /** How many members the cluster has now (the Raft log's list): a member that disagrees with a majority of them has diverged. */
+    private final java.util.function.IntSupplier members;
     /** Members whose last checkpoint disagreed with this member's ledger, with why; apply thread only. */
     private final Map<String, String> disagreeing = new java.util.TreeMap<>();
 
-    ReplicaStateMachine(Replica replica, String nodeId, int members, SnapshotTransfer transfer) {
+    ReplicaStateMachine(Replica replica, String nodeId, java.util.function.IntSupplier members, SnapshotTransfer transfer) {
         this.replica = replica;
         this.nodeId = nodeId;
         this.members = members;
@@ -253,8 +253,9 @@ final class ReplicaStateMachine implements StateMachine {
         } else {
             disagreeing.remove(c.member());
         }
-        int agreeing = members - disagreeing.size();
-        if (agreeing < members / 2 + 1) {
+        int count = members.getAsInt();
+        int agreeing = count - disagreeing.size();
+        if (agreeing < count / 2 + 1) {
             return new Outcome.Diverged(n, "this member's ledger disagrees with " + disagreeing.keySet() + ": " + disagreeing.values());
         }
         return new Outcome.Done(n);

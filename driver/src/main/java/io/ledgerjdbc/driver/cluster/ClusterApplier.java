@@ -183,6 +183,39 @@ public final class ClusterApplier implements Replica {
         }
     }
 
+    /** A `cluster add/remove` left in this database ({@link MembershipRequests}), taken once. */
+    @Override
+    public synchronized io.ledgerjdbc.replication.MembershipRequest takeMembershipRequest() {
+        try {
+            String json = MembershipRequests.get(c, MembershipRequests.REQUEST_KEY);
+            boolean taken = json != null && MembershipRequests.delete(c, MembershipRequests.REQUEST_KEY, json);
+            c.commit();
+            if (!taken) {
+                return null;
+            }
+            io.ledgerjdbc.replication.MembershipRequest r = MembershipRequests.parseRequest(json);
+            if (r == null) {
+                LOG.warn("ignored a malformed membership request in ledger_meta: {}", json);
+            }
+            return r;
+        } catch (SQLException e) {
+            rollback();
+            LOG.debug("membership request not read: {}", e.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public synchronized void answerMembershipRequest(io.ledgerjdbc.replication.MembershipRequest r, boolean done, String message) {
+        try {
+            MembershipRequests.put(c, MembershipRequests.ANSWER_KEY, MembershipRequests.answer(r, done, message, System.currentTimeMillis()));
+            c.commit();
+        } catch (SQLException e) {
+            rollback();
+            LOG.warn("the answer to membership request {} was not recorded: {}", r.requestId(), e.toString());
+        }
+    }
+
     @Override
     public synchronized Outcome apply(long ordinal, LedgerEntry writeSet, byte[] signature) {
         String refusal = keys.refusal(writeSet, signature);

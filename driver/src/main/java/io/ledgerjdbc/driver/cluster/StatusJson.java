@@ -27,12 +27,19 @@ public final class StatusJson {
         o.put("ledgerSize", s.ledgerSize());
         o.putPOJO("view", s.view());
         o.put("diverged", s.diverged());
+        o.putPOJO("members", s.members());
         o.put("at", atMillis);
         try {
             return JSON.writeValueAsString(o);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The status a member last wrote into this database ({@code ledger_meta}), or null. */
+    public static JsonNode readFrom(java.sql.Connection c) throws java.sql.SQLException {
+        String json = MembershipRequests.get(c, META_KEY);
+        return json == null ? null : read(json);
     }
 
     /** @throws IllegalArgumentException when the stored text is not a status object */

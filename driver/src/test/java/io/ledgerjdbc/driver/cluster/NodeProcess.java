@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       returned, {@code FAIL <key> <sqlstate> <startMillis> <endMillis> <message>} for the others;</li>
  *   <li>{@code STOP} — stops the writers: {@code STOPPED <acked>};</li>
  *   <li>{@code STATUS} — {@code STATUS role=... leader=... term=... commit=... applied=... size=... view=... diverged=...};</li>
+ *   <li>{@code ADD <id>} / {@code REMOVE <id>} — changes the cluster's members through this member (as
+ *       {@code cluster add/remove} does): {@code OK 0 <millis>} or {@code ERR <sqlstate> <millis> <message>};</li>
+ *   <li>{@code MEMBERS} — {@code MEMBERS <id>,<id>...}, the Raft log's member list as this member has it;</li>
  *   <li>{@code EXIT} — leaves the cluster and exits. End of stdin (the test died) exits too.</li>
  * </ul>
  * Before the first command it prints {@code READY <pid>} once the member has joined, or
@@ -101,6 +104,8 @@ public final class NodeProcess {
                 case "WRITE" -> startWriters(arg.split(" ")[0], Integer.parseInt(arg.split(" ")[1]));
                 case "STOP" -> stopWriters();
                 case "STATUS" -> status();
+                case "ADD", "REMOVE" -> changeMembers(parts[0].equals("ADD"), arg.trim());
+                case "MEMBERS" -> say("MEMBERS " + String.join(",", member().members()));
                 case "EXIT" -> {
                     stopWriters();
                     return;
@@ -188,6 +193,25 @@ public final class NodeProcess {
         say("STATUS role=" + s.role() + " leader=" + s.leader() + " term=" + s.term() + " commit=" + s.commitIndex()
                 + " applied=" + s.applied() + " size=" + s.ledgerSize() + " view=" + String.join(",", s.view())
                 + " diverged=" + (s.diverged() == null ? "-" : oneLine(s.diverged())));
+    }
+
+    private io.ledgerjdbc.replication.ClusterMember member() {
+        return io.ledgerjdbc.replication.ClusterMember.running(props.getProperty("ledger.cluster"), props.getProperty("ledger.node"))
+                .orElseThrow(() -> new IllegalStateException("no member running in this process"));
+    }
+
+    private void changeMembers(boolean add, String id) {
+        long start = System.currentTimeMillis();
+        try {
+            if (add) {
+                member().addMember(id);
+            } else {
+                member().removeMember(id);
+            }
+            say("OK 0 " + (System.currentTimeMillis() - start));
+        } catch (io.ledgerjdbc.replication.ReplicationException e) {
+            say("ERR " + e.sqlState() + " " + (System.currentTimeMillis() - start) + " " + oneLine(e.getMessage()));
+        }
     }
 
     private static String oneLine(String s) {

@@ -342,11 +342,16 @@ final class ProcessCluster implements AutoCloseable {
      * is the change of exactly one entry, and every acknowledged key is there.
      */
     void assertIdenticalAndComplete() throws Exception {
-        String first = files.ids.get(0);
+        assertIdenticalAndComplete(files.ids);
+    }
+
+    /** {@link #assertIdenticalAndComplete()} over the members {@code ids} only (others left the cluster). */
+    void assertIdenticalAndComplete(List<String> ids) throws Exception {
+        String first = ids.get(0);
         List<String> ledger = files.ledger(first);
         String root = verifiedRoot(first);
         List<String> rows = files.rows(first, "SELECT k, v FROM kv ORDER BY k");
-        for (String id : files.ids) {
+        for (String id : ids) {
             assertEquals(ledger.size(), files.ledger(id).size(), "ledger size of " + id);
             assertEquals(ledger, files.ledger(id), "ledger of " + id);
             assertEquals(root, verifiedRoot(id), "root of " + id);

@@ -43,10 +43,13 @@ class ProcessPartitionTest {
         cluster.signal(cut, "STOP");
         long cutAt = System.currentTimeMillis();
         for (String id : majority) cluster.member(id).write(2);
+        // At least 3 s, and until commits started after the cut came back: on a loaded machine a writer's first
+        // connection alone can take seconds.
         Thread.sleep(3000);
+        long waitUntil = System.currentTimeMillis() + 30_000;
+        while (ackedAfter(majority, cutAt + 1500) == 0 && System.currentTimeMillis() < waitUntil) Thread.sleep(100);
         for (String id : majority) cluster.member(id).stopWriting();
-        long ackedWhileCut = majority.stream().flatMap(id -> cluster.member(id).acks.stream())
-                .filter(a -> Long.parseLong(a[2]) > cutAt + 1500).count();
+        long ackedWhileCut = ackedAfter(majority, cutAt + 1500);
         assertTrue(ackedWhileCut > 0, () -> "the majority committed nothing while " + cut + " was cut off: " + cluster.describe());
         cluster.signal(cut, "CONT");
         long sizeAfterHeal = cluster.awaitConverged(30_000);
@@ -128,6 +131,11 @@ class ProcessPartitionTest {
         cluster.awaitConverged(30_000);
         cluster.exitAll();
         cluster.assertIdenticalAndComplete();
+    }
+
+    /** Commits acknowledged on {@code members} that started after {@code millis}. */
+    private long ackedAfter(List<String> members, long millis) {
+        return members.stream().flatMap(id -> cluster.member(id).acks.stream()).filter(a -> Long.parseLong(a[2]) > millis).count();
     }
 
     private static boolean sleep(long millis) throws InterruptedException {

@@ -55,6 +55,17 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** A new member's files and port (an embedded database): {@code ledger.members} then names it for every later start. */
+    void addId(String id) throws IOException {
+        ids.add(id);
+        ports.put(id, freePort());
+    }
+
+    /** Member {@code id} left the cluster: later starts no longer name it in {@code ledger.members} (its files stay). */
+    void retireId(String id) {
+        ports.remove(id);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -32,6 +32,9 @@ public final class SqlStates {
     /** 40P01: deadlock detected (PostgreSQL). */
     public static final String DEADLOCK_DETECTED = "40P01";
     /** 42P01: undefined table. */
+    /** 42000: syntax error or access rule violation (e.g. a member id that is not one, or not a member). */
+    public static final String SYNTAX_ERROR_OR_ACCESS_RULE = "42000";
+
     public static final String UNDEFINED_TABLE = "42P01";
     /** 42P07: duplicate table. */
     public static final String DUPLICATE_TABLE = "42P07";
