@@ -158,8 +158,20 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     Connection connect(boolean ledger) throws SQLException {
+        if (ledger && SEAL != null) {
+            Properties p = new Properties();
+            p.putAll(props);
+            p.setProperty("ledger.seal", SEAL);
+            return DriverManager.getConnection(url(true), p);
+        }
         return DriverManager.getConnection(url(ledger), props);
     }
+
+    /**
+     * {@code -Dledgerjdbc.bench.seal=wait|async|off}: the ledger connections' {@code ledger.seal} (PostgreSQL and
+     * MariaDB's commit protocol; off = the version-1 head lock), so one jar measures the protocols side by side.
+     */
+    static final String SEAL = System.getProperty("ledgerjdbc.bench.seal");
 
     @Override
     public void close() throws Exception {

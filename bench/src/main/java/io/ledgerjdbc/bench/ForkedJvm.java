@@ -65,6 +65,11 @@ final class ForkedJvm {
         for (String a : jvmArgs.trim().split("\\s+")) {
             if (!a.isEmpty()) cmd.add(a);
         }
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("ledgerjdbc.")) { // -Dledgerjdbc.pg.url, -Dledgerjdbc.bench.seal, …
+                cmd.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
         List<String> shown = List.copyOf(cmd);
         cmd.addAll(List.of("-D" + CHILD + "=true", "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(rest);

@@ -151,6 +151,11 @@ public final class LedgerConfig {
                     throw bad(o, value, "allow or refuse");
                 }
             }
+            case SEAL -> {
+                if (!value.equals("wait") && !value.equals("async") && !value.equals("off")) {
+                    throw bad(o, value, "wait, async or off");
+                }
+            }
             case DIGEST_KEY, DIGEST_OUT -> { }
         }
     }

@@ -98,6 +98,8 @@ public final class LedgerNode {
         }
         if (config.clustered()) {
             node.joinCluster(config, connector);
+        } else if (node.dialect == SqlDialect.POSTGRESQL || node.dialect == SqlDialect.MARIADB) {
+            node.chooseCommitProtocol(c, config, connector);
         } else if (node.cluster != null) {
             throw new SQLException("the database " + rawUrl + " belongs to cluster member " + node.cluster.config().nodeId()
                     + " in this process; connect with the same ledger.members", SqlStates.UNABLE_TO_CONNECT);
@@ -322,6 +324,10 @@ public final class LedgerNode {
      */
     void appendAndCommit(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
                          List<Change> changes, boolean byAutoCommit) throws SQLException {
+        if (pendingCommit != null) {
+            commitPending(c, statements, origin, txId, changes);
+            return;
+        }
         if (!soleWriter) {
             try {
                 LedgerHead next = append(c, statements, insertEntry, origin, txId, changes);
@@ -350,6 +356,67 @@ public final class LedgerNode {
             throw e;
         } finally {
             commitLock.unlock();
+        }
+    }
+
+    // ---- sealed ledger (PostgreSQL, MariaDB; docs/ledger-format.md "Pending entries and sealing") ----------------
+
+    /** Set when this database's commits write pending entries; null for the version-1 protocol below. */
+    private volatile PendingCommit pendingCommit;
+    private volatile Sealer sealer;
+    private volatile boolean awaitSeal;
+
+    /**
+     * Upgrades the ledger to version 2 (pending entries) unless {@code ledger.seal=off} or {@code ledger.create=false}
+     * keep a version-1 ledger; the first connection decides for this process, later ones must agree.
+     */
+    private synchronized void chooseCommitProtocol(Connection c, LedgerConfig config, RealConnector connector) throws SQLException {
+        String mode = config.get(LedgerOption.SEAL);
+        if (sealProtocolChosen) {
+            if (pendingCommit != null && mode.equals("off")) {
+                throw new SQLException("ledger.seal=off, but an earlier connection to this database in this process moved its ledger"
+                        + " to version 2 (pending entries); remove ledger.seal=off", "0A000");
+            }
+            return;
+        }
+        boolean v2 = io.ledgerjdbc.ledger.store.PendingEntries.enabled(c);
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        if (mode.equals("off")) {
+            if (v2) {
+                throw new SQLException("ledger.seal=off keeps the version-1 commit protocol, but this ledger is at version 2: its commits "
+                        + "must write pending entries for the sealer (remove ledger.seal=off)", "0A000");
+            }
+        } else {
+            if (!v2 && config.createLedger()) {
+                io.ledgerjdbc.ledger.store.PendingEntries.upgrade(c, dialect);
+                v2 = true;
+            }
+            if (v2) {
+                awaitSeal = mode.equals("wait");
+                sealer = new Sealer(dialect, connector::connect, autoDigest::afterCommit, awaitSeal ? 0 : 5_000_000L);
+                pendingCommit = new PendingCommit(dialect);
+                Sealer.sealAtExit(sealer);
+            }
+        }
+        sealProtocolChosen = true;
+    }
+
+    private boolean sealProtocolChosen;
+
+    /** Commits with a pending entry, then (ledger.seal=wait) returns once a sealer has sealed it. */
+    private void commitPending(Connection c, CaptureStatements statements, String origin, String txId, List<Change> changes)
+            throws SQLException {
+        long num = pendingCommit.insertAndCommit(c, statements, origin, txId, changes);
+        if (!awaitSeal) {
+            sealer.request(num);
+            return;
+        }
+        try {
+            sealer.awaitSealed(num); // false after a bound: committed, and the next sealer seals it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // committed; the entry is sealed without this thread
         }
     }
 

@@ -22,7 +22,10 @@ import java.time.Instant;
  */
 public final class LedgerSchema {
 
-    /** The schema this code writes and reads. A later version adds an upgrade step from this one. */
+    /**
+     * The schema this code creates. Version 2 ({@link PendingEntries#VERSION}) adds {@code ledger_pending} on
+     * PostgreSQL and MariaDB (an upgrade step from this one); readers accept both.
+     */
     public static final int VERSION = 1;
 
     static final String ENTRY_TABLE = "ledger_entry";
@@ -120,9 +123,9 @@ public final class LedgerSchema {
         if (v == null) {
             throw new SQLException("no ledger in this database (ledger_meta has no schema_version)", SqlStates.UNDEFINED_TABLE);
         }
-        if (!v.equals(Integer.toString(VERSION))) {
-            throw new SQLException("ledger schema version " + v + " is not supported by this LedgerJDBC (it reads version "
-                    + VERSION + ")", SqlStates.FEATURE_NOT_SUPPORTED);
+        if (!v.equals(Integer.toString(VERSION)) && !v.equals(Integer.toString(PendingEntries.VERSION))) {
+            throw new SQLException("ledger schema version " + v + " is not supported by this LedgerJDBC (it reads versions "
+                    + VERSION + " and " + PendingEntries.VERSION + ")", SqlStates.FEATURE_NOT_SUPPORTED);
         }
     }
 

@@ -127,17 +127,25 @@ public final class LedgerStore {
         if (entry.seq() != head.size() + 1) {
             throw new IllegalArgumentException("entry seq " + entry.seq() + " does not follow the head at " + head.size());
         }
-        byte[] bytes = EntryCodec.encode(entry);
+        return bindEncoded(insert, head, EntryCodec.encode(entry));
+    }
+
+    /**
+     * Binds an entry already encoded (its seq {@code head.size() + 1}) the way {@link #bind} does: the one place a
+     * ledger row's hashes are computed, for direct appends and for sealing pending entries alike.
+     */
+    static LedgerHead bindEncoded(PreparedStatement insert, LedgerHead head, byte[] bytes) throws SQLException {
+        long seq = head.size() + 1;
         byte[] leaf = Hashes.leaf(bytes);
         byte[] chain = Hashes.chain(head.chainHash(), leaf);
         MerkleFrontier frontier = head.frontier();
         byte[] completed = frontier.append(leaf);
-        insert.setLong(1, entry.seq());
+        insert.setLong(1, seq);
         insert.setBytes(2, bytes);
         insert.setBytes(3, leaf);
         insert.setBytes(4, chain);
         insert.setBytes(5, completed);
-        return new LedgerHead(entry.seq(), chain, frontier);
+        return new LedgerHead(seq, chain, frontier);
     }
 
     /** Reads stored perfect nodes in one query; a node that should be there but is not is a storage error. */

@@ -1,0 +1,320 @@
+package io.ledgerjdbc.driver;
+
+import io.ledgerjdbc.ledger.hash.Hashes;
+import io.ledgerjdbc.ledger.store.LedgerHead;
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.PendingEntries;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Seals pending entries (see {@link PendingCommit}): one per database per process, on a thread and a connection of
+ * its own, started when a commit asks and stopped after a second without work.
+ *
+ * <p>One cycle: (1) the <b>gate</b>: take the seal gate exclusively, which waits for every committer inside its
+ * commit round trip, and take an order number {@code bound} under it, then release it (its own short transaction):
+ * every number below {@code bound} now belongs to a transaction that has committed (its row visible) or rolled back
+ * (its number never appears); (2) <b>seal</b>: in batches of {@link #BATCH}, each one transaction holding the
+ * ledger's append lock (the {@code schema_version} row of {@code ledger_meta}, which serialises sealers of every
+ * process, and any older LedgerJDBC appending directly), read the lowest pending rows below {@code bound}, append
+ * them as entries on the head and delete them. Every number below {@code bound} is then sealed.
+ *
+ * <p>Idempotence and crashes: a batch's inserts and deletes commit together, so a crash anywhere leaves each
+ * pending row either pending (the next cycle, in any process, seals it) or sealed and gone; a seq is a primary key,
+ * so no row can be sealed twice even by a sealer that ignored the lock.
+ *
+ * <p>Threading: {@link #awaitSealed} and {@link #request} are called by any committing thread.
+ */
+public final class Sealer {
+
+    /** Pending rows sealed per transaction: large enough to amortise the commit, small enough to hold little. */
+    static final int BATCH = 500;
+    /** A committer waiting for its seal gives up after this (its entry is committed and stays pending). */
+    static final long WAIT_NANOS = 10_000_000_000L;
+    private static final long IDLE_NANOS = 1_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(Sealer.class.getName());
+
+    private static final String PG_GATE = "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock("
+            + PendingCommit.GATE_KEY + ")) AS seal_gate";
+    private static final String MARIADB_GATE = "SELECT NEXTVAL(ledger_pending_num) FROM ledger_meta WHERE meta_key = 'seal' FOR UPDATE";
+    private static final String APPEND_LOCK = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
+    private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
+
+    private final SqlDialect dialect;
+    private final LedgerNode.RealConnector connector;
+    private final BiConsumer<Connection, LedgerHead> afterSeal;
+    /** Pause between cycles when nobody waits (asynchronous commits): each gate briefly holds committers back. */
+    private final long pauseNanos;
+
+    private final Object monitor = new Object();
+    /** The highest order number a committer asked to have sealed. */
+    private long requested;
+    /** Every number below this is sealed (by this process or another). */
+    private long sealedBelow;
+    private Thread thread;
+
+    Sealer(SqlDialect dialect, LedgerNode.RealConnector connector, BiConsumer<Connection, LedgerHead> afterSeal, long pauseNanos) {
+        this.dialect = dialect;
+        this.connector = connector;
+        this.afterSeal = afterSeal;
+        this.pauseNanos = pauseNanos;
+    }
+
+    /** Asks for everything up to {@code num} to be sealed, starting the sealing thread if it is not running. */
+    void request(long num) {
+        synchronized (monitor) {
+            if (num > requested) {
+                requested = num;
+            }
+            if (thread == null) {
+                thread = new Thread(this::run, "ledgerjdbc-sealer");
+                thread.setDaemon(true);
+                thread.start();
+            }
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * Returns once entry {@code num} is sealed (true), or after {@link #WAIT_NANOS} (false: it stays pending and the
+     * next cycle of any sealer seals it).
+     */
+    boolean awaitSealed(long num) throws InterruptedException {
+        request(num);
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        synchronized (monitor) {
+            while (sealedBelow <= num) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                monitor.wait(left / 1_000_000 + 1);
+            }
+            return true;
+        }
+    }
+
+    private void run() {
+        Connection c = null;
+        LedgerHead head = null;
+        long failures = 0;
+        try {
+            while (true) {
+                long want;
+                synchronized (monitor) {
+                    long idleSince = System.nanoTime();
+                    while (requested < sealedBelow) {
+                        long left = IDLE_NANOS - (System.nanoTime() - idleSince);
+                        if (left <= 0) {
+                            thread = null; // a later request starts a new thread
+                            return;
+                        }
+                        monitor.wait(left / 1_000_000 + 1);
+                    }
+                    want = requested;
+                }
+                try {
+                    if (c == null) {
+                        c = open();
+                    }
+                    Cycle done = cycle(c, dialect, head, afterSeal);
+                    head = done.head();
+                    failures = 0;
+                    synchronized (monitor) {
+                        sealedBelow = Math.max(sealedBelow, done.sealedBelow());
+                        monitor.notifyAll();
+                    }
+                    if (pauseNanos > 0 && done.sealedBelow() > want) {
+                        Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    head = null;
+                    closeQuietly(c);
+                    c = null;
+                    if (failures++ % 100 == 0) {
+                        LOG.log(System.Logger.Level.WARNING, "LedgerJDBC: sealing pending ledger entries failed; retrying", e);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            synchronized (monitor) {
+                thread = null;
+            }
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
+    private Connection open() throws SQLException {
+        Connection c = connector.connect();
+        try {
+            c.setAutoCommit(false);
+            // each statement must see what committed before it (MariaDB's default REPEATABLE READ would not)
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // a broken connection is being dropped; the next cycle opens another
+            }
+        }
+    }
+
+    /** What one cycle achieved: every number below {@code sealedBelow} is sealed; {@code head} is the ledger's now. */
+    record Cycle(long sealedBelow, LedgerHead head, long sealed) {
+    }
+
+    /**
+     * Seals every entry that was pending when it began, on {@code c} (autocommit off, READ COMMITTED; each batch
+     * committed). {@code cached} is a head believed current, checked against the stored one, or null.
+     */
+    static Cycle cycle(Connection c, SqlDialect dialect, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
+            throws SQLException {
+        long bound = gate(c, dialect);
+        LedgerStore store = new LedgerStore(dialect);
+        LedgerHead head = cached;
+        long sealed = 0;
+        while (true) {
+            List<PendingEntries.Pending> batch;
+            try {
+                try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+                head = current(c, store, head);
+                batch = PendingEntries.read(c, bound, BATCH);
+                head = PendingEntries.seal(c, head, batch);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            sealed += batch.size();
+            if (!batch.isEmpty() && afterSeal != null) {
+                afterSeal.accept(c, head);
+            }
+            if (batch.size() < BATCH) {
+                return new Cycle(bound, head, sealed);
+            }
+        }
+    }
+
+    /** The gate (see the class comment): returns a number every smaller one of which is resolved. */
+    private static long gate(Connection c, SqlDialect dialect) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect == SqlDialect.POSTGRESQL ? PG_GATE : MARIADB_GATE);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("the seal gate returned no number: ledger_meta has no 'seal' row", "XX000");
+            }
+            long bound = rs.getLong(1);
+            c.commit(); // releases the gate at once: committers wait only for this short transaction
+            return bound;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    /** The stored head: {@code cached} when the last stored entry is still its last, else read afresh. */
+    private static LedgerHead current(Connection c, LedgerStore store, LedgerHead cached) throws SQLException {
+        if (cached != null) {
+            try (PreparedStatement ps = c.prepareStatement(LAST_ENTRY); ResultSet rs = ps.executeQuery()) {
+                long size = rs.next() ? rs.getLong(1) : 0;
+                byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
+                if (size == cached.size() && MessageDigest.isEqual(chain, cached.chainHash())) {
+                    return cached;
+                }
+            }
+        }
+        return store.readHead(c);
+    }
+
+    private static final List<Sealer> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How long the JVM's exit waits for the sealing of what this process left pending (ledger.seal=async). */
+    private static final long EXIT_NANOS = 2_000_000_000L;
+
+    /**
+     * Registers {@code sealer} for the exit hook: an orderly JVM exit seals what this process committed, waiting at
+     * most 2 s in all. Whatever stays pending (a kill, a longer wait) is sealed by the next sealer of any process.
+     */
+    static void sealAtExit(Sealer sealer) {
+        synchronized (LIVE) {
+            if (LIVE.isEmpty()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(Sealer::sealLeftovers, "ledgerjdbc-sealer-exit"));
+            }
+            LIVE.add(sealer);
+        }
+    }
+
+    private static void sealLeftovers() {
+        long deadline = System.nanoTime() + EXIT_NANOS;
+        for (Sealer s : LIVE) {
+            long want;
+            synchronized (s.monitor) {
+                want = s.requested;
+                if (want == 0 || want < s.sealedBelow) {
+                    continue;
+                }
+            }
+            s.request(want);
+            synchronized (s.monitor) {
+                while (s.sealedBelow <= want && System.nanoTime() < deadline) {
+                    try {
+                        s.monitor.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Seals every entry pending on {@code c}'s database now, on {@code c} (any mode; restored after): for tools and
+     * tests that need the whole ledger sealed, e.g. before comparing it with the tables.
+     *
+     * @return how many entries it sealed
+     */
+    public static long sealAll(Connection c) throws SQLException {
+        SqlDialect dialect = SqlDialect.of(c);
+        if ((dialect != SqlDialect.POSTGRESQL && dialect != SqlDialect.MARIADB) || !PendingEntries.enabled(c)) {
+            if (!c.getAutoCommit()) {
+                c.rollback(); // the version read must not leave a transaction open
+            }
+            return 0;
+        }
+        boolean autoCommit = c.getAutoCommit();
+        int isolation = c.getTransactionIsolation();
+        if (autoCommit) {
+            c.setAutoCommit(false);
+        } else {
+            c.rollback();
+        }
+        try {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return cycle(c, dialect, null, null).sealed();
+        } finally {
+            c.setTransactionIsolation(isolation);
+            c.setAutoCommit(autoCommit);
+        }
+    }
+}
