@@ -3,6 +3,7 @@ package io.ledgerjdbc.driver;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
+import io.ledgerjdbc.driver.capture.CaptureConflict;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.TableChanged;
@@ -70,6 +71,12 @@ final class LedgerSession implements Session {
     /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
     private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
     private static final int MAX_PLANS = 256;
+    /**
+     * How often an autocommit write runs when capture cannot tell exactly which rows it changed because another
+     * transaction moved rows meanwhile (CaptureConflict): each attempt is rolled back whole, so running it again is
+     * what the raw statement would have done a moment later. Bounded, so that a hot spot still fails (40001).
+     */
+    private static final int CAPTURE_ATTEMPTS = 4;
     private boolean autoCommit;
     private String rollbackOnly;
     /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
@@ -265,11 +272,24 @@ final class LedgerSession implements Session {
     @Override
     public KeyRequest keysForCapture(String sql) throws SQLException {
         Analysis a = node.analyzer.analyze(sql);
+        if (a instanceof Analysis.Delete) {
+            KeyRequest k = node.capture.changedRows().forDelete();
+            return k != null ? k : KeyRequest.NONE; // see ChangedRows
+        }
         if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect || a instanceof Analysis.Update)) {
             return KeyRequest.NONE;
         }
         if (node.dialect == SqlDialect.POSTGRESQL && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
+        }
+        if (a instanceof Analysis.Update u) {
+            try {
+                TableInfo t = node.catalog.table(real, u.table());
+                KeyRequest k = t.hasPrimaryKey() ? node.capture.changedRows().forUpdate(t) : null;
+                return k != null ? k : KeyRequest.NONE; // see ChangedRows
+            } catch (SQLException unknownTable) {
+                return KeyRequest.NONE; // the statement will fail on its own, with the database's error
+            }
         }
         try {
             return a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
@@ -343,6 +363,21 @@ final class LedgerSession implements Session {
             // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
             readInsertedOrFail();
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return executeWrite(ctx, a, sql, params, call, ifNotRun, upsertCore);
+            } catch (CaptureConflict e) {
+                if (!autoCommit || attempt == CAPTURE_ATTEMPTS) {
+                    throw e;
+                }
+                // the statement was its own transaction, rolled back whole: run it again (see CaptureConflict)
+            }
+        }
+    }
+
+    /** One run of a write statement, in its own transaction when the application is in autocommit mode. */
+    private <T> T executeWrite(ExecutionContext ctx, Analysis a, String sql, Params params, RealCall<T> call, T ifNotRun,
+                               Analysis.Insert upsertCore) throws SQLException {
         boolean implicit = autoCommit;
         if (implicit) {
             beginImplicit();
@@ -549,9 +584,11 @@ final class LedgerSession implements Session {
             if (node.capture.needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
-            captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts());
+            captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts(),
+                    returnsChangedRows(ctx, node.capture.changedRows().forUpdate(table)) ? () -> changedRows(ctx) : null);
         } else if (a instanceof Analysis.Delete d) {
-            captured = node.capture.delete(real, d, table, params, ctx, call);
+            captured = node.capture.delete(real, d, table, params, ctx, call,
+                    returnsChangedRows(ctx, node.capture.changedRows().forDelete()) ? () -> changedRows(ctx) : null);
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
@@ -614,6 +651,21 @@ final class LedgerSession implements Session {
         }
     }
 
+
+    /**
+     * Whether the real statement returns the rows it changed as {@code request} asks (see ChangedRows): the driver
+     * asked for them in place of generated keys the application did not ask for (see {@link #keysForCapture}).
+     */
+    private static boolean returnsChangedRows(ExecutionContext ctx, KeyRequest request) {
+        return request != null && (ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.askedKeysForCapture());
+    }
+
+    /** The rows an UPDATE or DELETE returned for capture; the application sees what the raw driver shows unasked. */
+    private ResultSet changedRows(ExecutionContext ctx) throws SQLException {
+        keysAskedOnlyForCapture.add(ctx);
+        generatedKeys.remove(ctx);
+        return ctx.realStatement().getGeneratedKeys();
+    }
 
     /** PostgreSQL: the rows an INSERT into a key-less table made, by the ctids it returned (see KeylessCapture). */
     private List<Row> readReturnedRows(ExecutionContext ctx, TableInfo t) throws SQLException {
