@@ -127,6 +127,39 @@ class ConcurrentGroupWritesTest {
         }
     }
 
+    /**
+     * MariaDB's {@code SELECT … FOR UPDATE} locks the outer query's rows only: were the rows a subquery of the WHERE
+     * read left unlocked, another transaction could swap which rows the WHERE selects between capture's read and
+     * the UPDATE, with the same count. Through the ledger they stay as read until the transaction ends.
+     */
+    @org.junit.jupiter.api.Test
+    void onMariaDbTheRowsAWhereSubqueryReadStayAsReadUntilCommit() throws Exception {
+        try (Fixture f = new Fixture(Backend.MARIADB)) {
+            f.schema("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT NOT NULL)", "CREATE TABLE u (id BIGINT PRIMARY KEY, f INT NOT NULL)");
+            try (Connection c = f.ledger(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t (id, v) VALUES (1, 0), (2, 0), (3, 0)");
+                s.executeUpdate("INSERT INTO u (id, f) VALUES (1, 1), (2, 1), (3, 0)");
+            }
+            try (Connection updater = f.ledger(); Connection other = f.behind(); Statement o = other.createStatement()) {
+                updater.setAutoCommit(false);
+                // at READ COMMITTED the UPDATE's own subquery is a consistent read, which locks nothing
+                updater.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                try (Statement s = updater.createStatement()) {
+                    assertThat(s.executeUpdate("UPDATE t SET v = v + 1 WHERE id IN (SELECT id FROM u WHERE f = 1)")).isEqualTo(2);
+                }
+                o.execute("SET SESSION innodb_lock_wait_timeout = 1");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.executeUpdate("UPDATE u SET f = 0 WHERE id = 1"))
+                        .as("a row the subquery read is locked until the UPDATE's transaction ends")
+                        .isInstanceOf(SQLException.class).hasMessageContaining("Lock wait timeout");
+                updater.commit();
+            }
+            try (Connection c = f.ledger(); Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE u SET f = 0 WHERE id = 1")).as("free after the commit").isEqualTo(1);
+            }
+            assertThat(verify(f)).isEmpty();
+        }
+    }
+
     /** The chain and, as the CLI's {@code verify} does, the state check: every table equals its last images. */
     static List<io.ledgerjdbc.ledger.verify.Finding> verify(Fixture f) throws SQLException {
         List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>(f.verify());
@@ -212,6 +245,7 @@ class ConcurrentGroupWritesTest {
                             String state = e.getSQLState() == null ? "null" : e.getSQLState();
                             if (backend == Backend.SQLITE && e.getErrorCode() == 5) state = "SQLITE_BUSY";
                             failures.computeIfAbsent(state, k -> new LongAdder()).increment();
+                            if (Boolean.getBoolean("ledgerjdbc.race.verbose")) System.out.println("[race] " + state + " " + e.getMessage());
                             if (state.equals("0A000") || state.startsWith("HY") || state.startsWith("42")) {
                                 broken.add(e); // a refusal or a driver error is not a race outcome
                                 return;

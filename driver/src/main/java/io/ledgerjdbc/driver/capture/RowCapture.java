@@ -123,10 +123,10 @@ public final class RowCapture {
      *       then its exact before-image (nobody else could change it in between); a row it changed that was not
      *       read before (it entered the WHERE's rows in between) fails the statement with 40001. Rows read but
      *       not changed (they left the WHERE's rows) are simply not recorded.</li>
-     *   <li>MariaDB: its locking read is a current read that locks every row it reads, the subqueries' rows
-     *       included, at every isolation level; so until the UPDATE (itself a current read) runs, no row the WHERE
-     *       depends on can change: the rows read still match it, the UPDATE changes at least them, and the update
-     *       count tells whether it changed more (40001).</li>
+     *   <li>MariaDB: its locking read is a current read at every isolation level, and locks the rows it reads,
+     *       the subqueries' rows too (see {@link MariaDbSubqueryLocks}); so until the UPDATE (itself a current read)
+     *       runs, no row the WHERE depends on can change: the rows read still match it, the UPDATE changes at least
+     *       them, and the update count tells whether it changed more (40001).</li>
      *   <li>SQLite: one writer per database file, and the session takes the write lock before the read
      *       (LedgerSession#takeSqliteWriteLock): nothing can change between the read and the write.</li>
      * </ul>
@@ -267,7 +267,7 @@ public final class RowCapture {
         // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
         // wait behind foreign-key checks the plain UPDATE does not wait for.
         String lock = dialect == SqlDialect.POSTGRESQL && !keyAssigned ? " FOR NO KEY UPDATE" : forUpdate();
-        sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
+        sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(lockingWhere(u.where())).append(lock);
         return sql.toString();
     }
 
@@ -295,7 +295,7 @@ public final class RowCapture {
             }
             return new Captured<>(result, changes);
         }
-        String sql = "SELECT " + selectList(t) + " FROM " + from(t) + as(d.alias()) + where(d.where()) + forUpdate();
+        String sql = "SELECT " + selectList(t) + " FROM " + from(t) + as(d.alias()) + lockingWhere(d.where()) + forUpdate();
         List<Row> before = new ArrayList<>();
         try (Read r = read(c, sql)) {
             PreparedStatement ps = r.ps();
@@ -762,6 +762,14 @@ public final class RowCapture {
     /** The write's own alias, so that its WHERE and SET expressions mean the same in capture's SELECT. */
     static String as(String alias) {
         return alias == null ? "" : " " + alias;
+    }
+
+    /** The WHERE of a locking read of a write's rows: on MariaDB its subqueries lock too (see MariaDbSubqueryLocks). */
+    private String lockingWhere(Analysis.SqlExpr where) {
+        if (where != null && dialect == SqlDialect.MARIADB) {
+            return " WHERE " + MariaDbSubqueryLocks.lockSubqueries(where.text());
+        }
+        return where(where);
     }
 
     private static String where(Analysis.SqlExpr where) {
