@@ -5,6 +5,7 @@ import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
 import io.ledgerjdbc.driver.capture.NoSuchTable;
+import io.ledgerjdbc.driver.capture.CaptureConflict;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.ReferentialActions;
@@ -73,6 +74,12 @@ final class LedgerSession implements Session {
     /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
     private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
     private static final int MAX_PLANS = 256;
+    /**
+     * How often an autocommit write runs when capture cannot tell exactly which rows it changed because another
+     * transaction moved rows meanwhile (CaptureConflict): each attempt is rolled back whole, so running it again is
+     * what the raw statement would have done a moment later. Bounded, so that a hot spot still fails (40001).
+     */
+    private static final int CAPTURE_ATTEMPTS = 4;
     private boolean autoCommit;
     private String rollbackOnly;
     /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
@@ -268,11 +275,24 @@ final class LedgerSession implements Session {
     @Override
     public KeyRequest keysForCapture(String sql) throws SQLException {
         Analysis a = node.analyzer.analyze(sql);
+        if (a instanceof Analysis.Delete) {
+            KeyRequest k = node.capture.changedRows().forDelete();
+            return k != null ? k : KeyRequest.NONE; // see ChangedRows
+        }
         if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect || a instanceof Analysis.Update)) {
             return KeyRequest.NONE;
         }
         if (node.backend.returnsRowIds() && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
+        }
+        if (a instanceof Analysis.Update u) {
+            try {
+                TableInfo t = node.catalog.table(real, u.table());
+                KeyRequest k = t.hasPrimaryKey() ? node.capture.changedRows().forUpdate(t) : null;
+                return k != null ? k : KeyRequest.NONE; // see ChangedRows
+            } catch (SQLException unknownTable) {
+                return KeyRequest.NONE; // the statement will fail on its own, with the database's error
+            }
         }
         try {
             return a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
@@ -346,6 +366,21 @@ final class LedgerSession implements Session {
             // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
             readInsertedOrFail();
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return executeWrite(ctx, a, sql, params, call, ifNotRun, upsertCore);
+            } catch (CaptureConflict e) {
+                if (!autoCommit || attempt == CAPTURE_ATTEMPTS) {
+                    throw e;
+                }
+                // the statement was its own transaction, rolled back whole: run it again (see CaptureConflict)
+            }
+        }
+    }
+
+    /** One run of a write statement, in its own transaction when the application is in autocommit mode. */
+    private <T> T executeWrite(ExecutionContext ctx, Analysis a, String sql, Params params, RealCall<T> call, T ifNotRun,
+                               Analysis.Insert upsertCore) throws SQLException {
         boolean implicit = autoCommit;
         if (implicit) {
             beginImplicit();
@@ -586,16 +621,18 @@ final class LedgerSession implements Session {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
             ReferentialActions.Pending cascade = node.actions.before(real, u, table, params);
+            io.ledgerjdbc.driver.capture.RowCapture.StatementRows changed = returnsChangedRows(ctx, node.capture.changedRows().forUpdate(table)) ? () -> changedRows(ctx) : null;
             if (cascade == null) {
-                captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts());
+                captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts(), changed);
             } else {
                 captured = cascade.complete(node.capture.update(real, u, table, params, cascade.context(ctx), cascade.around(real, call),
-                        tb -> readReturnedRows(ctx, tb), plan.facts()));
+                        tb -> readReturnedRows(ctx, tb), plan.facts(), changed));
             }
         } else if (a instanceof Analysis.Delete d) {
             ReferentialActions.Pending cascade = node.actions.before(real, d, table, params);
-            captured = cascade == null ? node.capture.delete(real, d, table, params, ctx, call)
-                    : cascade.complete(node.capture.delete(real, d, table, params, cascade.context(ctx), cascade.around(real, call)));
+            io.ledgerjdbc.driver.capture.RowCapture.StatementRows changed = returnsChangedRows(ctx, node.capture.changedRows().forDelete()) ? () -> changedRows(ctx) : null;
+            captured = cascade == null ? node.capture.delete(real, d, table, params, ctx, call, changed)
+                    : cascade.complete(node.capture.delete(real, d, table, params, cascade.context(ctx), cascade.around(real, call), changed));
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
@@ -658,6 +695,21 @@ final class LedgerSession implements Session {
         }
     }
 
+
+    /**
+     * Whether the real statement returns the rows it changed as {@code request} asks (see ChangedRows): the driver
+     * asked for them in place of generated keys the application did not ask for (see {@link #keysForCapture}).
+     */
+    private static boolean returnsChangedRows(ExecutionContext ctx, KeyRequest request) {
+        return request != null && (ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.askedKeysForCapture());
+    }
+
+    /** The rows an UPDATE or DELETE returned for capture; the application sees what the raw driver shows unasked. */
+    private ResultSet changedRows(ExecutionContext ctx) throws SQLException {
+        keysAskedOnlyForCapture.add(ctx);
+        generatedKeys.remove(ctx);
+        return ctx.realStatement().getGeneratedKeys();
+    }
 
     /** PostgreSQL: the rows an INSERT into a key-less table made, by the ctids it returned (see KeylessCapture). */
     private List<Row> readReturnedRows(ExecutionContext ctx, TableInfo t) throws SQLException {

@@ -23,8 +23,9 @@ import java.util.Map;
  * Captures the row images of one INSERT, UPDATE or DELETE around its real execution, inside the caller's
  * transaction: the rows a WHERE selects are read (and locked, where the database can) before the write, the
  * rows as stored are read back by primary key after it. So defaults, generated keys, {@code NOW()} and
- * {@code RANDOM()} are recorded as the values stored. The update count must equal the rows captured;
- * otherwise the write raced with another transaction and is reported as a serialization failure (40001).
+ * {@code RANDOM()} are recorded as the values stored. The rows recorded are exactly the rows the statement
+ * changed (how, per database, at {@link #update}); where that cannot be established the write raced with another
+ * transaction and is reported as a serialization failure (40001), and the transaction rolls back.
  */
 public final class RowCapture {
 
@@ -37,6 +38,7 @@ public final class RowCapture {
     private final QueryInsertCapture queryInsert;
     private final MergeCapture merge;
     private final InsertReadBack insertReadBack = new InsertReadBack(this);
+    private final ChangedRows changedRows;
 
     /** Opens a connection of its own to the same database, which sees only what other transactions committed. */
     @FunctionalInterface
@@ -59,6 +61,7 @@ public final class RowCapture {
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
         this.rowSql = new RowSql(backend);
+        this.changedRows = new ChangedRows(dialect);
         this.keyless = new KeylessCapture(this, dialect);
         this.queryInsert = new QueryInsertCapture(this, keyless, dialect);
         this.merge = new MergeCapture(this, dialect);
@@ -118,9 +121,29 @@ public final class RowCapture {
         return WriteFacts.of(this, a, t);
     }
 
-    /** @param returned the rows the statement returned (PostgreSQL, a table without a primary key; see KeylessCapture) */
+    /**
+     * An UPDATE: the rows its WHERE selects are read and locked first (their before-images and new keys), then it
+     * runs. The rows it changed are then known exactly:
+     * <ul>
+     *   <li>from the statement itself where it returns them ({@code changed}, see {@link ChangedRows}: PostgreSQL
+     *       the new images, H2 the keys): each must be one of the rows read and locked before, whose image is
+     *       then its exact before-image (nobody else could change it in between); a row it changed that was not
+     *       read before (it entered the WHERE's rows in between) fails the statement with 40001. Rows read but
+     *       not changed (they left the WHERE's rows) are simply not recorded.</li>
+     *   <li>MariaDB: its locking read is a current read at every isolation level, and locks the rows it reads,
+     *       the subqueries' rows too (see {@link MariaDbSubqueryLocks}); so until the UPDATE (itself a current read)
+     *       runs, no row the WHERE depends on can change: the rows read still match it, the UPDATE changes at least
+     *       them, and the update count tells whether it changed more (40001).</li>
+     *   <li>SQLite: one writer per database file, and the session takes the write lock before the read
+     *       (LedgerSession#takeSqliteWriteLock): nothing can change between the read and the write.</li>
+     * </ul>
+     *
+     * @param returned the rows the statement returned (PostgreSQL, a table without a primary key; see KeylessCapture)
+     * @param changed  what the statement returned of the rows it changed (see {@link ChangedRows}), or null where
+     *                 it returns nothing (MariaDB, SQLite; or the application asked for keys itself)
+     */
     public <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, ReturnedRows returned, WriteFacts facts) throws SQLException {
+                                  RealCall<T> call, ReturnedRows returned, WriteFacts facts, StatementRows changed) throws SQLException {
         refuseUncapturable("UPDATE", t, u.where());
         if (!t.hasPrimaryKey()) {
             return keyless.update(c, u, t, params, ctx, call, returned);
@@ -157,6 +180,9 @@ public final class RowCapture {
             }
         }
         T result = call.call();
+        if (changed != null) {
+            return new Captured<>(result, changedExactly(c, t, ctx, result, before, newKeys, changed, facts));
+        }
         requireCount(result, ctx, before.size(), "UPDATE");
         Map<Row, Row> after = readByKeys(c, t, newKeys, facts.oneKeyRead());
         List<RowChange> changes = new ArrayList<>();
@@ -170,6 +196,63 @@ public final class RowCapture {
             }
         }
         return new Captured<>(result, changes);
+    }
+
+    /**
+     * The changes of an UPDATE whose statement returned the rows it changed: each matched to the row read (and
+     * locked) before it by its new key, in the order of that read.
+     */
+    private List<RowChange> changedExactly(Connection c, TableInfo t, ExecutionContext ctx, Object result, List<Row> before,
+                                           List<Row> newKeys, StatementRows changed, WriteFacts facts) throws SQLException {
+        Map<Row, Integer> readAt = new HashMap<>();
+        for (int i = 0; i < newKeys.size(); i++) {
+            readAt.put(newKeys.get(i), i);
+        }
+        Row[] after = new Row[before.size()];
+        List<Row> changedKeys = new ArrayList<>();
+        List<Row> images = null;
+        try (ResultSet rs = changed.open()) {
+            if (changedRows.wholeRows()) {
+                images = changedRows.rows(this, rs, t);
+                for (Row a : images) changedKeys.add(keyOf(a, t));
+            } else {
+                changedKeys.addAll(changedRows.keys(rs, t));
+            }
+        }
+        long count = updateCount(result, ctx);
+        if (count != changedKeys.size()) {
+            throw conflict("UPDATE", "it reported " + count + " rows changed but returned " + changedKeys.size());
+        }
+        Map<Row, Row> read = images != null ? null : readByKeys(c, t, changedKeys, facts.oneKeyRead());
+        for (int j = 0; j < changedKeys.size(); j++) {
+            Integer i = readAt.get(changedKeys.get(j));
+            if (i == null || after[i] != null) {
+                throw conflict("UPDATE", "it changed a row that was not among the rows its WHERE selected just before "
+                        + "(another transaction moved it there meanwhile)");
+            }
+            after[i] = images != null ? images.get(j) : read.get(changedKeys.get(j));
+            if (after[i] == null) {
+                throw conflict("UPDATE", "a row it updated is gone");
+            }
+        }
+        List<RowChange> changes = new ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            if (after[i] != null && !after[i].equals(before.get(i))) {
+                changes.add(RowChange.update(t.ledgerName(), keyOf(before.get(i), t), before.get(i), after[i]));
+            }
+        }
+        return changes;
+    }
+
+    /** What an UPDATE or DELETE returned of the rows it changed (see {@link ChangedRows}). */
+    @FunctionalInterface
+    public interface StatementRows {
+        ResultSet open() throws SQLException;
+    }
+
+    /** What to ask the statement for, per database (see {@link ChangedRows}). */
+    public ChangedRows changedRows() {
+        return changedRows;
     }
 
     /**
@@ -191,14 +274,35 @@ public final class RowCapture {
         // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
         // wait behind foreign-key checks the plain UPDATE does not wait for.
         String lock = !keyAssigned ? backend.forUpdateKeepingKey() : forUpdate();
-        sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(where(u.where())).append(lock);
+        sql.append(" FROM ").append(from(t)).append(as(u.alias())).append(lockingWhere(u.where())).append(lock);
         return sql.toString();
     }
 
+    /**
+     * A DELETE. Where the statement returns the rows it deleted ({@code changed}: PostgreSQL {@code RETURNING *})
+     * those are the images, exactly, and nothing is read. Elsewhere the rows its WHERE selects are read and locked
+     * first; on H2 (whose locking read can return a row that has just left the WHERE's rows, see ChangedRows) the
+     * rows read are then looked up again: all gone and as many as the count means the DELETE removed exactly them
+     * (each stays locked by this transaction, so no one else removed it), otherwise 40001. MariaDB and SQLite are
+     * exact for the reasons given at {@link #update}.
+     */
     public <T> Captured<T> delete(Connection c, Analysis.Delete d, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call) throws SQLException {
+                                  RealCall<T> call, StatementRows changed) throws SQLException {
         refuseUncapturable("DELETE", t, d.where());
-        String sql = "SELECT " + selectList(t) + " FROM " + from(t) + as(d.alias()) + where(d.where()) + forUpdate();
+        if (changed != null) {
+            T result = call.call();
+            List<Row> deleted;
+            try (ResultSet rs = changed.open()) {
+                deleted = changedRows.rows(this, rs, t);
+            }
+            requireCount(result, ctx, deleted.size(), "DELETE");
+            List<RowChange> changes = new ArrayList<>(deleted.size());
+            for (Row row : deleted) {
+                changes.add(RowChange.delete(t.ledgerName(), keyOf(row, t), row));
+            }
+            return new Captured<>(result, changes);
+        }
+        String sql = "SELECT " + selectList(t) + " FROM " + from(t) + as(d.alias()) + lockingWhere(d.where()) + forUpdate();
         List<Row> before = new ArrayList<>();
         try (Read r = read(c, sql)) {
             PreparedStatement ps = r.ps();
@@ -212,6 +316,14 @@ public final class RowCapture {
         }
         T result = call.call();
         requireCount(result, ctx, before.size(), "DELETE");
+        if (dialect != SqlDialect.MARIADB && dialect != SqlDialect.SQLITE && t.hasPrimaryKey() && !before.isEmpty()) {
+            List<Row> keys = new ArrayList<>(before.size());
+            for (Row row : before) keys.add(keyOf(row, t));
+            if (!readByKeys(c, t, keys).isEmpty()) {
+                throw conflict("DELETE", "a row its WHERE selected just before is still there, so it deleted another "
+                        + "(another transaction moved it there meanwhile)");
+            }
+        }
         List<RowChange> changes = new ArrayList<>(before.size());
         for (Row row : before) {
             changes.add(RowChange.delete(t.ledgerName(), keyOf(row, t), row));
@@ -567,8 +679,8 @@ public final class RowCapture {
     }
 
     static SQLException conflict(String what, String detail) {
-        return new SQLException("LedgerJDBC could not capture this " + what + " consistently: " + detail
-                + "; the transaction must be rolled back and retried", SqlStates.SERIALIZATION_FAILURE);
+        return new CaptureConflict("LedgerJDBC could not capture this " + what + " consistently: " + detail
+                + "; the transaction must be rolled back and retried");
     }
 
     /**
@@ -647,6 +759,14 @@ public final class RowCapture {
     /** The write's own alias, so that its WHERE and SET expressions mean the same in capture's SELECT. */
     static String as(String alias) {
         return alias == null ? "" : " " + alias;
+    }
+
+    /** The WHERE of a locking read of a write's rows: on MariaDB its subqueries lock too (see MariaDbSubqueryLocks). */
+    private String lockingWhere(Analysis.SqlExpr where) {
+        if (where != null && dialect == SqlDialect.MARIADB) {
+            return " WHERE " + MariaDbSubqueryLocks.lockSubqueries(where.text());
+        }
+        return where(where);
     }
 
     private static String where(Analysis.SqlExpr where) {
