@@ -221,6 +221,43 @@ class CaptureSuiteTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void aWriteThroughAViewGetsTheDatabasesOwnErrorOrIsRefusedAndChangesNothing(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL, "INSERT INTO items (sku, region, qty) VALUES ('a', 1, 1)",
+                    "CREATE VIEW stock AS SELECT sku, region, qty FROM items");
+            int entriesBefore = f.entries().size();
+            String[] writes = {"INSERT INTO stock (sku, region, qty) VALUES ('b', 1, 2)", "UPDATE stock SET qty = 5",
+                    "DELETE FROM stock WHERE sku = 'a'"};
+            for (String write : writes) {
+                List<String> viaRaw = new ArrayList<>();
+                List<String> viaLedger = new ArrayList<>();
+                try (Connection r = f.raw(); Statement s = r.createStatement()) {
+                    r.setAutoCommit(false); // the raw twin's updatable views must not change: its rows are compared below
+                    attempt(viaRaw, () -> s.executeUpdate(write));
+                    r.rollback();
+                }
+                try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                    attempt(viaLedger, () -> s.executeUpdate(write));
+                }
+                if (viaRaw.get(0).equals("ok")) {
+                    // an updatable view (PostgreSQL, MariaDB): its rows change in the base table, which capture does not see here
+                    assertThat(viaLedger.get(0)).as(write).startsWith("error 0A000 0 LedgerJDBC refuses a write through view");
+                } else {
+                    assertThat(viaLedger).as(write).isEqualTo(viaRaw);
+                }
+            }
+            List<String> rows = new ArrayList<>();
+            try (Connection l = f.ledger()) {
+                query(l, "SELECT sku, region, qty FROM items", rows);
+            }
+            assertThat(rows).containsExactly("a|1|1");
+            assertThat(f.entries()).hasSize(entriesBefore);
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void databaseErrorsReachTheCallerUnchanged(Backend backend) throws Exception {
         try (Fixture f = new Fixture(backend)) {
             f.schema(ITEMS_DDL);

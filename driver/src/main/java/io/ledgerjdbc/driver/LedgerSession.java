@@ -4,7 +4,7 @@ import io.ledgerjdbc.driver.backend.AutocommitBatch;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
-import io.ledgerjdbc.driver.capture.NoSuchTable;
+import io.ledgerjdbc.driver.capture.NotATable;
 import io.ledgerjdbc.driver.capture.CaptureConflict;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
@@ -396,7 +396,7 @@ final class LedgerSession implements Session {
                     try {
                         result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
                                 : captureWrite(a, ctx, params, tracked);
-                    } catch (NoSuchTable missing) {
+                    } catch (NotATable missing) {
                         result = failAsTheDatabaseWould(missing, call);
                     } catch (TableChanged stale) {
                         node.catalog.invalidate(); // another process changed the table: reload its metadata
@@ -457,11 +457,11 @@ final class LedgerSession implements Session {
     }
 
     /**
-     * A write to a table the metadata does not list gets the database's own error for that statement, as without
-     * the driver: it runs under a savepoint, and whatever it did is undone. If it succeeds after all (a table the
-     * metadata does not show, or one created meanwhile), the refusal stands and nothing it did stays.
+     * A write to a table the metadata does not list, or through a view, gets the database's own error for that
+     * statement, as without the driver: it runs under a savepoint, and whatever it did is undone. If it succeeds
+     * after all (a table the metadata does not show, an updatable view), the refusal stands and nothing it did stays.
      */
-    private <T> T failAsTheDatabaseWould(NoSuchTable missing, RealCall<T> call) throws SQLException {
+    private <T> T failAsTheDatabaseWould(NotATable missing, RealCall<T> call) throws SQLException {
         Savepoint beforeIt = real.setSavepoint();
         T result;
         try {

@@ -58,13 +58,27 @@ public final class TableCatalog {
                 schema = fold(ref.schema());
             }
             if (!columns.isEmpty()) {
+                if (isView(md, schema, name)) {
+                    throw NotATable.view(ref);
+                }
                 List<TableInfo.Column> key = primaryKey(md, schema, name, columns);
                 String ledgerName = ref.schema() == null ? name : schema + "." + name;
                 return new TableInfo(schema, name, ledgerName, columns, key, sideEffect(c, md, schema, name, key.isEmpty()),
                         otherUniqueKeys(md, schema, name, key));
             }
         }
-        throw new NoSuchTable(ref);
+        throw NotATable.missing(ref);
+    }
+
+    private boolean isView(DatabaseMetaData md, String schema, String table) throws SQLException {
+        try (ResultSet rs = backend.schemaIsCatalog() ? md.getTables(schema, null, table, null) : md.getTables(null, schema, table, null)) {
+            while (rs.next()) {
+                if (table.equals(rs.getString("TABLE_NAME")) && String.valueOf(rs.getString("TABLE_TYPE")).contains("VIEW")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private List<String> candidates(String name, boolean quoted) {
