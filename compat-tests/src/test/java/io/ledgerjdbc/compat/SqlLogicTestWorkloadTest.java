@@ -26,10 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A workload none of us wrote: SQLite's sqllogictest corpus (public domain; {@code net.hydromatic:sql-logic-test}
  * on Maven Central packages it). Each script runs through the ledger driver and through the raw driver on fresh
  * twin databases: every statement outcome and query result must be the same, and the ledger left behind must
- * verify clean. Statements the driver refuses before they run (0A000: INSERT … SELECT, writes to tables without
- * a primary key, …) are skipped on both sides and reported by construct.
+ * verify clean. Statements the driver refuses before they run (0A000: CREATE TRIGGER, …) are skipped on both sides
+ * and reported by construct; each script's wall time is measured on both sides.
  *
- * <p>CI runs the short list below (a couple of minutes). The long run takes every script under the given corpus
+ * <p>CI runs the short list below (about four minutes). The long run takes every script under the given corpus
  * folders: {@code mvn -o -B -pl compat-tests -am verify -Dtest=SqlLogicTestWorkloadTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dledgerjdbc.slt.long=test/index,test/evidence} (hours for all of
  * {@code test/}; see docs/integration.md).
@@ -37,21 +37,33 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SqlLogicTestWorkloadTest {
 
     /**
-     * Scripts whose tables have primary keys (most of the corpus's do not): 64-table joins, DELETE with complex
-     * WHERE clauses, views, REPLACE, IN. The index/ scripts copy tab0 into tab1..tab4 with INSERT … SELECT,
-     * which is refused, so those four tables stay empty on both sides.
+     * The scripts a user meets first: select1–select5, one script of each {@code index/} family (its tables filled
+     * with INSERT … SELECT, its views, its DELETEs), and every {@code evidence/} script. Statements the driver refuses
+     * (CREATE TRIGGER, INSERT OR REPLACE through a view, an UPDATE of a row id) are counted, not run.
      */
-    static final List<String> SHORT = List.of(
-            "test/select5.test",
-            "test/index/delete/10/slt_good_0.test",
-            "test/index/view/10/slt_good_1.test",
-            "test/evidence/slt_lang_replace.test",
-            "test/evidence/in1.test");
+    static final List<String> SHORT;
+
+    static {
+        List<String> scripts = new ArrayList<>(List.of("test/select1.test", "test/select2.test", "test/select3.test",
+                "test/select4.test", "test/select5.test"));
+        for (String family : List.of("between", "commute", "delete", "in", "orderby", "orderby_nosort", "random")) {
+            scripts.add("test/index/" + family + "/10/slt_good_0.test");
+        }
+        scripts.add("test/index/view/10/slt_good_1.test"); // slt_good_0 runs only on other engines
+        try {
+            scripts.addAll(scriptsUnder("test/evidence/"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        SHORT = List.copyOf(scripts);
+    }
 
     static Stream<Arguments> shortRun() {
-        // SQLite commits are fsync-bound (one per autocommit statement): its short run leaves out the 6,000-statement script
+        // Left out to keep CI's run short, measured in docs/integration.md: on SQLite the 6,500-statement DELETE
+        // script (fsync-bound, 60-85 s); on H2 select5's 64-table joins (about 50 s each side, H2's own planning).
         return Stream.of(Backend.SQLITE, Backend.H2_FILE).flatMap(b -> SHORT.stream()
-                .filter(s -> b != Backend.SQLITE || !s.contains("/delete/")).map(s -> Arguments.of(b, s)));
+                .filter(s -> b == Backend.SQLITE ? !s.contains("/delete/") : !s.equals("test/select5.test"))
+                .map(s -> Arguments.of(b, s)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -60,8 +72,7 @@ class SqlLogicTestWorkloadTest {
         SltTwinRun.Report report = run(backend, script);
         System.out.println(backend + " " + report);
         assertThat(report.mismatches()).as(report.toString()).isEmpty();
-        assertThat(report.statements()).as("statements that ran on both sides").isPositive();
-        assertThat(report.queries()).isPositive();
+        assertThat(report.cases()).as("statements and queries that ran on both sides").isPositive();
         if (backend == Backend.SQLITE) {
             assertThat(report.unexpectedLedger()).as("results through the ledger differ from the corpus exactly where raw SQLite's do")
                     .isEqualTo(report.unexpectedRaw());
@@ -70,6 +81,7 @@ class SqlLogicTestWorkloadTest {
 
     @Test
     @EnabledIfSystemProperty(named = "ledgerjdbc.slt.long", matches = ".+")
+    @org.junit.jupiter.api.Timeout(value = 24, unit = java.util.concurrent.TimeUnit.HOURS)
     void longRunOverWholeCorpusFolders() throws Exception {
         List<String> scripts = new ArrayList<>();
         for (String prefix : System.getProperty("ledgerjdbc.slt.long").split(",")) {
@@ -79,18 +91,23 @@ class SqlLogicTestWorkloadTest {
         List<String> mismatches = new ArrayList<>();
         long statements = 0;
         long queries = 0;
+        long rawNanos = 0;
+        long ledgerNanos = 0;
         for (Backend backend : List.of(Backend.SQLITE, Backend.H2_FILE)) {
             for (String script : scripts) {
                 SltTwinRun.Report r = run(backend, script);
                 System.out.println(backend + " " + r);
                 statements += r.statements();
                 queries += r.queries();
+                rawNanos += r.rawNanos();
+                ledgerNanos += r.ledgerNanos();
                 r.refused().forEach((k, v) -> refused.merge(k, v, Integer::sum));
                 mismatches.addAll(r.mismatches());
             }
         }
         System.out.println("long run: " + scripts.size() + " scripts x 2 backends, " + statements + " statements, " + queries
-                + " queries, refused " + refused + ", mismatches " + mismatches.size());
+                + " queries, refused " + refused + ", mismatches " + mismatches.size()
+                + String.format(java.util.Locale.ROOT, ", wall time raw %.1f s / ledger %.1f s", rawNanos / 1e9, ledgerNanos / 1e9));
         assertThat(mismatches).isEmpty();
     }
 

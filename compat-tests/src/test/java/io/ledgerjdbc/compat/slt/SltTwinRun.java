@@ -28,12 +28,18 @@ public final class SltTwinRun {
 
     /** What one run saw. */
     public record Report(String script, int statements, int queries, Map<String, Integer> refused, List<String> mismatches,
-                         int unexpectedRaw, int unexpectedLedger) {
+                         int unexpectedRaw, int unexpectedLedger, long rawNanos, long ledgerNanos) {
         @Override
         public String toString() {
             return script + ": " + statements + " statements, " + queries + " queries, refused " + refused
                     + ", raw/ledger mismatches " + mismatches.size() + ", results differing from the corpus: raw "
-                    + unexpectedRaw + " / ledger " + unexpectedLedger;
+                    + unexpectedRaw + " / ledger " + unexpectedLedger
+                    + String.format(java.util.Locale.ROOT, ", wall time raw %.2f s / ledger %.2f s", rawNanos / 1e9, ledgerNanos / 1e9);
+        }
+
+        /** The number of records that ran on both sides (statements and queries). */
+        public int cases() {
+            return statements + queries;
         }
     }
 
@@ -47,14 +53,20 @@ public final class SltTwinRun {
         int unexpectedLedger = 0;
         Map<String, Integer> refused = new TreeMap<>();
         List<String> mismatches = new ArrayList<>();
+        long rawNanos = 0;
+        long ledgerNanos = 0;
         for (SltScript.Record r : script.records()) {
+            long t0 = System.nanoTime();
             String viaLedger = outcome(ledger, r);
+            long t1 = System.nanoTime();
             String construct = refusal(viaLedger);
             if (construct != null) {
                 refused.merge(construct, 1, Integer::sum);
                 continue; // not run on either side
             }
+            ledgerNanos += t1 - t0;
             String viaRaw = outcome(raw, r);
+            rawNanos += System.nanoTime() - t1;
             if (r instanceof SltScript.Query q) {
                 queries++;
                 if (!matchesCorpus(q, viaRaw)) unexpectedRaw++;
@@ -67,7 +79,7 @@ public final class SltTwinRun {
                         + "\n  raw:    " + cut(viaRaw));
             }
         }
-        return new Report(script.name(), statements, queries, refused, mismatches, unexpectedRaw, unexpectedLedger);
+        return new Report(script.name(), statements, queries, refused, mismatches, unexpectedRaw, unexpectedLedger, rawNanos, ledgerNanos);
     }
 
     /** "ok", "error SQLSTATE", or a query's formatted values, one per line. */
