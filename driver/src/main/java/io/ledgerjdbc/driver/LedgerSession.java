@@ -12,7 +12,6 @@ import io.ledgerjdbc.driver.capture.ReferentialActions;
 import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.capture.TableInfo;
-import io.ledgerjdbc.driver.capture.Values;
 import io.ledgerjdbc.driver.capture.WriteFacts;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
 import io.ledgerjdbc.driver.jdbc.BatchKeys;
@@ -39,7 +38,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import javax.sql.rowset.CachedRowSet;
-import javax.sql.rowset.RowSetProvider;
 
 /**
  * One wrapped connection's capture and transaction state.
@@ -68,9 +66,7 @@ final class LedgerSession implements Session {
     /** The driver's own statements on this connection, prepared once (see CaptureStatements). */
     private final CaptureStatements statements;
     private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
-    private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
-    /** Executions whose keys only the driver asked for: the application sees what the raw driver shows it. */
-    private final java.util.Set<ExecutionContext> keysAskedOnlyForCapture = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final GeneratedKeys generatedKeys;
     /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
     private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
     private static final int MAX_PLANS = 256;
@@ -94,6 +90,7 @@ final class LedgerSession implements Session {
         this.linearizableReads = config.linearizableReads();
         this.autoCommit = real.getAutoCommit();
         this.statements = new CaptureStatements(real, node.catalog);
+        this.generatedKeys = new GeneratedKeys(real, node.backend);
         node.capture.attach(real, statements);
     }
 
@@ -336,7 +333,7 @@ final class LedgerSession implements Session {
         if (config.allowSequenceReads() && SequenceReads.isSequenceRead(a)) {
             a = PASS_THROUGH; // sequence state is not table data: see SequenceReads
         }
-        if (!generatedKeys.isEmpty() || !keysAskedOnlyForCapture.isEmpty()) {
+        if (generatedKeys.any()) {
             closed(ctx); // keys belong to the statement's last execution only
         }
         if (a instanceof Analysis.Read) {
@@ -713,11 +710,7 @@ final class LedgerSession implements Session {
 
     /** PostgreSQL: the rows an INSERT into a key-less table made, by the ctids it returned (see KeylessCapture). */
     private List<Row> readReturnedRows(ExecutionContext ctx, TableInfo t) throws SQLException {
-        CachedRowSet keys = RowSetProvider.newFactory().createCachedRowSet();
-        try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
-            keys.populate(rs);
-        }
-        keep(ctx, keys);
+        CachedRowSet keys = generatedKeys.read(ctx);
         List<String> ctids = new ArrayList<>();
         while (keys.next()) {
             ctids.add(keys.getString(1));
@@ -752,56 +745,9 @@ final class LedgerSession implements Session {
         return io.ledgerjdbc.driver.capture.RowCapture.generatesKey(ins, node.catalog.table(real, ins.table()));
     }
 
-    /**
-     * Reads the generated keys once into memory, for capture now and for the application later. SQLite and
-     * MariaDB report one key for a multi-row INSERT (SQLite the last rowid, MariaDB the first id); both assign
-     * one statement's keys consecutively (MariaDB in steps of auto_increment_increment), so the others follow.
-     * Capture then reads every row back by key and fails (40001) if one is not there.
-     */
+    /** The keys of the rows an INSERT made, for capture (see {@link GeneratedKeys#ofInsert}). */
     private List<Row> readGeneratedKeys(ExecutionContext ctx, TableInfo t, int rows) throws SQLException {
-        CachedRowSet keys = RowSetProvider.newFactory().createCachedRowSet();
-        try (ResultSet rs = ctx.realStatement().getGeneratedKeys()) {
-            keys.populate(rs);
-        }
-        keep(ctx, keys);
-        TableInfo.Column k = t.primaryKey().get(0);
-        int columns = keys.getMetaData().getColumnCount();
-        int column = 0;
-        for (int i = 1; i <= columns; i++) {
-            if (keys.getMetaData().getColumnLabel(i).equalsIgnoreCase(k.name())) {
-                column = i;
-            }
-        }
-        if (column == 0 && columns == 1) {
-            column = 1; // MariaDB's insert_id and SQLite's rowid come unlabelled: the one key column
-        }
-        if (column == 0) {
-            throw CaptureRefusal.of("an INSERT whose generated keys do not include its primary key",
-                    "the generated keys returned have no column " + k.name());
-        }
-        List<Row> out = new ArrayList<>();
-        while (keys.next()) {
-            out.add(Row.of(k.name(), Values.read(keys, column, k, node.dialect)));
-        }
-        keys.beforeFirst();
-        if (out.size() == 1 && rows > 1 && out.get(0).get(k.name()) instanceof io.ledgerjdbc.ledger.entry.Value.Int id) {
-            long step = node.backend.reportsFirstKeyOfMany() ? autoIncrementStep() : -1;
-            long first = node.backend.reportsFirstKeyOfMany() ? id.value() : id.value() - (rows - 1);
-            if (node.backend.reportsOneKeyForManyRows()) {
-                out.clear();
-                for (int i = 0; i < rows; i++) {
-                    out.add(Row.of(k.name(), io.ledgerjdbc.ledger.entry.Value.of(first + i * Math.abs(step))));
-                }
-            }
-        }
-        return out;
-    }
-
-    private long autoIncrementStep() throws SQLException {
-        try (Statement s = real.createStatement(); ResultSet rs = s.executeQuery("SELECT @@auto_increment_increment")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return generatedKeys.ofInsert(ctx, t, rows);
     }
 
     /**
@@ -882,11 +828,10 @@ final class LedgerSession implements Session {
         try {
             for (BatchItem item : items) {
                 counts[done] = executeBatchItem(ctx, statement, item);
-                keysAskedOnlyForCapture.remove(ctx); // a batch's keys follow their own rules (BatchKeys)
-                keys.add(generatedKeys.remove(ctx));
+                keys.add(generatedKeys.takeBatchItem(ctx));
                 done++;
             }
-            keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
+            keys.result().ifPresent(k -> generatedKeys.keepBatch(ctx, k));
             if (implicit) {
                 commit(true);
             }
@@ -956,47 +901,11 @@ final class LedgerSession implements Session {
 
     @Override
     public ResultSet generatedKeys(ExecutionContext ctx) throws SQLException {
-        if (keysAskedOnlyForCapture.contains(ctx)) {
-            return keysOfAnExecutionThatAskedForNone(); // as often as the application asks, until its next execution
-        }
-        CachedRowSet keys = generatedKeys.remove(ctx);
-        return keys != null ? keys : ctx.realStatement().getGeneratedKeys();
+        return generatedKeys.forApplication(ctx);
     }
 
     @Override
     public void closed(ExecutionContext ctx) {
-        generatedKeys.remove(ctx);
-        keysAskedOnlyForCapture.remove(ctx);
-    }
-
-    /** Keeps the keys capture read, for the application, noting whether it asked for them. */
-    private void keep(ExecutionContext ctx, CachedRowSet keys) {
-        generatedKeys.put(ctx, keys);
-        // sqlite-jdbc reports the last rowid whether asked or not: there the keys read are what the raw driver shows
-        if (!ctx.keyRequest().wantsKeys() && !node.backend.reportsKeysUnasked()) {
-            keysAskedOnlyForCapture.add(ctx);
-        } else {
-            keysAskedOnlyForCapture.remove(ctx);
-        }
-    }
-
-    /**
-     * What the real driver answers when no keys were asked for (measured): PostgreSQL and H2 an empty result without
-     * columns (what a statement that ran nothing gives; it closes when the application closes the result), MariaDB
-     * this SQLException, without SQLState.
-     */
-    private ResultSet keysOfAnExecutionThatAskedForNone() throws SQLException {
-        if (node.backend.refusesUnaskedKeys()) {
-            throw new SQLException("Cannot return generated keys: query was not set with Statement.RETURN_GENERATED_KEYS");
-        }
-        Statement none = real.createStatement();
-        try {
-            ResultSet rs = none.getGeneratedKeys();
-            none.closeOnCompletion();
-            return rs;
-        } catch (SQLException | RuntimeException e) {
-            none.close();
-            throw e;
-        }
+        generatedKeys.forget(ctx);
     }
 }
