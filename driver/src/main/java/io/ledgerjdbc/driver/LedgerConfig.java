@@ -111,6 +111,15 @@ public final class LedgerConfig {
                     }
                 }
             }
+            case BIND -> {
+                if (!value.isEmpty()) {
+                    try {
+                        io.ledgerjdbc.replication.ClusterConfig.bindAddress(value);
+                    } catch (IllegalArgumentException e) {
+                        throw bad(o, value, e.getMessage());
+                    }
+                }
+            }
             case CLUSTER -> {
                 if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
                     throw bad(o, value, "1 to 64 letters, digits, '.', '_' or '-'");
@@ -240,7 +249,8 @@ public final class LedgerConfig {
                     values.get(LedgerOption.CLUSTER), Path.of(values.get(LedgerOption.DATA_DIR)),
                     parseDuration(values.get(LedgerOption.COMMIT_TIMEOUT)), parseDuration(values.get(LedgerOption.FAILURE_TIMEOUT)),
                     secret.isEmpty() ? null : secret, Boolean.parseBoolean(values.get(LedgerOption.RAFT_FSYNC)),
-                    parseSize(values.get(LedgerOption.RAFT_LOG_SIZE)));
+                    parseSize(values.get(LedgerOption.RAFT_LOG_SIZE)),
+                    values.get(LedgerOption.BIND).isEmpty() ? null : io.ledgerjdbc.replication.ClusterConfig.bindAddress(values.get(LedgerOption.BIND)));
         } catch (IllegalArgumentException e) {
             throw new SQLException("invalid cluster configuration: " + e.getMessage() + " (ledger.node, ledger.members)", SqlStates.INVALID_ATTRIBUTE_VALUE, e);
         }

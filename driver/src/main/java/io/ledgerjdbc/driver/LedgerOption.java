@@ -14,6 +14,7 @@ public enum LedgerOption {
     NODE("ledger.node", "local", "This node's id, recorded as the origin of every entry it writes (letters, digits, '.', '_', '-'; at most 64)."),
     CREATE("ledger.create", "true", "Create the ledger tables on first connect if they are missing (true/false). With false, a database without a ledger is refused."),
     MEMBERS("ledger.members", "", "The cluster's members as id=host:port,... (e.g. A=127.0.0.1:7801,B=127.0.0.1:7802,C=127.0.0.1:7803), ledger.node among them. Empty: standalone, no replication."),
+    BIND("ledger.bind", "", "Where this member listens (host:port) when the others reach it at another address, its ledger.members entry (NAT, port forwarding, a proxy). Empty: it listens on its ledger.members address."),
     CLUSTER("ledger.cluster", "ledger", "The cluster's name; members of differently named clusters never talk (letters, digits, '.', '_', '-')."),
     DATA_DIR("ledger.dataDir", "ledger-raft", "Directory of this member's Raft log (created if missing)."),
     COMMIT_TIMEOUT("ledger.commitTimeout", "10s", "How long a commit waits to be ordered by a majority and applied locally before it fails with SQLState 08007 (e.g. 500ms, 10s, 1m)."),

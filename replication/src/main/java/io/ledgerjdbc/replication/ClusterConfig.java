@@ -21,9 +21,12 @@ import java.util.Objects;
  * @param secret           the shared cluster secret (members without it cannot join or send), or null for none
  * @param logFsync         whether the Raft log is fsynced before an entry counts as appended
  * @param maxLogSize       bytes the Raft log may grow by before it is compacted behind a snapshot
+ * @param bindAddress      where this member listens when that is not its {@code members} address (NAT, port
+ *                         forwarding, a proxy); null: it listens on its {@code members} address
  */
 public record ClusterConfig(String nodeId, Map<String, InetSocketAddress> members, String clusterName, Path dataDir,
-                            Duration commitTimeout, Duration failureTimeout, String secret, boolean logFsync, long maxLogSize) {
+                            Duration commitTimeout, Duration failureTimeout, String secret, boolean logFsync, long maxLogSize,
+                            InetSocketAddress bindAddress) {
 
     /** The default {@code maxLogSize}: 64 MiB of write-sets between snapshots. */
     public static final long DEFAULT_MAX_LOG_SIZE = 64L << 20;
@@ -31,6 +34,11 @@ public record ClusterConfig(String nodeId, Map<String, InetSocketAddress> member
     public ClusterConfig(String nodeId, Map<String, InetSocketAddress> members, String clusterName, Path dataDir,
                          Duration commitTimeout, Duration failureTimeout, String secret, boolean logFsync) {
         this(nodeId, members, clusterName, dataDir, commitTimeout, failureTimeout, secret, logFsync, DEFAULT_MAX_LOG_SIZE);
+    }
+
+    public ClusterConfig(String nodeId, Map<String, InetSocketAddress> members, String clusterName, Path dataDir,
+                         Duration commitTimeout, Duration failureTimeout, String secret, boolean logFsync, long maxLogSize) {
+        this(nodeId, members, clusterName, dataDir, commitTimeout, failureTimeout, secret, logFsync, maxLogSize, null);
     }
 
     public ClusterConfig {
@@ -51,9 +59,23 @@ public record ClusterConfig(String nodeId, Map<String, InetSocketAddress> member
         }
     }
 
-    /** This member's own address. */
+    /** This member's own address: where the others reach it. */
     public InetSocketAddress ownAddress() {
         return members.get(nodeId);
+    }
+
+    /** Where this member listens: {@link #bindAddress} if given, else its own address. */
+    public InetSocketAddress listenAddress() {
+        return bindAddress != null ? bindAddress : ownAddress();
+    }
+
+    /**
+     * Parses a listening address {@code host:port} (the host may be 0.0.0.0).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static InetSocketAddress bindAddress(String hostPort) {
+        return address("(listening)", hostPort);
     }
 
     /** The key of the process-wide member registry: one member per cluster and node id. */

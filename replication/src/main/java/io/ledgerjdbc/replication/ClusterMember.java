@@ -140,7 +140,7 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     private static String startFailure(ClusterConfig config, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
-                return "member " + config.nodeId() + " cannot listen on " + config.ownAddress() + ": " + t.getMessage();
+                return "member " + config.nodeId() + " cannot listen on " + config.listenAddress() + ": " + t.getMessage();
             }
             if (t instanceof SecurityException) { // a join refused by MembershipAuth, with its reason
                 return "member " + config.nodeId() + " could not join cluster " + config.clusterName() + ": " + t.getMessage();

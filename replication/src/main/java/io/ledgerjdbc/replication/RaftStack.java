@@ -2,6 +2,7 @@ package io.ledgerjdbc.replication;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.SecretKey;
@@ -64,8 +65,18 @@ public final class RaftStack {
                 // A snapshot is only a marker (ReplicaStateMachine); the ledger behind it is streamed by SnapshotTransfer.
                 .maxLogSize(config.maxLogSize());
         TCP tcp = new TCP();
-        tcp.setBindAddress(config.ownAddress().getAddress());
-        tcp.setBindPort(config.ownAddress().getPort());
+        InetSocketAddress listen = config.listenAddress();
+        tcp.setBindAddress(listen.getAddress());
+        tcp.setBindPort(listen.getPort());
+        if (!listen.equals(config.ownAddress())) {
+            // Listening elsewhere (NAT, port forwarding, a proxy): tell the others the address they reach it at, and
+            // connect from the listening interface, so the far side sees one address per member.
+            tcp.setExternalAddr(config.ownAddress().getAddress());
+            tcp.setExternalPort(config.ownAddress().getPort());
+            if (!listen.getAddress().isAnyLocalAddress()) {
+                tcp.setClientBindAddr(listen.getAddress());
+            }
+        }
         tcp.setPortRange(0); // bind exactly the configured port, or fail: another port would be unknown to the others
         // JGroups 5.4 turned TCP_NODELAY off by default (JGRP-2781). Raft is request/response with small messages: with
         // Nagle's algorithm on, an AppendEntries or its acknowledgement written while the previous one is unacknowledged
@@ -75,7 +86,7 @@ public final class RaftStack {
         stack.add(new TCPPING().setInitialHosts(config.members().values()).setPortRange(0));
         stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(3000));
         // Its server socket (member port + 100) listened on every interface unless told otherwise.
-        stack.add(new FD_SOCK2().setBindAddress(config.ownAddress().getAddress()));
+        stack.add(new FD_SOCK2().setBindAddress(listen.getAddress()));
         long failure = config.failureTimeout().toMillis();
         stack.add(new FD_ALL3().setTimeout(failure).setInterval(Math.max(100, failure / 4)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(Math.max(200, failure / 4)));
