@@ -194,6 +194,56 @@ class ReferentialActionsSuiteTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL", "MARIADB"}) // H2's triggers are Java classes
+    void aCascadeIntoATableWithATriggerIsRefusedAndWithoutForeignKeysNothingFires(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE parent (id INT PRIMARY KEY)",
+                    "CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE)",
+                    "CREATE TABLE watched (id INT PRIMARY KEY, parent_id INT, FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE SET NULL)");
+            try (Connection c = f.behind(); Statement s = c.createStatement()) { // triggers are created outside the driver
+                switch (backend) {
+                    case SQLITE -> s.execute("CREATE TRIGGER watched_del AFTER UPDATE ON watched BEGIN SELECT 1; END");
+                    case MARIADB -> s.execute("CREATE TRIGGER watched_upd AFTER UPDATE ON watched FOR EACH ROW SET @seen = 1");
+                    default -> {
+                        s.execute("CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$");
+                        s.execute("CREATE TRIGGER watched_upd AFTER UPDATE ON watched FOR EACH ROW EXECUTE FUNCTION noop()");
+                    }
+                }
+            }
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                if (backend == Backend.SQLITE) s.execute("PRAGMA foreign_keys = ON");
+                s.executeUpdate("INSERT INTO parent (id) VALUES (1), (2), (3)");
+                s.executeUpdate("INSERT INTO child (id, parent_id) VALUES (10, 1), (30, 3)");
+                assertThat(s.executeUpdate("DELETE FROM parent WHERE id = 1")).isEqualTo(backend == Backend.SQLITE ? 2 : 1);
+                // watched has no rows of parent 2 yet: nothing fires into it
+                assertThat(s.executeUpdate("DELETE FROM parent WHERE id = 2")).isEqualTo(1);
+                s.executeUpdate("INSERT INTO parent (id) VALUES (2)");
+                // can only be inserted through the raw connection: the trigger makes writes to watched refused
+                try (Connection c = f.behind(); Statement raw = c.createStatement()) {
+                    raw.executeUpdate("INSERT INTO watched (id, parent_id) VALUES (20, 2)");
+                }
+                assertThatThrownBy(() -> s.executeUpdate("DELETE FROM parent WHERE id = 2"))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                        .hasMessageContaining("trigger");
+            }
+            if (backend == Backend.SQLITE) {
+                try (Connection l = f.ledger(); Statement s = l.createStatement()) { // foreign_keys off: nothing cascades
+                    assertThat(s.executeUpdate("DELETE FROM parent WHERE id = 3")).isEqualTo(1);
+                    List<String> rows = new ArrayList<>();
+                    CaptureSuiteTest.query(l, "SELECT id, parent_id FROM child", rows);
+                    assertThat(rows).containsExactly("30|3");
+                }
+            }
+            List<String> rows = new ArrayList<>();
+            try (Connection c = f.behind()) {
+                CaptureSuiteTest.query(c, "SELECT id FROM parent ORDER BY id", rows);
+            }
+            assertThat(rows).isEqualTo(backend == Backend.SQLITE ? List.of("2") : List.of("2", "3"));
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
     /** TPC-C's nine tables with its ten foreign keys, all ON DELETE CASCADE as BenchBase declares them. */
     static final String[] TPCC = {
             "CREATE TABLE warehouse (w_id INT NOT NULL, w_name VARCHAR(10), PRIMARY KEY (w_id))",
