@@ -210,8 +210,7 @@ public final class ReferentialActions {
                         if (p.claim(child, r, true, via)) fresh.add(r);
                     }
                 } else {
-                    p.claimKeyless(child, via);
-                    fresh.addAll(rows);
+                    fresh.addAll(p.claimKeyless(child, rows));
                 }
                 if (fresh.isEmpty()) continue;
                 path.add(child);
@@ -409,12 +408,22 @@ public final class ReferentialActions {
             return false;
         }
 
-        /** A table without a primary key may be reached once: its equal rows cannot be told apart across two lookups. */
-        private void claimKeyless(TableInfo t, String via) throws SQLException {
-            if (claimed.putIfAbsent(t.schema() + "\u0000" + t.name(), new HashMap<>()) != null) {
-                throw refusal(via, t.name() + " has no primary key and is reached through two foreign keys, so its equal"
-                        + " rows cannot be told apart");
+        /**
+         * The rows of a table without a primary key not reached through another foreign key already. Equal rows
+         * match the same lookups (a lookup compares values only), so a row value either was found before with all
+         * its copies or is new with all of them.
+         */
+        private List<Row> claimKeyless(TableInfo t, List<Row> rows) {
+            Map<Row, Boolean> seen = claimed.computeIfAbsent(t.schema() + "\u0000" + t.name(), k -> new HashMap<>());
+            Set<Row> before = new java.util.HashSet<>(seen.keySet());
+            List<Row> fresh = new ArrayList<>();
+            for (Row r : rows) {
+                if (!before.contains(r)) {
+                    fresh.add(r);
+                    seen.put(r, true);
+                }
             }
+            return fresh;
         }
 
         private List<RowChange> observed;
