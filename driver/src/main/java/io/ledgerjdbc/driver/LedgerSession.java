@@ -68,6 +68,8 @@ final class LedgerSession implements Session {
     private final Map<ExecutionContext, CachedRowSet> generatedKeys = new IdentityHashMap<>();
     /** Executions whose keys only the driver asked for: the application sees what the raw driver shows it. */
     private final java.util.Set<ExecutionContext> keysAskedOnlyForCapture = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Executions whose returned rows capture consumed (see ChangedRows): the real statement has none left to show. */
+    private final java.util.Set<ExecutionContext> rowsTakenByCapture = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
     private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
     private static final int MAX_PLANS = 256;
@@ -282,6 +284,16 @@ final class LedgerSession implements Session {
         if (node.dialect == SqlDialect.POSTGRESQL && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
         }
+        if (a instanceof Analysis.Insert ins && node.dialect == SqlDialect.POSTGRESQL) {
+            try {
+                KeyRequest k = node.capture.changedRows().forInsert(node.catalog.table(real, ins.table()));
+                if (k != null) {
+                    return k; // see ChangedRows
+                }
+            } catch (SQLException unknownTable) {
+                return KeyRequest.NONE; // the statement will fail on its own, with the database's error
+            }
+        }
         if (a instanceof Analysis.Update u) {
             try {
                 TableInfo t = node.catalog.table(real, u.table());
@@ -333,7 +345,7 @@ final class LedgerSession implements Session {
         if (config.allowSequenceReads() && SequenceReads.isSequenceRead(a)) {
             a = PASS_THROUGH; // sequence state is not table data: see SequenceReads
         }
-        if (!generatedKeys.isEmpty() || !keysAskedOnlyForCapture.isEmpty()) {
+        if (!generatedKeys.isEmpty() || !keysAskedOnlyForCapture.isEmpty() || !rowsTakenByCapture.isEmpty()) {
             closed(ctx); // keys belong to the statement's last execution only
         }
         if (a instanceof Analysis.Read) {
@@ -579,7 +591,8 @@ final class LedgerSession implements Session {
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
             captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
-                    tb -> readReturnedRows(ctx, tb), plan.facts());
+                    tb -> readReturnedRows(ctx, tb), plan.facts(),
+                    returnsChangedRows(ctx, node.capture.changedRows().forInsert(t)) ? () -> changedRows(ctx) : null);
         } else if (a instanceof Analysis.Update u) {
             if (node.capture.needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
@@ -663,6 +676,7 @@ final class LedgerSession implements Session {
     /** The rows an UPDATE or DELETE returned for capture; the application sees what the raw driver shows unasked. */
     private ResultSet changedRows(ExecutionContext ctx) throws SQLException {
         keysAskedOnlyForCapture.add(ctx);
+        rowsTakenByCapture.add(ctx);
         generatedKeys.remove(ctx);
         return ctx.realStatement().getGeneratedKeys();
     }
@@ -837,6 +851,9 @@ final class LedgerSession implements Session {
                 done++;
             }
             keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
+            if (rowsTakenByCapture.contains(ctx) && !generatedKeys.containsKey(ctx)) {
+                keysAskedOnlyForCapture.add(ctx); // capture asked for rows the application did not: it sees none, as raw
+            }
             if (implicit) {
                 commit(true);
             }
@@ -880,6 +897,7 @@ final class LedgerSession implements Session {
     public void closed(ExecutionContext ctx) {
         generatedKeys.remove(ctx);
         keysAskedOnlyForCapture.remove(ctx);
+        rowsTakenByCapture.remove(ctx);
     }
 
     /** Keeps the keys capture read, for the application, noting whether it asked for them. */
