@@ -34,6 +34,8 @@ final class GeneratedKeys {
     private final Map<ExecutionContext, CachedRowSet> kept = new IdentityHashMap<>();
     /** Executions whose keys only the driver asked for: the application sees what the raw driver shows it. */
     private final Set<ExecutionContext> askedOnlyForCapture = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Executions whose returned rows capture consumed (see ChangedRows): the real statement has none left to show. */
+    private final Set<ExecutionContext> rowsTakenByCapture = Collections.newSetFromMap(new IdentityHashMap<>());
 
     GeneratedKeys(Connection real, Backend backend) {
         this.real = real;
@@ -42,7 +44,7 @@ final class GeneratedKeys {
 
     /** Whether any execution's keys are kept (checked on every execution's path: keep it this cheap). */
     boolean any() {
-        return !kept.isEmpty() || !askedOnlyForCapture.isEmpty();
+        return !kept.isEmpty() || !askedOnlyForCapture.isEmpty() || !rowsTakenByCapture.isEmpty();
     }
 
     /** Reads {@code ctx}'s keys once into memory and keeps them for the application. */
@@ -109,6 +111,18 @@ final class GeneratedKeys {
     void forget(ExecutionContext ctx) {
         kept.remove(ctx);
         askedOnlyForCapture.remove(ctx);
+        rowsTakenByCapture.remove(ctx);
+    }
+
+    /**
+     * The rows an UPDATE or DELETE returned for capture in place of keys the application did not ask for: from now
+     * on the application sees what the raw driver shows unasked.
+     */
+    ResultSet takeChangedRows(ExecutionContext ctx) throws SQLException {
+        askedOnlyForCapture.add(ctx);
+        rowsTakenByCapture.add(ctx);
+        kept.remove(ctx);
+        return ctx.realStatement().getGeneratedKeys();
     }
 
     /** A batch item's keys as capture read them, or null; a batch's keys follow their own rules (BatchKeys). */
@@ -117,9 +131,12 @@ final class GeneratedKeys {
         return kept.remove(ctx);
     }
 
-    /** Keeps the keys a whole batch shows the application. */
-    void keepBatch(ExecutionContext ctx, CachedRowSet keys) {
-        kept.put(ctx, keys);
+    /** Keeps the keys a whole batch shows the application, if any. */
+    void afterBatch(ExecutionContext ctx, java.util.Optional<CachedRowSet> keys) {
+        keys.ifPresent(k -> kept.put(ctx, k));
+        if (rowsTakenByCapture.contains(ctx) && !kept.containsKey(ctx)) {
+            askedOnlyForCapture.add(ctx); // capture asked for rows the application did not: it sees none, as raw
+        }
     }
 
     /** Keeps the keys capture read, for the application, noting whether it asked for them. */

@@ -282,6 +282,16 @@ final class LedgerSession implements Session {
         if (node.backend.returnsRowIds() && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
         }
+        if (a instanceof Analysis.Insert ins && node.capture.changedRows().returnsInsertedRows()) {
+            try {
+                KeyRequest k = node.capture.changedRows().forInsert(node.catalog.table(real, ins.table()));
+                if (k != null) {
+                    return k; // see ChangedRows
+                }
+            } catch (SQLException unknownTable) {
+                return KeyRequest.NONE; // the statement will fail on its own, with the database's error
+            }
+        }
         if (a instanceof Analysis.Update u) {
             try {
                 TableInfo t = node.catalog.table(real, u.table());
@@ -612,7 +622,8 @@ final class LedgerSession implements Session {
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
             captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
-                    tb -> readReturnedRows(ctx, tb), plan.facts());
+                    tb -> readReturnedRows(ctx, tb), plan.facts(),
+                    returnsChangedRows(ctx, node.capture.changedRows().forInsert(t)) ? () -> changedRows(ctx) : null);
         } else if (a instanceof Analysis.Update u) {
             if (node.capture.needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
@@ -703,9 +714,7 @@ final class LedgerSession implements Session {
 
     /** The rows an UPDATE or DELETE returned for capture; the application sees what the raw driver shows unasked. */
     private ResultSet changedRows(ExecutionContext ctx) throws SQLException {
-        keysAskedOnlyForCapture.add(ctx);
-        generatedKeys.remove(ctx);
-        return ctx.realStatement().getGeneratedKeys();
+        return generatedKeys.takeChangedRows(ctx);
     }
 
     /** PostgreSQL: the rows an INSERT into a key-less table made, by the ctids it returned (see KeylessCapture). */
@@ -831,7 +840,7 @@ final class LedgerSession implements Session {
                 keys.add(generatedKeys.takeBatchItem(ctx));
                 done++;
             }
-            keys.result().ifPresent(k -> generatedKeys.keepBatch(ctx, k));
+            generatedKeys.afterBatch(ctx, keys.result());
             if (implicit) {
                 commit(true);
             }
@@ -871,11 +880,9 @@ final class LedgerSession implements Session {
             ran++;
             try {
                 counts[ran - 1] = executeBatchItem(ctx, statement, item);
-                keysAskedOnlyForCapture.remove(ctx); // a batch's keys follow their own rules (BatchKeys)
-                keys.add(generatedKeys.remove(ctx));
+                keys.add(generatedKeys.takeBatchItem(ctx)); // a batch's keys follow their own rules (BatchKeys)
             } catch (SQLException | RuntimeException e) {
-                keysAskedOnlyForCapture.remove(ctx);
-                generatedKeys.remove(ctx);
+                generatedKeys.takeBatchItem(ctx);
                 counts[ran - 1] = Statement.EXECUTE_FAILED;
                 errors.add(e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e));
                 if (semantics == AutocommitBatch.UNTIL_FAILURE) {
@@ -886,7 +893,7 @@ final class LedgerSession implements Session {
         if (!errors.isEmpty()) {
             throw semantics.failure(prepared, counts, ran, errors);
         }
-        keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
+        generatedKeys.afterBatch(ctx, keys.result());
         return fromCounts.apply(counts);
     }
 

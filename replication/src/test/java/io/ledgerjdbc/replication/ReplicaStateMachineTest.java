@@ -115,7 +115,7 @@ class ReplicaStateMachineTest {
     private ReplicaStateMachine machine(Replica replica, int members) throws Exception {
         JChannel unconnected = new JChannel(false); // never connected: no peer can be asked for entries
         channels.add(unconnected);
-        return new ReplicaStateMachine(replica, "a", members, new SnapshotTransfer(unconnected, replica, "a"));
+        return new ReplicaStateMachine(replica, "a", () -> members, new SnapshotTransfer(unconnected, replica, "a"));
     }
 
     private static Outcome run(ReplicaStateMachine m, Command c) {

@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rows an UPDATE or DELETE changed, as the statement itself reports them: the exact row set, taken in the
+ * The rows an UPDATE or DELETE changed (or an INSERT made), as the statement itself reports them: the exact row set, taken in the
  * statement, not read before or after it. Capture asks for them through the generated-keys mechanism when the
  * application asks for no keys (the application then sees what the raw driver shows for that case):
  * <ul>
  *   <li>PostgreSQL: {@code RETURNING *} (pgjdbc appends it for the column name {@code *}) on UPDATE and DELETE:
- *       the new images of exactly the rows updated, the old images of exactly the rows deleted.</li>
+ *       the new images of exactly the rows updated, the old images of exactly the rows deleted; on INSERT the
+ *       rows as stored, which saves reading them back.</li>
  *   <li>H2: an UPDATE asked for its primary-key columns returns them for exactly the rows it updated (H2 builds
  *       them as it builds its {@code FINAL TABLE} delta); its DELETE returns none, so none is asked.</li>
  *   <li>MariaDB and SQLite: nothing (MariaDB's generated keys are only AUTO_INCREMENT ids; sqlite-jdbc the last
@@ -45,6 +46,19 @@ public final class ChangedRows {
             case H2 -> KeyRequest.names(t.primaryKey().stream().map(TableInfo.Column::name).toArray(String[]::new));
             default -> null;
         };
+    }
+
+    /**
+     * What to ask an INSERT … VALUES into the keyed table {@code t} to return, or null. PostgreSQL: the whole rows as
+     * stored ({@code RETURNING *}), so they need not be read back.
+     */
+    public KeyRequest forInsert(TableInfo t) {
+        return dialect == SqlDialect.POSTGRESQL && t.hasPrimaryKey() ? KeyRequest.names(ALL) : null;
+    }
+
+    /** Whether an INSERT … VALUES can return the rows it made ({@link #forInsert}). */
+    public boolean returnsInsertedRows() {
+        return dialect == SqlDialect.POSTGRESQL;
     }
 
     /** What to ask a DELETE to return (any table: whole rows), or null when this database returns nothing. */

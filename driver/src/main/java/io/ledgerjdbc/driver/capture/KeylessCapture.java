@@ -141,13 +141,29 @@ final class KeylessCapture {
     /**
      * PostgreSQL: the rows the WHERE selects are read (and locked) before, the rows written are read back by the
      * ctids the UPDATE returns. Rows it left equal are no change; the others are recorded as the old rows deleted
-     * and the new rows inserted. The counts must agree, or the UPDATE saw other rows than capture did (40001).
+     * and the new rows inserted. The counts must agree, and every row read must have been updated (its old ctid
+     * no longer shows to this transaction; it was locked, so only this UPDATE can have replaced it), or the UPDATE
+     * changed other rows than capture read: a row read left the WHERE's rows and another entered (40001, see
+     * ChangedRows for how that happens at READ COMMITTED).
      */
     private <T> Captured<T> updateByReturnedRows(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
                                                  RealCall<T> call, RowCapture.ReturnedRows returned) throws SQLException {
-        List<Row> before = rowsToUpdate(c, u, t, params, null, null);
+        List<String> ctids = new ArrayList<>();
+        List<Row> before = rowsToUpdate(c, u, t, params, "ctid", ctids);
         T result = call.call();
         RowCapture.requireCount(result, ctx, before.size(), "UPDATE");
+        if (!ctids.isEmpty()) {
+            try (PreparedStatement ps = capture.prepareRead(c, "SELECT count(*) FROM " + capture.from(t) + " WHERE ctid = ANY (CAST(? AS text[])::tid[])")) {
+                ps.setArray(1, c.createArrayOf("text", ctids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) != 0) {
+                        throw RowCapture.conflict("UPDATE", "a row its WHERE selected just before is unchanged, so it updated another "
+                                + "(another transaction moved it there meanwhile)");
+                    }
+                }
+            }
+        }
         List<Row> after = new ArrayList<>(returned.rows(t));
         if (after.size() != before.size()) {
             throw RowCapture.conflict("UPDATE", "it wrote " + after.size() + " rows where " + before.size() + " were read");
@@ -181,7 +197,8 @@ final class KeylessCapture {
      * The rows an UPDATE's WHERE selects, read and locked before it runs; with {@code rowId}, each row's id is put
      * into {@code ids} in the same order.
      */
-    private List<Row> rowsToUpdate(Connection c, Analysis.Update u, TableInfo t, Params params, String rowId, List<Long> ids)
+    @SuppressWarnings("unchecked")
+    private List<Row> rowsToUpdate(Connection c, Analysis.Update u, TableInfo t, Params params, String rowId, List<?> ids)
             throws SQLException {
         String sql = "SELECT " + (rowId == null ? "" : rowId + ", ") + capture.selectList(t) + " FROM " + capture.from(t)
                 + RowCapture.as(u.alias()) + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
@@ -192,7 +209,7 @@ final class KeylessCapture {
             try (ResultSet rs = ps.executeQuery()) {
                 RowCapture.requireShape(rs, t, shift, 0);
                 while (rs.next()) {
-                    if (rowId != null) ids.add(rs.getLong(1));
+                    if (rowId != null) ((List<Object>) ids).add(dialect == SqlDialect.POSTGRESQL ? rs.getString(1) : (Object) rs.getLong(1));
                     rows.add(rowId == null ? capture.read(rs, t) : readShifted(rs, t));
                 }
             }
