@@ -64,8 +64,26 @@ final class ConnectionOptions {
         }
     }
 
-    /** As {@link #open}, and the database must hold a ledger this version reads. */
+    /**
+     * As {@link #openLedgerAsStored}, and on a version-2 ledger (PostgreSQL, MariaDB) the entries committed but not yet
+     * sealed are sealed first, as any writer's sealer would, so history, proofs, digests and comparisons include every
+     * committed transaction. Where that is not allowed (a read-only role) the commands read the sealed ledger.
+     */
     Connection openLedger(String url) throws SQLException, UserError {
+        Connection c = openLedgerAsStored(url);
+        try {
+            io.ledgerjdbc.driver.Sealer.sealAll(c);
+        } catch (SQLException cannot) {
+            // read-only access: what is sealed is what these commands show; verify counts the rest as the tail
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        }
+        return c;
+    }
+
+    /** As {@link #open}, and the database must hold a ledger this version reads; nothing is written. */
+    Connection openLedgerAsStored(String url) throws SQLException, UserError {
         Connection c = open(url);
         try {
             if (!LedgerSchema.exists(c)) {

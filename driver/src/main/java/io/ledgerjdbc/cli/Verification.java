@@ -3,6 +3,9 @@ package io.ledgerjdbc.cli;
 import io.ledgerjdbc.driver.replay.StateCheck;
 import io.ledgerjdbc.ledger.entry.EncodedEntry;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.entry.MalformedEntryException;
+import io.ledgerjdbc.ledger.store.PendingEntries;
+import io.ledgerjdbc.ledger.verify.FindingKind;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.verify.EncodedEntryVisitor;
 import io.ledgerjdbc.ledger.verify.Finding;
@@ -22,9 +25,10 @@ import java.util.function.Consumer;
 final class Verification {
 
     /** What a run saw; {@code tablesChecked} is false when the state check was skipped. */
-    record Result(VerifyReport ledger, boolean tablesChecked, long stateFindings, long rowsRead) {
+    record Result(VerifyReport ledger, boolean tablesChecked, long stateFindings, long rowsRead, long pendingEntries,
+                  long pendingFindings) {
         long findings() {
-            return ledger.findings() + stateFindings;
+            return ledger.findings() + stateFindings + pendingFindings;
         }
 
         boolean clean() {
@@ -63,6 +67,7 @@ final class Verification {
                     }
                 });
                 VerifyReport report = new LedgerVerifier(store).verify(c, withVisitor, sink);
+                long[] pending = pendingTail(c, store.size(c), state ? check : null, sink);
                 long stateFindings = 0;
                 long[] rows = {0};
                 if (state) {
@@ -74,7 +79,7 @@ final class Verification {
                     stateFindings = check.compare(c, store.dialect(), sink);
                 }
                 progress.done();
-                return new Result(report, state, stateFindings, rows[0]);
+                return new Result(report, state, stateFindings, rows[0], pending[0], pending[1]);
             }
         } finally {
             progress.done();
@@ -89,6 +94,36 @@ final class Verification {
                 // as above
             }
         }
+    }
+
+    /**
+     * Version 2 (PostgreSQL, MariaDB): entries committed but not yet sealed are the ledger's tail. Each must decode
+     * (with the seq it would be sealed at) and, with the state check, its changes are applied after the sealed
+     * entries', in order-number order, so the tables are compared with everything committed. Sealed by whoever
+     * seals next; verify itself writes nothing.
+     *
+     * @return {pending entries, findings among them}
+     */
+    private static long[] pendingTail(Connection c, long sealed, StateCheck check, Consumer<Finding> sink) throws SQLException {
+        if (!PendingEntries.enabled(c)) {
+            return new long[] {0, 0};
+        }
+        long count = 0;
+        long findings = 0;
+        for (PendingEntries.Pending p : PendingEntries.readAll(c)) {
+            count++;
+            try {
+                LedgerEntry e = PendingEntries.decodeAt(p.entry(), sealed + count);
+                if (check != null) {
+                    check.visit(e);
+                }
+            } catch (MalformedEntryException | IllegalArgumentException e) {
+                findings++;
+                sink.accept(new Finding(FindingKind.ENTRY_MALFORMED, null, "ledger_pending", "num=" + p.num(), null, null,
+                        "the pending entry does not decode: " + e.getMessage()));
+            }
+        }
+        return new long[] {count, findings};
     }
 
     /** One transaction for the whole run, at REPEATABLE READ where the database offers it (SQLite's is a snapshot). */

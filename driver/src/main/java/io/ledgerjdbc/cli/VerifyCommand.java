@@ -81,7 +81,7 @@ final class VerifyCommand implements Callable<Integer> {
         VerifyOptions options = VerifyOptions.defaults().from(from).trusting(Set.copyOf(trusted)).withExternalDigests(external);
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), cli != null && cli.terminal);
-        try (Connection c = connection.openLedger(url)) {
+        try (Connection c = connection.openLedgerAsStored(url)) { // verify writes nothing: pending entries are the tail
             UserError.checkFrom(from, LedgerStore.of(c).size(c));
             Verification.Result r = json ? asJson(c, options, out, progress) : asText(c, options, out, progress);
             return r.clean() ? LedgerCli.CLEAN : LedgerCli.FINDINGS;
@@ -96,8 +96,9 @@ final class VerifyCommand implements Callable<Integer> {
             out.println(line(f, style));
         }, progress);
         String verdict = r.clean() ? style.good("CLEAN") : style.bad("FINDINGS");
-        out.printf("%s: %d entries, root %s, %d digest%s checked, %s: %s%n", verdict,
-                r.ledger().entries(), HexFormat.of().formatHex(r.ledger().root()), r.ledger().digestsChecked(),
+        out.printf("%s: %d entries%s, root %s, %d digest%s checked, %s: %s%n", verdict, r.ledger().entries(),
+                r.pendingEntries() == 0 ? "" : " + " + r.pendingEntries() + " pending (committed, not yet sealed)",
+                HexFormat.of().formatHex(r.ledger().root()), r.ledger().digestsChecked(),
                 r.ledger().digestsChecked() == 1 ? "" : "s",
                 r.tablesChecked() ? r.rowsRead() + " table row" + (r.rowsRead() == 1 ? "" : "s") + " checked" : "tables not checked",
                 r.clean() ? "no findings" : r.findings() + " finding" + (r.findings() == 1 ? "" : "s"));
@@ -130,6 +131,7 @@ final class VerifyCommand implements Callable<Integer> {
             g.writeEndArray();
             g.writeBooleanField("clean", r.clean());
             g.writeNumberField("entries", r.ledger().entries());
+            g.writeNumberField("pendingEntries", r.pendingEntries());
             g.writeStringField("root", HexFormat.of().formatHex(r.ledger().root()));
             g.writeStringField("chainHash", HexFormat.of().formatHex(r.ledger().chainHash()));
             g.writeNumberField("digestsChecked", r.ledger().digestsChecked());

@@ -42,7 +42,8 @@ public final class Sealer {
 
     private static final String PG_GATE = "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock("
             + PendingCommit.GATE_KEY + ")) AS seal_gate";
-    private static final String MARIADB_GATE = "SELECT NEXTVAL(ledger_pending_num) FROM ledger_meta WHERE meta_key = 'seal' FOR UPDATE";
+    /** WAIT takes whole seconds on MariaDB (a fraction means NOWAIT). */
+    private static final String MARIADB_GATE = "SELECT NEXTVAL(ledger_pending_num) FROM ledger_meta WHERE meta_key = 'seal' FOR UPDATE WAIT 1";
     private static final String APPEND_LOCK = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
     private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
 
@@ -218,21 +219,48 @@ public final class Sealer {
         }
     }
 
-    /** The gate (see the class comment): returns a number every smaller one of which is resolved. */
+    /**
+     * The gate (see the class comment): returns a number every smaller one of which is resolved.
+     *
+     * <p>While the sealer waits for the gate, new committers queue behind it (PostgreSQL and InnoDB grant a shared
+     * request only if no exclusive one waits before it). A committer already holding the gate could, in its COMMIT,
+     * wait for a row lock of one of those (a deferred constraint check): a cycle. So on PostgreSQL the sealer waits
+     * at most {@link #GATE_WAIT} and then gives way and tries again, well before the deadlock detector (1 s) could
+     * pick an application transaction; InnoDB detects the cycle at once and rolls back the transaction with the
+     * fewest changes, which is the sealer's gate, and the gate waits at most 1 s (WAIT takes whole seconds).
+     */
     private static long gate(Connection c, SqlDialect dialect) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect == SqlDialect.POSTGRESQL ? PG_GATE : MARIADB_GATE);
-             ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("the seal gate returned no number: ledger_meta has no 'seal' row", "XX000");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    try (PreparedStatement t = c.prepareStatement(PG_GATE_TIMEOUT); ResultSet rs = t.executeQuery()) {
+                        rs.next();
+                    }
+                }
+                long bound;
+                try (PreparedStatement ps = c.prepareStatement(dialect == SqlDialect.POSTGRESQL ? PG_GATE : MARIADB_GATE);
+                     ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("the seal gate returned no number: ledger_meta has no 'seal' row", "XX000");
+                    }
+                    bound = rs.getLong(1);
+                }
+                c.commit(); // releases the gate at once: committers wait only for this short transaction
+                return bound;
+            } catch (SQLException e) {
+                c.rollback();
+                boolean gaveWay = "55P03".equals(e.getSQLState()) || "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())
+                        || e.getErrorCode() == 1205 || e.getErrorCode() == 1213; // MariaDB: lock wait timeout, deadlock
+                if (!gaveWay || attempt >= 1000) {
+                    throw e;
+                }
             }
-            long bound = rs.getLong(1);
-            c.commit(); // releases the gate at once: committers wait only for this short transaction
-            return bound;
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
         }
     }
+
+    /** How long the sealer queues for the gate before giving way (see {@link #gate}). */
+    static final String GATE_WAIT = "200ms";
+    private static final String PG_GATE_TIMEOUT = "SELECT set_config('lock_timeout', '" + GATE_WAIT + "', true)";
 
     /** The stored head: {@code cached} when the last stored entry is still its last, else read afresh. */
     private static LedgerHead current(Connection c, LedgerStore store, LedgerHead cached) throws SQLException {
