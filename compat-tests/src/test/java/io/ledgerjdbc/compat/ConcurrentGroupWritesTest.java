@@ -35,6 +35,7 @@ class ConcurrentGroupWritesTest {
 
     static final int SECONDS = Integer.getInteger("ledgerjdbc.race.seconds", 3);
     static final int RUNS = Integer.getInteger("ledgerjdbc.race.runs", 2);
+    static final double MAX_EXTRA_RATE = 0.02;
     static final int GROUPS = Integer.getInteger("ledgerjdbc.race.groups", 4);
     static final int ROWS = Integer.getInteger("ledgerjdbc.race.rows", 40);
     /** Runs only these backends (comma-separated names), e.g. to give one a long run. */
@@ -50,6 +51,12 @@ class ConcurrentGroupWritesTest {
 
         double rate() {
             return statements == 0 ? 0 : (double) failed() / statements;
+        }
+
+        /** The rate of failures that are not SQLite's busy timeouts. */
+        double rate(Backend backend) {
+            long failed = failed() - (backend == Backend.SQLITE ? failures.getOrDefault("SQLITE_BUSY", 0L) : 0);
+            return statements == 0 ? 0 : (double) failed / statements;
         }
 
         @Override
@@ -79,6 +86,15 @@ class ConcurrentGroupWritesTest {
                 System.out.println("[race] " + report.get(report.size() - 1));
                 assertThat(ledger.statements()).as("the workload ran").isGreaterThan(100);
                 assertThat(verify(f)).as("verify after run " + run + " (" + ledger + ")").isEmpty();
+                if (ISOLATION.isEmpty()) {
+                    // At the default isolation levels the ledger may fail at most twice as often as raw, or (raw
+                    // failing not at all in a short run) at most MAX_EXTRA_RATE: the database's own deadlocks, which
+                    // a statement holding its locks a little longer meets more often. Before capture took the rows
+                    // from the statement it was 3-14 %. SQLite's busy timeouts depend on the machine's load only.
+                    double bound = Math.max(2 * raw.rate(backend), MAX_EXTRA_RATE);
+                    assertThat(ledger.rate(backend)).as("failure rate through the ledger (" + ledger + ") against raw (" + raw + ")")
+                            .isLessThanOrEqualTo(bound);
+                }
             }
         }
     }
