@@ -282,16 +282,6 @@ final class LedgerSession implements Session {
         if (node.backend.returnsRowIds() && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
         }
-        if (a instanceof Analysis.Insert ins && node.capture.changedRows().returnsInsertedRows()) {
-            try {
-                KeyRequest k = node.capture.changedRows().forInsert(node.catalog.table(real, ins.table()));
-                if (k != null) {
-                    return k; // see ChangedRows
-                }
-            } catch (SQLException unknownTable) {
-                return KeyRequest.NONE; // the statement will fail on its own, with the database's error
-            }
-        }
         if (a instanceof Analysis.Update u) {
             try {
                 TableInfo t = node.catalog.table(real, u.table());

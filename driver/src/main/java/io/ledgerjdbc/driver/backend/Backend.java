@@ -226,6 +226,37 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * What an UPDATE of a keyed table can return of the rows it changed, asked as generated keys (see ChangedRows):
+     * the whole rows, the key columns, or nothing.
+     */
+    default ReturnedRows updateReturns() {
+        return ReturnedRows.NOTHING;
+    }
+
+    /** Whether a DELETE can return the whole rows it deleted, asked as generated keys. */
+    default boolean deleteReturnsRows() {
+        return false;
+    }
+
+    /**
+     * Whether the rows a locking read returns are exactly the rows the write that follows changes (InnoDB's current
+     * reads; SQLite's single writer). Elsewhere (READ COMMITTED re-evaluation) capture checks what the write did.
+     */
+    default boolean lockedReadIsTheWritesRows() {
+        return false;
+    }
+
+    /** The WHERE text of capture's locking read of a write's rows (MariaDB: its subqueries lock too). */
+    default String lockingWhere(String where) {
+        return where;
+    }
+
+    /** A row identity ({@link #rowIdentity}) as read from column {@code column}. */
+    default Object readRowId(java.sql.ResultSet rs, int column) throws SQLException {
+        return rs.getLong(column);
+    }
+
     /** How the raw driver runs an autocommit executeBatch whose item fails (see {@link AutocommitBatch}). */
     AutocommitBatch autocommitBatch(boolean prepared);
 

@@ -102,4 +102,9 @@ final class H2Backend implements Backend {
     public AutocommitBatch autocommitBatch(boolean prepared) {
         return AutocommitBatch.CONTINUE;
     }
+
+    @Override
+    public ReturnedRows updateReturns() {
+        return ReturnedRows.KEY_COLUMNS;
+    }
 }

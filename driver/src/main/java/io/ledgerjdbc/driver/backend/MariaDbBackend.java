@@ -131,4 +131,14 @@ final class MariaDbBackend implements Backend {
     public AutocommitBatch autocommitBatch(boolean prepared) {
         return prepared ? AutocommitBatch.ATOMIC : AutocommitBatch.CONTINUE;
     }
+
+    @Override
+    public boolean lockedReadIsTheWritesRows() {
+        return true;
+    }
+
+    @Override
+    public String lockingWhere(String where) {
+        return MariaDbSubqueryLocks.lockSubqueries(where);
+    }
 }

@@ -140,4 +140,20 @@ final class PostgresBackend implements Backend {
     public AutocommitBatch autocommitBatch(boolean prepared) {
         return AutocommitBatch.ATOMIC;
     }
+
+    @Override
+    public ReturnedRows updateReturns() {
+        return ReturnedRows.WHOLE_ROWS;
+    }
+
+    @Override
+    public boolean deleteReturnsRows() {
+        return true;
+    }
+
+    /** A {@code ctid}, as text. */
+    @Override
+    public Object readRowId(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        return rs.getString(column);
+    }
 }

@@ -134,4 +134,9 @@ final class SqliteBackend implements Backend {
     public boolean countsReferentialActionRows() {
         return true;
     }
+
+    @Override
+    public boolean lockedReadIsTheWritesRows() {
+        return true;
+    }
 }

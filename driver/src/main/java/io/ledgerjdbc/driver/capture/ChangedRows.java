@@ -1,9 +1,10 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.backend.ReturnedRows;
 import io.ledgerjdbc.driver.jdbc.KeyRequest;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.Value;
-import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -33,18 +34,18 @@ public final class ChangedRows {
 
     private static final String[] ALL = {"*"};
 
-    private final SqlDialect dialect;
+    private final Backend backend;
 
-    public ChangedRows(SqlDialect dialect) {
-        this.dialect = dialect;
+    public ChangedRows(Backend backend) {
+        this.backend = backend;
     }
 
     /** What to ask an UPDATE of the keyed table {@code t} to return, or null when this database returns nothing. */
     public KeyRequest forUpdate(TableInfo t) {
-        return switch (dialect) {
-            case POSTGRESQL -> KeyRequest.names(ALL);
-            case H2 -> KeyRequest.names(t.primaryKey().stream().map(TableInfo.Column::name).toArray(String[]::new));
-            default -> null;
+        return switch (backend.updateReturns()) {
+            case WHOLE_ROWS -> KeyRequest.names(ALL);
+            case KEY_COLUMNS -> KeyRequest.names(t.primaryKey().stream().map(TableInfo.Column::name).toArray(String[]::new));
+            case NOTHING -> null;
         };
     }
 
@@ -59,19 +60,14 @@ public final class ChangedRows {
         return null;
     }
 
-    /** Whether an INSERT … VALUES can return the rows it made ({@link #forInsert}). */
-    public boolean returnsInsertedRows() {
-        return dialect == SqlDialect.POSTGRESQL;
-    }
-
     /** What to ask a DELETE to return (any table: whole rows), or null when this database returns nothing. */
     public KeyRequest forDelete() {
-        return dialect == SqlDialect.POSTGRESQL ? KeyRequest.names(ALL) : null;
+        return backend.deleteReturnsRows() ? KeyRequest.names(ALL) : null;
     }
 
     /** Whether the statement's result holds whole rows (else only the primary key, in key order). */
     boolean wholeRows() {
-        return dialect == SqlDialect.POSTGRESQL;
+        return backend.updateReturns() == ReturnedRows.WHOLE_ROWS;
     }
 
     /** The whole rows in a {@link #wholeRows} result. */
@@ -94,7 +90,7 @@ public final class ChangedRows {
         while (rs.next()) {
             Value[] values = new Value[key.size()];
             for (int i = 0; i < values.length; i++) {
-                values[i] = Values.read(rs, i + 1, key.get(i), dialect);
+                values[i] = Values.read(rs, i + 1, key.get(i), backend.dialect());
             }
             out.add(t.keyLayout().row(values));
         }

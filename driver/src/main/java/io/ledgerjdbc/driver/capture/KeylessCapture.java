@@ -209,7 +209,7 @@ final class KeylessCapture {
             try (ResultSet rs = ps.executeQuery()) {
                 RowCapture.requireShape(rs, t, shift, 0);
                 while (rs.next()) {
-                    if (rowId != null) ((List<Object>) ids).add(dialect == SqlDialect.POSTGRESQL ? rs.getString(1) : (Object) rs.getLong(1));
+                    if (rowId != null) ((List<Object>) ids).add(backend.readRowId(rs, 1));
                     rows.add(rowId == null ? capture.read(rs, t) : readShifted(rs, t));
                 }
             }

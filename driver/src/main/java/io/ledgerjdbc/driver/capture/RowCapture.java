@@ -61,7 +61,7 @@ public final class RowCapture {
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
         this.rowSql = new RowSql(backend);
-        this.changedRows = new ChangedRows(dialect);
+        this.changedRows = new ChangedRows(backend);
         this.keyless = new KeylessCapture(this, dialect);
         this.queryInsert = new QueryInsertCapture(this, keyless, dialect);
         this.merge = new MergeCapture(this, dialect);
@@ -131,7 +131,7 @@ public final class RowCapture {
      *       read before (it entered the WHERE's rows in between) fails the statement with 40001. Rows read but
      *       not changed (they left the WHERE's rows) are simply not recorded.</li>
      *   <li>MariaDB: its locking read is a current read at every isolation level, and locks the rows it reads,
-     *       the subqueries' rows too (see {@link MariaDbSubqueryLocks}); so until the UPDATE (itself a current read)
+     *       the subqueries' rows too (see {@link io.ledgerjdbc.driver.backend.MariaDbSubqueryLocks}); so until the UPDATE (itself a current read)
      *       runs, no row the WHERE depends on can change: the rows read still match it, the UPDATE changes at least
      *       them, and the update count tells whether it changed more (40001).</li>
      *   <li>SQLite: one writer per database file, and the session takes the write lock before the read
@@ -316,7 +316,7 @@ public final class RowCapture {
         }
         T result = call.call();
         requireCount(result, ctx, before.size(), "DELETE");
-        if (dialect != SqlDialect.MARIADB && dialect != SqlDialect.SQLITE && t.hasPrimaryKey() && !before.isEmpty()) {
+        if (!backend.lockedReadIsTheWritesRows() && t.hasPrimaryKey() && !before.isEmpty()) {
             List<Row> keys = new ArrayList<>(before.size());
             for (Row row : before) keys.add(keyOf(row, t));
             if (!readByKeys(c, t, keys).isEmpty()) {
@@ -785,12 +785,9 @@ public final class RowCapture {
         return alias == null ? "" : " " + alias;
     }
 
-    /** The WHERE of a locking read of a write's rows: on MariaDB its subqueries lock too (see MariaDbSubqueryLocks). */
+    /** The WHERE of a locking read of a write's rows: on MariaDB its subqueries lock too (see Backend#lockingWhere). */
     private String lockingWhere(Analysis.SqlExpr where) {
-        if (where != null && dialect == SqlDialect.MARIADB) {
-            return " WHERE " + MariaDbSubqueryLocks.lockSubqueries(where.text());
-        }
-        return where(where);
+        return where == null ? "" : " WHERE " + backend.lockingWhere(where.text());
     }
 
     private static String where(Analysis.SqlExpr where) {

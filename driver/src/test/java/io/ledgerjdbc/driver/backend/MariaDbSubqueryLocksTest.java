@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.backend;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class MariaDbSubqueryLocks {
     }
 
     /** {@code where} with {@code FOR UPDATE} before the closing parenthesis of each {@code (SELECT …)} in it. */
-    static String lockSubqueries(String where) {
+    public static String lockSubqueries(String where) {
         List<Integer> at = new ArrayList<>();
         Deque<int[]> open = new ArrayDeque<>(); // {position after '(', 1 if a subquery}
         int n = where.length();
