@@ -257,6 +257,14 @@ public interface Backend {
         return rs.getLong(column);
     }
 
+    /**
+     * Whether a read of several rows by a composite key uses the key's index only as {@code (k1, k2) IN ((?, ?), …)}
+     * (an OR of ANDs is a table scan there).
+     */
+    default boolean indexesOnlyRowValueIn() {
+        return false;
+    }
+
     /** How the raw driver runs an autocommit executeBatch whose item fails (see {@link AutocommitBatch}). */
     AutocommitBatch autocommitBatch(boolean prepared);
 

@@ -107,4 +107,10 @@ final class H2Backend implements Backend {
     public ReturnedRows updateReturns() {
         return ReturnedRows.KEY_COLUMNS;
     }
+
+    /** Measured on H2 2.4: an OR of ANDs over a composite key scans the table (9 ms at 200,000 rows), the IN 0.26 ms. */
+    @Override
+    public boolean indexesOnlyRowValueIn() {
+        return true;
+    }
 }

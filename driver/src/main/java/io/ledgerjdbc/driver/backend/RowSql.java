@@ -58,10 +58,16 @@ public final class RowSql {
 
     /**
      * {@code SELECT selectList FROM table WHERE (k = ? AND …) OR …} for {@code rows} primary keys, bound key after
-     * key in {@code keyColumns} order.
+     * key in {@code keyColumns} order; {@code (k1, k2) IN ((?, ?), …)} where only that form uses the key's index.
      */
     public String selectByKeys(String table, String selectList, List<String> keyColumns, int rows) {
         StringBuilder sql = new StringBuilder("SELECT ").append(selectList).append(" FROM ").append(table).append(" WHERE ");
+        if (backend.indexesOnlyRowValueIn() && keyColumns.size() > 1 && rows > 1) {
+            sql.append('(');
+            for (int k = 0; k < keyColumns.size(); k++) sql.append(k == 0 ? "" : ", ").append(backend.quote(keyColumns.get(k)));
+            String row = "(" + "?, ".repeat(keyColumns.size() - 1) + "?)";
+            return sql.append(") IN (").append((row + ", ").repeat(rows - 1)).append(row).append(')').toString();
+        }
         for (int i = 0; i < rows; i++) {
             sql.append(i == 0 ? "(" : " OR (");
             for (int k = 0; k < keyColumns.size(); k++) {
