@@ -122,6 +122,16 @@ final class LedgerSession implements Session {
             rollback();
             throw new SQLException("transaction rolled back: " + why, "40001");
         }
+        if (aborted()) {
+            // nothing can commit: the raw connection's commit() ends it as the raw driver does (pgjdbc: a silent
+            // rollback) and nothing is recorded
+            try {
+                real.commit();
+            } finally {
+                clearTransaction();
+            }
+            return;
+        }
         try {
             readInserted();
         } catch (SQLException | RuntimeException e) {
@@ -154,6 +164,13 @@ final class LedgerSession implements Session {
         } finally {
             clearTransaction();
         }
+    }
+
+    /** PostgreSQL: whether a failed statement aborted the transaction (it can then only roll back). */
+    private boolean aborted() throws SQLException {
+        return node.dialect == SqlDialect.POSTGRESQL && real.isWrapperFor(org.postgresql.core.BaseConnection.class)
+                && real.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState()
+                == org.postgresql.core.TransactionState.FAILED;
     }
 
     /**
@@ -784,13 +801,17 @@ final class LedgerSession implements Session {
         statement.clearBatch();
         boolean implicit = autoCommit;
         boolean prepared = statement instanceof PreparedStatement;
-        AutocommitBatch semantics = implicit ? AutocommitBatch.of(node.dialect, prepared) : null;
-        if (semantics != null && semantics != AutocommitBatch.ATOMIC) {
+        // the raw driver's semantics hold inside a transaction too: items run (and fail) one by one, or as one statement
+        AutocommitBatch semantics = AutocommitBatch.of(node.dialect, prepared);
+        if (semantics != AutocommitBatch.ATOMIC) {
             return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
         }
         if (implicit) {
             setAutoCommit(false);
         }
+        // MariaDB undoes a failed bulk batch as one statement and keeps the transaction; PostgreSQL aborts it whole
+        Savepoint undo = !implicit && node.dialect == SqlDialect.MARIADB ? setSavepoint(null) : null;
+        String markBefore = rollbackOnly;
         long[] counts = new long[items.size()];
         int done = 0;
         BatchKeys keys = new BatchKeys(ctx, node.dialect);
@@ -802,6 +823,9 @@ final class LedgerSession implements Session {
                 done++;
             }
             keys.result().ifPresent(k -> generatedKeys.put(ctx, k));
+            if (undo != null) {
+                releaseSavepoint(undo);
+            }
             if (implicit) {
                 commit(true);
             }
@@ -810,14 +834,16 @@ final class LedgerSession implements Session {
             if (implicit) {
                 rollbackQuietly(e);
                 clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
+            } else if (undo != null) {
+                try {
+                    rollback(undo); // the batch's items go, with their captured changes; the transaction stays
+                    rollbackOnly = markBefore; // a write the batch ran uncaptured is undone with it
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
             }
             SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), "HY000", e);
-            if (semantics != null) {
-                throw semantics.failure(node.dialect, prepared, counts, done + 1, List.of(s));
-            }
-            int[] before = new int[done];
-            for (int i = 0; i < done; i++) before[i] = (int) counts[i];
-            throw new BatchUpdateException(s.getMessage(), s.getSQLState(), s.getErrorCode(), before, s);
+            throw semantics.failure(node.dialect, prepared, counts, done + 1, List.of(s));
         } finally {
             if (implicit) {
                 real.setAutoCommit(true);
@@ -827,9 +853,9 @@ final class LedgerSession implements Session {
     }
 
     /**
-     * An autocommit batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: each item its own transaction and
-     * ledger entry, committed as it completes; after a failing item the batch ends or goes on as the raw driver's
-     * does ({@link AutocommitBatch}).
+     * A batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: item by item (in autocommit mode each its own
+     * transaction and ledger entry, committed as it completes); after a failing item the batch ends or goes on as
+     * the raw driver's does ({@link AutocommitBatch}).
      */
     private <T> T executeItemByItem(ExecutionContext ctx, Statement statement, List<BatchItem> items, AutocommitBatch semantics,
                                     boolean prepared, Function<long[], T> fromCounts) throws SQLException {
