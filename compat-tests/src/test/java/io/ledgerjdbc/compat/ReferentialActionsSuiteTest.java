@@ -244,6 +244,29 @@ class ReferentialActionsSuiteTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "POSTGRESQL", "MARIADB"})
+    void anUpsertIntoAParentWithReferentialActionsIsRefusedBeforeItRuns(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(DDL);
+            String upsert = switch (backend) {
+                case H2_FILE -> "MERGE INTO region (id, name) KEY (id) VALUES (1, 'upserted')";
+                case POSTGRESQL -> "INSERT INTO region (id, name) VALUES (1, 'upserted') ON CONFLICT (id) DO UPDATE SET name = excluded.name";
+                default -> "INSERT INTO region (id, name) VALUES (1, 'upserted') ON DUPLICATE KEY UPDATE name = VALUES(name)";
+            };
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                fill(l, backend);
+                assertThatThrownBy(() -> s.executeUpdate(upsert))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                        .hasMessageContaining("referential action");
+                List<String> rows = new ArrayList<>();
+                CaptureSuiteTest.query(l, "SELECT id, name FROM region ORDER BY id", rows);
+                assertThat(rows).containsExactly("1|north", "2|south");
+            }
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
     /** TPC-C's nine tables with its ten foreign keys, all ON DELETE CASCADE as BenchBase declares them. */
     static final String[] TPCC = {
             "CREATE TABLE warehouse (w_id INT NOT NULL, w_name VARCHAR(10), PRIMARY KEY (w_id))",
