@@ -175,22 +175,45 @@ class ReferentialActionsSuiteTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void aSelfReferencingCascadeIsRefusedOnlyWhenItWouldChangeRows(Backend backend) throws Exception {
+    void aTreeIsDeletedSubtreeBySubtreeAndAStatementDeletingARowWithItsDescendantIsRefused(Backend backend) throws Exception {
         try (Fixture f = new Fixture(backend)) {
             f.schema("CREATE TABLE node (id INT PRIMARY KEY, parent_id INT, "
                     + "FOREIGN KEY (parent_id) REFERENCES node (id) ON DELETE CASCADE)");
-            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
-                if (backend == Backend.SQLITE) s.execute("PRAGMA foreign_keys = ON");
-                s.executeUpdate("INSERT INTO node (id, parent_id) VALUES (1, NULL), (2, 1), (3, NULL)");
-                assertThat(s.executeUpdate("DELETE FROM node WHERE id = 3")).isEqualTo(1); // a leaf: nothing cascades
-                assertThatThrownBy(() -> s.executeUpdate("DELETE FROM node WHERE id = 1"))
-                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
-                        .hasMessageContaining("cycle");
+            List<List<String>> seen = new ArrayList<>();
+            for (boolean ledger : new boolean[] {true, false}) {
                 List<String> rows = new ArrayList<>();
-                CaptureSuiteTest.query(l, "SELECT id FROM node ORDER BY id", rows);
-                assertThat(rows).containsExactly("1", "2");
+                try (Connection c = ledger ? f.ledger() : f.raw(); Statement s = c.createStatement()) {
+                    if (backend == Backend.SQLITE) s.execute("PRAGMA foreign_keys = ON");
+                    s.executeUpdate("INSERT INTO node (id, parent_id) VALUES (1, NULL), (5, NULL), (7, NULL)");
+                    s.executeUpdate("INSERT INTO node (id, parent_id) VALUES (2, 1), (4, 1), (6, 5), (8, 7)");
+                    s.executeUpdate("INSERT INTO node (id, parent_id) VALUES (3, 2), (9, 8)");
+                    rows.add("leaf " + s.executeUpdate("DELETE FROM node WHERE id = 4"));
+                    rows.add("subtree " + s.executeUpdate("DELETE FROM node WHERE id = 1")); // and 2, 3
+                    if (ledger) {
+                        assertThatThrownBy(() -> s.executeUpdate("DELETE FROM node WHERE id IN (5, 6)"))
+                                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                                .hasMessageContaining("descendants first");
+                    }
+                    rows.add("two trees " + s.executeUpdate("DELETE FROM node WHERE id IN (7, 5)"));
+                    CaptureSuiteTest.query(c, "SELECT id, parent_id FROM node ORDER BY id", rows);
+                }
+                seen.add(rows);
             }
+            assertThat(seen.get(0)).isEqualTo(seen.get(1));
+            assertThat(seen.get(0)).endsWith("two trees " + (backend == Backend.SQLITE ? 5 : 2));
             assertThat(f.verify()).isEmpty();
+            try (Backend.Db empty = f.backend.open(); Connection target = empty.connect(); Connection source = f.behind()) {
+                if (f.backend == Backend.SQLITE) {
+                    try (Statement s = target.createStatement()) {
+                        s.execute("PRAGMA foreign_keys = ON");
+                    }
+                }
+                target.setAutoCommit(false);
+                Replayer replayer = new Replayer(f.dialect());
+                for (LedgerEntry e : f.entries()) replayer.apply(target, e);
+                target.commit();
+                assertThat(TableSnapshot.of(target, f.dialect(), "node")).isEqualTo(TableSnapshot.of(source, f.dialect(), "node"));
+            }
         }
     }
 
