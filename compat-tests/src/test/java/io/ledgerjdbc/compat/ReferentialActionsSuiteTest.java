@@ -80,7 +80,10 @@ class ReferentialActionsSuiteTest {
             seen.add("delete " + s.executeUpdate("DELETE FROM region WHERE id = 1"));
             seen.add("rekey " + s.executeUpdate("UPDATE region SET id = 3 WHERE id = 2"));
             seen.add("new category key " + s.executeUpdate("UPDATE category SET id = 8 WHERE id = 2"));
-            seen.add("delete order " + s.executeUpdate("DELETE FROM orders WHERE id = 200"));
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM orders WHERE id = ?")) { // sqlite-jdbc counts differently here
+            ps.setInt(1, 200);
+            seen.add("delete order " + ps.executeUpdate());
         }
         for (String t : TABLES) {
             CaptureSuiteTest.query(c, "SELECT * FROM " + t + " ORDER BY 1, 2", seen);
