@@ -26,6 +26,10 @@ class AutocommitBatchSuiteTest {
 
     /** What an application can observe of a failing autocommit batch. */
     static List<String> observe(Connection c, boolean prepared, Backend backend) throws SQLException {
+        return observe(c, prepared, backend, true);
+    }
+
+    static List<String> observe(Connection c, boolean prepared, Backend backend, boolean autocommit) throws SQLException {
         List<String> seen = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM b");
@@ -48,6 +52,7 @@ class AutocommitBatchSuiteTest {
                 seen.add("succeeded " + Arrays.toString(s.executeBatch()));
             }
         }
+        c.setAutoCommit(autocommit);
         try {
             int[] counts;
             if (prepared) {
@@ -74,9 +79,39 @@ class AutocommitBatchSuiteTest {
                 seen.add("counts " + Arrays.toString(b.getUpdateCounts()));
             }
         }
+        if (!autocommit) {
+            try {
+                c.commit();
+                seen.add("committed");
+            } catch (SQLException e) {
+                seen.add("commit failed " + e.getSQLState());
+                c.rollback();
+            }
+            c.setAutoCommit(true);
+        }
         seen.add("autocommit after " + c.getAutoCommit());
         CaptureSuiteTest.query(c, "SELECT id, v FROM b ORDER BY id", seen);
         return seen;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFailingBatchInsideATransactionKeepsWhatTheRawDriverKeeps(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema("CREATE TABLE b (id INT PRIMARY KEY, v INT)");
+            List<List<String>> raw = new ArrayList<>();
+            List<List<String>> ledger = new ArrayList<>();
+            for (boolean prepared : new boolean[] {true, false}) {
+                try (Connection r = f.raw(); Connection l = f.ledger()) {
+                    raw.add(observe(r, prepared, backend, false));
+                    ledger.add(observe(l, prepared, backend, false));
+                }
+                System.out.println(backend + (prepared ? " prepared " : " statement ") + "in tx raw    " + raw.get(raw.size() - 1));
+                System.out.println(backend + (prepared ? " prepared " : " statement ") + "in tx ledger " + ledger.get(ledger.size() - 1));
+            }
+            assertThat(ledger).isEqualTo(raw);
+            assertThat(f.verify()).isEmpty();
+        }
     }
 
     @ParameterizedTest

@@ -128,6 +128,16 @@ final class LedgerSession implements Session {
             rollback();
             throw new SQLException("transaction rolled back: " + why, SqlStates.SERIALIZATION_FAILURE);
         }
+        if (aborted()) {
+            // nothing can commit: the raw connection's commit() ends it as the raw driver does (pgjdbc: a silent
+            // rollback) and nothing is recorded
+            try {
+                real.commit();
+            } finally {
+                clearTransaction();
+            }
+            return;
+        }
         try {
             readInserted();
         } catch (SQLException | RuntimeException e) {
@@ -160,6 +170,11 @@ final class LedgerSession implements Session {
         } finally {
             clearTransaction();
         }
+    }
+
+    /** PostgreSQL: whether a failed statement aborted the transaction (it can then only roll back). */
+    private boolean aborted() throws SQLException {
+        return node.backend.transactionAborted(real);
     }
 
     /**
@@ -814,13 +829,17 @@ final class LedgerSession implements Session {
         statement.clearBatch();
         boolean implicit = autoCommit;
         boolean prepared = statement instanceof PreparedStatement;
-        AutocommitBatch semantics = implicit ? node.backend.autocommitBatch(prepared) : null;
-        if (semantics != null && semantics != AutocommitBatch.ATOMIC) {
+        // the raw driver's semantics hold inside a transaction too: items run (and fail) one by one, or as one statement
+        AutocommitBatch semantics = node.backend.autocommitBatch(prepared);
+        if (semantics != AutocommitBatch.ATOMIC) {
             return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
         }
         if (implicit) {
             setAutoCommit(false);
         }
+        // MariaDB undoes a failed bulk batch as one statement and keeps the transaction; PostgreSQL aborts it whole
+        Savepoint undo = !implicit && node.backend.undoesFailedBatchAsOneStatement() ? setSavepoint(null) : null;
+        String markBefore = rollbackOnly;
         long[] counts = new long[items.size()];
         int done = 0;
         BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
@@ -831,6 +850,9 @@ final class LedgerSession implements Session {
                 done++;
             }
             generatedKeys.afterBatch(ctx, keys.result());
+            if (undo != null) {
+                releaseSavepoint(undo);
+            }
             if (implicit) {
                 commit(true);
             }
@@ -839,14 +861,16 @@ final class LedgerSession implements Session {
             if (implicit) {
                 rollbackQuietly(e);
                 clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
+            } else if (undo != null) {
+                try {
+                    rollback(undo); // the batch's items go, with their captured changes; the transaction stays
+                    rollbackOnly = markBefore; // a write the batch ran uncaptured is undone with it
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
             }
             SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
-            if (semantics != null) {
-                throw semantics.failure(prepared, counts, done + 1, List.of(s));
-            }
-            int[] before = new int[done];
-            for (int i = 0; i < done; i++) before[i] = (int) counts[i];
-            throw new BatchUpdateException(s.getMessage(), s.getSQLState(), s.getErrorCode(), before, s);
+            throw semantics.failure(prepared, counts, done + 1, List.of(s));
         } finally {
             if (implicit) {
                 real.setAutoCommit(true);
@@ -856,9 +880,9 @@ final class LedgerSession implements Session {
     }
 
     /**
-     * An autocommit batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: each item its own transaction and
-     * ledger entry, committed as it completes; after a failing item the batch ends or goes on as the raw driver's
-     * does ({@link AutocommitBatch}).
+     * A batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: item by item (in autocommit mode each its own
+     * transaction and ledger entry, committed as it completes); after a failing item the batch ends or goes on as
+     * the raw driver's does ({@link AutocommitBatch}).
      */
     private <T> T executeItemByItem(ExecutionContext ctx, Statement statement, List<BatchItem> items, AutocommitBatch semantics,
                                     boolean prepared, Function<long[], T> fromCounts) throws SQLException {

@@ -7,9 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How each raw driver runs an {@code executeBatch} in autocommit mode when an item fails, so that the ledger gives
- * the same result: the same items kept (each committed item its own ledger entry), the same exception type and
- * SQLState, the same update counts. Measured with the drivers this project ships (AutocommitBatchSuiteTest):
+ * How each raw driver runs an {@code executeBatch} when an item fails, so that the ledger gives the same result: the
+ * same items kept (in autocommit mode each committed item its own ledger entry), the same exception type and
+ * SQLState, the same update counts. Measured with the drivers this project ships (AutocommitBatchSuiteTest), in
+ * autocommit mode and inside a transaction (the same, except that an atomic batch inside a transaction is undone as
+ * one statement on MariaDB and aborts the transaction on PostgreSQL):
  *
  * <pre>
  *                       items kept         exception                     counts after item 3 of 5 fails

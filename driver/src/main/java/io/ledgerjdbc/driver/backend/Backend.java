@@ -265,6 +265,19 @@ public interface Backend {
         return false;
     }
 
+    /** Whether a failed statement left {@code real}'s transaction aborted, so that it can only roll back. */
+    default boolean transactionAborted(Connection real) throws SQLException {
+        return false;
+    }
+
+    /**
+     * Whether a failed batch inside a transaction is undone as one statement (MariaDB's bulk batch), so the driver
+     * must mark a savepoint before it to cut its captured changes back to match.
+     */
+    default boolean undoesFailedBatchAsOneStatement() {
+        return false;
+    }
+
     /** How the raw driver runs an autocommit executeBatch whose item fails (see {@link AutocommitBatch}). */
     AutocommitBatch autocommitBatch(boolean prepared);
 

@@ -141,4 +141,9 @@ final class MariaDbBackend implements Backend {
     public String lockingWhere(String where) {
         return MariaDbSubqueryLocks.lockSubqueries(where);
     }
+
+    @Override
+    public boolean undoesFailedBatchAsOneStatement() {
+        return true;
+    }
 }

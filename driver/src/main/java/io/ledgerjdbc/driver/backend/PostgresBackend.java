@@ -156,4 +156,11 @@ final class PostgresBackend implements Backend {
     public Object readRowId(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
         return rs.getString(column);
     }
+
+    @Override
+    public boolean transactionAborted(Connection real) throws SQLException {
+        return real.isWrapperFor(org.postgresql.core.BaseConnection.class)
+                && real.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState()
+                == org.postgresql.core.TransactionState.FAILED;
+    }
 }

@@ -39,8 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Refused</b> (0A000, before the statement runs), because the rows or their order cannot be known in advance
  * or cannot be replayed row by row: an {@code ON UPDATE CASCADE} that would change child rows (the child's new
  * value refers to a parent key that replay has not written yet, and applying the parent first makes the database
- * change the child itself); a foreign-key cycle that reaches a table again with rows to change (the database's
- * order among rows of one table is its own); a child with a trigger or another side effect; {@code SET NULL / SET
+ * change the child itself); a foreign-key cycle through other tables that reaches a table again with rows to
+ * change, and a self-referencing key (a tree) whose statement deletes a row together with one of its descendants
+ * (the database's order among rows of one table is its own; a subtree below the statement's rows is followed
+ * level by level); a child with a trigger or another side effect; {@code SET NULL / SET
  * DEFAULT} on a child without a primary key, or {@code SET DEFAULT} on primary-key columns (the changed row cannot
  * be found again); an action whose changed columns are themselves referenced with an action (a second cascade
  * the driver does not follow); one row reached both as deleted and as updated; upserts and MERGE on a parent.
@@ -158,6 +160,10 @@ public final class ReferentialActions {
             return null;
         }
         Pending p = new Pending();
+        p.statementTable = t;
+        if (delete && t.hasPrimaryKey()) {
+            for (Row r : parents) p.statementRows.add(RowCapture.keyOf(r, t));
+        }
         List<TableInfo> path = new ArrayList<>(List.of(t));
         visit(c, t, parents, delete, assigned, path, p);
         return p.groups.isEmpty() ? null : p;
@@ -197,9 +203,22 @@ public final class ReferentialActions {
             if (child.sideEffect() != null) {
                 throw refusal(via, "its action changes rows of a table with side effects: " + child.sideEffect());
             }
-            if (path.stream().anyMatch(t -> same(t, child))) {
+            // A table referencing itself (a tree) is followed level by level, as long as the statement does not
+            // delete a row together with one of its descendants: the database then deletes the descendant itself or
+            // through the action, in an order of its own (MariaDB does not count it then).
+            boolean selfReference = same(child, parent) && delete && child.hasPrimaryKey();
+            if (path.stream().anyMatch(t -> same(t, child)) && !selfReference) {
                 throw refusal(via, "the foreign keys form a cycle through " + child.name() + ", and the order in which"
                         + " the database applies the actions to rows of one table cannot be reproduced row by row");
+            }
+            if (same(child, p.statementTable) && !p.statementRows.isEmpty()) {
+                for (Row r : rows) {
+                    if (p.statementRows.contains(RowCapture.keyOf(r, child))) {
+                        throw refusal(via, "the statement deletes row " + RowCapture.keyOf(r, child) + " and a row it references,"
+                                + " and the order in which the database deletes rows of one table cannot be reproduced row by"
+                                + " row; delete the descendants first (or one subtree per statement)");
+                    }
+                }
             }
             int rule = fk.rule(delete);
             if (rule == DatabaseMetaData.importedKeyCascade && delete) {
@@ -387,6 +406,9 @@ public final class ReferentialActions {
     public final class Pending {
         private final List<Group> groups = new ArrayList<>();
         private final Map<String, Map<Row, Boolean>> claimed = new HashMap<>();
+        /** The statement's table, and (a DELETE on a table with a primary key) the keys of the rows it deletes. */
+        private TableInfo statementTable;
+        private final Set<Row> statementRows = new java.util.HashSet<>();
 
         private Group group(TableInfo t, ForeignKey fk, List<Row> values, boolean delete) {
             return new Group(t, fk, values, delete);

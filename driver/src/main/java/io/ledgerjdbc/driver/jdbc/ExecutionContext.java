@@ -20,8 +20,8 @@ public interface ExecutionContext {
     }
 
     /**
-     * Rows the database's referential actions changed that its update count includes besides the statement's own
-     * (SQLite counts them), known once the statement ran; capture compares the rest with the rows it read.
+     * Rows the database's referential actions changed, which its update count may include besides the statement's
+     * own (sqlite-jdbc's Statement counts them, its PreparedStatement does not), known once the statement ran.
      */
     default long actionRows() {
         return 0;
