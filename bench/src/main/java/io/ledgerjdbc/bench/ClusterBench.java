@@ -138,7 +138,7 @@ public final class ClusterBench {
             }
         }
         for (String s : systems) {
-            if (!List.of("bare", "sqlite", "h2").contains(s)) {
+            if (!List.of("bare", "sqlite", "h2", "postgresql").contains(s)) {
                 throw new IllegalArgumentException("unknown system " + s);
             }
         }
@@ -274,7 +274,11 @@ public final class ClusterBench {
                         }
                     }
                     System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f %% | %s | %s | %s | %s |%n", fsync ? "on" : "off", clients,
-                            system.equals("bare") ? "bare jgroups-raft" : "driver, " + (system.equals("h2") ? "H2 file" : "SQLite"),
+                            system.equals("bare") ? "bare jgroups-raft" : "driver, " + switch (system) {
+                                case "h2" -> "H2 file";
+                                case "postgresql" -> "PostgreSQL";
+                                default -> "SQLite";
+                            },
                             r.perSecond, r.p50Millis, r.p99Millis, r.slowPercent, ratio, rounds, delta, target);
                 }
             }
@@ -393,6 +397,16 @@ public final class ClusterBench {
         Members m = new Members(system, fsync, round);
         Map<String, String> raw = new LinkedHashMap<>();
         for (String id : m.ids) raw.put(id, rawUrl(system, m.dir.resolve("node-" + id)));
+        if (system.equals("postgresql")) {
+            // One schema per member on the local server (each member's "database").
+            for (String id : m.ids) {
+                String schema = "cb_" + m.clusterName + "_" + id.toLowerCase(Locale.ROOT);
+                try (Connection admin = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = admin.createStatement()) {
+                    st.execute("CREATE SCHEMA " + schema);
+                }
+                raw.put(id, PG_URL + "?currentSchema=" + schema + "&user=" + PG_USER);
+            }
+        }
         List<Connection> open = new ArrayList<>();
         try {
             // Every member joins with its first connection; a leader is elected once a majority is up.
@@ -433,10 +447,25 @@ public final class ClusterBench {
                 out.add(r);
             }
             checkConverged(system + " fsync=" + fsync, raw, committed);
+            StringBuilder batches = new StringBuilder();
+            for (String id : m.ids) {
+                io.ledgerjdbc.replication.ClusterMember.running(m.clusterName, id).ifPresent(member -> batches.append(' ')
+                        .append(id).append(member.isLeader() ? " (leader) " : " ").append(String.format("%.1f", member.getApplyBatchMean())));
+            }
+            LOG.println(system + " fsync=" + fsync + " round " + round + ": write-sets per local transaction (batch apply):" + batches);
             return out;
         } finally {
             for (Connection c : open) c.close();
             LedgerNode.leaveClusters();
+            if (system.equals("postgresql")) {
+                for (String id : m.ids) {
+                    try (Connection admin = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = admin.createStatement()) {
+                        st.execute("DROP SCHEMA cb_" + m.clusterName + "_" + id.toLowerCase(Locale.ROOT) + " CASCADE");
+                    } catch (SQLException e) {
+                        problem(system + ": dropping the schema of " + id + " failed: " + e);
+                    }
+                }
+            }
             if (system.equals("h2")) {
                 for (String url : raw.values()) {
                     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
@@ -688,6 +717,9 @@ public final class ClusterBench {
     }
 
     /** SQLite in WAL with synchronous=NORMAL (as DriverBench's sqlite-normal); H2 file with its defaults. */
+    private static final String PG_URL = System.getProperty("ledgerjdbc.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String PG_USER = System.getProperty("ledgerjdbc.pg.user", "postgres");
+
     private static String rawUrl(String system, Path file) {
         return system.equals("sqlite")
                 ? "jdbc:sqlite:" + file.toAbsolutePath() + ".sqlite?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000"

@@ -626,6 +626,11 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
     }
 
     @Override
+    public double getApplyBatchMean() {
+        return stateMachine.applyBatchMean();
+    }
+
+    @Override
     public long getSnapshotEntriesInstalled() {
         return stateMachine.installedEntries();
     }
@@ -675,7 +680,8 @@ public final class ClusterMember implements AutoCloseable, ClusterMemberMXBean {
         unregisterMBean();
         channel.close();
         transfer.close();
-        LOG.info("member {} left cluster {}", config.nodeId(), config.clusterName());
+        LOG.info("member {} left cluster {} ({} write-sets applied, {} per local transaction on average)", config.nodeId(),
+                config.clusterName(), stateMachine.commits() + stateMachine.rejections(), String.format("%.1f", stateMachine.applyBatchMean()));
     }
 
     /** The member {@code nodeId} of {@code clusterName} running in this process, if any. */

@@ -27,6 +27,9 @@ public interface ClusterMemberMXBean {
     /** Mean time to certify and apply one write-set here, in microseconds. */
     double getApplyMicrosMean();
 
+    /** Mean committed write-sets applied per local transaction (batch apply); 0 before the first. */
+    double getApplyBatchMean();
+
     /** Ledger entries this member received from its peers while installing snapshots. */
     long getSnapshotEntriesInstalled();
 

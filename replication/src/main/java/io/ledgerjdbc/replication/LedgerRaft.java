@@ -230,6 +230,59 @@ final class LedgerRaft extends RAFT {
         super.resend(target, from, Math.min(to, from + MAX_RESEND_ENTRIES - 1));
     }
 
+    // ---------------------------------------------------------------- batch apply
+
+    /** Most committed entries handed to the state machine at once (one local transaction). */
+    static final int MAX_APPLY_BATCH = 256;
+
+    /**
+     * Applies the committed entries {@code commit_index+1 .. to} as the library does, except that a run of
+     * consecutive state-machine entries goes to {@link BatchApply#applyBatch} at once: the database commits them in
+     * one local transaction instead of one each. Internal entries (member changes) are applied alone, in order.
+     */
+    @Override
+    protected long applyCommits(long to, boolean serializeResponse) {
+        if (!(state_machine instanceof BatchApply batch)) {
+            return super.applyCommits(to, serializeResponse);
+        }
+        long done = commit_index;
+        long i = commit_index + 1;
+        while (i <= to) {
+            LogEntry first = log_impl.get(i);
+            if (first == null || first.internal() || first.command() == null) {
+                try {
+                    applyCommit(i, serializeResponse);
+                } catch (Throwable t) {
+                    LOG.error("member {}: failed moving the commit index to {}: {}", raft_id, i, t.toString());
+                    return done;
+                }
+                done = i++;
+                continue;
+            }
+            List<LogEntry> run = new ArrayList<>();
+            for (long j = i; j <= to && run.size() < MAX_APPLY_BATCH; j++) {
+                LogEntry e = j == i ? first : log_impl.get(j);
+                if (e == null || e.internal() || e.command() == null) {
+                    break;
+                }
+                run.add(e);
+            }
+            byte[][] results = batch.applyBatch(run);
+            for (int k = 0; k < run.size(); k++, i++) {
+                org.jgroups.raft.util.RequestTable.Entry<String> waiting = request_table != null ? request_table.remove(i) : null;
+                notify(waiting, results[k]);
+                done = i;
+            }
+        }
+        return done;
+    }
+
+    /** A state machine that applies several committed entries at once (see {@link #applyCommits}). */
+    interface BatchApply {
+        /** One response per entry, in order; never throws (as {@link org.jgroups.raft.StateMachine#apply} here). */
+        byte[][] applyBatch(List<LogEntry> entries);
+    }
+
     // ---------------------------------------------------------------- only members count
 
     /** Whether {@code a} is a process of a member in this member's current list. */

@@ -66,6 +66,27 @@ public interface Replica {
     default void publish(ClusterStatus status) {
     }
 
+    /** One committed write-set to apply: its command ordinal, the write-set and its origin signature. */
+    record Apply(long ordinal, LedgerEntry writeSet, byte[] signature) {}
+
+    /**
+     * Applies several committed write-sets in log order; one outcome each, in order. An implementation may commit
+     * them in one local transaction (what the database must do per write-set is then paid once per batch); the
+     * outcomes must be those {@link #apply} would give one by one. After a {@link Outcome.Diverged} nothing more is
+     * applied and every later outcome is diverged too.
+     */
+    default List<Outcome> applyAll(List<Apply> batch) {
+        List<Outcome> out = new java.util.ArrayList<>(batch.size());
+        for (Apply a : batch) {
+            if (!out.isEmpty() && out.get(out.size() - 1) instanceof Outcome.Diverged d) {
+                out.add(new Outcome.Diverged(a.ordinal(), d.message()));
+            } else {
+                out.add(apply(a.ordinal(), a.writeSet(), a.signature()));
+            }
+        }
+        return out;
+    }
+
     /**
      * Takes the membership change an operator left in this member's database ({@code cluster add/remove}), if any:
      * a request is taken once. Called about once a second.

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * whose ledger is shorter than S fetches the missing entries from a peer ({@link SnapshotTransfer}) and installs
  * them; one whose ledger differs at S is diverged.
  */
-final class ReplicaStateMachine implements StateMachine {
+final class ReplicaStateMachine implements StateMachine, LedgerRaft.BatchApply {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaStateMachine.class);
     /** Leads a snapshot written with a log identity; a snapshot without it starts with its (non-negative) ordinal. */
@@ -66,6 +66,9 @@ final class ReplicaStateMachine implements StateMachine {
     private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder rejections = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder applyNanos = new java.util.concurrent.atomic.LongAdder();
+    /** Write-sets applied through {@link #applyBatch}, and in how many local transactions. */
+    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder batchedWriteSets = new java.util.concurrent.atomic.LongAdder();
     private volatile String diverged;
     /** Set with {@link #diverged} when the database was refused (it belongs to another history), not corrupted. */
     private volatile boolean refused;
@@ -109,6 +112,79 @@ final class ReplicaStateMachine implements StateMachine {
             advance(n);
         }
         return outcome.encode();
+    }
+
+    /**
+     * Committed entries in log order, as {@link #apply} one by one, except that consecutive write-sets go to the
+     * database together ({@link Replica#applyAll}: one local transaction). Everything else (genesis, checkpoints,
+     * a pending join, commands to skip) takes the one-by-one path, in its place.
+     */
+    @Override
+    public byte[][] applyBatch(List<org.jgroups.protocols.raft.LogEntry> entries) {
+        byte[][] out = new byte[entries.size()][];
+        List<Replica.Apply> batch = new java.util.ArrayList<>();
+        List<Integer> slots = new java.util.ArrayList<>();
+        for (int k = 0; k < entries.size(); k++) {
+            org.jgroups.protocols.raft.LogEntry e = entries.get(k);
+            Command.WriteSet w = batchable(e.command(), e.offset(), e.length());
+            if (w == null) {
+                flush(batch, slots, out);
+                out[k] = apply(e.command(), e.offset(), e.length(), true);
+                continue;
+            }
+            batch.add(new Replica.Apply(++ordinal, w.entry(), w.signature()));
+            slots.add(k);
+        }
+        flush(batch, slots, out);
+        return out;
+    }
+
+    /** The write-set in this command when it may join a batch: nothing to join, skip or refuse first. */
+    private Command.WriteSet batchable(byte[] data, int offset, int length) {
+        if (data == null || length == 0 || pending != null || diverged != null || identity == null || ordinal + 1 <= skipThrough) {
+            return null;
+        }
+        try {
+            return Command.decode(data, offset, length) instanceof Command.WriteSet w ? w : null;
+        } catch (RuntimeException e) {
+            return null; // the one-by-one path reports it
+        }
+    }
+
+    private void flush(List<Replica.Apply> batch, List<Integer> slots, byte[][] out) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        batches.increment();
+        batchedWriteSets.add(batch.size());
+        long start = System.nanoTime();
+        List<Outcome> outcomes;
+        try {
+            outcomes = replica.applyAll(batch);
+        } catch (RuntimeException e) {
+            outcomes = new java.util.ArrayList<>();
+            for (Replica.Apply a : batch) {
+                outcomes.add(new Outcome.Diverged(a.ordinal(), "cannot apply command " + a.ordinal() + ": " + e));
+            }
+        }
+        applyNanos.add(System.nanoTime() - start);
+        for (int i = 0; i < batch.size(); i++) {
+            long n = batch.get(i).ordinal();
+            Outcome o = diverged != null ? new Outcome.Diverged(n, diverged) : outcomes.get(i);
+            if (o instanceof Outcome.Diverged d) {
+                if (diverged == null) {
+                    diverged = d.message();
+                    LOG.error("member {} diverged at command {} and stopped applying: {}", nodeId, n, d.message());
+                }
+            } else {
+                (o instanceof Outcome.Committed ? commits : rejections).increment();
+                recent.put(n, o);
+                advance(n);
+            }
+            out[slots.get(i)] = o.encode();
+        }
+        batch.clear();
+        slots.clear();
     }
 
     private Outcome applyCommand(long n, byte[] data, int offset, int length) {
@@ -317,6 +393,12 @@ final class ReplicaStateMachine implements StateMachine {
 
     String diverged() {
         return diverged;
+    }
+
+    /** Mean write-sets per local transaction of the batch path (0 before the first). */
+    double applyBatchMean() {
+        long b = batches.sum();
+        return b == 0 ? 0 : (double) batchedWriteSets.sum() / b;
     }
 
     /** Why this member's database was refused (it belongs to another history), or null. */

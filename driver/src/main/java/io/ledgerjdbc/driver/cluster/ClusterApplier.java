@@ -293,6 +293,82 @@ public final class ClusterApplier implements Replica {
         }
     }
 
+    /**
+     * Several committed write-sets in one local transaction: each certified, applied and recorded as its ledger
+     * entry, the ordinal written once, one commit. What a commit costs the database (SQLite's WAL sync, a PostgreSQL
+     * round trip and flush) is paid once per batch. A batch with DDL, or one in which any write-set fails (a
+     * conflict, a constraint, I/O), is rolled back and applied one by one instead, so every outcome is exactly
+     * {@link #apply}'s. (Savepoints per write-set would keep the others, but H2 2.4 then failed concurrent local
+     * transactions with "Transaction n has status ROLLING_BACK".) A lock wait (SQLite busy, a lock timeout) retries
+     * the whole batch.
+     */
+    @Override
+    public synchronized java.util.List<Outcome> applyAll(java.util.List<Apply> batch) {
+        boolean ddl = batch.stream().anyMatch(a -> a.writeSet().changes().stream().anyMatch(ch -> ch instanceof DdlChange));
+        if (batch.size() == 1 || ddl) {
+            return Replica.super.applyAll(batch);
+        }
+        long giveUp = System.nanoTime() + TRANSIENT_RETRY_MILLIS * 1_000_000;
+        while (true) {
+            java.util.List<Outcome> out = new java.util.ArrayList<>(batch.size());
+            java.util.List<LedgerHead> heads = new java.util.ArrayList<>();
+            LedgerHead h = head;
+            try {
+                takeSqliteWriteLock();
+                for (Apply a : batch) {
+                    String refusal = keys.refusal(a.writeSet(), a.signature());
+                    if (refusal != null) {
+                        out.add(new Outcome.Rejected(a.ordinal(), "28000", 0, refusal));
+                        continue;
+                    }
+                    for (Change change : a.writeSet().changes()) {
+                        certifyAndApply((RowChange) change); // a conflict or any error: the batch goes one by one
+                    }
+                    LedgerEntry entry = a.writeSet().withSeq(h.size() + 1);
+                    if (insertEntry == null) {
+                        insertEntry = c.prepareStatement(LedgerStore.INSERT_ENTRY);
+                    }
+                    h = store.append(insertEntry, h, entry);
+                    if (a.signature().length > 0) {
+                        storeSignature(entry.seq(), a.signature());
+                    }
+                    heads.add(h);
+                    out.add(new Outcome.Committed(a.ordinal(), entry.seq()));
+                }
+                writeOrdinal(batch.get(batch.size() - 1).ordinal());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback();
+                if (e instanceof SQLException s && !(e instanceof Conflict) && isTransient(s) && System.nanoTime() < giveUp) {
+                    pause();
+                    continue;
+                }
+                LOG.debug("batch of {} write-sets applied one by one after: {}", batch.size(), e.toString());
+                return Replica.super.applyAll(batch);
+            }
+            head = h;
+            applied = new AppliedPosition(applied.log(), batch.get(batch.size() - 1).ordinal());
+            java.util.List<Change> committed = new java.util.ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (out.get(i) instanceof Outcome.Committed) {
+                    committed.addAll(batch.get(i).writeSet().changes());
+                }
+            }
+            identities.advance(c, committed);
+            int next = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                if (out.get(i) instanceof Outcome.Committed) {
+                    try {
+                        afterApply.applied(c, heads.get(next++));
+                    } catch (RuntimeException e) { // committed already: nothing after it may turn it into a divergence
+                        LOG.warn("after applying a batch: {}", e.toString());
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
     @Override
     public synchronized Outcome checkpoint(long ordinal, long size, byte[] chainHash) {
         LedgerHead h = head;

@@ -42,6 +42,7 @@ class NetworkPartitionTest {
             cluster.memberOptions.put(id, p);
         }
         for (String id : cluster.ids()) cluster.start(id);
+        awaitOneView(60_000);
         String leader = cluster.awaitLeader(20_000);
         assertTrue(cluster.member(leader).exec("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v BIGINT)").startsWith("OK"));
         cluster.awaitConverged(30_000);
@@ -81,6 +82,25 @@ class NetworkPartitionTest {
                 + majorityAcks + " in the same time; " + cluster.acked.size() + " acknowledged in all");
         cluster.exitAll();
         cluster.assertIdenticalAndComplete();
+    }
+
+    /** Waits until every member's view holds all of them (joins and merges through the proxy). */
+    private void awaitOneView(long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!cluster.ids().stream().allMatch(id -> viewSize(id) == cluster.ids().size())) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the members did not form one view through the proxy: " + proxy + "; " + cluster.describe());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private int viewSize(String id) {
+        try {
+            return cluster.member(id).status().get("view").split(",").length;
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits (up to 30 s) until one of {@code members} acknowledged a commit begun after {@code since}. */

@@ -35,6 +35,10 @@ final class PartitionProxy implements AutoCloseable {
     private final List<Link> links = new CopyOnWriteArrayList<>();
     /** Members seen connecting through the proxy: proof that connections are told apart. */
     final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /** Connections accepted, per member behind the proxy (diagnostics). */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> accepted = new ConcurrentHashMap<>();
+    /** What went wrong accepting or forwarding a connection (diagnostics). */
+    final List<String> failures = new CopyOnWriteArrayList<>();
     /** Connections from an address that is no member's. */
     final List<String> strangers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -67,6 +71,11 @@ final class PartitionProxy implements AutoCloseable {
     String bind(String id) {
         Endpoint e = endpoints.get(id);
         return e.own().getHostAddress() + ":" + e.port();
+    }
+
+    @Override
+    public String toString() {
+        return "proxy: accepted " + accepted + ", seen " + seen + ", strangers " + strangers + ", failures " + failures;
     }
 
     /** Cuts every member of {@code side} from every member not in it. */
@@ -103,6 +112,7 @@ final class PartitionProxy implements AutoCloseable {
             while (!closed) {
                 try {
                     Socket in = server.accept();
+                    accepted.computeIfAbsent(to.id() + (cuttable ? "" : "/fd"), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                     String from = byAddress.get(in.getInetAddress());
                     if (from == null) {
                         if (cuttable) strangers.add(in.getInetAddress() + " -> " + to.id());
@@ -120,8 +130,9 @@ final class PartitionProxy implements AutoCloseable {
                     Link link = new Link(from, to.id(), in, out, cuttable && from != null);
                     links.add(link);
                     link.start();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     if (closed) return;
+                    failures.add(to.id() + ": " + e);
                 }
             }
         }, "proxy-" + to.id() + "-" + proxyPort);
