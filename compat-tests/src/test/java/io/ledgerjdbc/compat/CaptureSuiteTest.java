@@ -220,6 +220,25 @@ class CaptureSuiteTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"H2_FILE", "H2_MEM", "POSTGRESQL"})
+    void aSchemaChangeThatNamesNoObjectIsRecordedWithAnEmptyObject(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            f.schema(ITEMS_DDL);
+            int before = f.entries().size();
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                s.execute("CREATE INDEX ON items (qty)"); // an index without a name: the database names it
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(before + 1);
+            assertThat(entries.get(before).changes()).singleElement().isInstanceOfSatisfying(DdlChange.class, d -> {
+                assertThat(d.object()).isEmpty();
+                assertThat(d.sql()).isEqualTo("CREATE INDEX ON items (qty)");
+            });
+            assertThat(f.verify()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(Backend.class)
     void aWriteThroughAViewGetsTheDatabasesOwnErrorOrIsRefusedAndChangesNothing(Backend backend) throws Exception {
         try (Fixture f = new Fixture(backend)) {

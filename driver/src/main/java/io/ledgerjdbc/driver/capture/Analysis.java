@@ -109,7 +109,12 @@ public sealed interface Analysis {
      * @param recordedSql the DDL to record when it differs from the statement (H2's CREATE TABLE … AS SELECT is
      *                    recorded as its CREATE TABLE, its rows as inserts), or null for the statement as written
      */
+    /** {@code object}: the name the statement creates, alters or drops, as written; "" when it names none (GRANT, an unnamed index). */
     record Ddl(DdlKind kind, String object, TableRef table, String recordedSql) implements Analysis {
+        public Ddl {
+            object = object == null ? "" : object; // recorded as an empty object, never left without its entry
+        }
+
         public Ddl(DdlKind kind, String object, TableRef table) {
             this(kind, object, table, null);
         }
