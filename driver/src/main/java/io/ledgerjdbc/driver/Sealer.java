@@ -194,13 +194,19 @@ public final class Sealer {
         while (true) {
             List<PendingEntries.Pending> batch;
             try {
-                try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    PgBatch b = pgBatch(c, store, head, bound);
+                    batch = b.pending();
+                    head = b.head();
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK); ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                    }
+                    head = current(c, store, head);
+                    batch = PendingEntries.read(c, bound, BATCH);
+                    head = PendingEntries.seal(c, head, batch);
+                    c.commit();
                 }
-                head = current(c, store, head);
-                batch = PendingEntries.read(c, bound, BATCH);
-                head = PendingEntries.seal(c, head, batch);
-                c.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
@@ -219,6 +225,55 @@ public final class Sealer {
         }
     }
 
+    private record PgBatch(List<PendingEntries.Pending> pending, LedgerHead head) {
+    }
+
+    /**
+     * One batch on PostgreSQL in three round trips: the append lock, the last entry and the pending rows in one
+     * multi-statement string; the entries' inserts as one pipelined batch; the pending rows' delete with COMMIT.
+     */
+    private static PgBatch pgBatch(Connection c, LedgerStore store, LedgerHead cached, long bound) throws SQLException {
+        List<PendingEntries.Pending> batch = new java.util.ArrayList<>();
+        LedgerHead head = cached;
+        try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK + "; " + LAST_ENTRY + "; " + PendingEntries.READ_SQL + BATCH)) {
+            ps.setLong(1, bound);
+            ps.execute();
+            ps.getMoreResults(); // past the lock's row
+            try (ResultSet rs = ps.getResultSet()) {
+                long size = rs.next() ? rs.getLong(1) : 0;
+                byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
+                if (head == null || size != head.size() || !MessageDigest.isEqual(chain, head.chainHash())) {
+                    head = null;
+                }
+            }
+            ps.getMoreResults();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    batch.add(new PendingEntries.Pending(rs.getLong(1), rs.getBytes(2)));
+                }
+            }
+        }
+        if (head == null) {
+            head = store.readHead(c); // the first batch, or another process sealed since: O(log n) rows
+        }
+        if (batch.isEmpty()) {
+            c.commit();
+            return new PgBatch(batch, head);
+        }
+        head = PendingEntries.insertSealed(c, head, batch);
+        Object[] nums = batch.stream().map(PendingEntries.Pending::num).toArray();
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM ledger_pending WHERE num = ANY (?); COMMIT")) {
+            // exactly the rows sealed, so nothing else can go whatever the count below says
+            del.setArray(1, c.createArrayOf("bigint", nums));
+            del.execute();
+            if (del.getUpdateCount() != batch.size()) {
+                throw new SQLException("sealing deleted " + del.getUpdateCount() + " pending rows, not the " + batch.size()
+                        + " it sealed", "XX000");
+            }
+        }
+        return new PgBatch(batch, head);
+    }
+
     /**
      * The gate (see the class comment): returns a number every smaller one of which is resolved.
      *
@@ -233,8 +288,14 @@ public final class Sealer {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (dialect == SqlDialect.POSTGRESQL) {
-                    try (PreparedStatement t = c.prepareStatement(PG_GATE_TIMEOUT); ResultSet rs = t.executeQuery()) {
-                        rs.next();
+                    // one round trip: lock timeout, gate and number, COMMIT (one Sync)
+                    try (PreparedStatement ps = c.prepareStatement(PG_GATE_TIMEOUT + "; " + PG_GATE + "; COMMIT")) {
+                        ps.execute();
+                        ps.getMoreResults();
+                        try (ResultSet rs = ps.getResultSet()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
                     }
                 }
                 long bound;
