@@ -187,6 +187,48 @@ public final class Sealer {
      */
     static Cycle cycle(Connection c, SqlDialect dialect, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
             throws SQLException {
+        takeTurn(c, dialect, true);
+        try {
+            return sealBehindGate(c, dialect, cached, afterSeal);
+        } finally {
+            takeTurn(c, dialect, false);
+        }
+    }
+
+    /**
+     * Sealers of several processes take turns for a whole cycle (a session-level lock, released by a crash with the
+     * session), so at most one of them queues at the gate: several sealers' exclusive requests queued one after the
+     * other would hold committers back once each.
+     */
+    private static void takeTurn(Connection c, SqlDialect dialect, boolean take) throws SQLException {
+        String sql = dialect == SqlDialect.POSTGRESQL
+                ? (take ? "SELECT pg_advisory_lock(" : "SELECT pg_advisory_unlock(") + TURN_KEY + ")"
+                : take ? "SELECT GET_LOCK(CONCAT('ledgerjdbc.sealer.', DATABASE()), 60)"
+                : "SELECT RELEASE_LOCK(CONCAT('ledgerjdbc.sealer.', DATABASE()))";
+        if (dialect == SqlDialect.POSTGRESQL) {
+            // one round trip; the lock is the session's, the statement's transaction must not stay open
+            try (PreparedStatement ps = c.prepareStatement(sql + (c.getAutoCommit() ? "" : "; COMMIT"))) {
+                ps.execute();
+            }
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (take && rs.getInt(1) != 1) {
+                throw new SQLException("another process's sealer kept its turn for 60 s", "55P03");
+            }
+        } finally {
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+
+    /** The sealers' turn (PostgreSQL advisory key): "LJDS" and the ledger's schema, as {@link PendingCommit#GATE_KEY}. */
+    private static final String TURN_KEY = "1279935571, hashtext(current_schema())";
+
+    private static Cycle sealBehindGate(Connection c, SqlDialect dialect, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
+            throws SQLException {
         long bound = gate(c, dialect);
         LedgerStore store = new LedgerStore(dialect);
         LedgerHead head = cached;
