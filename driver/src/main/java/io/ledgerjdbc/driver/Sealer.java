@@ -330,8 +330,8 @@ public final class Sealer {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (dialect == SqlDialect.POSTGRESQL) {
-                    // one round trip: lock timeout, gate and number, COMMIT (one Sync)
-                    try (PreparedStatement ps = c.prepareStatement(PG_GATE_TIMEOUT + "; " + PG_GATE + "; COMMIT")) {
+                    // one round trip: lock timeout, gate and number, ROLLBACK (one Sync)
+                    try (PreparedStatement ps = c.prepareStatement(PG_GATE_TIMEOUT + "; " + PG_GATE + "; ROLLBACK")) {
                         ps.execute();
                         ps.getMoreResults();
                         try (ResultSet rs = ps.getResultSet()) {
@@ -348,7 +348,9 @@ public final class Sealer {
                     }
                     bound = rs.getLong(1);
                 }
-                c.commit(); // releases the gate at once: committers wait only for this short transaction
+                // Releases the gate at once. A rollback: the gate wrote nothing that must last (a sequence's numbers are
+                // not transactional), and a commit would wait for a log flush (InnoDB's sequence table) while holding it.
+                c.rollback();
                 return bound;
             } catch (SQLException e) {
                 c.rollback();
