@@ -158,13 +158,18 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     Connection connect(boolean ledger) throws SQLException {
-        if (ledger && SEAL != null) {
-            Properties p = new Properties();
-            p.putAll(props);
-            p.setProperty("ledger.seal", SEAL);
-            return DriverManager.getConnection(url(true), p);
+        return DriverManager.getConnection(url(ledger), props(ledger));
+    }
+
+    /** The connection properties; the ledger side's carry {@link #SEAL} when set. */
+    Properties props(boolean ledger) {
+        if (!ledger || SEAL == null) {
+            return props;
         }
-        return DriverManager.getConnection(url(ledger), props);
+        Properties p = new Properties();
+        p.putAll(props);
+        p.setProperty("ledger.seal", SEAL);
+        return p;
     }
 
     /**

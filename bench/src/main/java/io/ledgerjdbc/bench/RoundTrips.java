@@ -101,7 +101,7 @@ public final class RoundTrips {
         try (BenchDatabase db = BenchDatabase.fresh(backend, servers, "rt", null)) {
             InetSocketAddress server = WireRelay.server(db.rawUrl, backend.equals("postgresql") ? 5432 : 3306);
             try (WireRelay relay = new WireRelay(server.getHostString(), server.getPort());
-                 Connection c = java.sql.DriverManager.getConnection(relay.via(db.url(ledger)), db.props)) {
+                 Connection c = java.sql.DriverManager.getConnection(relay.via(db.url(ledger)), db.props(ledger))) {
                 try (Statement s = c.createStatement()) {
                     s.execute(DriverBench.CREATE);
                 }

@@ -187,6 +187,48 @@ public final class Sealer {
      */
     static Cycle cycle(Connection c, SqlDialect dialect, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
             throws SQLException {
+        takeTurn(c, dialect, true);
+        try {
+            return sealBehindGate(c, dialect, cached, afterSeal);
+        } finally {
+            takeTurn(c, dialect, false);
+        }
+    }
+
+    /**
+     * Sealers of several processes take turns for a whole cycle (a session-level lock, released by a crash with the
+     * session), so at most one of them queues at the gate: several sealers' exclusive requests queued one after the
+     * other would hold committers back once each.
+     */
+    private static void takeTurn(Connection c, SqlDialect dialect, boolean take) throws SQLException {
+        String sql = dialect == SqlDialect.POSTGRESQL
+                ? (take ? "SELECT pg_advisory_lock(" : "SELECT pg_advisory_unlock(") + TURN_KEY + ")"
+                : take ? "SELECT GET_LOCK(CONCAT('ledgerjdbc.sealer.', DATABASE()), 60)"
+                : "SELECT RELEASE_LOCK(CONCAT('ledgerjdbc.sealer.', DATABASE()))";
+        if (dialect == SqlDialect.POSTGRESQL) {
+            // one round trip; the lock is the session's, the statement's transaction must not stay open
+            try (PreparedStatement ps = c.prepareStatement(sql + (c.getAutoCommit() ? "" : "; COMMIT"))) {
+                ps.execute();
+            }
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (take && rs.getInt(1) != 1) {
+                throw new SQLException("another process's sealer kept its turn for 60 s", "55P03");
+            }
+        } finally {
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+
+    /** The sealers' turn (PostgreSQL advisory key): "LJDS" and the ledger's schema, as {@link PendingCommit#GATE_KEY}. */
+    private static final String TURN_KEY = "1279935571, hashtext(current_schema())";
+
+    private static Cycle sealBehindGate(Connection c, SqlDialect dialect, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
+            throws SQLException {
         long bound = gate(c, dialect);
         LedgerStore store = new LedgerStore(dialect);
         LedgerHead head = cached;
@@ -194,13 +236,19 @@ public final class Sealer {
         while (true) {
             List<PendingEntries.Pending> batch;
             try {
-                try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    PgBatch b = pgBatch(c, store, head, bound);
+                    batch = b.pending();
+                    head = b.head();
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK); ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                    }
+                    head = current(c, store, head);
+                    batch = PendingEntries.read(c, bound, BATCH);
+                    head = PendingEntries.seal(c, head, batch);
+                    c.commit();
                 }
-                head = current(c, store, head);
-                batch = PendingEntries.read(c, bound, BATCH);
-                head = PendingEntries.seal(c, head, batch);
-                c.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
@@ -219,6 +267,55 @@ public final class Sealer {
         }
     }
 
+    private record PgBatch(List<PendingEntries.Pending> pending, LedgerHead head) {
+    }
+
+    /**
+     * One batch on PostgreSQL in three round trips: the append lock, the last entry and the pending rows in one
+     * multi-statement string; the entries' inserts as one pipelined batch; the pending rows' delete with COMMIT.
+     */
+    private static PgBatch pgBatch(Connection c, LedgerStore store, LedgerHead cached, long bound) throws SQLException {
+        List<PendingEntries.Pending> batch = new java.util.ArrayList<>();
+        LedgerHead head = cached;
+        try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK + "; " + LAST_ENTRY + "; " + PendingEntries.READ_SQL + BATCH)) {
+            ps.setLong(1, bound);
+            ps.execute();
+            ps.getMoreResults(); // past the lock's row
+            try (ResultSet rs = ps.getResultSet()) {
+                long size = rs.next() ? rs.getLong(1) : 0;
+                byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
+                if (head == null || size != head.size() || !MessageDigest.isEqual(chain, head.chainHash())) {
+                    head = null;
+                }
+            }
+            ps.getMoreResults();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    batch.add(new PendingEntries.Pending(rs.getLong(1), rs.getBytes(2)));
+                }
+            }
+        }
+        if (head == null) {
+            head = store.readHead(c); // the first batch, or another process sealed since: O(log n) rows
+        }
+        if (batch.isEmpty()) {
+            c.commit();
+            return new PgBatch(batch, head);
+        }
+        head = PendingEntries.insertSealed(c, head, batch);
+        Object[] nums = batch.stream().map(PendingEntries.Pending::num).toArray();
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM ledger_pending WHERE num = ANY (?); COMMIT")) {
+            // exactly the rows sealed, so nothing else can go whatever the count below says
+            del.setArray(1, c.createArrayOf("bigint", nums));
+            del.execute();
+            if (del.getUpdateCount() != batch.size()) {
+                throw new SQLException("sealing deleted " + del.getUpdateCount() + " pending rows, not the " + batch.size()
+                        + " it sealed", "XX000");
+            }
+        }
+        return new PgBatch(batch, head);
+    }
+
     /**
      * The gate (see the class comment): returns a number every smaller one of which is resolved.
      *
@@ -233,8 +330,14 @@ public final class Sealer {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (dialect == SqlDialect.POSTGRESQL) {
-                    try (PreparedStatement t = c.prepareStatement(PG_GATE_TIMEOUT); ResultSet rs = t.executeQuery()) {
-                        rs.next();
+                    // one round trip: lock timeout, gate and number, ROLLBACK (one Sync)
+                    try (PreparedStatement ps = c.prepareStatement(PG_GATE_TIMEOUT + "; " + PG_GATE + "; ROLLBACK")) {
+                        ps.execute();
+                        ps.getMoreResults();
+                        try (ResultSet rs = ps.getResultSet()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
                     }
                 }
                 long bound;
@@ -245,7 +348,9 @@ public final class Sealer {
                     }
                     bound = rs.getLong(1);
                 }
-                c.commit(); // releases the gate at once: committers wait only for this short transaction
+                // Releases the gate at once. A rollback: the gate wrote nothing that must last (a sequence's numbers are
+                // not transactional), and a commit would wait for a log flush (InnoDB's sequence table) while holding it.
+                c.rollback();
                 return bound;
             } catch (SQLException e) {
                 c.rollback();

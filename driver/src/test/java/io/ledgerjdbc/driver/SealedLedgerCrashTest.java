@@ -49,6 +49,11 @@ class SealedLedgerCrashTest {
         final CountDownLatch ready = new CountDownLatch(1);
 
         Proc(List<String> args) throws Exception {
+            this(args, true);
+        }
+
+        /** {@code awaitReady} false: a restart, which may be killed again before it has even connected. */
+        Proc(List<String> args, boolean awaitReady) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                     SealCrashProcess.class.getName()));
@@ -69,7 +74,9 @@ class SealedLedgerCrashTest {
             });
             reader.setDaemon(true);
             reader.start();
-            assertThat(ready.await(60, TimeUnit.SECONDS)).as("process started").isTrue();
+            if (awaitReady) {
+                assertThat(ready.await(60, TimeUnit.SECONDS)).as("process started").isTrue();
+            }
         }
 
         void kill() throws InterruptedException {
@@ -102,17 +109,17 @@ class SealedLedgerCrashTest {
             }
             Proc sealer = new Proc(List.of("sealer", db.url, user));
             int kills = 0;
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < end) {
-                Thread.sleep(300 + random.nextInt(900));
+                Thread.sleep(700 + random.nextInt(1300)); // a JVM start costs seconds of CPU on a loaded machine
                 if (random.nextBoolean()) {
                     sealer.kill();
-                    sealer = new Proc(List.of("sealer", db.url, user));
+                    sealer = new Proc(List.of("sealer", db.url, user), false);
                 } else {
                     int w = random.nextInt(WRITERS);
                     writers[w].kill();
                     writers[w] = new Proc(List.of("writer", db.url, user, Long.toString(nextFirst), Integer.toString(THREADS),
-                            random.nextBoolean() ? "wait" : "async"));
+                            random.nextBoolean() ? "wait" : "async"), false);
                     nextFirst += 1_000_000;
                 }
                 kills++;
@@ -123,7 +130,7 @@ class SealedLedgerCrashTest {
             }
             String context = "seed " + seed + ", " + kills + " kills, " + acked.size() + " acknowledged";
             System.out.println(backend + ": " + context);
-            assertThat(acked).as(context).hasSizeGreaterThan(50);
+            assertThat(acked).as(context).hasSizeGreaterThan(20);
             try (Connection raw = db.connect()) {
                 Sealer.sealAll(raw); // the next sealer, after every process died
                 assertThat(PendingEntries.count(raw)).as(context).isZero();

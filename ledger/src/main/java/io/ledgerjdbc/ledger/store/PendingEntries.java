@@ -115,10 +115,13 @@ public final class PendingEntries {
     public record Pending(long num, byte[] entry) {
     }
 
+    /** The query of {@link #read}, its limit to be appended: pending rows below a bound (its one parameter), lowest first. */
+    public static final String READ_SQL = "SELECT num, entry FROM ledger_pending WHERE num < ? ORDER BY num LIMIT ";
+
     /** Pending rows with a number below {@code bound}, lowest first, at most {@code limit}. */
     public static List<Pending> read(Connection c, long bound, int limit) throws SQLException {
         List<Pending> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT num, entry FROM ledger_pending WHERE num < ? ORDER BY num LIMIT " + limit)) {
+        try (PreparedStatement ps = c.prepareStatement(READ_SQL + limit)) {
             ps.setLong(1, bound);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -144,6 +147,22 @@ public final class PendingEntries {
     }
 
     /**
+     * The first half of {@link #seal}: inserts {@code batch} as the entries after {@code head} (one JDBC batch) and
+     * returns the new head; the caller deletes exactly those pending rows in the same transaction.
+     */
+    public static LedgerHead insertSealed(Connection c, LedgerHead head, List<Pending> batch) throws SQLException {
+        LedgerHead h = head;
+        try (PreparedStatement insert = c.prepareStatement(LedgerStore.INSERT_ENTRY)) {
+            for (Pending p : batch) {
+                h = LedgerStore.bindEncoded(insert, h, atSeq(p.entry(), h.size() + 1));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        return h;
+    }
+
+    /**
      * Seals {@code batch} (lowest numbers first, all below a bound the caller established: every smaller number is
      * committed or aborted) on {@code head}: inserts each as the next ledger entry, byte for byte what
      * {@link LedgerStore#append} writes for it, and deletes the pending rows, in the caller's transaction. The caller
@@ -153,14 +172,7 @@ public final class PendingEntries {
         if (batch.isEmpty()) {
             return head;
         }
-        LedgerHead h = head;
-        try (PreparedStatement insert = c.prepareStatement(LedgerStore.INSERT_ENTRY)) {
-            for (Pending p : batch) {
-                h = LedgerStore.bindEncoded(insert, h, atSeq(p.entry(), h.size() + 1));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        LedgerHead h = insertSealed(c, head, batch);
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM ledger_pending WHERE num <= ?")) {
             // every pending number up to the batch's last is in the batch: the batch is the lowest ones
             delete.setLong(1, batch.get(batch.size() - 1).num());
