@@ -98,7 +98,7 @@ public final class LedgerNode {
         }
         if (config.clustered()) {
             node.joinCluster(config, connector);
-        } else if (node.dialect == SqlDialect.POSTGRESQL || node.dialect == SqlDialect.MARIADB) {
+        } else if (node.backend.sealsPendingEntries()) {
             node.chooseCommitProtocol(c, config, connector);
         } else if (node.cluster != null) {
             throw new SQLException("the database " + rawUrl + " belongs to cluster member " + node.cluster.config().nodeId()

@@ -278,6 +278,14 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * Whether commits write pending entries that a sealer chains (the sealed ledger, schema version 2: see
+     * PendingCommit and Sealer), rather than appending under the head lock.
+     */
+    default boolean sealsPendingEntries() {
+        return false;
+    }
+
     /** How the raw driver runs an autocommit executeBatch whose item fails (see {@link AutocommitBatch}). */
     AutocommitBatch autocommitBatch(boolean prepared);
 

@@ -146,4 +146,9 @@ final class MariaDbBackend implements Backend {
     public boolean undoesFailedBatchAsOneStatement() {
         return true;
     }
+
+    @Override
+    public boolean sealsPendingEntries() {
+        return true;
+    }
 }

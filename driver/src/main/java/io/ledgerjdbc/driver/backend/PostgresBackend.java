@@ -163,4 +163,9 @@ final class PostgresBackend implements Backend {
                 && real.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState()
                 == org.postgresql.core.TransactionState.FAILED;
     }
+
+    @Override
+    public boolean sealsPendingEntries() {
+        return true;
+    }
 }
