@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.cluster;
 
+import io.ledgerjdbc.ledger.store.LedgerMeta;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.capture.Analysis;
@@ -120,18 +121,7 @@ public final class ClusterApplier implements Replica {
     }
 
     private void writeMeta(String key, String value) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?")) {
-            update.setString(1, value);
-            update.setString(2, key);
-            if (update.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, ?)")) {
-            insert.setString(1, key);
-            insert.setString(2, value);
-            insert.executeUpdate();
-        }
+        LedgerMeta.put(c, key, value);
     }
 
     @Override

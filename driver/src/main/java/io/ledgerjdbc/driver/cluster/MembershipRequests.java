@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.cluster;
 
+import io.ledgerjdbc.ledger.store.LedgerMeta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,28 +66,12 @@ public final class MembershipRequests {
 
     /** The value stored under {@code key} in {@code ledger_meta}, or null. */
     public static String get(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT meta_value FROM ledger_meta WHERE meta_key = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return LedgerMeta.get(c, key);
     }
 
     /** Stores {@code value} under {@code key} in {@code ledger_meta}, replacing what was there. */
     public static void put(Connection c, String key, String value) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?")) {
-            update.setString(1, value);
-            update.setString(2, key);
-            if (update.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_meta (meta_key, meta_value) VALUES (?, ?)")) {
-            insert.setString(1, key);
-            insert.setString(2, value);
-            insert.executeUpdate();
-        }
+        LedgerMeta.put(c, key, value);
     }
 
     /** Deletes {@code key} if it still holds {@code value}; whether it did (a request is taken once). */
