@@ -1,6 +1,7 @@
 package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.backend.AutocommitBatch;
+import io.ledgerjdbc.driver.backend.ReturnedRows;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
@@ -297,7 +298,9 @@ final class LedgerSession implements Session {
         if (node.backend.returnsRowIds() && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
         }
-        if (a instanceof Analysis.Update u) {
+        // only where the UPDATE can return its rows: the table's metadata read would otherwise come first (SQLite:
+        // a read before the write lock, which a concurrent writer's commit then refuses at once with SQLITE_BUSY)
+        if (a instanceof Analysis.Update u && node.backend.updateReturns() != ReturnedRows.NOTHING) {
             try {
                 TableInfo t = node.catalog.table(real, u.table());
                 KeyRequest k = t.hasPrimaryKey() ? node.capture.changedRows().forUpdate(t) : null;
