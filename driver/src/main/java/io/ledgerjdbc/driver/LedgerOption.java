@@ -30,7 +30,7 @@ public enum LedgerOption {
     DIGEST_EVERY_SECONDS("ledger.digest.everySeconds", "0", "With ledger.digest.key: sign at the first commit this many seconds after the last digest (0 = never by time)."),
     DIGEST_OUT("ledger.digest.out", "", "With ledger.digest.key: also append each digest to this JSON Lines file (keep it outside the database)."),
     SEQUENCE_READS("ledger.sequenceReads", "allow", "Whether a query that only takes sequence values (SELECT nextval('s'), SELECT NEXT VALUE FOR s) runs (allow) or is refused with 0A000 (refuse). Sequence state is not table data and is not recorded; the values reach the ledger with the rows that use them."),
-    SEAL("ledger.seal", "wait", "PostgreSQL and MariaDB: how a commit's entry gets its place in the ledger. wait: the commit writes a pending entry and returns once a sealer has chained it (the ledger shows it at once); async: it returns after committing, and the entry is sealed within milliseconds; off: the version-1 protocol (a head lock per commit), for version-1 ledgers only.");
+    SEAL("ledger.seal", "async", "PostgreSQL and MariaDB: how a commit's entry gets its place in the ledger. async: the commit writes a pending entry and returns once committed, and the process's sealer chains it within milliseconds; wait: it returns once a sealer has chained it (the ledger shows it at once; a sealer cycle per commit at one thread); off: the version-1 protocol (a head lock per commit), for version-1 ledgers only.");
 
     public final String key;
     public final String defaultValue;
