@@ -1,5 +1,6 @@
 package io.ledgerjdbc.cli;
 
+import io.ledgerjdbc.ledger.store.LedgerMeta;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ledgerjdbc.driver.cluster.MembershipRequests;
 import io.ledgerjdbc.driver.cluster.StatusJson;
@@ -127,16 +128,16 @@ final class ClusterCommand implements Runnable {
             String id = UUID.randomUUID().toString();
             String request = MembershipRequests.request(id, add(), member);
             try (Connection c = connection.openLedger(url)) {
-                String pending = MembershipRequests.get(c, MembershipRequests.REQUEST_KEY);
+                String pending = LedgerMeta.get(c, MembershipRequests.REQUEST_KEY);
                 if (pending != null) {
                     throw new UserError("another membership request waits in " + ConnectionOptions.redacted(url) + " (" + pending
                             + "): one change at a time; if no member runs on this database, remove the row with key "
                             + MembershipRequests.REQUEST_KEY + " from ledger_meta");
                 }
-                MembershipRequests.put(c, MembershipRequests.REQUEST_KEY, request);
+                LedgerMeta.put(c, MembershipRequests.REQUEST_KEY, request);
                 long deadline = System.nanoTime() + timeout * 1_000_000_000L;
                 while (System.nanoTime() < deadline) {
-                    JsonNode answer = MembershipRequests.read(MembershipRequests.get(c, MembershipRequests.ANSWER_KEY));
+                    JsonNode answer = MembershipRequests.read(LedgerMeta.get(c, MembershipRequests.ANSWER_KEY));
                     if (answer != null && id.equals(answer.path("id").asText())) {
                         String message = answer.path("message").asText();
                         if (answer.path("done").asBoolean()) {

@@ -630,8 +630,7 @@ final class LedgerSession implements Session {
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
             captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
-                    tb -> readReturnedRows(ctx, tb), plan.facts(),
-                    returnsChangedRows(ctx, node.capture.changedRows().forInsert(t)) ? () -> changedRows(ctx) : null);
+                    tb -> readReturnedRows(ctx, tb), plan.facts());
         } else if (a instanceof Analysis.Update u) {
             if (node.capture.needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");

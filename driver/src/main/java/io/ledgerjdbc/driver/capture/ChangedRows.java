@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rows an UPDATE or DELETE changed (or an INSERT made), as the statement itself reports them: the exact row set, taken in the
+ * The rows an UPDATE or DELETE changed, as the statement itself reports them: the exact row set, taken in the
  * statement, not read before or after it. Capture asks for them through the generated-keys mechanism when the
  * application asks for no keys (the application then sees what the raw driver shows for that case):
  * <ul>
  *   <li>PostgreSQL: {@code RETURNING *} (pgjdbc appends it for the column name {@code *}) on UPDATE and DELETE:
- *       the new images of exactly the rows updated, the old images of exactly the rows deleted (INSERT: see
- *       {@link #forInsert}).</li>
+ *       the new images of exactly the rows updated, the old images of exactly the rows deleted. An INSERT is not asked: with
+ *       {@code RETURNING *} pgjdbc sends BEGIN alone and a Sync before each INSERT (measured: 204 round trips per
+ *       100-row transaction against 106 with the batched read-back, InsertReadBack).</li>
  *   <li>H2: an UPDATE asked for its primary-key columns returns them for exactly the rows it updated (H2 builds
  *       them as it builds its {@code FINAL TABLE} delta); its DELETE returns none, so none is asked.</li>
  *   <li>MariaDB and SQLite: nothing (MariaDB's generated keys are only AUTO_INCREMENT ids; sqlite-jdbc the last
@@ -47,17 +48,6 @@ public final class ChangedRows {
             case KEY_COLUMNS -> KeyRequest.names(t.primaryKey().stream().map(TableInfo.Column::name).toArray(String[]::new));
             case NOTHING -> null;
         };
-    }
-
-    /**
-     * What to ask an INSERT … VALUES into the keyed table {@code t} to return, or null. Null everywhere for now:
-     * on PostgreSQL {@code RETURNING *} would spare the read-back, but measured (RoundTrips, pgjdbc 42.7.8) pgjdbc
-     * then sends {@code BEGIN} on its own and a lone Sync before each INSERT of a transaction: 6.00 round trips per
-     * autocommit INSERT (as with the read-back) and 204 per 100-row transaction against 106. The read-back, batched
-     * per transaction (InsertReadBack), is cheaper. An INSERT's rows are exact either way: they are the rows it made.
-     */
-    public KeyRequest forInsert(TableInfo t) {
-        return null;
     }
 
     /** What to ask a DELETE to return (any table: whole rows), or null when this database returns nothing. */

@@ -338,16 +338,6 @@ public final class RowCapture {
     public <T> Captured<T> insert(Connection c, Analysis.Insert ins, TableInfo t, Params params, ExecutionContext ctx,
                                   RealCall<T> call, GeneratedKeys generated, ReturnedRows returned, WriteFacts facts)
             throws SQLException {
-        return insert(c, ins, t, params, ctx, call, generated, returned, facts, null);
-    }
-
-    /**
-     * @param changed the rows as stored, returned by the INSERT itself (PostgreSQL, see {@link ChangedRows}), or
-     *                null: then they are read back by key
-     */
-    public <T> Captured<T> insert(Connection c, Analysis.Insert ins, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, GeneratedKeys generated, ReturnedRows returned, WriteFacts facts,
-                                  StatementRows changed) throws SQLException {
         refuseUncapturable("INSERT", t, null);
         if (!t.hasPrimaryKey()) {
             return keyless.insert(c, "INSERT", t, ctx, call, returned);
@@ -365,20 +355,6 @@ public final class RowCapture {
         }
         T result = call.call();
         requireCount(result, ctx, ins.rows().size(), "INSERT");
-        if (changed != null) {
-            List<Row> stored;
-            try (ResultSet rs = changed.open()) {
-                stored = changedRows.rows(this, rs, t);
-            }
-            if (stored.size() != ins.rows().size()) {
-                throw conflict("INSERT", "it returned " + stored.size() + " rows for " + ins.rows().size());
-            }
-            List<RowChange> changes = new ArrayList<>(stored.size());
-            for (Row row : stored) {
-                changes.add(RowChange.insert(t.ledgerName(), keyOf(row, t), row));
-            }
-            return new Captured<>(result, changes);
-        }
         if (keysGiven) {
             // read back later, batched with the transaction's other inserted rows (see InsertReadBack)
             List<InsertedRow> toRead = new ArrayList<>(ins.rows().size());

@@ -177,7 +177,7 @@ public final class ClusterApplier implements Replica {
     @Override
     public synchronized io.ledgerjdbc.replication.MembershipRequest takeMembershipRequest() {
         try {
-            String json = MembershipRequests.get(c, MembershipRequests.REQUEST_KEY);
+            String json = LedgerMeta.get(c, MembershipRequests.REQUEST_KEY);
             boolean taken = json != null && MembershipRequests.delete(c, MembershipRequests.REQUEST_KEY, json);
             c.commit();
             if (!taken) {
@@ -198,7 +198,7 @@ public final class ClusterApplier implements Replica {
     @Override
     public synchronized void answerMembershipRequest(io.ledgerjdbc.replication.MembershipRequest r, boolean done, String message) {
         try {
-            MembershipRequests.put(c, MembershipRequests.ANSWER_KEY, MembershipRequests.answer(r, done, message, System.currentTimeMillis()));
+            LedgerMeta.put(c, MembershipRequests.ANSWER_KEY, MembershipRequests.answer(r, done, message, System.currentTimeMillis()));
             c.commit();
         } catch (SQLException e) {
             rollback();

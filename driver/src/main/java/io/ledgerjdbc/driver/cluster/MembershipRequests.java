@@ -1,6 +1,5 @@
 package io.ledgerjdbc.driver.cluster;
 
-import io.ledgerjdbc.ledger.store.LedgerMeta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +7,6 @@ import io.ledgerjdbc.replication.MembershipRequest;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -62,16 +60,6 @@ public final class MembershipRequests {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /** The value stored under {@code key} in {@code ledger_meta}, or null. */
-    public static String get(Connection c, String key) throws SQLException {
-        return LedgerMeta.get(c, key);
-    }
-
-    /** Stores {@code value} under {@code key} in {@code ledger_meta}, replacing what was there. */
-    public static void put(Connection c, String key, String value) throws SQLException {
-        LedgerMeta.put(c, key, value);
     }
 
     /** Deletes {@code key} if it still holds {@code value}; whether it did (a request is taken once). */

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.cluster;
 
+import io.ledgerjdbc.ledger.store.LedgerMeta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ public final class StatusJson {
 
     /** The status a member last wrote into this database ({@code ledger_meta}), or null. */
     public static JsonNode readFrom(java.sql.Connection c) throws java.sql.SQLException {
-        String json = MembershipRequests.get(c, META_KEY);
+        String json = LedgerMeta.get(c, META_KEY);
         return json == null ? null : read(json);
     }
 
