@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and reported by construct; each script's wall time is measured on both sides.
  *
  * <p>CI runs the short list below (about four minutes). The long run takes every script under the given corpus
- * folders: {@code mvn -o -B -pl compat-tests -am verify -Dtest=SqlLogicTestWorkloadTest
+ * folders: {@code mvn -B -pl compat-tests -am verify -Dtest=SqlLogicTestWorkloadTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dledgerjdbc.slt.long=test/index,test/evidence} (hours for all of
  * {@code test/}; see docs/integration.md).
  */
