@@ -11,7 +11,6 @@ import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.store.Backend;
 import io.ledgerjdbc.ledger.store.SqlDialect;
-import io.ledgerjdbc.driver.replay.TableSnapshot;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -918,7 +917,7 @@ class CaptureSuiteTest {
             List<LedgerEntry> entries = f.entries();
             assertThat(((RowChange) entries.get(2).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
             assertThat(((RowChange) entries.get(3).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
-            io.ledgerjdbc.driver.replay.StateCheck state = new io.ledgerjdbc.driver.replay.StateCheck();
+            io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
             entries.forEach(state::visit);
             List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
             try (Connection c = f.behind()) {
@@ -955,7 +954,7 @@ class CaptureSuiteTest {
             assertThat(((RowChange) entries.get(2).changes().get(0)).after().toString()).doesNotContainIgnoringCase("extra");
             assertThat(((RowChange) entries.get(3).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
             assertThat(((RowChange) entries.get(4).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
-            io.ledgerjdbc.driver.replay.StateCheck state = new io.ledgerjdbc.driver.replay.StateCheck();
+            io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
             entries.forEach(state::visit);
             List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
             try (Connection c = f.behind()) {
@@ -981,7 +980,7 @@ class CaptureSuiteTest {
             assertThat(entries).hasSize(2);
             assertThat(entries.get(0).changes()).extracting(ch -> ((RowChange) ch).op())
                     .containsExactly(Operation.INSERT, Operation.INSERT, Operation.UPDATE);
-            io.ledgerjdbc.driver.replay.StateCheck state = new io.ledgerjdbc.driver.replay.StateCheck();
+            io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
             entries.forEach(state::visit);
             List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
             try (Connection c = f.behind()) {

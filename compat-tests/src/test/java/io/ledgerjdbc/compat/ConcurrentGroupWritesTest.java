@@ -192,7 +192,7 @@ class ConcurrentGroupWritesTest {
     /** The chain and, as the CLI's {@code verify} does, the state check: every table equals its last images. */
     static List<io.ledgerjdbc.ledger.verify.Finding> verify(Fixture f) throws SQLException {
         List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>(f.verify());
-        try (Connection c = f.behind(); io.ledgerjdbc.driver.replay.StateCheck state = io.ledgerjdbc.driver.replay.StateCheck.forDatabase(c, f.dialect())) {
+        try (Connection c = f.behind(); io.ledgerjdbc.driver.verify.StateCheck state = io.ledgerjdbc.driver.verify.StateCheck.forDatabase(c, f.dialect())) {
             f.entries().forEach(state::visit);
             state.compare(c, f.dialect(), findings::add);
         }

@@ -1,7 +1,6 @@
 package io.ledgerjdbc.compat;
 
 import io.ledgerjdbc.driver.replay.Replayer;
-import io.ledgerjdbc.driver.replay.TableSnapshot;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.store.Backend;

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerjdbc.driver.replay.Replayer;
-import io.ledgerjdbc.driver.replay.StateCheck;
-import io.ledgerjdbc.driver.replay.TableSnapshot;
+import io.ledgerjdbc.driver.verify.StateCheck;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;

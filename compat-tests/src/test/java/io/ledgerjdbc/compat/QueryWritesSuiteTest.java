@@ -7,7 +7,6 @@ import static io.ledgerjdbc.compat.CaptureSuiteTest.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ledgerjdbc.driver.replay.TableSnapshot;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.Operation;
 import io.ledgerjdbc.ledger.entry.RowChange;

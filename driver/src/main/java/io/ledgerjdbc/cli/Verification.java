@@ -1,6 +1,6 @@
 package io.ledgerjdbc.cli;
 
-import io.ledgerjdbc.driver.replay.StateCheck;
+import io.ledgerjdbc.driver.verify.StateCheck;
 import io.ledgerjdbc.ledger.entry.EncodedEntry;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.entry.MalformedEntryException;

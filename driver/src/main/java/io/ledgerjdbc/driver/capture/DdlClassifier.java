@@ -7,7 +7,8 @@ import io.ledgerjdbc.driver.capture.Analysis.TableRef;
 import static io.ledgerjdbc.driver.capture.SqlKeywords.upper;
 
 /**
- * Classifies DDL from its tokens without parsing it: Calcite cannot parse most DDL (design notes §2), and
+ * Classifies DDL from its tokens without parsing it: Calcite's parsers do not accept most DDL of the four databases
+ * (vendor column types, options, {@code IF NOT EXISTS} forms), and
  * capture only needs to know which object and which table a schema change is about; the statement itself is
  * executed and recorded as written.
  */

@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * The column types the ledger tables use on each supported database. Hashes are fixed 32-byte binary;
  * entry bytes are an unbounded binary type. H2 gets VARBINARY rather than BLOB: its BLOBs are LOB objects,
- * measured several times slower to write (design notes §1).
+ * measured several times slower to write.
  */
 public enum SqlDialect {
     SQLITE("INTEGER", "BLOB", "BLOB", "TEXT", false),

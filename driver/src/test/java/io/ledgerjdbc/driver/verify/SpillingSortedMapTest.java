@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.replay;
+package io.ledgerjdbc.driver.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

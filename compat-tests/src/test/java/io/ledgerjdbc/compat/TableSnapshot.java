@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.replay;
+package io.ledgerjdbc.compat;
 
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.Identifiers;

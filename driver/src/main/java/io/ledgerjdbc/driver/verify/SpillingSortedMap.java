@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.replay;
+package io.ledgerjdbc.driver.verify;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.replay;
+package io.ledgerjdbc.driver.verify;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.Identifiers;

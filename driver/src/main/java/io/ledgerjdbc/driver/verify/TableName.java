@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.replay;
+package io.ledgerjdbc.driver.verify;
 
 import io.ledgerjdbc.driver.capture.Analysis;
 import java.util.ArrayList;
