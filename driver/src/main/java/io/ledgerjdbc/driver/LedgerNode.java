@@ -129,9 +129,9 @@ public final class LedgerNode {
         return node;
     }
 
-    /** {@code jdbc:h2:mem:} without a name is a new private database for every connection. */
+    /** A database every connection opens anew (H2's unnamed {@code jdbc:h2:mem:}) has a node per connection. */
     private static boolean isPrivateDatabase(String rawUrl) {
-        return rawUrl.regionMatches(true, 0, "jdbc:h2:mem:", 0, 12) && (rawUrl.length() == 12 || rawUrl.charAt(12) == ';');
+        return Backend.forUrl(rawUrl).map(b -> b.isPrivate(rawUrl)).orElse(false);
     }
 
     /**
@@ -395,8 +395,8 @@ public final class LedgerNode {
             }
             if (v2) {
                 awaitSeal = mode.equals("wait");
-                sealer = new Sealer(dialect, connector::connect, autoDigest::afterCommit, awaitSeal ? 0 : 5_000_000L);
-                pendingCommit = new PendingCommit(dialect);
+                sealer = new Sealer(backend.sealing(), connector::connect, autoDigest::afterCommit, awaitSeal ? 0 : 5_000_000L);
+                pendingCommit = new PendingCommit(backend.sealing());
                 Sealer.sealAtExit(sealer);
             }
         }

@@ -36,6 +36,11 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
+    public String urlPrefix() {
+        return "jdbc:postgresql:";
+    }
+
+    @Override
     public boolean has(Syntax feature) {
         return SYNTAX.contains(feature);
     }
@@ -165,7 +170,7 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
-    public boolean sealsPendingEntries() {
-        return true;
+    public Sealing sealing() {
+        return PostgresSealing.INSTANCE;
     }
 }
