@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * PostgreSQL through pgjdbc. The append lock is a row lock held until the commit ends, so the commit that takes
- * it is made asynchronous and its durability awaited outside the lock (see LedgerNode#lockLedger); key-less
+ * it is made asynchronous and its durability awaited outside the lock (see LedgerAppender#lockLedger); key-less
  * rows are followed by the ctid a RETURNING clause gives back; a failed statement aborts the transaction.
  */
 final class PostgresBackend implements Backend {
