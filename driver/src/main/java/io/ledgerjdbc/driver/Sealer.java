@@ -39,7 +39,10 @@ public final class Sealer {
     static final long WAIT_NANOS = 10_000_000_000L;
     private static final long IDLE_NANOS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(Sealer.class.getName());
-
+    /** The sealers the exit hook finishes (see {@link #sealAtExit}). */
+    private static final List<Sealer> LIVE = new CopyOnWriteArrayList<>();
+    /** How long the JVM's exit waits for the sealing of what this process left pending (ledger.seal=async). */
+    private static final long EXIT_NANOS = 2_000_000_000L;
 
     private final Sealing sealing;
     private final LedgerNode.RealConnector connector;
@@ -242,10 +245,6 @@ public final class Sealer {
             }
         }
     }
-
-    private static final List<Sealer> LIVE = new CopyOnWriteArrayList<>();
-    /** How long the JVM's exit waits for the sealing of what this process left pending (ledger.seal=async). */
-    private static final long EXIT_NANOS = 2_000_000_000L;
 
     /**
      * Registers {@code sealer} for the exit hook: an orderly JVM exit seals what this process committed, waiting at
