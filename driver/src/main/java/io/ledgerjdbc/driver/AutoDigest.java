@@ -85,7 +85,7 @@ final class AutoDigest {
     }
 
     /**
-     * After a commit produced {@code head}. Connections commit concurrently (see LedgerNode#appendAndCommit), so
+     * After a commit produced {@code head}. Connections commit concurrently (see LedgerAppender#appendAndCommit), so
      * the schedule is kept under this object's lock; a head older than the last signed one is skipped. Never throws.
      */
     void afterCommit(Connection c, LedgerHead head) {

@@ -1,16 +1,14 @@
 package io.ledgerjdbc.driver;
 
-import io.ledgerjdbc.ledger.hash.Hashes;
+import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.backend.Sealing;
 import io.ledgerjdbc.ledger.store.LedgerHead;
-import io.ledgerjdbc.ledger.store.LedgerStore;
 import io.ledgerjdbc.ledger.store.PendingEntries;
 import io.ledgerjdbc.ledger.store.SqlDialect;
-import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /**
@@ -24,6 +22,8 @@ import java.util.function.BiConsumer;
  * ledger's append lock (the {@code schema_version} row of {@code ledger_meta}, which serialises sealers of every
  * process, and any older LedgerJDBC appending directly), read the lowest pending rows below {@code bound}, append
  * them as entries on the head and delete them. Every number below {@code bound} is then sealed.
+ *
+ * <p>How each step is said on the database, and in how many round trips, is its backend's {@link Sealing}.
  *
  * <p>Idempotence and crashes: a batch's inserts and deletes commit together, so a crash anywhere leaves each
  * pending row either pending (the next cycle, in any process, seals it) or sealed and gone; a seq is a primary key,
@@ -39,15 +39,12 @@ public final class Sealer {
     static final long WAIT_NANOS = 10_000_000_000L;
     private static final long IDLE_NANOS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(Sealer.class.getName());
+    /** The sealers the exit hook finishes (see {@link #sealAtExit}). */
+    private static final List<Sealer> LIVE = new CopyOnWriteArrayList<>();
+    /** How long the JVM's exit waits for the sealing of what this process left pending (ledger.seal=async). */
+    private static final long EXIT_NANOS = 2_000_000_000L;
 
-    private static final String PG_GATE = "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock("
-            + PendingCommit.GATE_KEY + ")) AS seal_gate";
-    /** WAIT takes whole seconds on MariaDB (a fraction means NOWAIT). */
-    private static final String MARIADB_GATE = "SELECT NEXTVAL(ledger_pending_num) FROM ledger_meta WHERE meta_key = 'seal' FOR UPDATE WAIT 1";
-    private static final String APPEND_LOCK = "SELECT meta_value FROM ledger_meta WHERE meta_key = 'schema_version' FOR UPDATE";
-    private static final String LAST_ENTRY = "SELECT seq, chain_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1";
-
-    private final SqlDialect dialect;
+    private final Sealing sealing;
     private final LedgerNode.RealConnector connector;
     private final BiConsumer<Connection, LedgerHead> afterSeal;
     /** Pause between cycles when nobody waits (asynchronous commits): each gate briefly holds committers back. */
@@ -60,8 +57,8 @@ public final class Sealer {
     private long sealedBelow;
     private Thread thread;
 
-    Sealer(SqlDialect dialect, LedgerNode.RealConnector connector, BiConsumer<Connection, LedgerHead> afterSeal, long pauseNanos) {
-        this.dialect = dialect;
+    Sealer(Sealing sealing, LedgerNode.RealConnector connector, BiConsumer<Connection, LedgerHead> afterSeal, long pauseNanos) {
+        this.sealing = sealing;
         this.connector = connector;
         this.afterSeal = afterSeal;
         this.pauseNanos = pauseNanos;
@@ -124,7 +121,7 @@ public final class Sealer {
                     if (c == null) {
                         c = open();
                     }
-                    Cycle done = cycle(c, dialect, head, afterSeal);
+                    Cycle done = cycle(c, sealing, head, afterSeal);
                     head = done.head();
                     failures = 0;
                     synchronized (monitor) {
@@ -185,70 +182,27 @@ public final class Sealer {
      * Seals every entry that was pending when it began, on {@code c} (autocommit off, READ COMMITTED; each batch
      * committed). {@code cached} is a head believed current, checked against the stored one, or null.
      */
-    static Cycle cycle(Connection c, SqlDialect dialect, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
+    static Cycle cycle(Connection c, Sealing sealing, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
             throws SQLException {
-        takeTurn(c, dialect, true);
+        // Sealers of several processes take turns for a whole cycle, so at most one of them queues at the gate:
+        // several sealers' exclusive requests queued one after the other would hold committers back once each.
+        sealing.takeTurn(c, true);
         try {
-            return sealBehindGate(c, dialect, cached, afterSeal);
+            return sealBehindGate(c, sealing, cached, afterSeal);
         } finally {
-            takeTurn(c, dialect, false);
+            sealing.takeTurn(c, false);
         }
     }
 
-    /**
-     * Sealers of several processes take turns for a whole cycle (a session-level lock, released by a crash with the
-     * session), so at most one of them queues at the gate: several sealers' exclusive requests queued one after the
-     * other would hold committers back once each.
-     */
-    private static void takeTurn(Connection c, SqlDialect dialect, boolean take) throws SQLException {
-        String sql = dialect == SqlDialect.POSTGRESQL
-                ? (take ? "SELECT pg_advisory_lock(" : "SELECT pg_advisory_unlock(") + TURN_KEY + ")"
-                : take ? "SELECT GET_LOCK(CONCAT('ledgerjdbc.sealer.', DATABASE()), 60)"
-                : "SELECT RELEASE_LOCK(CONCAT('ledgerjdbc.sealer.', DATABASE()))";
-        if (dialect == SqlDialect.POSTGRESQL) {
-            // one round trip; the lock is the session's, the statement's transaction must not stay open
-            try (PreparedStatement ps = c.prepareStatement(sql + (c.getAutoCommit() ? "" : "; COMMIT"))) {
-                ps.execute();
-            }
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (take && rs.getInt(1) != 1) {
-                throw new SQLException("another process's sealer kept its turn for 60 s", "55P03");
-            }
-        } finally {
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        }
-    }
-
-    /** The sealers' turn (PostgreSQL advisory key): "LJDS" and the ledger's schema, as {@link PendingCommit#GATE_KEY}. */
-    private static final String TURN_KEY = "1279935571, hashtext(current_schema())";
-
-    private static Cycle sealBehindGate(Connection c, SqlDialect dialect, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
+    private static Cycle sealBehindGate(Connection c, Sealing sealing, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
             throws SQLException {
-        long bound = gate(c, dialect);
-        LedgerStore store = new LedgerStore(dialect);
+        long bound = gate(c, sealing);
         LedgerHead head = cached;
         long sealed = 0;
         while (true) {
-            List<PendingEntries.Pending> batch;
+            Sealing.Batch batch;
             try {
-                if (dialect == SqlDialect.POSTGRESQL) {
-                    PgBatch b = pgBatch(c, store, head, bound);
-                    batch = b.pending();
-                    head = b.head();
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK); ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                    }
-                    head = current(c, store, head);
-                    batch = PendingEntries.read(c, bound, BATCH);
-                    head = PendingEntries.seal(c, head, batch);
-                    c.commit();
-                }
+                batch = sealing.sealBatch(c, head, bound, BATCH);
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
@@ -257,63 +211,15 @@ public final class Sealer {
                 }
                 throw e;
             }
-            sealed += batch.size();
-            if (!batch.isEmpty() && afterSeal != null) {
+            head = batch.head();
+            sealed += batch.pending().size();
+            if (!batch.pending().isEmpty() && afterSeal != null) {
                 afterSeal.accept(c, head);
             }
-            if (batch.size() < BATCH) {
+            if (batch.pending().size() < BATCH) {
                 return new Cycle(bound, head, sealed);
             }
         }
-    }
-
-    private record PgBatch(List<PendingEntries.Pending> pending, LedgerHead head) {
-    }
-
-    /**
-     * One batch on PostgreSQL in three round trips: the append lock, the last entry and the pending rows in one
-     * multi-statement string; the entries' inserts as one pipelined batch; the pending rows' delete with COMMIT.
-     */
-    private static PgBatch pgBatch(Connection c, LedgerStore store, LedgerHead cached, long bound) throws SQLException {
-        List<PendingEntries.Pending> batch = new java.util.ArrayList<>();
-        LedgerHead head = cached;
-        try (PreparedStatement ps = c.prepareStatement(APPEND_LOCK + "; " + LAST_ENTRY + "; " + PendingEntries.READ_SQL + BATCH)) {
-            ps.setLong(1, bound);
-            ps.execute();
-            ps.getMoreResults(); // past the lock's row
-            try (ResultSet rs = ps.getResultSet()) {
-                long size = rs.next() ? rs.getLong(1) : 0;
-                byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
-                if (head == null || size != head.size() || !MessageDigest.isEqual(chain, head.chainHash())) {
-                    head = null;
-                }
-            }
-            ps.getMoreResults();
-            try (ResultSet rs = ps.getResultSet()) {
-                while (rs.next()) {
-                    batch.add(new PendingEntries.Pending(rs.getLong(1), rs.getBytes(2)));
-                }
-            }
-        }
-        if (head == null) {
-            head = store.readHead(c); // the first batch, or another process sealed since: O(log n) rows
-        }
-        if (batch.isEmpty()) {
-            c.commit();
-            return new PgBatch(batch, head);
-        }
-        head = PendingEntries.insertSealed(c, head, batch);
-        Object[] nums = batch.stream().map(PendingEntries.Pending::num).toArray();
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM ledger_pending WHERE num = ANY (?); COMMIT")) {
-            // exactly the rows sealed, so nothing else can go whatever the count below says
-            del.setArray(1, c.createArrayOf("bigint", nums));
-            del.execute();
-            if (del.getUpdateCount() != batch.size()) {
-                throw new SQLException("sealing deleted " + del.getUpdateCount() + " pending rows, not the " + batch.size()
-                        + " it sealed", "XX000");
-            }
-        }
-        return new PgBatch(batch, head);
     }
 
     /**
@@ -321,37 +227,14 @@ public final class Sealer {
      *
      * <p>While the sealer waits for the gate, new committers queue behind it (PostgreSQL and InnoDB grant a shared
      * request only if no exclusive one waits before it). A committer already holding the gate could, in its COMMIT,
-     * wait for a row lock of one of those (a deferred constraint check): a cycle. So on PostgreSQL the sealer waits
-     * at most {@link #GATE_WAIT} and then gives way and tries again, well before the deadlock detector (1 s) could
-     * pick an application transaction; InnoDB detects the cycle at once and rolls back the transaction with the
-     * fewest changes, which is the sealer's gate, and the gate waits at most 1 s (WAIT takes whole seconds).
+     * wait for a row lock of one of those (a deferred constraint check): a cycle. So the sealer waits briefly (a lock
+     * timeout, or InnoDB's deadlock detection, which picks the gate as the transaction with the fewest changes), then
+     * gives way and tries again, before an application transaction could be picked.
      */
-    private static long gate(Connection c, SqlDialect dialect) throws SQLException {
+    private static long gate(Connection c, Sealing sealing) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
-                if (dialect == SqlDialect.POSTGRESQL) {
-                    // one round trip: lock timeout, gate and number, ROLLBACK (one Sync)
-                    try (PreparedStatement ps = c.prepareStatement(PG_GATE_TIMEOUT + "; " + PG_GATE + "; ROLLBACK")) {
-                        ps.execute();
-                        ps.getMoreResults();
-                        try (ResultSet rs = ps.getResultSet()) {
-                            rs.next();
-                            return rs.getLong(1);
-                        }
-                    }
-                }
-                long bound;
-                try (PreparedStatement ps = c.prepareStatement(dialect == SqlDialect.POSTGRESQL ? PG_GATE : MARIADB_GATE);
-                     ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("the seal gate returned no number: ledger_meta has no 'seal' row", "XX000");
-                    }
-                    bound = rs.getLong(1);
-                }
-                // Releases the gate at once. A rollback: the gate wrote nothing that must last (a sequence's numbers are
-                // not transactional), and a commit would wait for a log flush (InnoDB's sequence table) while holding it.
-                c.rollback();
-                return bound;
+                return sealing.passGate(c);
             } catch (SQLException e) {
                 c.rollback();
                 boolean gaveWay = "55P03".equals(e.getSQLState()) || "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())
@@ -362,28 +245,6 @@ public final class Sealer {
             }
         }
     }
-
-    /** How long the sealer queues for the gate before giving way (see {@link #gate}). */
-    static final String GATE_WAIT = "200ms";
-    private static final String PG_GATE_TIMEOUT = "SELECT set_config('lock_timeout', '" + GATE_WAIT + "', true)";
-
-    /** The stored head: {@code cached} when the last stored entry is still its last, else read afresh. */
-    private static LedgerHead current(Connection c, LedgerStore store, LedgerHead cached) throws SQLException {
-        if (cached != null) {
-            try (PreparedStatement ps = c.prepareStatement(LAST_ENTRY); ResultSet rs = ps.executeQuery()) {
-                long size = rs.next() ? rs.getLong(1) : 0;
-                byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
-                if (size == cached.size() && MessageDigest.isEqual(chain, cached.chainHash())) {
-                    return cached;
-                }
-            }
-        }
-        return store.readHead(c);
-    }
-
-    private static final List<Sealer> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** How long the JVM's exit waits for the sealing of what this process left pending (ledger.seal=async). */
-    private static final long EXIT_NANOS = 2_000_000_000L;
 
     /**
      * Registers {@code sealer} for the exit hook: an orderly JVM exit seals what this process committed, waiting at
@@ -428,8 +289,8 @@ public final class Sealer {
      * @return how many entries it sealed
      */
     public static long sealAll(Connection c) throws SQLException {
-        SqlDialect dialect = SqlDialect.of(c);
-        if ((dialect != SqlDialect.POSTGRESQL && dialect != SqlDialect.MARIADB) || !PendingEntries.enabled(c)) {
+        Sealing sealing = Backend.of(SqlDialect.of(c)).sealing();
+        if (sealing == null || !PendingEntries.enabled(c)) {
             if (!c.getAutoCommit()) {
                 c.rollback(); // the version read must not leave a transaction open
             }
@@ -444,7 +305,7 @@ public final class Sealer {
         }
         try {
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            return cycle(c, dialect, null, null).sealed();
+            return cycle(c, sealing, null, null).sealed();
         } finally {
             c.setTransactionIsolation(isolation);
             c.setAutoCommit(autoCommit);

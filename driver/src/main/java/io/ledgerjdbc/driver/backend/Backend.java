@@ -1,11 +1,14 @@
 package io.ledgerjdbc.driver.backend;
 
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
 import org.apache.calcite.config.Lex;
 
 /**
@@ -30,10 +33,53 @@ public interface Backend {
         };
     }
 
+    /**
+     * The backend of the database {@code rawUrl} names, from the URL alone (before connecting); empty for a URL no
+     * backend knows, which the real driver then accepts or refuses.
+     */
+    static Optional<Backend> forUrl(String rawUrl) {
+        for (Backend b : List.<Backend>of(SqliteBackend.INSTANCE, H2Backend.INSTANCE, PostgresBackend.INSTANCE, MariaDbBackend.INSTANCE)) {
+            if (rawUrl.regionMatches(true, 0, b.urlPrefix(), 0, b.urlPrefix().length())) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
+    }
+
     SqlDialect dialect();
+
+    /** How this database's JDBC URLs begin, e.g. {@code jdbc:sqlite:}. */
+    String urlPrefix();
 
     /** Whether SQL text on this database has {@code feature}. */
     boolean has(Syntax feature);
+
+    // ------------------------------------------------------------------ its URLs
+
+    /** Whether every connection to {@code rawUrl} opens a new database of its own, shared with no other connection. */
+    default boolean isPrivate(String rawUrl) {
+        return false;
+    }
+
+    /**
+     * Adds to {@code props} what keeps the real driver from creating {@code rawUrl}'s database where it is missing;
+     * a setting the user gave (in the URL or the properties) stands. Nothing where connecting never creates one.
+     */
+    default void refuseCreate(String rawUrl, Properties props) {
+    }
+
+    /** The one file {@code rawUrl}'s database is, where connecting would create it; null otherwise. */
+    default Path databaseFile(String rawUrl) {
+        return null;
+    }
+
+    /**
+     * The URL for capture's own read-only connections to the same database (committed-state reads): what would
+     * run again on every connection and may write is left out.
+     */
+    default String sideUrl(String rawUrl) {
+        return rawUrl;
+    }
 
     // ------------------------------------------------------------------ names and metadata
 
@@ -283,7 +329,12 @@ public interface Backend {
      * PendingCommit and Sealer), rather than appending under the head lock.
      */
     default boolean sealsPendingEntries() {
-        return false;
+        return sealing() != null;
+    }
+
+    /** This database's statements for the sealed ledger, or null where it does not seal (appends lock the head). */
+    default Sealing sealing() {
+        return null;
     }
 
     /** How the raw driver runs an autocommit executeBatch whose item fails (see {@link AutocommitBatch}). */

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -23,9 +24,55 @@ final class H2Backend implements Backend {
     private H2Backend() {
     }
 
+    /** {@code jdbc:h2:mem:} without a name is a new private database for every connection. */
+    @Override
+    public boolean isPrivate(String rawUrl) {
+        return rawUrl.regionMatches(true, 0, "jdbc:h2:mem:", 0, 12) && (rawUrl.length() == 12 || rawUrl.charAt(12) == ';');
+    }
+
+    /** H2 creates a missing database on connect unless told IFEXISTS=TRUE (a memory database is always new). */
+    @Override
+    public void refuseCreate(String rawUrl, Properties props) {
+        String url = rawUrl.toLowerCase(Locale.ROOT);
+        if (!url.startsWith("jdbc:h2:mem:") && !url.contains(";ifexists=")
+                && props.stringPropertyNames().stream().noneMatch(k -> k.equalsIgnoreCase("IFEXISTS"))) {
+            props.setProperty("IFEXISTS", "TRUE");
+        }
+    }
+
+    /** H2's {@code INIT=} script is left out: it runs again on every connection and may write. */
+    @Override
+    public String sideUrl(String rawUrl) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < rawUrl.length()) {
+            int end = settingEnd(rawUrl, i + 1);
+            String part = rawUrl.substring(i, end);
+            boolean init = i > 0 && part.regionMatches(true, 0, ";INIT=", 0, 6);
+            if (!init) out.append(part);
+            i = end;
+        }
+        return out.toString();
+    }
+
+    /** Where the {@code ;KEY=value} part after {@code from} ends: the next {@code ;} not escaped by a backslash. */
+    private static int settingEnd(String url, int from) {
+        for (int i = from; i < url.length(); i++) {
+            char ch = url.charAt(i);
+            if (ch == '\\') i++;
+            else if (ch == ';') return i;
+        }
+        return url.length();
+    }
+
     @Override
     public SqlDialect dialect() {
         return SqlDialect.H2;
+    }
+
+    @Override
+    public String urlPrefix() {
+        return "jdbc:h2:";
     }
 
     @Override

@@ -28,6 +28,11 @@ final class MariaDbBackend implements Backend {
     }
 
     @Override
+    public String urlPrefix() {
+        return "jdbc:mariadb:";
+    }
+
+    @Override
     public boolean has(Syntax feature) {
         return SYNTAX.contains(feature);
     }
@@ -148,7 +153,7 @@ final class MariaDbBackend implements Backend {
     }
 
     @Override
-    public boolean sealsPendingEntries() {
-        return true;
+    public Sealing sealing() {
+        return MariaDbSealing.INSTANCE;
     }
 }

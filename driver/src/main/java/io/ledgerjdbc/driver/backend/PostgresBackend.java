@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * PostgreSQL through pgjdbc. The append lock is a row lock held until the commit ends, so the commit that takes
- * it is made asynchronous and its durability awaited outside the lock (see LedgerNode#lockLedger); key-less
+ * it is made asynchronous and its durability awaited outside the lock (see LedgerAppender#lockLedger); key-less
  * rows are followed by the ctid a RETURNING clause gives back; a failed statement aborts the transaction.
  */
 final class PostgresBackend implements Backend {
@@ -33,6 +33,11 @@ final class PostgresBackend implements Backend {
     @Override
     public SqlDialect dialect() {
         return SqlDialect.POSTGRESQL;
+    }
+
+    @Override
+    public String urlPrefix() {
+        return "jdbc:postgresql:";
     }
 
     @Override
@@ -165,7 +170,7 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
-    public boolean sealsPendingEntries() {
-        return true;
+    public Sealing sealing() {
+        return PostgresSealing.INSTANCE;
     }
 }

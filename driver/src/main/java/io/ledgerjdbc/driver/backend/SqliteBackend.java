@@ -1,10 +1,12 @@
 package io.ledgerjdbc.driver.backend;
 
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -18,12 +20,44 @@ final class SqliteBackend implements Backend {
     private static final Set<Syntax> SYNTAX = EnumSet.of(Syntax.BACKTICK_IDENTIFIERS, Syntax.BRACKET_IDENTIFIERS,
             Syntax.SIGIL_PARAMS, Syntax.NUMBERED_PARAMS, Syntax.OPEN_COMMENT_RUNS_TO_END);
 
+    /** sqlite-jdbc's open flags: SQLITE_OPEN_READWRITE alone (its default adds SQLITE_OPEN_CREATE). */
+    private static final String READ_WRITE = "2";
+
     private SqliteBackend() {
+    }
+
+    /** sqlite-jdbc creates a missing file on connect unless its open flags leave out SQLITE_OPEN_CREATE. */
+    @Override
+    public void refuseCreate(String rawUrl, Properties props) {
+        if (!rawUrl.toLowerCase(Locale.ROOT).contains("open_mode") && !props.containsKey("open_mode")) {
+            props.setProperty("open_mode", READ_WRITE);
+        }
+    }
+
+    /** {@code jdbc:sqlite:app.db}, {@code jdbc:sqlite:file:app.db?…}; null for an in-memory or resource database. */
+    @Override
+    public Path databaseFile(String rawUrl) {
+        String rest = rawUrl.substring(urlPrefix().length());
+        int query = rest.indexOf('?');
+        String params = query < 0 ? "" : rest.substring(query).toLowerCase(Locale.ROOT);
+        String name = query < 0 ? rest : rest.substring(0, query);
+        if (name.startsWith("file:")) {
+            name = name.substring(5);
+        }
+        if (name.isEmpty() || name.equals(":memory:") || name.startsWith(":resource:") || params.contains("mode=memory")) {
+            return null;
+        }
+        return Path.of(name);
     }
 
     @Override
     public SqlDialect dialect() {
         return SqlDialect.SQLITE;
+    }
+
+    @Override
+    public String urlPrefix() {
+        return "jdbc:sqlite:";
     }
 
     @Override

@@ -43,10 +43,10 @@ public final class PendingEntries {
     /**
      * Creates {@code ledger_pending}, the order sequence and (MariaDB) the {@code seal} lock row where missing, then
      * marks the ledger version 2. Idempotent and safe to race; runs in autocommit (restoring the caller's mode).
-     * Only PostgreSQL and MariaDB have pending entries.
+     * Only databases whose {@link SqlDialect#createPendingSequence} is set (PostgreSQL, MariaDB) have pending entries.
      */
     public static void upgrade(Connection c, SqlDialect d) throws SQLException {
-        if (d != SqlDialect.POSTGRESQL && d != SqlDialect.MARIADB) {
+        if (d.createPendingSequence == null) {
             throw new IllegalArgumentException("pending entries exist on PostgreSQL and MariaDB only, not " + d);
         }
         boolean autoCommit = c.getAutoCommit();
@@ -55,14 +55,11 @@ public final class PendingEntries {
             c.setAutoCommit(true);
         }
         try (Statement s = c.createStatement()) {
-            // The sequence must hand out numbers in the order nextval is called across sessions: no per-session cache
-            // (PostgreSQL's CACHE > 1 would). MariaDB's cache is shared by all sessions, so its order holds.
-            ignoreRace(s, d == SqlDialect.POSTGRESQL ? "CREATE SEQUENCE IF NOT EXISTS ledger_pending_num CACHE 1"
-                    : "CREATE SEQUENCE IF NOT EXISTS ledger_pending_num");
+            ignoreRace(s, d.createPendingSequence);
             ignoreRace(s, "CREATE TABLE IF NOT EXISTS ledger_pending (num " + d.bigint + " NOT NULL PRIMARY KEY, entry "
                     + d.bytes + " NOT NULL)");
-            if (d == SqlDialect.MARIADB) {
-                ignoreRace(s, "INSERT IGNORE INTO ledger_meta (meta_key, meta_value) VALUES ('seal', 'committers share, the sealer locks')");
+            if (d.createSealGateRow != null) {
+                ignoreRace(s, d.createSealGateRow);
             }
             s.executeUpdate("UPDATE ledger_meta SET meta_value = '" + VERSION + "' WHERE meta_key = 'schema_version' AND meta_value = '1'");
         } finally {

@@ -11,10 +11,15 @@ import java.util.Locale;
  * measured several times slower to write.
  */
 public enum SqlDialect {
-    SQLITE("INTEGER", "BLOB", "BLOB", "TEXT", false),
-    H2("BIGINT", "VARBINARY", "BINARY(32)", "VARCHAR(4000)", true),
-    POSTGRESQL("BIGINT", "BYTEA", "BYTEA", "VARCHAR(4000)", true),
-    MARIADB("BIGINT", "LONGBLOB", "BINARY(32)", "VARCHAR(4000)", true);
+    SQLITE("INTEGER", "BLOB", "BLOB", "TEXT", false, null, null),
+    H2("BIGINT", "VARBINARY", "BINARY(32)", "VARCHAR(4000)", true, null, null),
+    // The sequence must hand out numbers in the order nextval is called across sessions: no per-session cache
+    // (PostgreSQL's CACHE > 1 would). MariaDB's cache is shared by all sessions, so its order holds.
+    POSTGRESQL("BIGINT", "BYTEA", "BYTEA", "VARCHAR(4000)", true,
+            "CREATE SEQUENCE IF NOT EXISTS ledger_pending_num CACHE 1", null),
+    MARIADB("BIGINT", "LONGBLOB", "BINARY(32)", "VARCHAR(4000)", true,
+            "CREATE SEQUENCE IF NOT EXISTS ledger_pending_num",
+            "INSERT IGNORE INTO ledger_meta (meta_key, meta_value) VALUES ('seal', 'committers share, the sealer locks')");
 
     public final String bigint;
     public final String bytes;
@@ -22,13 +27,23 @@ public enum SqlDialect {
     public final String text;
     /** Whether reads can lock rows ({@code FOR UPDATE}); SQLite locks the whole file on the first write instead. */
     public final boolean lockingReads;
+    /**
+     * Creates the order sequence of pending entries (schema version 2, see {@link PendingEntries}); null where the
+     * ledger has no pending entries (SQLite, H2).
+     */
+    public final String createPendingSequence;
+    /** Creates the seal gate's row where the gate is a row lock (MariaDB), else null. */
+    public final String createSealGateRow;
 
-    SqlDialect(String bigint, String bytes, String hash, String text, boolean lockingReads) {
+    SqlDialect(String bigint, String bytes, String hash, String text, boolean lockingReads, String createPendingSequence,
+               String createSealGateRow) {
         this.bigint = bigint;
         this.bytes = bytes;
         this.hash = hash;
         this.text = text;
         this.lockingReads = lockingReads;
+        this.createPendingSequence = createPendingSequence;
+        this.createSealGateRow = createSealGateRow;
     }
 
     /** The dialect of the database behind {@code c}, from its product name. */

@@ -1,0 +1,138 @@
+package io.ledgerjdbc.driver.backend;
+
+import io.ledgerjdbc.ledger.hash.Hashes;
+import io.ledgerjdbc.ledger.store.LedgerHead;
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.PendingEntries;
+import io.ledgerjdbc.ledger.store.SqlDialect;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sealed ledger on PostgreSQL: the seal gate is a transaction-level advisory lock, the sealers' turn a
+ * session-level one. pgjdbc sends a multi-statement string with one Sync, so most steps travel with their
+ * {@code COMMIT} or {@code ROLLBACK} in one round trip.
+ */
+final class PostgresSealing implements Sealing {
+
+    static final PostgresSealing INSTANCE = new PostgresSealing();
+
+    private final LedgerStore store = new LedgerStore(SqlDialect.POSTGRESQL);
+
+    /**
+     * The advisory-lock key of the seal gate: "LJDG" in ASCII and the ledger's schema (advisory locks are per
+     * database, and one database may hold a ledger per schema; a hash collision only makes two gates one).
+     */
+    private static final String GATE_KEY = "1279935559, hashtext(current_schema())";
+    /** The sealers' turn: "LJDS" and the ledger's schema, as {@link #GATE_KEY}. */
+    private static final String TURN_KEY = "1279935571, hashtext(current_schema())";
+
+    private static final String INSERT_AND_COMMIT = "INSERT INTO ledger_pending (num, entry) SELECT nextval('ledger_pending_num'), ?"
+            + " FROM (SELECT pg_advisory_xact_lock_shared(" + GATE_KEY + ")) AS seal_gate RETURNING num; COMMIT";
+    /**
+     * How long the sealer queues for the gate before giving way: well before the deadlock detector (1 s) could pick
+     * an application transaction whose COMMIT waits for a committer queued behind the sealer.
+     */
+    private static final String GATE_TIMEOUT = "SELECT set_config('lock_timeout', '200ms', true)";
+    private static final String GATE = "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock("
+            + GATE_KEY + ")) AS seal_gate";
+
+    private PostgresSealing() {
+    }
+
+    @Override
+    public String gateKey() {
+        return GATE_KEY;
+    }
+
+    @Override
+    public String pendingInsertSql() {
+        return INSERT_AND_COMMIT;
+    }
+
+    /** One round trip: the insert and COMMIT (the transaction is already open, so it is one transaction). */
+    @Override
+    public long insertPendingAndCommit(Connection c, PreparedStatement insert) throws SQLException {
+        insert.execute(); // both results arrive before it returns; an error of either (the COMMIT's too) is thrown
+        try (ResultSet rs = insert.getResultSet()) {
+            if (rs == null || !rs.next()) {
+                throw new SQLException("the pending ledger entry's insert returned no number", "XX000");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void takeTurn(Connection c, boolean take) throws SQLException {
+        String sql = (take ? "SELECT pg_advisory_lock(" : "SELECT pg_advisory_unlock(") + TURN_KEY + ")";
+        // one round trip; the lock is the session's, the statement's transaction must not stay open
+        try (PreparedStatement ps = c.prepareStatement(sql + (c.getAutoCommit() ? "" : "; COMMIT"))) {
+            ps.execute();
+        }
+    }
+
+    /** One round trip: lock timeout, gate and number, ROLLBACK (one Sync). */
+    @Override
+    public long passGate(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(GATE_TIMEOUT + "; " + GATE + "; ROLLBACK")) {
+            ps.execute();
+            ps.getMoreResults();
+            try (ResultSet rs = ps.getResultSet()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Three round trips: the append lock, the last entry and the pending rows in one multi-statement string; the
+     * entries' inserts as one pipelined batch; the pending rows' delete with COMMIT.
+     */
+    @Override
+    public Batch sealBatch(Connection c, LedgerHead cached, long bound, int limit) throws SQLException {
+        List<PendingEntries.Pending> batch = new ArrayList<>();
+        LedgerHead head = cached;
+        try (PreparedStatement ps = c.prepareStatement(Backend.LOCK_LEDGER + "; " + LAST_ENTRY + "; " + PendingEntries.READ_SQL + limit)) {
+            ps.setLong(1, bound);
+            ps.execute();
+            ps.getMoreResults(); // past the lock's row
+            try (ResultSet rs = ps.getResultSet()) {
+                long size = rs.next() ? rs.getLong(1) : 0;
+                byte[] chain = size == 0 ? Hashes.GENESIS_CHAIN : rs.getBytes(2);
+                if (head == null || size != head.size() || !MessageDigest.isEqual(chain, head.chainHash())) {
+                    head = null;
+                }
+            }
+            ps.getMoreResults();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    batch.add(new PendingEntries.Pending(rs.getLong(1), rs.getBytes(2)));
+                }
+            }
+        }
+        if (head == null) {
+            head = store.readHead(c); // the first batch, or another process sealed since: O(log n) rows
+        }
+        if (batch.isEmpty()) {
+            c.commit();
+            return new Batch(batch, head);
+        }
+        head = PendingEntries.insertSealed(c, head, batch);
+        Object[] nums = batch.stream().map(PendingEntries.Pending::num).toArray();
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM ledger_pending WHERE num = ANY (?); COMMIT")) {
+            // exactly the rows sealed, so nothing else can go whatever the count below says
+            del.setArray(1, c.createArrayOf("bigint", nums));
+            del.execute();
+            if (del.getUpdateCount() != batch.size()) {
+                throw new SQLException("sealing deleted " + del.getUpdateCount() + " pending rows, not the " + batch.size()
+                        + " it sealed", "XX000");
+            }
+        }
+        return new Batch(batch, head);
+    }
+}
