@@ -3,8 +3,6 @@ package io.ledgerjdbc.driver;
 import io.ledgerjdbc.driver.backend.AutocommitBatch;
 import io.ledgerjdbc.driver.backend.ReturnedRows;
 import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.CaptureStatements;
-import io.ledgerjdbc.driver.capture.InsertedRow;
 import io.ledgerjdbc.driver.capture.NotATable;
 import io.ledgerjdbc.driver.capture.CaptureConflict;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
@@ -61,12 +59,7 @@ final class LedgerSession implements Session {
     private final LedgerConfig config;
     /** {@code ledger.readConsistency=linearizable}, read once: the check sits on every query's path. */
     private final boolean linearizableReads;
-    private final List<Change> pending = new ArrayList<>();
-    /** Rows INSERTs made whose images are read later, in one statement (see InsertReadBack); they follow pending. */
-    private final List<InsertedRow> toRead = new ArrayList<>();
-    /** The driver's own statements on this connection, prepared once (see CaptureStatements). */
-    private final CaptureStatements statements;
-    private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
+    private final LedgerTransaction transaction;
     private final GeneratedKeys generatedKeys;
     /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
     private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
@@ -77,199 +70,66 @@ final class LedgerSession implements Session {
      * what the raw statement would have done a moment later. Bounded, so that a hot spot still fails (40001).
      */
     private static final int CAPTURE_ATTEMPTS = 4;
-    private boolean autoCommit;
-    private String rollbackOnly;
-    /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
-    private PreparedStatement insertEntry;
-    /** SQLite: whether this transaction already holds the write lock (see {@link #takeSqliteWriteLock}). */
-    private boolean sqliteWriteLock;
 
     LedgerSession(Connection real, LedgerNode node, LedgerConfig config) throws SQLException {
         this.real = real;
         this.node = node;
         this.config = config;
         this.linearizableReads = config.linearizableReads();
-        this.autoCommit = real.getAutoCommit();
-        this.statements = new CaptureStatements(real, node.catalog);
+        this.transaction = new LedgerTransaction(real, node, config);
         this.generatedKeys = new GeneratedKeys(real, node.backend);
-        node.capture.attach(real, statements);
+        node.capture.attach(real, transaction.statements);
     }
 
-    // ---- transactions ------------------------------------------------------------------------------
+    // ---- transactions: see LedgerTransaction -------------------------------------------------------
 
     @Override
     public boolean getAutoCommit() throws SQLException {
-        real.isClosed(); // a closed connection must still fail the way the real driver does
-        return autoCommit;
+        return transaction.getAutoCommit();
     }
 
     @Override
     public void setAutoCommit(boolean on) throws SQLException {
-        if (on && !autoCommit) {
-            commit(); // JDBC: switching autocommit on commits the open transaction
-        }
-        real.setAutoCommit(on);
-        autoCommit = on;
+        transaction.setAutoCommit(on);
     }
 
     @Override
     public void commit() throws SQLException {
-        commit(false);
-    }
-
-    /**
-     * @param endsImplicit whether this commit ends an autocommit write's own transaction. On H2 that commit is
-     *                     made by switching autocommit back on: H2 commits then, and {@code commit()} followed by
-     *                     {@code setAutoCommit(true)} would commit twice (the second time empty, but not free).
-     */
-    private void commit(boolean endsImplicit) throws SQLException {
-        boolean byAutoCommit = endsImplicit && node.backend.commitsByAutoCommit();
-        if (rollbackOnly != null) {
-            String why = rollbackOnly;
-            rollback();
-            throw new SQLException("transaction rolled back: " + why, SqlStates.SERIALIZATION_FAILURE);
-        }
-        if (aborted()) {
-            // nothing can commit: the raw connection's commit() ends it as the raw driver does (pgjdbc: a silent
-            // rollback) and nothing is recorded
-            try {
-                real.commit();
-            } finally {
-                clearTransaction();
-            }
-            return;
-        }
-        try {
-            readInserted();
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(e);
-            clearTransaction();
-            throw e;
-        }
-        if (pending.isEmpty()) {
-            if (byAutoCommit) {
-                real.setAutoCommit(true);
-            } else {
-                real.commit();
-            }
-            return;
-        }
-        if (node.clustered()) {
-            commitThroughCluster();
-            return;
-        }
-        try {
-            if (insertEntry == null) {
-                insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
-            }
-            long start = System.nanoTime();
-            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending), byAutoCommit);
-            node.metrics.appended(pending, System.nanoTime() - start);
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(e);
-            throw e;
-        } finally {
-            clearTransaction();
-        }
-    }
-
-    /** PostgreSQL: whether a failed statement aborted the transaction (it can then only roll back). */
-    private boolean aborted() throws SQLException {
-        return node.backend.transactionAborted(real);
-    }
-
-    /**
-     * In a cluster the local transaction was a rehearsal: its captured changes are the write-set. It is rolled
-     * back before the write-set is ordered, so it holds no lock while the applier (which applies the write-set
-     * here too, in log order) needs them; SQLite's single writer could otherwise deadlock against it.
-     */
-    private void commitThroughCluster() throws SQLException {
-        List<Change> changes = List.copyOf(pending);
-        try {
-            real.rollback();
-        } finally {
-            clearTransaction();
-        }
-        long start = System.nanoTime();
-        node.replicate(config.node(), node.nextTxId(), changes);
-        node.metrics.appended(changes, System.nanoTime() - start);
+        transaction.commit();
     }
 
     @Override
     public void rollback() throws SQLException {
-        try {
-            real.rollback();
-        } finally {
-            clearTransaction();
-        }
+        transaction.rollback();
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        readInsertedOrFail(); // rows inserted before the savepoint are read now, so a rollback to it drops only later ones
-        Savepoint sp = name == null ? real.setSavepoint() : real.setSavepoint(name);
-        savepointMarks.put(sp, pending.size());
-        return sp;
+        return transaction.setSavepoint(name);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        real.rollback(savepoint);
-        toRead.clear(); // all inserted after the latest savepoint (setSavepoint reads the earlier ones)
-        Integer mark = savepointMarks.get(savepoint);
-        if (mark != null) {
-            pending.subList(mark, pending.size()).clear();
-            savepointMarks.values().removeIf(m -> m > mark);
-        }
+        transaction.rollback(savepoint);
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        real.releaseSavepoint(savepoint);
-        savepointMarks.remove(savepoint);
+        transaction.releaseSavepoint(savepoint);
     }
 
     @Override
     public void close() throws SQLException {
-        try {
-            if (!real.isClosed() && !real.getAutoCommit()) {
-                real.rollback();
-            }
-        } finally {
-            clearTransaction();
-            insertEntry = null; // closed with the connection
-            node.capture.detach(real);
-            statements.close();
-            real.close();
-        }
+        transaction.close();
     }
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        // Not cleared: abort may be a no-op (H2) or asynchronous (PostgreSQL), so the connection can still be
-        // used, and its open transaction must then never commit without its captured changes.
-        rollbackOnly = "the connection was aborted";
-        node.capture.detach(real);
-        real.abort(executor);
+        transaction.abort(executor);
     }
 
-    private void clearTransaction() {
-        sqliteWriteLock = false;
-        pending.clear();
-        toRead.clear();
-        savepointMarks.clear();
-        rollbackOnly = null;
-    }
 
-    private void rollbackQuietly(Throwable cause) {
-        try {
-            real.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    // ---- statements --------------------------------------------------------------------------------
+    // ---- statements -----------------------------------------------------------------------------------------
 
     @Override
     public PreparedStatement prepare(String sql, KeyRequest asked, RealCall<PreparedStatement> asYouAsked) throws SQLException {
@@ -355,7 +215,7 @@ final class LedgerSession implements Session {
             closed(ctx); // keys belong to the statement's last execution only
         }
         if (a instanceof Analysis.Read) {
-            if (!pending.isEmpty() || !toRead.isEmpty()) {
+            if (!transaction.pending.isEmpty() || !transaction.toRead.isEmpty()) {
                 refuseImplicitCommit(sql);
             }
             if (linearizableReads && node.clustered()) {
@@ -374,18 +234,18 @@ final class LedgerSession implements Session {
             throw CaptureRefusal.of("a textual " + tc.command(), "use Connection.commit(), rollback() and setSavepoint(), "
                     + "so that the ledger sees the transaction boundaries");
         }
-        if (rollbackOnly != null) {
-            throw new SQLException("the transaction must be rolled back: " + rollbackOnly, SqlStates.SERIALIZATION_FAILURE);
+        if (transaction.rollbackOnly != null) {
+            throw new SQLException("the transaction must be rolled back: " + transaction.rollbackOnly, SqlStates.SERIALIZATION_FAILURE);
         }
         if (!(a instanceof Analysis.Insert) || upsertCore != null) {
             // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
-            readInsertedOrFail();
+            transaction.readInsertedOrFail();
         }
         for (int attempt = 1; ; attempt++) {
             try {
                 return executeWrite(ctx, a, sql, params, call, ifNotRun, upsertCore);
             } catch (CaptureConflict e) {
-                if (!autoCommit || attempt == CAPTURE_ATTEMPTS) {
+                if (!transaction.autoCommit || attempt == CAPTURE_ATTEMPTS) {
                     throw e;
                 }
                 // the statement was its own transaction, rolled back whole: run it again (see CaptureConflict)
@@ -396,9 +256,9 @@ final class LedgerSession implements Session {
     /** One run of a write statement, in its own transaction when the application is in autocommit mode. */
     private <T> T executeWrite(ExecutionContext ctx, Analysis a, String sql, Params params, RealCall<T> call, T ifNotRun,
                                Analysis.Insert upsertCore) throws SQLException {
-        boolean implicit = autoCommit;
+        boolean implicit = transaction.autoCommit;
         if (implicit) {
-            beginImplicit();
+            transaction.beginImplicit();
         }
         boolean ran = false;
         try {
@@ -426,15 +286,15 @@ final class LedgerSession implements Session {
                 }
             }
             if (implicit) {
-                commit(true);
+                transaction.commit(true);
             }
             return result;
         } catch (SQLException | RuntimeException e) {
             if (implicit) {
-                rollbackQuietly(e);
-                clearTransaction();
+                transaction.rollbackQuietly(e);
+                transaction.clearTransaction();
             } else if (ran) {
-                rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
+                transaction.rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
             }
             if (!ran && e instanceof SQLException s && a instanceof Analysis.Insert ins && node.clustered()
                     && GeneratedKeyClash.is(s, ins, node.catalog.table(real, ins.table()))) {
@@ -500,23 +360,6 @@ final class LedgerSession implements Session {
         throw missing;
     }
 
-    /**
-     * Opens the real transaction for one autocommit write. If that fails half-way (sqlite-jdbc flips its flag
-     * before its BEGIN runs), the flag is put back, so the write can never run outside a transaction.
-     */
-    private void beginImplicit() throws SQLException {
-        try {
-            real.setAutoCommit(false);
-        } catch (SQLException e) {
-            try {
-                real.setAutoCommit(true);
-            } catch (SQLException restoring) {
-                e.addSuppressed(restoring);
-            }
-            throw e;
-        }
-    }
-
     /** Remembers whether the real call completed, to tell a failed statement from a failed capture. */
     private static final class Tracked<T> implements RealCall<T> {
         private final RealCall<T> call;
@@ -534,31 +377,17 @@ final class LedgerSession implements Session {
         }
     }
 
-    /**
-     * SQLite: capture reads rows before it writes them. In a deferred transaction that read takes a shared
-     * lock, and two connections that both read and then write deadlock (SQLITE_BUSY at once, no waiting). A
-     * write to the ledger's own meta row first takes the write lock, waiting politely (busy_timeout) like any
-     * SQLite writer, so the read-then-write that follows cannot deadlock.
-     */
-    private void takeSqliteWriteLock() throws SQLException {
-        if (!node.backend.takesWriteLockFirst() || sqliteWriteLock) {
-            return;
-        }
-        statements.statement("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'").executeUpdate();
-        sqliteWriteLock = true;
-    }
-
     /** Adoption changes for the table a write is about to touch (see {@link LedgerNode#adopt}). */
     private void adopt(TableInfo t) throws SQLException {
         List<Change> rows = node.adopt(real, t);
         if (!rows.isEmpty()) {
-            readInserted();
-            pending.addAll(rows);
+            transaction.readInserted();
+            transaction.pending.addAll(rows);
         }
     }
 
     private <T> T captureUpsert(Analysis.Insert core, String construct, Params params, RealCall<T> call) throws SQLException {
-        takeSqliteWriteLock();
+        transaction.takeSqliteWriteLock();
         TableInfo t = node.catalog.table(real, core.table());
         adopt(t);
         node.actions.refuseUnfollowable(real, t, construct);
@@ -590,7 +419,7 @@ final class LedgerSession implements Session {
     }
 
     private <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
-        takeSqliteWriteLock();
+        transaction.takeSqliteWriteLock();
         Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.InsertSelect is ? is.table()
                 : a instanceof Analysis.Update u ? u.table() : a instanceof Analysis.Merge m ? m.table() : ((Analysis.Delete) a).table();
         WritePlan plan = plan(a, ref);
@@ -657,32 +486,12 @@ final class LedgerSession implements Session {
     /** Adds a statement's changes after everything captured before it (reading back earlier inserted rows first). */
     private <T> T record(Captured<T> captured) throws SQLException {
         if (!captured.changes().isEmpty()) {
-            readInserted();
-            pending.addAll(captured.changes());
+            transaction.readInserted();
+            transaction.pending.addAll(captured.changes());
         }
-        toRead.addAll(captured.toRead());
+        transaction.toRead.addAll(captured.toRead());
         return captured.result();
     }
-
-    /** Reads the rows earlier INSERTs made (see InsertReadBack) into the pending changes, in order. */
-    private void readInserted() throws SQLException {
-        if (!toRead.isEmpty()) {
-            List<Change> changes = new ArrayList<>(node.capture.readInserted(real, toRead));
-            toRead.clear();
-            pending.addAll(changes);
-        }
-    }
-
-    /** {@link #readInserted} where a failure leaves a transaction whose writes ran but are not all captured. */
-    private void readInsertedOrFail() throws SQLException {
-        try {
-            readInserted();
-        } catch (SQLException | RuntimeException e) {
-            rollbackOnly = "the rows earlier INSERTs made could not be read back (" + e.getMessage() + ")";
-            throw e;
-        }
-    }
-
     /**
      * Before an INSERT into a table without a primary key runs: can its rows be followed? On PostgreSQL they are
      * read back by the ctids the statement returns (see {@link #refuseWithoutReturnedRows}).
@@ -772,8 +581,8 @@ final class LedgerSession implements Session {
      * transaction first, as DDL does on H2 and MariaDB anyway.
      */
     private <T> T orderDdl(Analysis.Ddl ddl, String sql, T ifNotRun) throws SQLException {
-        if (!pending.isEmpty()) {
-            commit();
+        if (!transaction.pending.isEmpty()) {
+            transaction.commit();
         }
         real.rollback(); // end the (empty) local transaction: the DDL's apply may need its locks
         node.replicate(config.node(), node.nextTxId(), List.of(new DdlChange(ddl.object(), sql)));
@@ -782,18 +591,18 @@ final class LedgerSession implements Session {
 
     private <T> T executeDdl(Analysis.Ddl ddl, String sql, RealCall<T> call, boolean implicit) throws SQLException {
         boolean commitsImplicitly = node.backend.hasImplicitCommits();
-        if (commitsImplicitly && !implicit && !pending.isEmpty()) {
-            commit(); // the DDL would commit these changes anyway: record them first
+        if (commitsImplicitly && !implicit && !transaction.pending.isEmpty()) {
+            transaction.commit(); // the DDL would commit these changes anyway: record them first
         }
         T result = call.call();
         node.catalog.invalidate();
         node.forgetAdoptions();
-        pending.add(new DdlChange(ddl.object(), ddl.recordedSql() != null ? ddl.recordedSql() : sql));
+        transaction.pending.add(new DdlChange(ddl.object(), ddl.recordedSql() != null ? ddl.recordedSql() : sql));
         if (ddl.kind() == Analysis.DdlKind.CREATE_TABLE && ddl.table() != null) {
             markCreatedTable(ddl.table());
         }
         if (commitsImplicitly && !implicit) {
-            commit(); // the DDL is already committed: record it at once
+            transaction.commit(); // the DDL is already committed: record it at once
         }
         return result;
     }
@@ -814,7 +623,7 @@ final class LedgerSession implements Session {
             return; // a temporary table, or one the metadata does not show: adopted on first write if ever
         }
         // CREATE TABLE IF NOT EXISTS on a table that already had rows: those rows are adopted with it
-        pending.addAll(node.adopt(real, t));
+        transaction.pending.addAll(node.adopt(real, t));
     }
 
     @Override
@@ -829,7 +638,7 @@ final class LedgerSession implements Session {
         }
         Statement statement = ctx.realStatement();
         statement.clearBatch();
-        boolean implicit = autoCommit;
+        boolean implicit = transaction.autoCommit;
         boolean prepared = statement instanceof PreparedStatement;
         // the raw driver's semantics hold inside a transaction too: items run (and fail) one by one, or as one statement
         AutocommitBatch semantics = node.backend.autocommitBatch(prepared);
@@ -837,11 +646,11 @@ final class LedgerSession implements Session {
             return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
         }
         if (implicit) {
-            setAutoCommit(false);
+            transaction.setAutoCommit(false);
         }
         // MariaDB undoes a failed bulk batch as one statement and keeps the transaction; PostgreSQL aborts it whole
-        Savepoint undo = !implicit && node.backend.undoesFailedBatchAsOneStatement() ? setSavepoint(null) : null;
-        String markBefore = rollbackOnly;
+        Savepoint undo = !implicit && node.backend.undoesFailedBatchAsOneStatement() ? transaction.setSavepoint(null) : null;
+        String markBefore = transaction.rollbackOnly;
         long[] counts = new long[items.size()];
         int done = 0;
         BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
@@ -853,20 +662,20 @@ final class LedgerSession implements Session {
             }
             generatedKeys.afterBatch(ctx, keys.result());
             if (undo != null) {
-                releaseSavepoint(undo);
+                transaction.releaseSavepoint(undo);
             }
             if (implicit) {
-                commit(true);
+                transaction.commit(true);
             }
             return fromCounts.apply(counts);
         } catch (SQLException | RuntimeException e) {
             if (implicit) {
-                rollbackQuietly(e);
-                clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
+                transaction.rollbackQuietly(e);
+                transaction.clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
             } else if (undo != null) {
                 try {
-                    rollback(undo); // the batch's items go, with their captured changes; the transaction stays
-                    rollbackOnly = markBefore; // a write the batch ran uncaptured is undone with it
+                    transaction.rollback(undo); // the batch's items go, with their captured changes; the transaction stays
+                    transaction.rollbackOnly = markBefore; // a write the batch ran uncaptured is undone with it
                 } catch (SQLException r) {
                     e.addSuppressed(r);
                 }
@@ -876,7 +685,7 @@ final class LedgerSession implements Session {
         } finally {
             if (implicit) {
                 real.setAutoCommit(true);
-                autoCommit = true;
+                transaction.autoCommit = true;
             }
         }
     }
