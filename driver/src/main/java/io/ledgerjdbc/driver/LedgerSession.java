@@ -7,7 +7,6 @@ import io.ledgerjdbc.driver.capture.CaptureConflict;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.SequenceReads;
-import io.ledgerjdbc.driver.capture.TableInfo;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
 import io.ledgerjdbc.driver.jdbc.BatchKeys;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
@@ -15,9 +14,7 @@ import io.ledgerjdbc.driver.jdbc.KeyRequest;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
 import io.ledgerjdbc.driver.jdbc.Session;
-import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.store.SqlStates;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,6 +48,7 @@ final class LedgerSession implements Session {
     private final LedgerTransaction transaction;
     private final GeneratedKeys generatedKeys;
     private final WriteCapture writeCapture;
+    private final DdlOrdering ddlOrdering;
     /**
      * How often an autocommit write runs when capture cannot tell exactly which rows it changed because another
      * transaction moved rows meanwhile (CaptureConflict): each attempt is rolled back whole, so running it again is
@@ -67,6 +65,7 @@ final class LedgerSession implements Session {
         this.generatedKeys = new GeneratedKeys(real, node.backend);
         node.capture.attach(real, transaction.statements);
         this.writeCapture = new WriteCapture(real, node, transaction, generatedKeys);
+        this.ddlOrdering = new DdlOrdering(real, node, config, transaction);
     }
 
     // ---- transactions: see LedgerTransaction -------------------------------------------------------
@@ -149,7 +148,7 @@ final class LedgerSession implements Session {
         }
         if (a instanceof Analysis.Read) {
             if (!transaction.pending.isEmpty() || !transaction.toRead.isEmpty()) {
-                refuseImplicitCommit(sql);
+                ddlOrdering.refuseImplicitCommit(sql);
             }
             if (linearizableReads && node.clustered()) {
                 node.awaitClusterBarrier();
@@ -197,7 +196,7 @@ final class LedgerSession implements Session {
         try {
             T result;
             if (a instanceof Analysis.Ddl ddl) {
-                result = node.clustered() ? orderDdl(ddl, sql, ifNotRun) : executeDdl(ddl, sql, call, implicit);
+                result = node.clustered() ? ddlOrdering.orderDdl(ddl, sql, ifNotRun) : ddlOrdering.executeDdl(ddl, sql, call, implicit);
             } else {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
@@ -246,25 +245,6 @@ final class LedgerSession implements Session {
     }
 
     /**
-     * On MariaDB and H2 some statements that change no rows still commit the open transaction (LOCK TABLES,
-     * ANALYZE, most SET commands); the captured changes would then commit without their entry. With changes
-     * pending, only plain queries and variable assignments are let through.
-     */
-    private void refuseImplicitCommit(String sql) throws SQLException {
-        if (!node.backend.hasImplicitCommits()) {
-            return;
-        }
-        String head = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
-        boolean query = head.startsWith("SELECT") || head.startsWith("WITH") || head.startsWith("VALUES")
-                || head.startsWith("TABLE") || head.startsWith("SHOW") || head.startsWith("EXPLAIN")
-                || head.startsWith("DESC") || head.startsWith("(") || head.startsWith("SET @");
-        if (!query) {
-            throw CaptureRefusal.of("a statement that commits implicitly inside a transaction with captured changes",
-                    "on this database it would commit them without their ledger entry; commit() first");
-        }
-    }
-
-    /**
      * A write to a table the metadata does not list, or through a view, gets the database's own error for that
      * statement, as without the driver: it runs under a savepoint, and whatever it did is undone. If it succeeds
      * after all (a table the metadata does not show, an updatable view), the refusal stands and nothing it did stays.
@@ -308,57 +288,6 @@ final class LedgerSession implements Session {
             ran = true;
             return r;
         }
-    }
-
-    /**
-     * In a cluster DDL is not run here first: it runs in the log's total order on every node, this one included,
-     * so no node ever applies a write-set against another schema than the others. It commits the open
-     * transaction first, as DDL does on H2 and MariaDB anyway.
-     */
-    private <T> T orderDdl(Analysis.Ddl ddl, String sql, T ifNotRun) throws SQLException {
-        if (!transaction.pending.isEmpty()) {
-            transaction.commit();
-        }
-        real.rollback(); // end the (empty) local transaction: the DDL's apply may need its locks
-        node.replicate(config.node(), node.nextTxId(), List.of(new DdlChange(ddl.object(), sql)));
-        return ifNotRun;
-    }
-
-    private <T> T executeDdl(Analysis.Ddl ddl, String sql, RealCall<T> call, boolean implicit) throws SQLException {
-        boolean commitsImplicitly = node.backend.hasImplicitCommits();
-        if (commitsImplicitly && !implicit && !transaction.pending.isEmpty()) {
-            transaction.commit(); // the DDL would commit these changes anyway: record them first
-        }
-        T result = call.call();
-        node.catalog.invalidate();
-        node.forgetAdoptions();
-        transaction.pending.add(new DdlChange(ddl.object(), ddl.recordedSql() != null ? ddl.recordedSql() : sql));
-        if (ddl.kind() == Analysis.DdlKind.CREATE_TABLE && ddl.table() != null) {
-            markCreatedTable(ddl.table());
-        }
-        if (commitsImplicitly && !implicit) {
-            transaction.commit(); // the DDL is already committed: record it at once
-        }
-        return result;
-    }
-
-    /**
-     * A batch containing writes runs item by item through the same capture as single statements. Inside a
-     * transaction a failing item ends it with the usual BatchUpdateException and the counts of the items before it.
-     * In autocommit mode it keeps what the raw driver keeps ({@link AutocommitBatch}): one transaction and entry for
-     * the whole batch where the raw driver's batch is atomic (PostgreSQL, MariaDB's prepared batch), otherwise one
-     * per item.
-     */
-    /** A table created through the driver is known from the start: marked now, so no adoption is needed later. */
-    private void markCreatedTable(Analysis.TableRef table) throws SQLException {
-        TableInfo t;
-        try {
-            t = node.catalog.table(real, table);
-        } catch (SQLException notFound) {
-            return; // a temporary table, or one the metadata does not show: adopted on first write if ever
-        }
-        // CREATE TABLE IF NOT EXISTS on a table that already had rows: those rows are adopted with it
-        transaction.pending.addAll(node.adopt(real, t));
     }
 
     @Override
