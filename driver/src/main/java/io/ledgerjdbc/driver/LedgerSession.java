@@ -1,6 +1,5 @@
 package io.ledgerjdbc.driver;
 
-import io.ledgerjdbc.driver.backend.AutocommitBatch;
 import io.ledgerjdbc.driver.capture.Analysis;
 import io.ledgerjdbc.driver.capture.NotATable;
 import io.ledgerjdbc.driver.capture.CaptureConflict;
@@ -8,7 +7,6 @@ import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.TableChanged;
 import io.ledgerjdbc.driver.capture.SequenceReads;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
-import io.ledgerjdbc.driver.jdbc.BatchKeys;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.KeyRequest;
 import io.ledgerjdbc.driver.jdbc.Params;
@@ -21,20 +19,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * One wrapped connection's capture and transaction state.
+ * One wrapped connection's {@link Session}: routes each JDBC call to the piece that does its job. A read passes
+ * through; a write is refused before it runs if it cannot be captured faithfully, otherwise captured by
+ * {@link WriteCapture} (an autocommit write in its own transaction, run again on a capture conflict); DDL goes to
+ * {@link DdlOrdering}; batches to {@link BatchExecution}; the transaction and its savepoints are
+ * {@link LedgerTransaction}'s.
  *
- * <p>The real connection runs with autocommit off whenever a write is in flight, so a change and its ledger
- * entry always commit together. When the application is in autocommit mode, each write statement runs in
- * its own real transaction, committed with its entry (none when it changed no rows); reads run untouched.
- * In an explicit transaction the captured changes accumulate and become one entry at {@link #commit()};
- * savepoints trim them exactly. A failure after a write already ran (capture could not finish) makes the
- * transaction rollback-only: committing it would record less than it changed.
+ * <p>Threading: one connection's, used by one thread at a time as JDBC allows; not thread-safe.
  */
 final class LedgerSession implements Session {
 
@@ -49,6 +45,7 @@ final class LedgerSession implements Session {
     private final GeneratedKeys generatedKeys;
     private final WriteCapture writeCapture;
     private final DdlOrdering ddlOrdering;
+    private final BatchExecution batches;
     /**
      * How often an autocommit write runs when capture cannot tell exactly which rows it changed because another
      * transaction moved rows meanwhile (CaptureConflict): each attempt is rolled back whole, so running it again is
@@ -66,6 +63,7 @@ final class LedgerSession implements Session {
         node.capture.attach(real, transaction.statements);
         this.writeCapture = new WriteCapture(real, node, transaction, generatedKeys);
         this.ddlOrdering = new DdlOrdering(real, node, config, transaction);
+        this.batches = new BatchExecution(real, node, transaction, generatedKeys, this);
     }
 
     // ---- transactions: see LedgerTransaction -------------------------------------------------------
@@ -114,7 +112,6 @@ final class LedgerSession implements Session {
     public void abort(Executor executor) throws SQLException {
         transaction.abort(executor);
     }
-
 
     // ---- statements -----------------------------------------------------------------------------------------
 
@@ -293,106 +290,7 @@ final class LedgerSession implements Session {
     @Override
     public <T> T executeBatch(ExecutionContext ctx, List<BatchItem> items, RealCall<T> call, Function<long[], T> fromCounts)
             throws SQLException {
-        boolean allReads = true;
-        for (BatchItem item : items) {
-            allReads &= node.analyzer.analyze(item.sql()) instanceof Analysis.Read;
-        }
-        if (allReads || items.isEmpty()) {
-            return call.call();
-        }
-        Statement statement = ctx.realStatement();
-        statement.clearBatch();
-        boolean implicit = transaction.autoCommit;
-        boolean prepared = statement instanceof PreparedStatement;
-        // the raw driver's semantics hold inside a transaction too: items run (and fail) one by one, or as one statement
-        AutocommitBatch semantics = node.backend.autocommitBatch(prepared);
-        if (semantics != AutocommitBatch.ATOMIC) {
-            return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
-        }
-        if (implicit) {
-            transaction.setAutoCommit(false);
-        }
-        // MariaDB undoes a failed bulk batch as one statement and keeps the transaction; PostgreSQL aborts it whole
-        Savepoint undo = !implicit && node.backend.undoesFailedBatchAsOneStatement() ? transaction.setSavepoint(null) : null;
-        String markBefore = transaction.rollbackOnly;
-        long[] counts = new long[items.size()];
-        int done = 0;
-        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
-        try {
-            for (BatchItem item : items) {
-                counts[done] = executeBatchItem(ctx, statement, item);
-                keys.add(generatedKeys.takeBatchItem(ctx));
-                done++;
-            }
-            generatedKeys.afterBatch(ctx, keys.result());
-            if (undo != null) {
-                transaction.releaseSavepoint(undo);
-            }
-            if (implicit) {
-                transaction.commit(true);
-            }
-            return fromCounts.apply(counts);
-        } catch (SQLException | RuntimeException e) {
-            if (implicit) {
-                transaction.rollbackQuietly(e);
-                transaction.clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
-            } else if (undo != null) {
-                try {
-                    transaction.rollback(undo); // the batch's items go, with their captured changes; the transaction stays
-                    transaction.rollbackOnly = markBefore; // a write the batch ran uncaptured is undone with it
-                } catch (SQLException r) {
-                    e.addSuppressed(r);
-                }
-            }
-            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
-            throw semantics.failure(prepared, counts, done + 1, List.of(s));
-        } finally {
-            if (implicit) {
-                real.setAutoCommit(true);
-                transaction.autoCommit = true;
-            }
-        }
-    }
-
-    /**
-     * A batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: item by item (in autocommit mode each its own
-     * transaction and ledger entry, committed as it completes); after a failing item the batch ends or goes on as
-     * the raw driver's does ({@link AutocommitBatch}).
-     */
-    private <T> T executeItemByItem(ExecutionContext ctx, Statement statement, List<BatchItem> items, AutocommitBatch semantics,
-                                    boolean prepared, Function<long[], T> fromCounts) throws SQLException {
-        long[] counts = new long[items.size()];
-        List<SQLException> errors = new ArrayList<>();
-        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
-        int ran = 0;
-        for (BatchItem item : items) {
-            ran++;
-            try {
-                counts[ran - 1] = executeBatchItem(ctx, statement, item);
-                keys.add(generatedKeys.takeBatchItem(ctx)); // a batch's keys follow their own rules (BatchKeys)
-            } catch (SQLException | RuntimeException e) {
-                generatedKeys.takeBatchItem(ctx);
-                counts[ran - 1] = Statement.EXECUTE_FAILED;
-                errors.add(e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e));
-                if (semantics == AutocommitBatch.UNTIL_FAILURE) {
-                    break;
-                }
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw semantics.failure(prepared, counts, ran, errors);
-        }
-        generatedKeys.afterBatch(ctx, keys.result());
-        return fromCounts.apply(counts);
-    }
-
-    private long executeBatchItem(ExecutionContext ctx, Statement statement, BatchItem item) throws SQLException {
-        if (statement instanceof PreparedStatement ps) {
-            ps.clearParameters();
-            item.params().bindRange(ps, 1, item.params().size(), 1);
-            return execute(ctx, item.sql(), item.params(), ps::executeUpdate, 0);
-        }
-        return execute(ctx, item.sql(), Params.NONE, () -> statement.executeUpdate(item.sql()), 0);
+        return batches.executeBatch(ctx, items, call, fromCounts);
     }
 
     @Override
