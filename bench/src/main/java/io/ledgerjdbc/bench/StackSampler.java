@@ -38,7 +38,7 @@ final class StackSampler {
             new Rule("client: wait for local apply", "ReplicaStateMachine.awaitApplied"),
             new Rule("client: wait for the Raft commit", "ClusterMember.submit", "CompletableFuture"),
             new Rule("client: submit (encode, hand to RAFT)", "ClusterMember.submit"),
-            new Rule("client: rehearsal rollback", "LedgerSession.commitThroughCluster"),
+            new Rule("client: rehearsal rollback", "LedgerTransaction.commitThroughCluster"),
             new Rule("client: capture", "RowCapture."),
             new Rule("client: rehearsal statement (parse cache, execute)", "io.ledgerjdbc.driver."),
             new Rule("runner: idle, waiting for requests", "RAFT.processQueue", "ArrayBlockingQueue.poll"),

@@ -1,0 +1,155 @@
+package io.ledgerjdbc.driver;
+
+import io.ledgerjdbc.driver.backend.AutocommitBatch;
+import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.jdbc.BatchItem;
+import io.ledgerjdbc.driver.jdbc.BatchKeys;
+import io.ledgerjdbc.driver.jdbc.ExecutionContext;
+import io.ledgerjdbc.driver.jdbc.Params;
+import io.ledgerjdbc.driver.jdbc.RealCall;
+import io.ledgerjdbc.driver.jdbc.Session;
+import io.ledgerjdbc.ledger.store.SqlStates;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs a JDBC batch: a batch of reads as the raw driver does; a batch with writes item by item through the
+ * session, each item captured as the same statement alone would be, with the transactions, counts and failures the
+ * raw driver's batch has ({@link AutocommitBatch}).
+ *
+ * <p>Threading: one connection's, used by one thread at a time as JDBC allows; not thread-safe.
+ */
+final class BatchExecution {
+
+    private final Connection real;
+    private final LedgerNode node;
+    private final LedgerTransaction transaction;
+    private final GeneratedKeys generatedKeys;
+    /** Where each item runs, as a single statement would (the connection's session). */
+    private final Session session;
+
+    BatchExecution(Connection real, LedgerNode node, LedgerTransaction transaction, GeneratedKeys generatedKeys, Session session) {
+        this.real = real;
+        this.node = node;
+        this.transaction = transaction;
+        this.generatedKeys = generatedKeys;
+        this.session = session;
+    }
+
+    /**
+     * A batch containing writes runs item by item through the same capture as single statements. Inside a
+     * transaction a failing item ends it with the usual BatchUpdateException and the counts of the items before it.
+     * In autocommit mode it keeps what the raw driver keeps ({@link AutocommitBatch}): one transaction and entry for
+     * the whole batch where the raw driver's batch is atomic (PostgreSQL, MariaDB's prepared batch), otherwise one
+     * per item.
+     */
+    <T> T executeBatch(ExecutionContext ctx, List<BatchItem> items, RealCall<T> call, Function<long[], T> fromCounts)
+            throws SQLException {
+        boolean allReads = true;
+        for (BatchItem item : items) {
+            allReads &= node.analyzer.analyze(item.sql()) instanceof Analysis.Read;
+        }
+        if (allReads || items.isEmpty()) {
+            return call.call();
+        }
+        Statement statement = ctx.realStatement();
+        statement.clearBatch();
+        boolean implicit = transaction.autoCommit;
+        boolean prepared = statement instanceof PreparedStatement;
+        // the raw driver's semantics hold inside a transaction too: items run (and fail) one by one, or as one statement
+        AutocommitBatch semantics = node.backend.autocommitBatch(prepared);
+        if (semantics != AutocommitBatch.ATOMIC) {
+            return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
+        }
+        if (implicit) {
+            transaction.setAutoCommit(false);
+        }
+        // MariaDB undoes a failed bulk batch as one statement and keeps the transaction; PostgreSQL aborts it whole
+        Savepoint undo = !implicit && node.backend.undoesFailedBatchAsOneStatement() ? transaction.setSavepoint(null) : null;
+        String markBefore = transaction.rollbackOnly;
+        long[] counts = new long[items.size()];
+        int done = 0;
+        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
+        try {
+            for (BatchItem item : items) {
+                counts[done] = executeBatchItem(ctx, statement, item);
+                keys.add(generatedKeys.takeBatchItem(ctx));
+                done++;
+            }
+            generatedKeys.afterBatch(ctx, keys.result());
+            if (undo != null) {
+                transaction.releaseSavepoint(undo);
+            }
+            if (implicit) {
+                transaction.commit(true);
+            }
+            return fromCounts.apply(counts);
+        } catch (SQLException | RuntimeException e) {
+            if (implicit) {
+                transaction.rollbackQuietly(e);
+                transaction.clearTransaction(); // also drops a rollback-only mark: the whole batch is undone
+            } else if (undo != null) {
+                try {
+                    transaction.rollback(undo); // the batch's items go, with their captured changes; the transaction stays
+                    transaction.rollbackOnly = markBefore; // a write the batch ran uncaptured is undone with it
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+            }
+            SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
+            throw semantics.failure(prepared, counts, done + 1, List.of(s));
+        } finally {
+            if (implicit) {
+                real.setAutoCommit(true);
+                transaction.autoCommit = true;
+            }
+        }
+    }
+
+    /**
+     * A batch as sqlite-jdbc, H2 and MariaDB's Statement batch run it: item by item (in autocommit mode each its own
+     * transaction and ledger entry, committed as it completes); after a failing item the batch ends or goes on as
+     * the raw driver's does ({@link AutocommitBatch}).
+     */
+    private <T> T executeItemByItem(ExecutionContext ctx, Statement statement, List<BatchItem> items, AutocommitBatch semantics,
+                                    boolean prepared, Function<long[], T> fromCounts) throws SQLException {
+        long[] counts = new long[items.size()];
+        List<SQLException> errors = new ArrayList<>();
+        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
+        int ran = 0;
+        for (BatchItem item : items) {
+            ran++;
+            try {
+                counts[ran - 1] = executeBatchItem(ctx, statement, item);
+                keys.add(generatedKeys.takeBatchItem(ctx)); // a batch's keys follow their own rules (BatchKeys)
+            } catch (SQLException | RuntimeException e) {
+                generatedKeys.takeBatchItem(ctx);
+                counts[ran - 1] = Statement.EXECUTE_FAILED;
+                errors.add(e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e));
+                if (semantics == AutocommitBatch.UNTIL_FAILURE) {
+                    break;
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw semantics.failure(prepared, counts, ran, errors);
+        }
+        generatedKeys.afterBatch(ctx, keys.result());
+        return fromCounts.apply(counts);
+    }
+
+    private long executeBatchItem(ExecutionContext ctx, Statement statement, BatchItem item) throws SQLException {
+        if (statement instanceof PreparedStatement ps) {
+            ps.clearParameters();
+            item.params().bindRange(ps, 1, item.params().size(), 1);
+            return session.execute(ctx, item.sql(), item.params(), ps::executeUpdate, 0);
+        }
+        return session.execute(ctx, item.sql(), Params.NONE, () -> statement.executeUpdate(item.sql()), 0);
+    }
+}

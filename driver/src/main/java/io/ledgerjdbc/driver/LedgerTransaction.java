@@ -1,0 +1,272 @@
+package io.ledgerjdbc.driver;
+
+import io.ledgerjdbc.driver.capture.CaptureStatements;
+import io.ledgerjdbc.driver.capture.InsertedRow;
+import io.ledgerjdbc.ledger.entry.Change;
+import io.ledgerjdbc.ledger.store.SqlStates;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * One connection's open transaction: the changes captured in it, the inserted rows still to be read back, its
+ * savepoints; it begins (an autocommit write's own transaction), commits (locally with its ledger entry, or through
+ * the cluster), rolls back, and ends with the connection.
+ *
+ * <p>The real connection runs with autocommit off whenever a write is in flight, so a change and its ledger
+ * entry always commit together. When the application is in autocommit mode, each write statement runs in
+ * its own real transaction, committed with its entry (none when it changed no rows); reads run untouched.
+ * In an explicit transaction the captured changes accumulate and become one entry at {@link #commit()};
+ * savepoints trim them exactly. A failure after a write already ran (capture could not finish) makes the
+ * transaction rollback-only: committing it would record less than it changed.
+ *
+ * <p>Threading: one connection's, used by one thread at a time as JDBC allows; not thread-safe.
+ */
+final class LedgerTransaction {
+
+    private final Connection real;
+    private final LedgerNode node;
+    private final LedgerConfig config;
+    /** The changes captured so far, in order; capture and DDL add to them, savepoints cut them back. */
+    final List<Change> pending = new ArrayList<>();
+    /** Rows INSERTs made whose images are read later, in one statement (see InsertReadBack); they follow pending. */
+    final List<InsertedRow> toRead = new ArrayList<>();
+    /** The driver's own statements on this connection, prepared once (see CaptureStatements). */
+    final CaptureStatements statements;
+    private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
+    /** The application's autocommit mode (the real connection's is off while a write is in flight). */
+    boolean autoCommit;
+    /** Why the open transaction can only roll back, or null. */
+    String rollbackOnly;
+    /** The ledger insert, prepared once per connection: preparing it per commit was a large share of the cost. */
+    private PreparedStatement insertEntry;
+    /** SQLite: whether this transaction already holds the write lock (see {@link #takeSqliteWriteLock}). */
+    private boolean sqliteWriteLock;
+
+    LedgerTransaction(Connection real, LedgerNode node, LedgerConfig config) throws SQLException {
+        this.real = real;
+        this.node = node;
+        this.config = config;
+        this.autoCommit = real.getAutoCommit();
+        this.statements = new CaptureStatements(real, node.catalog);
+    }
+
+    boolean getAutoCommit() throws SQLException {
+        real.isClosed(); // a closed connection must still fail the way the real driver does
+        return autoCommit;
+    }
+
+    void setAutoCommit(boolean on) throws SQLException {
+        if (on && !autoCommit) {
+            commit(); // JDBC: switching autocommit on commits the open transaction
+        }
+        real.setAutoCommit(on);
+        autoCommit = on;
+    }
+
+    void commit() throws SQLException {
+        commit(false);
+    }
+
+    /**
+     * @param endsImplicit whether this commit ends an autocommit write's own transaction. On H2 that commit is
+     *                     made by switching autocommit back on: H2 commits then, and {@code commit()} followed by
+     *                     {@code setAutoCommit(true)} would commit twice (the second time empty, but not free).
+     */
+    void commit(boolean endsImplicit) throws SQLException {
+        boolean byAutoCommit = endsImplicit && node.backend.commitsByAutoCommit();
+        if (rollbackOnly != null) {
+            String why = rollbackOnly;
+            rollback();
+            throw new SQLException("transaction rolled back: " + why, SqlStates.SERIALIZATION_FAILURE);
+        }
+        if (aborted()) {
+            // nothing can commit: the raw connection's commit() ends it as the raw driver does (pgjdbc: a silent
+            // rollback) and nothing is recorded
+            try {
+                real.commit();
+            } finally {
+                clearTransaction();
+            }
+            return;
+        }
+        try {
+            readInserted();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            clearTransaction();
+            throw e;
+        }
+        if (pending.isEmpty()) {
+            if (byAutoCommit) {
+                real.setAutoCommit(true);
+            } else {
+                real.commit();
+            }
+            return;
+        }
+        if (node.clustered()) {
+            commitThroughCluster();
+            return;
+        }
+        try {
+            if (insertEntry == null) {
+                insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
+            }
+            long start = System.nanoTime();
+            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending), byAutoCommit);
+            node.metrics.appended(pending, System.nanoTime() - start);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        } finally {
+            clearTransaction();
+        }
+    }
+
+    /** PostgreSQL: whether a failed statement aborted the transaction (it can then only roll back). */
+    private boolean aborted() throws SQLException {
+        return node.backend.transactionAborted(real);
+    }
+
+    /**
+     * In a cluster the local transaction was a rehearsal: its captured changes are the write-set. It is rolled
+     * back before the write-set is ordered, so it holds no lock while the applier (which applies the write-set
+     * here too, in log order) needs them; SQLite's single writer could otherwise deadlock against it.
+     */
+    private void commitThroughCluster() throws SQLException {
+        List<Change> changes = List.copyOf(pending);
+        try {
+            real.rollback();
+        } finally {
+            clearTransaction();
+        }
+        long start = System.nanoTime();
+        node.replicate(config.node(), node.nextTxId(), changes);
+        node.metrics.appended(changes, System.nanoTime() - start);
+    }
+
+    void rollback() throws SQLException {
+        try {
+            real.rollback();
+        } finally {
+            clearTransaction();
+        }
+    }
+
+    Savepoint setSavepoint(String name) throws SQLException {
+        readInsertedOrFail(); // rows inserted before the savepoint are read now, so a rollback to it drops only later ones
+        Savepoint sp = name == null ? real.setSavepoint() : real.setSavepoint(name);
+        savepointMarks.put(sp, pending.size());
+        return sp;
+    }
+
+    void rollback(Savepoint savepoint) throws SQLException {
+        real.rollback(savepoint);
+        toRead.clear(); // all inserted after the latest savepoint (setSavepoint reads the earlier ones)
+        Integer mark = savepointMarks.get(savepoint);
+        if (mark != null) {
+            pending.subList(mark, pending.size()).clear();
+            savepointMarks.values().removeIf(m -> m > mark);
+        }
+    }
+
+    void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        real.releaseSavepoint(savepoint);
+        savepointMarks.remove(savepoint);
+    }
+
+    void close() throws SQLException {
+        try {
+            if (!real.isClosed() && !real.getAutoCommit()) {
+                real.rollback();
+            }
+        } finally {
+            clearTransaction();
+            insertEntry = null; // closed with the connection
+            node.capture.detach(real);
+            statements.close();
+            real.close();
+        }
+    }
+
+    void abort(Executor executor) throws SQLException {
+        // Not cleared: abort may be a no-op (H2) or asynchronous (PostgreSQL), so the connection can still be
+        // used, and its open transaction must then never commit without its captured changes.
+        rollbackOnly = "the connection was aborted";
+        node.capture.detach(real);
+        real.abort(executor);
+    }
+
+    void clearTransaction() {
+        sqliteWriteLock = false;
+        pending.clear();
+        toRead.clear();
+        savepointMarks.clear();
+        rollbackOnly = null;
+    }
+
+    void rollbackQuietly(Throwable cause) {
+        try {
+            real.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Opens the real transaction for one autocommit write. If that fails half-way (sqlite-jdbc flips its flag
+     * before its BEGIN runs), the flag is put back, so the write can never run outside a transaction.
+     */
+    void beginImplicit() throws SQLException {
+        try {
+            real.setAutoCommit(false);
+        } catch (SQLException e) {
+            try {
+                real.setAutoCommit(true);
+            } catch (SQLException restoring) {
+                e.addSuppressed(restoring);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * SQLite: capture reads rows before it writes them. In a deferred transaction that read takes a shared
+     * lock, and two connections that both read and then write deadlock (SQLITE_BUSY at once, no waiting). A
+     * write to the ledger's own meta row first takes the write lock, waiting politely (busy_timeout) like any
+     * SQLite writer, so the read-then-write that follows cannot deadlock.
+     */
+    void takeSqliteWriteLock() throws SQLException {
+        if (!node.backend.takesWriteLockFirst() || sqliteWriteLock) {
+            return;
+        }
+        statements.statement("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'").executeUpdate();
+        sqliteWriteLock = true;
+    }
+
+    /** Reads the rows earlier INSERTs made (see InsertReadBack) into the pending changes, in order. */
+    void readInserted() throws SQLException {
+        if (!toRead.isEmpty()) {
+            List<Change> changes = new ArrayList<>(node.capture.readInserted(real, toRead));
+            toRead.clear();
+            pending.addAll(changes);
+        }
+    }
+
+    /** {@link #readInserted} where a failure leaves a transaction whose writes ran but are not all captured. */
+    void readInsertedOrFail() throws SQLException {
+        try {
+            readInserted();
+        } catch (SQLException | RuntimeException e) {
+            rollbackOnly = "the rows earlier INSERTs made could not be read back (" + e.getMessage() + ")";
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.ledgerjdbc.driver;
+
+import io.ledgerjdbc.driver.backend.ReturnedRows;
+import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.capture.CaptureRefusal;
+import io.ledgerjdbc.driver.capture.Captured;
+import io.ledgerjdbc.driver.capture.ReferentialActions;
+import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.capture.WriteFacts;
+import io.ledgerjdbc.driver.jdbc.ExecutionContext;
+import io.ledgerjdbc.driver.jdbc.KeyRequest;
+import io.ledgerjdbc.driver.jdbc.Params;
+import io.ledgerjdbc.driver.jdbc.RealCall;
+import io.ledgerjdbc.ledger.entry.Change;
+import io.ledgerjdbc.ledger.entry.Row;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.rowset.CachedRowSet;
+
+/**
+ * Captures one analysed write: picks the capture for its kind (row, key-less, MERGE, INSERT ... SELECT, upsert),
+ * refuses beforehand what could not be read back, runs it, and records its changes into the open
+ * {@link LedgerTransaction}; and tells which keys or rows the real statement must return for that
+ * ({@link #keysForCapture}).
+ *
+ * <p>Threading: one connection's, used by one thread at a time as JDBC allows; not thread-safe.
+ */
+final class WriteCapture {
+
+    /** The generated key PostgreSQL is asked for when an INSERT into a key-less table runs (see KeylessCapture). */
+    private static final String[] ROW_IDS = {"ctid"};
+    private static final int MAX_PLANS = 256;
+
+    private final Connection real;
+    private final LedgerNode node;
+    private final LedgerTransaction transaction;
+    private final GeneratedKeys generatedKeys;
+    /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
+    private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
+
+    WriteCapture(Connection real, LedgerNode node, LedgerTransaction transaction, GeneratedKeys generatedKeys) {
+        this.real = real;
+        this.node = node;
+        this.transaction = transaction;
+        this.generatedKeys = generatedKeys;
+    }
+
+    KeyRequest keysForCapture(String sql) throws SQLException {
+        Analysis a = node.analyzer.analyze(sql);
+        if (a instanceof Analysis.Delete) {
+            KeyRequest k = node.capture.changedRows().forDelete();
+            return k != null ? k : KeyRequest.NONE; // see ChangedRows
+        }
+        if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect || a instanceof Analysis.Update)) {
+            return KeyRequest.NONE;
+        }
+        if (node.backend.returnsRowIds() && needsReturnedRows(a)) {
+            return KeyRequest.names(ROW_IDS); // see KeylessCapture
+        }
+        // only where the UPDATE can return its rows: the table's metadata read would otherwise come first (SQLite:
+        // a read before the write lock, which a concurrent writer's commit then refuses at once with SQLITE_BUSY)
+        if (a instanceof Analysis.Update u && node.backend.updateReturns() != ReturnedRows.NOTHING) {
+            try {
+                TableInfo t = node.catalog.table(real, u.table());
+                KeyRequest k = t.hasPrimaryKey() ? node.capture.changedRows().forUpdate(t) : null;
+                return k != null ? k : KeyRequest.NONE; // see ChangedRows
+            } catch (SQLException unknownTable) {
+                return KeyRequest.NONE; // the statement will fail on its own, with the database's error
+            }
+        }
+        try {
+            return a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
+                    || a instanceof Analysis.InsertSelect is && !node.backend.generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())
+                    ? KeyRequest.AUTO : KeyRequest.NONE;
+        } catch (SQLException unknownTable) {
+            return KeyRequest.NONE; // the statement will fail on its own, with the database's error
+        }
+    }
+
+    /** PostgreSQL, an INSERT into a table without a primary key: capture reads its rows by the ctids it returns. */
+    private boolean needsReturnedRows(Analysis a) {
+        return a instanceof Analysis.Insert ins && needsReturnedRows(ins.table())
+                || a instanceof Analysis.InsertSelect is && needsReturnedRows(is.table())
+                || a instanceof Analysis.Update u && needsReturnedRows(u.table());
+    }
+
+    /** PostgreSQL, a table without a primary key: capture reads an INSERT's rows by the ctids it returns. */
+    private boolean needsReturnedRows(Analysis.TableRef ref) {
+        try {
+            return node.capture.needsReturnedRows(node.catalog.table(real, ref));
+        } catch (SQLException unknownTable) {
+            return false; // the statement will fail on its own, with the database's error
+        }
+    }
+
+    /** Whether an INSERT into {@code ref} naming {@code columns} leaves a primary-key column to the database. */
+    private boolean keyLeftOut(Analysis.TableRef ref, List<String> columns) {
+        try {
+            TableInfo t = node.catalog.table(real, ref);
+            return t.hasPrimaryKey() && !columns.isEmpty()
+                    && t.primaryKey().stream().anyMatch(k -> columns.stream().noneMatch(c -> c.equalsIgnoreCase(k.name())));
+        } catch (SQLException unknownTable) {
+            return false;
+        }
+    }
+
+    /** Adoption changes for the table a write is about to touch (see {@link LedgerNode#adopt}). */
+    private void adopt(TableInfo t) throws SQLException {
+        List<Change> rows = node.adopt(real, t);
+        if (!rows.isEmpty()) {
+            transaction.readInserted();
+            transaction.pending.addAll(rows);
+        }
+    }
+
+    <T> T captureUpsert(Analysis.Insert core, String construct, Params params, RealCall<T> call) throws SQLException {
+        transaction.takeSqliteWriteLock();
+        TableInfo t = node.catalog.table(real, core.table());
+        adopt(t);
+        node.actions.refuseUnfollowable(real, t, construct);
+        Captured<T> captured = node.capture.upsert(real, core, construct, t, params, call, t.otherUniqueKeys());
+        return record(captured);
+    }
+
+    /**
+     * A write statement's table and the facts capture works out from it once (see WriteFacts), kept per cached
+     * analysis while the catalog's metadata is unchanged ({@code generation}).
+     */
+    private record WritePlan(long generation, TableInfo table, WriteFacts facts) {
+    }
+
+    /** The plan of the write {@code a} on {@code ref}, worked out on its first execution after DDL. */
+    private WritePlan plan(Analysis a, Analysis.TableRef ref) throws SQLException {
+        long generation = node.catalog.generation(); // read before the table: an invalidation in between shows next time
+        WritePlan p = plans.get(a);
+        if (p != null && p.generation() == generation) {
+            return p;
+        }
+        TableInfo t = node.catalog.table(real, ref);
+        p = new WritePlan(generation, t, node.capture.facts(a, t));
+        if (plans.size() >= MAX_PLANS) {
+            plans.clear(); // an application with this many distinct writes gains little from the cache
+        }
+        plans.put(a, p);
+        return p;
+    }
+
+    <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
+        transaction.takeSqliteWriteLock();
+        Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.InsertSelect is ? is.table()
+                : a instanceof Analysis.Update u ? u.table() : a instanceof Analysis.Merge m ? m.table() : ((Analysis.Delete) a).table();
+        WritePlan plan = plan(a, ref);
+        TableInfo table = plan.table();
+        adopt(table);
+        Captured<T> captured;
+        if (a instanceof Analysis.Insert ins && !table.hasPrimaryKey()) {
+            TableInfo t = table;
+            refuseKeylessInsertWithoutRows(t, ctx, "INSERT");
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb), plan.facts());
+        } else if (a instanceof Analysis.InsertSelect is) {
+            TableInfo t = table;
+            if (!t.hasPrimaryKey()) {
+                refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
+            } else if (!node.backend.generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())) {
+                refuseUnreadableGeneratedKey(t, ctx.keyRequest());
+                if (!returnsGeneratedKeys(ctx)) {
+                    throw CaptureRefusal.of("an INSERT ... SELECT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
+                            "use executeUpdate or execute, or a PreparedStatement, so the keys can be read back");
+                }
+            }
+            captured = node.capture.insertSelect(real, is, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb));
+        } else if (a instanceof Analysis.Merge m) {
+            node.actions.refuseUnfollowable(real, table, "MERGE");
+            captured = node.capture.merge(real, m, table, params, ctx, call);
+        } else if (a instanceof Analysis.Insert ins) {
+            TableInfo t = table;
+            boolean generatedKey = plan.facts().insertColumns() != null ? plan.facts().generatedKey()
+                    : io.ledgerjdbc.driver.capture.RowCapture.generatesKey(ins, t);
+            if (generatedKey) {
+                refuseUnreadableGeneratedKey(t, ctx.keyRequest());
+            }
+            if (generatedKey && !returnsGeneratedKeys(ctx)) {
+                throw CaptureRefusal.of("an INSERT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
+                        "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
+            }
+            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
+                    tb -> readReturnedRows(ctx, tb), plan.facts());
+        } else if (a instanceof Analysis.Update u) {
+            if (node.capture.needsReturnedRows(table)) {
+                refuseWithoutReturnedRows(table, ctx, "UPDATE");
+            }
+            ReferentialActions.Pending cascade = node.actions.before(real, u, table, params);
+            io.ledgerjdbc.driver.capture.RowCapture.StatementRows changed = returnsChangedRows(ctx, node.capture.changedRows().forUpdate(table)) ? () -> changedRows(ctx) : null;
+            if (cascade == null) {
+                captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts(), changed);
+            } else {
+                captured = cascade.complete(node.capture.update(real, u, table, params, cascade.context(ctx), cascade.around(real, call),
+                        tb -> readReturnedRows(ctx, tb), plan.facts(), changed));
+            }
+        } else if (a instanceof Analysis.Delete d) {
+            ReferentialActions.Pending cascade = node.actions.before(real, d, table, params);
+            io.ledgerjdbc.driver.capture.RowCapture.StatementRows changed = returnsChangedRows(ctx, node.capture.changedRows().forDelete()) ? () -> changedRows(ctx) : null;
+            captured = cascade == null ? node.capture.delete(real, d, table, params, ctx, call, changed)
+                    : cascade.complete(node.capture.delete(real, d, table, params, cascade.context(ctx), cascade.around(real, call), changed));
+        } else {
+            throw new IllegalStateException("not a row write: " + a);
+        }
+        return record(captured);
+    }
+
+    /** Adds a statement's changes after everything captured before it (reading back earlier inserted rows first). */
+    private <T> T record(Captured<T> captured) throws SQLException {
+        if (!captured.changes().isEmpty()) {
+            transaction.readInserted();
+            transaction.pending.addAll(captured.changes());
+        }
+        transaction.toRead.addAll(captured.toRead());
+        return captured.result();
+    }
+    /**
+     * Before an INSERT into a table without a primary key runs: can its rows be followed? On PostgreSQL they are
+     * read back by the ctids the statement returns (see {@link #refuseWithoutReturnedRows}).
+     */
+    private void refuseKeylessInsertWithoutRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
+        node.capture.refuseUnfollowableKeylessInsert(what, t);
+        if (node.capture.needsReturnedRows(t)) {
+            refuseWithoutReturnedRows(t, ctx, what);
+        }
+    }
+
+    /**
+     * PostgreSQL, a table without a primary key: the rows an INSERT or UPDATE wrote are read back by the ctids the
+     * statement returns, which the driver asks for in place of generated keys (see {@link #keysForCapture}): when it
+     * prepares a PreparedStatement, or when a plain Statement runs executeUpdate/execute, without keys asked for.
+     */
+    private void refuseWithoutReturnedRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
+        boolean returnsRowIds = ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.askedKeysForCapture();
+        if (!returnsRowIds) {
+            throw CaptureRefusal.of(what + " of a table without a primary key asking for generated keys, or through"
+                            + " executeQuery or a Statement batch",
+                    "on PostgreSQL capture reads the rows it wrote back by the ctids the statement returns, which the driver asks"
+                            + " for in place of generated keys (a table without a key has none); use executeUpdate or execute"
+                            + " without generated keys, or a PreparedStatement");
+        }
+    }
+
+
+    /**
+     * Whether the real statement returns the rows it changed as {@code request} asks (see ChangedRows): the driver
+     * asked for them in place of generated keys the application did not ask for (see {@link #keysForCapture}).
+     */
+    private static boolean returnsChangedRows(ExecutionContext ctx, KeyRequest request) {
+        return request != null && (ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.askedKeysForCapture());
+    }
+
+    /** The rows an UPDATE or DELETE returned for capture; the application sees what the raw driver shows unasked. */
+    private ResultSet changedRows(ExecutionContext ctx) throws SQLException {
+        return generatedKeys.takeChangedRows(ctx);
+    }
+
+    /** PostgreSQL: the rows an INSERT into a key-less table made, by the ctids it returned (see KeylessCapture). */
+    private List<Row> readReturnedRows(ExecutionContext ctx, TableInfo t) throws SQLException {
+        CachedRowSet keys = generatedKeys.read(ctx);
+        List<String> ctids = new ArrayList<>();
+        while (keys.next()) {
+            ctids.add(keys.getString(1));
+        }
+        keys.beforeFirst();
+        return node.capture.rowsByCtid(real, t, ctids);
+    }
+
+    /**
+     * Whether the real statement returns the generated keys: the application asked, or the driver did (when it
+     * prepared the statement, or when a plain Statement executed it, see {@link #keysForCapture}).
+     */
+    private static boolean returnsGeneratedKeys(ExecutionContext ctx) {
+        return ctx.keyRequest().wantsKeys() || ctx.realStatement() instanceof PreparedStatement || ctx.askedKeysForCapture();
+    }
+
+    /** Before the INSERT runs: will its generated key be readable? */
+    private void refuseUnreadableGeneratedKey(TableInfo t, KeyRequest asked) throws SQLException {
+        String key = t.primaryKey().get(0).name();
+        if (asked.columnIndexes() != null
+                || (asked.columnNames() != null && java.util.Arrays.stream(asked.columnNames()).noneMatch(key::equalsIgnoreCase))) {
+            throw CaptureRefusal.of("an INSERT asking for generated key columns without its primary key",
+                    "capture reads the new row back by " + key + "; include it in the requested key columns");
+        }
+        if (node.backend.generatedKeyIsRowid() && !"INTEGER".equalsIgnoreCase(t.primaryKey().get(0).typeName())) {
+            throw CaptureRefusal.of("an INSERT that leaves out a primary key SQLite does not generate",
+                    "only an INTEGER PRIMARY KEY (the rowid) is generated; give " + key + " a value");
+        }
+    }
+
+    private boolean needsGeneratedKeys(Analysis.Insert ins) throws SQLException {
+        return io.ledgerjdbc.driver.capture.RowCapture.generatesKey(ins, node.catalog.table(real, ins.table()));
+    }
+
+    /** The keys of the rows an INSERT made, for capture (see {@link GeneratedKeys#ofInsert}). */
+    private List<Row> readGeneratedKeys(ExecutionContext ctx, TableInfo t, int rows) throws SQLException {
+        return generatedKeys.ofInsert(ctx, t, rows);
+    }
+}
