@@ -3,8 +3,8 @@ package io.ledgerjdbc.driver;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.RowCapture;
-import io.ledgerjdbc.driver.capture.SqlAnalyzer;
-import io.ledgerjdbc.driver.capture.TableCatalog;
+import io.ledgerjdbc.driver.sql.SqlAnalyzer;
+import io.ledgerjdbc.driver.schema.TableCatalog;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.hash.Hashes;
@@ -246,7 +246,7 @@ public final class LedgerNode {
      *
      * @return the adoption changes to put before the write's own changes (empty when already adopted)
      */
-    List<Change> adopt(Connection c, io.ledgerjdbc.driver.capture.TableInfo t) throws SQLException {
+    List<Change> adopt(Connection c, io.ledgerjdbc.driver.schema.TableInfo t) throws SQLException {
         if (cluster != null || adopted.contains(t.ledgerName())) {
             // In a cluster every member starts from the same (empty or copied) database: nothing to adopt.
             return List.of();
@@ -263,7 +263,7 @@ public final class LedgerNode {
         }
         List<Change> rows = new java.util.ArrayList<>();
         for (io.ledgerjdbc.ledger.entry.Row row : capture.readAll(c, t)) {
-            rows.add(io.ledgerjdbc.ledger.entry.RowChange.insert(t.ledgerName(), io.ledgerjdbc.driver.capture.RowCapture.keyOf(row, t), row));
+            rows.add(io.ledgerjdbc.ledger.entry.RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
         markAdopted(c, t.ledgerName());
         return rows;
@@ -292,19 +292,19 @@ public final class LedgerNode {
         return k.substring(0, 47) + "#" + hash;
     }
 
-    private static final Optional<io.ledgerjdbc.driver.capture.Analysis.Insert> NO_CORE = Optional.empty();
-    private final Map<String, Optional<io.ledgerjdbc.driver.capture.Analysis.Insert>> upsertCores = new ConcurrentHashMap<>();
+    private static final Optional<io.ledgerjdbc.driver.sql.Analysis.Insert> NO_CORE = Optional.empty();
+    private final Map<String, Optional<io.ledgerjdbc.driver.sql.Analysis.Insert>> upsertCores = new ConcurrentHashMap<>();
 
     /** The INSERT an upsert starts with (cached per SQL string like every analysis), or null when it has none. */
-    io.ledgerjdbc.driver.capture.Analysis.Insert upsertCore(String sql, io.ledgerjdbc.driver.capture.Analysis.Refused r) {
-        if (!io.ledgerjdbc.driver.capture.Upserts.isUpsert(r)) {
+    io.ledgerjdbc.driver.sql.Analysis.Insert upsertCore(String sql, io.ledgerjdbc.driver.sql.Analysis.Refused r) {
+        if (!io.ledgerjdbc.driver.sql.Upserts.isUpsert(r)) {
             return null;
         }
         if (upsertCores.size() > 10_000) {
             upsertCores.clear(); // bounded like the analyzer's cache; recomputing is cheap
         }
         return upsertCores.computeIfAbsent(sql, s -> {
-            var core = io.ledgerjdbc.driver.capture.Upserts.core(s, analyzer);
+            var core = io.ledgerjdbc.driver.sql.Upserts.core(s, analyzer);
             return core == null ? NO_CORE : Optional.of(core);
         }).orElse(null);
     }

@@ -1,5 +1,8 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
@@ -176,7 +179,7 @@ final class KeylessCapture {
         for (Row b : before) {
             Integer n = written.get(b);
             if (n == null) {
-                changes.add(RowChange.delete(t.ledgerName(), RowCapture.keyOf(b, t), b));
+                changes.add(RowChange.delete(t.ledgerName(), t.keyOf(b), b));
             } else if (n == 1) {
                 written.remove(b); // an equal row among those written: left as it was
             } else {
@@ -186,7 +189,7 @@ final class KeylessCapture {
         for (Row a : after) { // in the order the statement returned them
             Integer n = written.get(a);
             if (n != null) {
-                changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(a, t), a));
+                changes.add(RowChange.insert(t.ledgerName(), t.keyOf(a), a));
                 if (n == 1) written.remove(a); else written.put(a, n - 1);
             }
         }
@@ -220,7 +223,7 @@ final class KeylessCapture {
     private List<RowChange> inserts(TableInfo t, List<Row> rows) {
         List<RowChange> changes = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(row, t), row));
+            changes.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
         return changes;
     }

@@ -1,8 +1,11 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
-import io.ledgerjdbc.driver.capture.Analysis.MergeAction;
-import io.ledgerjdbc.driver.capture.Analysis.MergeClause;
+import io.ledgerjdbc.driver.sql.Analysis.MergeAction;
+import io.ledgerjdbc.driver.sql.Analysis.MergeClause;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -161,7 +164,7 @@ final class MergeCapture {
                 RowCapture.requireShape(rs, t, 0, 1);
                 while (rs.next()) {
                     Row row = capture.read(rs, t);
-                    Row key = RowCapture.keyOf(row, t);
+                    Row key = t.keyOf(row);
                     if (out.put(key, row) == null && rs.getInt(t.columns().size() + 1) > 0) {
                         acted++;
                     }

@@ -1,5 +1,8 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
@@ -99,7 +102,7 @@ final class QueryInsertCapture {
             if (row == null) {
                 throw RowCapture.conflict(what, "an inserted row cannot be found by its key " + key);
             }
-            changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(row, t), row));
+            changes.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
         return changes;
     }

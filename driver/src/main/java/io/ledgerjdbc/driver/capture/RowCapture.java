@@ -1,5 +1,8 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
@@ -192,7 +195,7 @@ public final class RowCapture {
                 throw conflict("UPDATE", "a row it updated is gone");
             }
             if (!a.equals(before.get(i))) {
-                changes.add(RowChange.update(t.ledgerName(), keyOf(before.get(i), t), before.get(i), a));
+                changes.add(RowChange.update(t.ledgerName(), t.keyOf(before.get(i)), before.get(i), a));
             }
         }
         return new Captured<>(result, changes);
@@ -214,7 +217,7 @@ public final class RowCapture {
         try (ResultSet rs = changed.open()) {
             if (changedRows.wholeRows()) {
                 images = changedRows.rows(this, rs, t);
-                for (Row a : images) changedKeys.add(keyOf(a, t));
+                for (Row a : images) changedKeys.add(t.keyOf(a));
             } else {
                 changedKeys.addAll(changedRows.keys(rs, t));
             }
@@ -238,7 +241,7 @@ public final class RowCapture {
         List<RowChange> changes = new ArrayList<>();
         for (int i = 0; i < before.size(); i++) {
             if (after[i] != null && !after[i].equals(before.get(i))) {
-                changes.add(RowChange.update(t.ledgerName(), keyOf(before.get(i), t), before.get(i), after[i]));
+                changes.add(RowChange.update(t.ledgerName(), t.keyOf(before.get(i)), before.get(i), after[i]));
             }
         }
         return changes;
@@ -298,7 +301,7 @@ public final class RowCapture {
             requireCount(result, ctx, deleted.size(), "DELETE");
             List<RowChange> changes = new ArrayList<>(deleted.size());
             for (Row row : deleted) {
-                changes.add(RowChange.delete(t.ledgerName(), keyOf(row, t), row));
+                changes.add(RowChange.delete(t.ledgerName(), t.keyOf(row), row));
             }
             return new Captured<>(result, changes);
         }
@@ -318,7 +321,7 @@ public final class RowCapture {
         requireCount(result, ctx, before.size(), "DELETE");
         if (!backend.lockedReadIsTheWritesRows() && t.hasPrimaryKey() && !before.isEmpty()) {
             List<Row> keys = new ArrayList<>(before.size());
-            for (Row row : before) keys.add(keyOf(row, t));
+            for (Row row : before) keys.add(t.keyOf(row));
             if (!readByKeys(c, t, keys).isEmpty()) {
                 throw conflict("DELETE", "a row its WHERE selected just before is still there, so it deleted another "
                         + "(another transaction moved it there meanwhile)");
@@ -326,7 +329,7 @@ public final class RowCapture {
         }
         List<RowChange> changes = new ArrayList<>(before.size());
         for (Row row : before) {
-            changes.add(RowChange.delete(t.ledgerName(), keyOf(row, t), row));
+            changes.add(RowChange.delete(t.ledgerName(), t.keyOf(row), row));
         }
         return new Captured<>(result, changes);
     }
@@ -413,11 +416,11 @@ public final class RowCapture {
             Row b = before.get(i);
             Row a = findRowByKeyExpressions(c, t, keys.get(i), params, "");
             if (b == null && a != null) {
-                changes.add(RowChange.insert(t.ledgerName(), keyOf(a, t), a));
+                changes.add(RowChange.insert(t.ledgerName(), t.keyOf(a), a));
             } else if (b != null && a == null) {
-                changes.add(RowChange.delete(t.ledgerName(), keyOf(b, t), b));
+                changes.add(RowChange.delete(t.ledgerName(), t.keyOf(b), b));
             } else if (b != null && !b.equals(a)) {
-                changes.add(RowChange.update(t.ledgerName(), keyOf(b, t), b, a));
+                changes.add(RowChange.update(t.ledgerName(), t.keyOf(b), b, a));
             }
             if (b == null && a != null) {
                 before.set(i, a); // a later row of the same statement with the same key now finds this one
@@ -571,7 +574,7 @@ public final class RowCapture {
                     requireShape(rs, t, 0, 0);
                     while (rs.next()) {
                         Row row = read(rs, t);
-                        out.put(keyOf(row, t), row);
+                        out.put(t.keyOf(row), row);
                     }
                 }
             }
@@ -640,18 +643,6 @@ public final class RowCapture {
             values[i] = Values.read(rs, offset + i + 1, columns.get(i), dialect);
         }
         return t.rowLayout().row(values);
-    }
-
-    public static Row keyOf(Row row, TableInfo t) {
-        if (!t.hasPrimaryKey()) {
-            return row;
-        }
-        List<TableInfo.Column> key = t.primaryKey();
-        Value[] values = new Value[key.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = row.get(key.get(i).name());
-        }
-        return t.keyLayout().row(values);
     }
 
     static int bind(PreparedStatement ps, Params params, Analysis.SqlExpr e, int at) throws SQLException {

@@ -1,5 +1,6 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.schema;
 
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.SQLFeatureNotSupportedException;
 

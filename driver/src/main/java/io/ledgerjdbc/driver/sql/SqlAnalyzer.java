@@ -1,17 +1,17 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 import io.ledgerjdbc.driver.backend.Syntax;
 import io.ledgerjdbc.driver.backend.Backend;
-import io.ledgerjdbc.driver.capture.Analysis.Assignment;
-import io.ledgerjdbc.driver.capture.Analysis.Delete;
-import io.ledgerjdbc.driver.capture.Analysis.Insert;
-import io.ledgerjdbc.driver.capture.Analysis.InsertSelect;
-import io.ledgerjdbc.driver.capture.Analysis.Merge;
-import io.ledgerjdbc.driver.capture.Analysis.MergeClause;
-import io.ledgerjdbc.driver.capture.Analysis.Read;
-import io.ledgerjdbc.driver.capture.Analysis.Refused;
-import io.ledgerjdbc.driver.capture.Analysis.SqlExpr;
-import io.ledgerjdbc.driver.capture.Analysis.Update;
+import io.ledgerjdbc.driver.sql.Analysis.Assignment;
+import io.ledgerjdbc.driver.sql.Analysis.Delete;
+import io.ledgerjdbc.driver.sql.Analysis.Insert;
+import io.ledgerjdbc.driver.sql.Analysis.InsertSelect;
+import io.ledgerjdbc.driver.sql.Analysis.Merge;
+import io.ledgerjdbc.driver.sql.Analysis.MergeClause;
+import io.ledgerjdbc.driver.sql.Analysis.Read;
+import io.ledgerjdbc.driver.sql.Analysis.Refused;
+import io.ledgerjdbc.driver.sql.Analysis.SqlExpr;
+import io.ledgerjdbc.driver.sql.Analysis.Update;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static io.ledgerjdbc.driver.capture.SqlKeywords.upper;
+import static io.ledgerjdbc.driver.sql.SqlKeywords.upper;
 
 /**
  * Decides what one SQL string does, for capture: a read that passes through, an INSERT/UPDATE/DELETE with the

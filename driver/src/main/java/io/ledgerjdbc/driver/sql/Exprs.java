@@ -1,7 +1,7 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.ExprKind;
-import io.ledgerjdbc.driver.capture.Analysis.SqlExpr;
+import io.ledgerjdbc.driver.sql.Analysis.ExprKind;
+import io.ledgerjdbc.driver.sql.Analysis.SqlExpr;
 
 /**
  * Builds an {@link SqlExpr} from a token range: the exact source text (comments and spacing inside it kept,

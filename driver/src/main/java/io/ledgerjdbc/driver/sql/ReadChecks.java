@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 import java.util.function.Function;
 

@@ -1,6 +1,6 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.Refused;
+import io.ledgerjdbc.driver.sql.Analysis.Refused;
 
 /**
  * Every refusal the analyzer can give, with its construct name and the reason shown to the user. Kept in one

@@ -1,10 +1,10 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.Ddl;
-import io.ledgerjdbc.driver.capture.Analysis.DdlKind;
-import io.ledgerjdbc.driver.capture.Analysis.TableRef;
-import io.ledgerjdbc.driver.capture.Analysis.TransactionControl;
-import io.ledgerjdbc.driver.capture.Analysis.TxCommand;
+import io.ledgerjdbc.driver.sql.Analysis.Ddl;
+import io.ledgerjdbc.driver.sql.Analysis.DdlKind;
+import io.ledgerjdbc.driver.sql.Analysis.TableRef;
+import io.ledgerjdbc.driver.sql.Analysis.TransactionControl;
+import io.ledgerjdbc.driver.sql.Analysis.TxCommand;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.stream.Stream;
 
-import static io.ledgerjdbc.driver.capture.Sql.*;
+import static io.ledgerjdbc.driver.sql.Sql.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** DDL is classified (object as written, table as a TableRef) and transaction control recognised. */

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 import io.ledgerjdbc.driver.backend.Syntax;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.ledgerjdbc.driver.capture.SqlKeywords.upper;
+import static io.ledgerjdbc.driver.sql.SqlKeywords.upper;
 
 /**
  * Reads the structure of INSERT … VALUES, UPDATE … SET … WHERE and DELETE FROM … WHERE from the tokens,

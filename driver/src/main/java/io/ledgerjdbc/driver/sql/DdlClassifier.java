@@ -1,10 +1,10 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.Ddl;
-import io.ledgerjdbc.driver.capture.Analysis.DdlKind;
-import io.ledgerjdbc.driver.capture.Analysis.TableRef;
+import io.ledgerjdbc.driver.sql.Analysis.Ddl;
+import io.ledgerjdbc.driver.sql.Analysis.DdlKind;
+import io.ledgerjdbc.driver.sql.Analysis.TableRef;
 
-import static io.ledgerjdbc.driver.capture.SqlKeywords.upper;
+import static io.ledgerjdbc.driver.sql.SqlKeywords.upper;
 
 /**
  * Classifies DDL from its tokens without parsing it: Calcite cannot parse most DDL (design notes §2), and

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 /**
  * The sequence policy ({@code ledger.sequenceReads}). A query that takes the next value of a sequence

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,6 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.TableRef;
+import io.ledgerjdbc.driver.sql.Analysis.TableRef;
 
 /** Reads a (possibly schema-qualified, possibly quoted) table name out of the tokens. */
 final class TableNames {

@@ -1,9 +1,9 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.TransactionControl;
-import io.ledgerjdbc.driver.capture.Analysis.TxCommand;
+import io.ledgerjdbc.driver.sql.Analysis.TransactionControl;
+import io.ledgerjdbc.driver.sql.Analysis.TxCommand;
 
-import static io.ledgerjdbc.driver.capture.SqlKeywords.upper;
+import static io.ledgerjdbc.driver.sql.SqlKeywords.upper;
 
 /**
  * BEGIN / START TRANSACTION / COMMIT / END / ROLLBACK / ABORT / SAVEPOINT / RELEASE, in the spellings of the

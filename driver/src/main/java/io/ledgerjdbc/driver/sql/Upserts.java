@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Turns an upsert Calcite cannot parse into the plain {@code INSERT … VALUES} it starts with, so the analyzer
  * can check it and name its rows; capture then records the upsert by the primary-key values it names (see
- * {@link RowCapture#upsert}). Forms: {@code INSERT … ON CONFLICT …} (PostgreSQL, SQLite),
+ * {@code capture.RowCapture#upsert}). Forms: {@code INSERT … ON CONFLICT …} (PostgreSQL, SQLite),
  * {@code INSERT … ON DUPLICATE KEY UPDATE …}, {@code INSERT IGNORE}, {@code REPLACE INTO} (MariaDB, SQLite),
  * {@code INSERT OR REPLACE|IGNORE} (SQLite), {@code MERGE INTO t (…) [KEY (…)] VALUES …} (H2). The core keeps
  * every {@code ?} of the VALUES rows at the same index; parameters of the tail come after them.

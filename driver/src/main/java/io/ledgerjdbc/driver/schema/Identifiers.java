@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.schema;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.ledger.store.SqlDialect;

@@ -1,6 +1,6 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.Refused;
+import io.ledgerjdbc.driver.sql.Analysis.Refused;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.ledgerjdbc.driver.capture.Sql.*;
+import static io.ledgerjdbc.driver.sql.Sql.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every refusal, by its exact construct name; each reason says why and what to do instead. */

@@ -1,12 +1,12 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.Delete;
-import io.ledgerjdbc.driver.capture.Analysis.Insert;
-import io.ledgerjdbc.driver.capture.Analysis.InsertSelect;
-import io.ledgerjdbc.driver.capture.Analysis.Merge;
-import io.ledgerjdbc.driver.capture.Analysis.MergeAction;
-import io.ledgerjdbc.driver.capture.Analysis.MergeClause;
-import io.ledgerjdbc.driver.capture.Analysis.Update;
+import io.ledgerjdbc.driver.sql.Analysis.Delete;
+import io.ledgerjdbc.driver.sql.Analysis.Insert;
+import io.ledgerjdbc.driver.sql.Analysis.InsertSelect;
+import io.ledgerjdbc.driver.sql.Analysis.Merge;
+import io.ledgerjdbc.driver.sql.Analysis.MergeAction;
+import io.ledgerjdbc.driver.sql.Analysis.MergeClause;
+import io.ledgerjdbc.driver.sql.Analysis.Update;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.ledgerjdbc.driver.capture.Sql.*;
+import static io.ledgerjdbc.driver.sql.Sql.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** INSERT / UPDATE / DELETE per dialect → the exact expected analysis (records compared with equals). */

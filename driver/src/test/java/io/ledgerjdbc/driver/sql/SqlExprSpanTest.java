@@ -1,9 +1,9 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.ExprKind;
-import io.ledgerjdbc.driver.capture.Analysis.Insert;
-import io.ledgerjdbc.driver.capture.Analysis.SqlExpr;
-import io.ledgerjdbc.driver.capture.Analysis.Update;
+import io.ledgerjdbc.driver.sql.Analysis.ExprKind;
+import io.ledgerjdbc.driver.sql.Analysis.Insert;
+import io.ledgerjdbc.driver.sql.Analysis.SqlExpr;
+import io.ledgerjdbc.driver.sql.Analysis.Update;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import static io.ledgerjdbc.driver.capture.Sql.*;
+import static io.ledgerjdbc.driver.sql.Sql.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.stream.Stream;
 
-import static io.ledgerjdbc.driver.capture.Sql.*;
+import static io.ledgerjdbc.driver.sql.Sql.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ?} markers are counted the way each backend's JDBC driver counts them: never inside quotes or comments. */

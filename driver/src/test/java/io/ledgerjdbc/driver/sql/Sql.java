@@ -1,9 +1,9 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.sql;
 
-import io.ledgerjdbc.driver.capture.Analysis.Assignment;
-import io.ledgerjdbc.driver.capture.Analysis.ExprKind;
-import io.ledgerjdbc.driver.capture.Analysis.SqlExpr;
-import io.ledgerjdbc.driver.capture.Analysis.TableRef;
+import io.ledgerjdbc.driver.sql.Analysis.Assignment;
+import io.ledgerjdbc.driver.sql.Analysis.ExprKind;
+import io.ledgerjdbc.driver.sql.Analysis.SqlExpr;
+import io.ledgerjdbc.driver.sql.Analysis.TableRef;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import org.junit.jupiter.params.provider.Arguments;
 

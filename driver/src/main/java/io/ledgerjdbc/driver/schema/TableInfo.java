@@ -1,6 +1,7 @@
-package io.ledgerjdbc.driver.capture;
+package io.ledgerjdbc.driver.schema;
 
 import io.ledgerjdbc.ledger.entry.Row;
+import io.ledgerjdbc.ledger.entry.Value;
 import java.util.List;
 
 /**
@@ -47,6 +48,18 @@ public record TableInfo(String schema, String name, String ledgerName, List<Colu
 
     public boolean hasPrimaryKey() {
         return !primaryKey.isEmpty();
+    }
+
+    /** The key of {@code row}: its primary key values, or the whole row when the table has no primary key. */
+    public Row keyOf(Row row) {
+        if (!hasPrimaryKey()) {
+            return row;
+        }
+        Value[] values = new Value[primaryKey.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.get(primaryKey.get(i).name());
+        }
+        return keyLayout.row(values);
     }
 
     public Column column(String name) {
