@@ -56,8 +56,11 @@ final class KeylessCapture {
     }
 
     /** The rows of one INSERT (… VALUES or … query) into a table without a primary key. */
-    <T> Captured<T> insert(Connection c, String what, TableInfo t, ExecutionContext ctx, RealCall<T> call,
-                           RowCapture.ReturnedRows returned) throws SQLException {
+    <T> Captured<T> insert(String what, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         String rowId = rowIdColumn(dialect);
         if (rowId != null) {
             long max = maxRowId(c, t, rowId);
@@ -68,7 +71,7 @@ final class KeylessCapture {
         }
         refuseUnfollowable(what, t);
         T result = call.call();
-        List<Row> rows = returned.rows(t);
+        List<Row> rows = w.results().returnedRows(t);
         RowCapture.requireCount(result, ctx, rows.size(), what);
         return new Captured<>(result, inserts(t, rows));
     }
@@ -106,10 +109,14 @@ final class KeylessCapture {
     }
 
     /** An UPDATE of a table without a primary key, followed by row id (SQLite, H2) or by returned ctid (PostgreSQL). */
-    <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call,
-                           RowCapture.ReturnedRows returned) throws SQLException {
+    <T> Captured<T> update(Analysis.Update u, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         if (backend.returnsRowIds()) {
-            return updateByReturnedRows(c, u, t, params, ctx, call, returned);
+            return updateByReturnedRows(u, w);
         }
         String rowId = rowIdColumn(dialect);
         if (rowId == null) {
@@ -149,8 +156,12 @@ final class KeylessCapture {
      * changed other rows than capture read: a row read left the WHERE's rows and another entered (40001, see
      * ChangedRows for how that happens at READ COMMITTED).
      */
-    private <T> Captured<T> updateByReturnedRows(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
-                                                 RealCall<T> call, RowCapture.ReturnedRows returned) throws SQLException {
+    private <T> Captured<T> updateByReturnedRows(Analysis.Update u, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         List<String> ctids = new ArrayList<>();
         List<Row> before = rowsToUpdate(c, u, t, params, "ctid", ctids);
         T result = call.call();
@@ -167,7 +178,7 @@ final class KeylessCapture {
                 }
             }
         }
-        List<Row> after = new ArrayList<>(returned.rows(t));
+        List<Row> after = new ArrayList<>(w.results().returnedRows(t));
         if (after.size() != before.size()) {
             throw RowCapture.conflict("UPDATE", "it wrote " + after.size() + " rows where " + before.size() + " were read");
         }

@@ -56,8 +56,12 @@ final class MergeCapture {
         this.backend = Backend.of(dialect);
     }
 
-    <T> Captured<T> capture(Connection c, Analysis.Merge m, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call)
-            throws SQLException {
+    <T> Captured<T> capture(Analysis.Merge m, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         RowCapture.refuseUncapturable("MERGE", t, m.on());
         refuseUnfollowable(m, t);
         String tableLock = backend.mergeTableLock(m.targetText());

@@ -455,10 +455,14 @@ public final class ReferentialActions {
         private List<RowChange> observed;
 
         /**
-         * The statement's call, followed at once by the read of the rows its actions changed, and an execution
-         * context whose update count leaves those rows out where the database counts them (SQLite).
+         * The write run by the statement's call followed at once by the read of the rows its actions changed, in an
+         * execution context whose update count leaves those rows out where the database counts them (SQLite).
          */
-        public <T> io.ledgerjdbc.driver.jdbc.RealCall<T> around(Connection c, io.ledgerjdbc.driver.jdbc.RealCall<T> call) {
+        public <T> Write<T> around(Write<T> w) {
+            return w.runBy(context(w.context()), around(w.connection(), w.call()));
+        }
+
+        private <T> io.ledgerjdbc.driver.jdbc.RealCall<T> around(Connection c, io.ledgerjdbc.driver.jdbc.RealCall<T> call) {
             return () -> {
                 T result = call.call();
                 observed = observe(c);
@@ -466,7 +470,7 @@ public final class ReferentialActions {
             };
         }
 
-        public io.ledgerjdbc.driver.jdbc.ExecutionContext context(io.ledgerjdbc.driver.jdbc.ExecutionContext ctx) {
+        private io.ledgerjdbc.driver.jdbc.ExecutionContext context(io.ledgerjdbc.driver.jdbc.ExecutionContext ctx) {
             return new io.ledgerjdbc.driver.jdbc.ExecutionContext() {
                 @Override
                 public Statement realStatement() {
