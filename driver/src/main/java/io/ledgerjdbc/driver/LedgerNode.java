@@ -292,23 +292,6 @@ public final class LedgerNode {
         return k.substring(0, 47) + "#" + hash;
     }
 
-    private static final Optional<io.ledgerjdbc.driver.sql.Analysis.Insert> NO_CORE = Optional.empty();
-    private final Map<String, Optional<io.ledgerjdbc.driver.sql.Analysis.Insert>> upsertCores = new ConcurrentHashMap<>();
-
-    /** The INSERT an upsert starts with (cached per SQL string like every analysis), or null when it has none. */
-    io.ledgerjdbc.driver.sql.Analysis.Insert upsertCore(String sql, io.ledgerjdbc.driver.sql.Analysis.Refused r) {
-        if (!io.ledgerjdbc.driver.sql.Upserts.isUpsert(r)) {
-            return null;
-        }
-        if (upsertCores.size() > 10_000) {
-            upsertCores.clear(); // bounded like the analyzer's cache; recomputing is cheap
-        }
-        return upsertCores.computeIfAbsent(sql, s -> {
-            var core = io.ledgerjdbc.driver.sql.Upserts.core(s, analyzer);
-            return core == null ? NO_CORE : Optional.of(core);
-        }).orElse(null);
-    }
-
     String nextTxId() {
         return txPrefix + "-" + txCounter.incrementAndGet();
     }

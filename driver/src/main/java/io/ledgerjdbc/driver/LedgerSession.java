@@ -365,12 +365,8 @@ final class LedgerSession implements Session {
             }
             return call.call();
         }
-        Analysis.Insert upsertCore = null;
         if (a instanceof Analysis.Refused r) {
-            upsertCore = node.upsertCore(sql, r);
-            if (upsertCore == null) {
-                throw CaptureRefusal.of(r.construct(), r.reason());
-            }
+            throw CaptureRefusal.of(r.construct(), r.reason());
         }
         if (a instanceof Analysis.TransactionControl tc) {
             throw CaptureRefusal.of("a textual " + tc.command(), "use Connection.commit(), rollback() and setSavepoint(), "
@@ -379,13 +375,13 @@ final class LedgerSession implements Session {
         if (rollbackOnly != null) {
             throw new SQLException("the transaction must be rolled back: " + rollbackOnly, SqlStates.SERIALIZATION_FAILURE);
         }
-        if (!(a instanceof Analysis.Insert) || upsertCore != null) {
+        if (!(a instanceof Analysis.Insert)) {
             // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
             readInsertedOrFail();
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return executeWrite(ctx, a, sql, params, call, ifNotRun, upsertCore);
+                return executeWrite(ctx, a, sql, params, call, ifNotRun);
             } catch (CaptureConflict e) {
                 if (!autoCommit || attempt == CAPTURE_ATTEMPTS) {
                     throw e;
@@ -396,8 +392,8 @@ final class LedgerSession implements Session {
     }
 
     /** One run of a write statement, in its own transaction when the application is in autocommit mode. */
-    private <T> T executeWrite(ExecutionContext ctx, Analysis a, String sql, Params params, RealCall<T> call, T ifNotRun,
-                               Analysis.Insert upsertCore) throws SQLException {
+    private <T> T executeWrite(ExecutionContext ctx, Analysis a, String sql, Params params, RealCall<T> call, T ifNotRun)
+            throws SQLException {
         boolean implicit = autoCommit;
         if (implicit) {
             beginImplicit();
@@ -411,7 +407,7 @@ final class LedgerSession implements Session {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
                     try {
-                        result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), ctx, params, tracked)
+                        result = a instanceof Analysis.Upsert up ? captureUpsert(up, ctx, params, tracked)
                                 : captureWrite(a, ctx, params, tracked);
                     } catch (NotATable missing) {
                         result = failAsTheDatabaseWould(missing, call);
@@ -420,7 +416,7 @@ final class LedgerSession implements Session {
                         if (tracked.ran) {
                             throw stale;
                         }
-                        result = upsertCore != null ? captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), ctx, params, tracked)
+                        result = a instanceof Analysis.Upsert up ? captureUpsert(up, ctx, params, tracked)
                                 : captureWrite(a, ctx, params, tracked); // nothing ran yet: capture again, once
                     }
                 } finally {
@@ -559,12 +555,12 @@ final class LedgerSession implements Session {
         }
     }
 
-    private <T> T captureUpsert(Analysis.Insert core, String construct, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
+    private <T> T captureUpsert(Analysis.Upsert up, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
         takeSqliteWriteLock();
-        TableInfo t = node.catalog.table(real, core.table());
+        TableInfo t = node.catalog.table(real, up.core().table());
         adopt(t);
-        node.actions.refuseUnfollowable(real, t, construct);
-        Captured<T> captured = node.capture.upsert(core, construct, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
+        node.actions.refuseUnfollowable(real, t, up.construct());
+        Captured<T> captured = node.capture.upsert(up, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
         return record(captured);
     }
 

@@ -397,7 +397,9 @@ public final class RowCapture {
      * DELETE. Sound only when the primary key is the table's one unique constraint (so no other row can be
      * hit) and every row gives its whole key as a value or parameter; anything else is refused.
      */
-    public <T> Captured<T> upsert(Analysis.Insert ins, String construct, Write<T> w) throws SQLException {
+    public <T> Captured<T> upsert(Analysis.Upsert upsert, Write<T> w) throws SQLException {
+        Analysis.Insert ins = upsert.core();
+        String construct = upsert.construct();
         Connection c = w.connection();
         TableInfo t = w.table();
         Params params = w.params();

@@ -125,6 +125,23 @@ public sealed interface Analysis {
     }
 
     /**
+     * An upsert: {@code INSERT … ON CONFLICT …} (PostgreSQL, SQLite), {@code INSERT … ON DUPLICATE KEY UPDATE …},
+     * {@code INSERT IGNORE}, {@code REPLACE INTO} (MariaDB, SQLite), {@code INSERT OR REPLACE|IGNORE} (SQLite), H2's
+     * {@code MERGE INTO t (…) [KEY (…)] VALUES …}. Capture records it by the primary-key values its rows name. An
+     * upsert whose plain INSERT cannot be found is {@link Refused} under the same construct.
+     *
+     * @param core      the plain {@code INSERT … VALUES} it starts with, analysed; each {@code ?} of its rows at the
+     *                  same index as in the upsert (see {@link Upserts})
+     * @param construct its name in refusals, e.g. "INSERT ... ON CONFLICT", "REPLACE INTO"
+     */
+    record Upsert(Insert core, String construct) implements Analysis {
+        public Upsert {
+            Objects.requireNonNull(core, "core");
+            Objects.requireNonNull(construct, "construct");
+        }
+    }
+
+    /**
      * A statement the driver cannot capture faithfully: refused before it runs (SQLState 0A000).
      *
      * @param construct names what was found, e.g. "UPDATE ... LIMIT", "INSERT ... ON CONFLICT", "CALL"

@@ -62,11 +62,23 @@ public final class SqlAnalyzer {
         if (sql == null) return new Refused(Refusals.UNRECOGNISED, "no SQL was given (null).");
         Analysis cached = cache.get(sql);
         if (cached != null) return cached;
-        Analysis a = analyzeUncached(sql);
+        Analysis a = upsertOrAsIs(analyzeUncached(sql), sql);
         if (sql.length() > MAX_CACHED_LENGTH) return a;
         if (cache.size() >= CACHE_LIMIT) evictSome();
         Analysis raced = cache.putIfAbsent(sql, a);
         return raced != null ? raced : a;
+    }
+
+    /**
+     * An upsert Calcite cannot parse is refused by the analysis of its text; it is captured by the plain INSERT it
+     * starts with where that can be found (see {@link Upserts}), and stays refused otherwise.
+     */
+    private Analysis upsertOrAsIs(Analysis a, String sql) {
+        if (a instanceof Refused r && Upserts.isUpsert(r)) {
+            Analysis.Insert core = Upserts.core(sql, this);
+            return core == null ? r : new Analysis.Upsert(core, r.construct());
+        }
+        return a;
     }
 
     /** How many statements were handed to Calcite so far. */

@@ -7,12 +7,12 @@ import java.util.regex.Pattern;
 /**
  * Turns an upsert Calcite cannot parse into the plain {@code INSERT … VALUES} it starts with, so the analyzer
  * can check it and name its rows; capture then records the upsert by the primary-key values it names (see
- * {@code capture.RowCapture#upsert}). Forms: {@code INSERT … ON CONFLICT …} (PostgreSQL, SQLite),
+ * {@code RowCapture#upsert} in capture). Forms: {@code INSERT … ON CONFLICT …} (PostgreSQL, SQLite),
  * {@code INSERT … ON DUPLICATE KEY UPDATE …}, {@code INSERT IGNORE}, {@code REPLACE INTO} (MariaDB, SQLite),
  * {@code INSERT OR REPLACE|IGNORE} (SQLite), {@code MERGE INTO t (…) [KEY (…)] VALUES …} (H2). The core keeps
  * every {@code ?} of the VALUES rows at the same index; parameters of the tail come after them.
  */
-public final class Upserts {
+final class Upserts {
 
     private static final Pattern TAIL = Pattern.compile("(?i)\\bON\\s+(CONFLICT|DUPLICATE\\s+KEY\\s+UPDATE)\\b");
     private static final Pattern HEAD = Pattern.compile(
@@ -23,7 +23,7 @@ public final class Upserts {
     }
 
     /** Whether a refusal is one of the upsert forms this class can try. */
-    public static boolean isUpsert(Analysis.Refused r) {
+    static boolean isUpsert(Analysis.Refused r) {
         String c = r.construct();
         return c.equals(Refusals.ON_CONFLICT) || c.equals(Refusals.ON_DUPLICATE_KEY) || c.equals(Refusals.REPLACE_INTO)
                 || c.equals(Refusals.INSERT_IGNORE) || c.equals(Refusals.MERGE) || c.equals("INSERT OR REPLACE")
@@ -35,7 +35,7 @@ public final class Upserts {
      * checked by the analyzer: a cut inside a string literal is unterminated and fails, so only the real
      * clause boundary can succeed.
      */
-    public static Analysis.Insert core(String sql, SqlAnalyzer analyzer) {
+    static Analysis.Insert core(String sql, SqlAnalyzer analyzer) {
         String head = rewriteHead(sql);
         Matcher m = TAIL.matcher(head);
         while (m.find()) {

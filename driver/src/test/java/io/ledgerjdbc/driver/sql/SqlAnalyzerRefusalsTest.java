@@ -59,20 +59,13 @@ class SqlAnalyzerRefusalsTest {
                 each(ALL, "INSERT INTO t (a) SELECT x FROM u RETURNING a", Refusals.RETURNING),
                 each(ALL, "INSERT INTO t DEFAULT VALUES", Refusals.INSERT_DEFAULT_VALUES),
                 each(ALL, "INSERT INTO t SET a = 1", Refusals.INSERT_SET),
-                // upserts
-                each(ALL, "INSERT INTO t (id, a) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a", Refusals.ON_CONFLICT),
-                each(ALL, "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", Refusals.ON_CONFLICT),
-                each(ALL, "INSERT OR REPLACE INTO t VALUES (1)", "INSERT OR REPLACE"),
-                each(ALL, "insert or ignore into t values (1)", "INSERT OR IGNORE"),
+                // upserts whose plain INSERT cannot be found (capturable upserts: see upserts())
                 each(ALL, "INSERT OR ABORT INTO t VALUES (1)", "INSERT OR ABORT"),
                 each(ALL, "INSERT OR FAIL INTO t VALUES (1)", "INSERT OR FAIL"),
                 each(ALL, "INSERT OR ROLLBACK INTO t VALUES (1)", "INSERT OR ROLLBACK"),
                 each(ALL, "UPDATE OR IGNORE t SET a = 1", "UPDATE OR IGNORE"),
-                each(ALL, "REPLACE INTO t VALUES (1)", Refusals.REPLACE_INTO),
                 each(ALL, "REPLACE t (a) VALUES (1)", Refusals.REPLACE_INTO),
-                each(ALL, "INSERT IGNORE INTO t VALUES (1)", Refusals.INSERT_IGNORE),
                 each(ALL, "INSERT LOW_PRIORITY IGNORE INTO t VALUES (1)", Refusals.INSERT_IGNORE),
-                each(ALL, "INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = a + 1", Refusals.ON_DUPLICATE_KEY),
                 each(ALL, "INSERT INTO t VALUES (1) AS new ON DUPLICATE KEY UPDATE a = new.a", Refusals.ON_DUPLICATE_KEY),
                 each(List.of(PG), "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a)", Refusals.INDEX_CONCURRENTLY),
                 each(List.of(PG), "DROP INDEX CONCURRENTLY i", Refusals.INDEX_CONCURRENTLY),
@@ -166,6 +159,29 @@ class SqlAnalyzerRefusalsTest {
                         of(MARIA, "UPDATE IGNORE t SET a = 1", Refusals.UNPARSABLE_WRITE),
                         of(MARIA, "DELETE IGNORE FROM t", Refusals.UNPARSABLE_WRITE),
                         of(MARIA, "SELECT 'it\\'s", Refusals.UNTERMINATED))
+        ).flatMap(s -> s);
+    }
+
+    /** An upsert is its own kind, by the same construct name, carrying the plain INSERT capture records it by. */
+    @ParameterizedTest(name = "{0}: {1} → {2}")
+    @MethodSource("upserts")
+    void upsertIsAnalysedByThePlainInsertItStartsWith(SqlDialect d, String sql, String construct) {
+        assertThat(analyze(d, sql)).isInstanceOfSatisfying(Analysis.Upsert.class, u -> {
+            assertThat(u.construct()).isEqualTo(construct);
+            assertThat(u.core().table().name()).isEqualToIgnoringCase("t");
+            assertThat(u.core().rows()).hasSize(1);
+        });
+    }
+
+    static Stream<Arguments> upserts() {
+        return Stream.of(
+                each(ALL, "INSERT INTO t (id, a) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a", Refusals.ON_CONFLICT),
+                each(ALL, "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", Refusals.ON_CONFLICT),
+                each(ALL, "INSERT OR REPLACE INTO t VALUES (1)", "INSERT OR REPLACE"),
+                each(ALL, "insert or ignore into t values (1)", "INSERT OR IGNORE"),
+                each(ALL, "REPLACE INTO t VALUES (1)", Refusals.REPLACE_INTO),
+                each(ALL, "INSERT IGNORE INTO t VALUES (1)", Refusals.INSERT_IGNORE),
+                each(ALL, "INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = a + 1", Refusals.ON_DUPLICATE_KEY)
         ).flatMap(s -> s);
     }
 
