@@ -1,10 +1,10 @@
 package io.ledgerjdbc.compat;
 
-import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.Identifiers;
-import io.ledgerjdbc.driver.capture.TableCatalog;
-import io.ledgerjdbc.driver.capture.TableInfo;
-import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
+import io.ledgerjdbc.driver.schema.Identifiers;
+import io.ledgerjdbc.driver.schema.TableCatalog;
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.capture.RowCapture;
-import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.schema.TableInfo;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
@@ -56,7 +56,7 @@ final class Adoptions {
         }
         List<Change> rows = new ArrayList<>();
         for (Row row : capture.readAll(c, t)) {
-            rows.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(row, t), row));
+            rows.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
         markAdopted(c, t.ledgerName());
         return rows;

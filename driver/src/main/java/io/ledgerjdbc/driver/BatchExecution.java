@@ -1,7 +1,7 @@
 package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.backend.AutocommitBatch;
-import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
 import io.ledgerjdbc.driver.jdbc.BatchKeys;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;

@@ -1,8 +1,8 @@
 package io.ledgerjdbc.driver;
 
-import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
-import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.schema.TableInfo;
 import io.ledgerjdbc.driver.jdbc.RealCall;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import java.sql.Connection;

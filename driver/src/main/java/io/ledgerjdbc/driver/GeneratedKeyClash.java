@@ -1,7 +1,7 @@
 package io.ledgerjdbc.driver;
 
-import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.sql.Analysis;
+import io.ledgerjdbc.driver.schema.TableInfo;
 import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.SQLException;
 import java.util.Locale;

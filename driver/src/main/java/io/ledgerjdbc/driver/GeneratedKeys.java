@@ -2,8 +2,8 @@ package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
-import io.ledgerjdbc.driver.capture.TableInfo;
-import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.Value;

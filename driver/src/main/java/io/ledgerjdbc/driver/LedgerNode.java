@@ -4,9 +4,9 @@ import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.ReferentialActions;
 import io.ledgerjdbc.driver.capture.RowCapture;
-import io.ledgerjdbc.driver.capture.SqlAnalyzer;
-import io.ledgerjdbc.driver.capture.TableCatalog;
-import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.sql.SqlAnalyzer;
+import io.ledgerjdbc.driver.schema.TableCatalog;
+import io.ledgerjdbc.driver.schema.TableInfo;
 import io.ledgerjdbc.driver.observe.LedgerMetrics;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.store.LedgerSchema;
@@ -190,23 +190,6 @@ public final class LedgerNode {
     void appendAndCommit(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
                          List<Change> changes, boolean byAutoCommit) throws SQLException {
         appender.appendAndCommit(c, statements, insertEntry, origin, txId, changes, byAutoCommit);
-    }
-
-    private static final Optional<io.ledgerjdbc.driver.capture.Analysis.Insert> NO_CORE = Optional.empty();
-    private final Map<String, Optional<io.ledgerjdbc.driver.capture.Analysis.Insert>> upsertCores = new ConcurrentHashMap<>();
-
-    /** The INSERT an upsert starts with (cached per SQL string like every analysis), or null when it has none. */
-    io.ledgerjdbc.driver.capture.Analysis.Insert upsertCore(String sql, io.ledgerjdbc.driver.capture.Analysis.Refused r) {
-        if (!io.ledgerjdbc.driver.capture.Upserts.isUpsert(r)) {
-            return null;
-        }
-        if (upsertCores.size() > 10_000) {
-            upsertCores.clear(); // bounded like the analyzer's cache; recomputing is cheap
-        }
-        return upsertCores.computeIfAbsent(sql, s -> {
-            var core = io.ledgerjdbc.driver.capture.Upserts.core(s, analyzer);
-            return core == null ? NO_CORE : Optional.of(core);
-        }).orElse(null);
     }
 
     String nextTxId() {

@@ -1,11 +1,11 @@
 package io.ledgerjdbc.driver;
 
-import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.NotATable;
+import io.ledgerjdbc.driver.sql.Analysis;
+import io.ledgerjdbc.driver.schema.NotATable;
 import io.ledgerjdbc.driver.capture.CaptureConflict;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.TableChanged;
-import io.ledgerjdbc.driver.capture.SequenceReads;
+import io.ledgerjdbc.driver.sql.SequenceReads;
 import io.ledgerjdbc.driver.jdbc.BatchItem;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.KeyRequest;
@@ -152,12 +152,8 @@ final class LedgerSession implements Session {
             }
             return call.call();
         }
-        Analysis.Insert upsertCore = null;
         if (a instanceof Analysis.Refused r) {
-            upsertCore = node.upsertCore(sql, r);
-            if (upsertCore == null) {
-                throw CaptureRefusal.of(r.construct(), r.reason());
-            }
+            throw CaptureRefusal.of(r.construct(), r.reason());
         }
         if (a instanceof Analysis.TransactionControl tc) {
             throw CaptureRefusal.of("a textual " + tc.command(), "use Connection.commit(), rollback() and setSavepoint(), "
@@ -166,13 +162,13 @@ final class LedgerSession implements Session {
         if (transaction.rollbackOnly != null) {
             throw new SQLException("the transaction must be rolled back: " + transaction.rollbackOnly, SqlStates.SERIALIZATION_FAILURE);
         }
-        if (!(a instanceof Analysis.Insert) || upsertCore != null) {
+        if (!(a instanceof Analysis.Insert)) {
             // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
             transaction.readInsertedOrFail();
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return executeWrite(ctx, a, sql, params, call, ifNotRun, upsertCore);
+                return executeWrite(ctx, a, sql, params, call, ifNotRun);
             } catch (CaptureConflict e) {
                 if (!transaction.autoCommit || attempt == CAPTURE_ATTEMPTS) {
                     throw e;
@@ -183,8 +179,8 @@ final class LedgerSession implements Session {
     }
 
     /** One run of a write statement, in its own transaction when the application is in autocommit mode. */
-    private <T> T executeWrite(ExecutionContext ctx, Analysis a, String sql, Params params, RealCall<T> call, T ifNotRun,
-                               Analysis.Insert upsertCore) throws SQLException {
+    private <T> T executeWrite(ExecutionContext ctx, Analysis a, String sql, Params params, RealCall<T> call, T ifNotRun)
+            throws SQLException {
         boolean implicit = transaction.autoCommit;
         if (implicit) {
             transaction.beginImplicit();
@@ -198,7 +194,7 @@ final class LedgerSession implements Session {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
                     try {
-                        result = upsertCore != null ? writeCapture.captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
+                        result = a instanceof Analysis.Upsert up ? writeCapture.captureUpsert(up, ctx, params, tracked)
                                 : writeCapture.captureWrite(a, ctx, params, tracked);
                     } catch (NotATable missing) {
                         result = failAsTheDatabaseWould(missing, call);
@@ -207,7 +203,7 @@ final class LedgerSession implements Session {
                         if (tracked.ran) {
                             throw stale;
                         }
-                        result = upsertCore != null ? writeCapture.captureUpsert(upsertCore, ((Analysis.Refused) a).construct(), params, tracked)
+                        result = a instanceof Analysis.Upsert up ? writeCapture.captureUpsert(up, ctx, params, tracked)
                                 : writeCapture.captureWrite(a, ctx, params, tracked); // nothing ran yet: capture again, once
                     }
                 } finally {

@@ -1,11 +1,13 @@
 package io.ledgerjdbc.driver;
 
 import io.ledgerjdbc.driver.backend.ReturnedRows;
-import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
 import io.ledgerjdbc.driver.capture.Captured;
 import io.ledgerjdbc.driver.capture.ReferentialActions;
-import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.capture.StatementResults;
+import io.ledgerjdbc.driver.capture.Write;
 import io.ledgerjdbc.driver.capture.WriteFacts;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.KeyRequest;
@@ -119,12 +121,12 @@ final class WriteCapture {
         }
     }
 
-    <T> T captureUpsert(Analysis.Insert core, String construct, Params params, RealCall<T> call) throws SQLException {
+    <T> T captureUpsert(Analysis.Upsert up, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
         transaction.takeSqliteWriteLock();
-        TableInfo t = node.catalog.table(real, core.table());
+        TableInfo t = node.catalog.table(real, up.core().table());
         adopt(t);
-        node.actions.refuseUnfollowable(real, t, construct);
-        Captured<T> captured = node.capture.upsert(real, core, construct, t, params, call, t.otherUniqueKeys());
+        node.actions.refuseUnfollowable(real, t, up.construct());
+        Captured<T> captured = node.capture.upsert(up, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
         return record(captured);
     }
 
@@ -162,8 +164,7 @@ final class WriteCapture {
         if (a instanceof Analysis.Insert ins && !table.hasPrimaryKey()) {
             TableInfo t = table;
             refuseKeylessInsertWithoutRows(t, ctx, "INSERT");
-            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
-                    tb -> readReturnedRows(ctx, tb), plan.facts());
+            captured = node.capture.insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false));
         } else if (a instanceof Analysis.InsertSelect is) {
             TableInfo t = table;
             if (!t.hasPrimaryKey()) {
@@ -175,11 +176,10 @@ final class WriteCapture {
                             "use executeUpdate or execute, or a PreparedStatement, so the keys can be read back");
                 }
             }
-            captured = node.capture.insertSelect(real, is, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
-                    tb -> readReturnedRows(ctx, tb));
+            captured = node.capture.insertSelect(is, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
         } else if (a instanceof Analysis.Merge m) {
             node.actions.refuseUnfollowable(real, table, "MERGE");
-            captured = node.capture.merge(real, m, table, params, ctx, call);
+            captured = node.capture.merge(m, new Write<>(real, table, params, ctx, call, results(ctx), WriteFacts.NONE, false));
         } else if (a instanceof Analysis.Insert ins) {
             TableInfo t = table;
             boolean generatedKey = plan.facts().insertColumns() != null ? plan.facts().generatedKey()
@@ -191,25 +191,24 @@ final class WriteCapture {
                 throw CaptureRefusal.of("an INSERT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
-            captured = node.capture.insert(real, ins, t, params, ctx, call, (tb, rows) -> readGeneratedKeys(ctx, tb, rows),
-                    tb -> readReturnedRows(ctx, tb), plan.facts());
+            captured = node.capture.insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false));
         } else if (a instanceof Analysis.Update u) {
             if (node.capture.needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
             ReferentialActions.Pending cascade = node.actions.before(real, u, table, params);
-            io.ledgerjdbc.driver.capture.RowCapture.StatementRows changed = returnsChangedRows(ctx, node.capture.changedRows().forUpdate(table)) ? () -> changedRows(ctx) : null;
+            boolean changed = returnsChangedRows(ctx, node.capture.changedRows().forUpdate(table));
+            Write<T> write = new Write<>(real, table, params, ctx, call, results(ctx), plan.facts(), changed);
             if (cascade == null) {
-                captured = node.capture.update(real, u, table, params, ctx, call, tb -> readReturnedRows(ctx, tb), plan.facts(), changed);
+                captured = node.capture.update(u, write);
             } else {
-                captured = cascade.complete(node.capture.update(real, u, table, params, cascade.context(ctx), cascade.around(real, call),
-                        tb -> readReturnedRows(ctx, tb), plan.facts(), changed));
+                captured = cascade.complete(node.capture.update(u, cascade.around(write)));
             }
         } else if (a instanceof Analysis.Delete d) {
             ReferentialActions.Pending cascade = node.actions.before(real, d, table, params);
-            io.ledgerjdbc.driver.capture.RowCapture.StatementRows changed = returnsChangedRows(ctx, node.capture.changedRows().forDelete()) ? () -> changedRows(ctx) : null;
-            captured = cascade == null ? node.capture.delete(real, d, table, params, ctx, call, changed)
-                    : cascade.complete(node.capture.delete(real, d, table, params, cascade.context(ctx), cascade.around(real, call), changed));
+            boolean changed = returnsChangedRows(ctx, node.capture.changedRows().forDelete());
+            Write<T> write = new Write<>(real, table, params, ctx, call, results(ctx), WriteFacts.NONE, changed);
+            captured = cascade == null ? node.capture.delete(d, write) : cascade.complete(node.capture.delete(d, cascade.around(write)));
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
@@ -259,6 +258,26 @@ final class WriteCapture {
      */
     private static boolean returnsChangedRows(ExecutionContext ctx, KeyRequest request) {
         return request != null && (ctx.realStatement() instanceof PreparedStatement ? !ctx.keyRequest().wantsKeys() : ctx.askedKeysForCapture());
+    }
+
+    /** What the statement run in {@code ctx} gave back, for capture to read (see StatementResults). */
+    private StatementResults results(ExecutionContext ctx) {
+        return new StatementResults() {
+            @Override
+            public List<Row> generatedKeys(TableInfo t, int rows) throws SQLException {
+                return readGeneratedKeys(ctx, t, rows);
+            }
+
+            @Override
+            public List<Row> returnedRows(TableInfo t) throws SQLException {
+                return readReturnedRows(ctx, t);
+            }
+
+            @Override
+            public ResultSet changedRows() throws SQLException {
+                return WriteCapture.this.changedRows(ctx);
+            }
+        };
     }
 
     /** The rows an UPDATE or DELETE returned for capture; the application sees what the raw driver shows unasked. */

@@ -1,5 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.ReturnedRows;
 import io.ledgerjdbc.driver.jdbc.KeyRequest;

@@ -1,5 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.entry.Value;
@@ -59,7 +61,7 @@ final class InsertReadBack {
         List<RowChange> changes = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             TableInfo t = rows.get(i).table();
-            changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(stored[i], t), stored[i]));
+            changes.add(RowChange.insert(t.ledgerName(), t.keyOf(stored[i]), stored[i]));
         }
         return changes;
     }
@@ -105,7 +107,7 @@ final class InsertReadBack {
                 RowCapture.requireShape(rs, t, 0, 0);
                 while (rs.next()) {
                     Row image = capture.read(rs, t);
-                    Integer p = byKey.get(RowCapture.keyOf(image, t));
+                    Integer p = byKey.get(t.keyOf(image));
                     if (p != null && stored[p] == null) {
                         stored[p] = image;
                     }

@@ -1,5 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.jdbc.Params;
 import java.util.List;
 

@@ -1,5 +1,8 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
@@ -53,8 +56,11 @@ final class KeylessCapture {
     }
 
     /** The rows of one INSERT (… VALUES or … query) into a table without a primary key. */
-    <T> Captured<T> insert(Connection c, String what, TableInfo t, ExecutionContext ctx, RealCall<T> call,
-                           RowCapture.ReturnedRows returned) throws SQLException {
+    <T> Captured<T> insert(String what, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         String rowId = rowIdColumn(dialect);
         if (rowId != null) {
             long max = maxRowId(c, t, rowId);
@@ -65,7 +71,7 @@ final class KeylessCapture {
         }
         refuseUnfollowable(what, t);
         T result = call.call();
-        List<Row> rows = returned.rows(t);
+        List<Row> rows = w.results().returnedRows(t);
         RowCapture.requireCount(result, ctx, rows.size(), what);
         return new Captured<>(result, inserts(t, rows));
     }
@@ -103,10 +109,14 @@ final class KeylessCapture {
     }
 
     /** An UPDATE of a table without a primary key, followed by row id (SQLite, H2) or by returned ctid (PostgreSQL). */
-    <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call,
-                           RowCapture.ReturnedRows returned) throws SQLException {
+    <T> Captured<T> update(Analysis.Update u, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         if (backend.returnsRowIds()) {
-            return updateByReturnedRows(c, u, t, params, ctx, call, returned);
+            return updateByReturnedRows(u, w);
         }
         String rowId = rowIdColumn(dialect);
         if (rowId == null) {
@@ -146,8 +156,12 @@ final class KeylessCapture {
      * changed other rows than capture read: a row read left the WHERE's rows and another entered (40001, see
      * ChangedRows for how that happens at READ COMMITTED).
      */
-    private <T> Captured<T> updateByReturnedRows(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
-                                                 RealCall<T> call, RowCapture.ReturnedRows returned) throws SQLException {
+    private <T> Captured<T> updateByReturnedRows(Analysis.Update u, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         List<String> ctids = new ArrayList<>();
         List<Row> before = rowsToUpdate(c, u, t, params, "ctid", ctids);
         T result = call.call();
@@ -164,7 +178,7 @@ final class KeylessCapture {
                 }
             }
         }
-        List<Row> after = new ArrayList<>(returned.rows(t));
+        List<Row> after = new ArrayList<>(w.results().returnedRows(t));
         if (after.size() != before.size()) {
             throw RowCapture.conflict("UPDATE", "it wrote " + after.size() + " rows where " + before.size() + " were read");
         }
@@ -176,7 +190,7 @@ final class KeylessCapture {
         for (Row b : before) {
             Integer n = written.get(b);
             if (n == null) {
-                changes.add(RowChange.delete(t.ledgerName(), RowCapture.keyOf(b, t), b));
+                changes.add(RowChange.delete(t.ledgerName(), t.keyOf(b), b));
             } else if (n == 1) {
                 written.remove(b); // an equal row among those written: left as it was
             } else {
@@ -186,7 +200,7 @@ final class KeylessCapture {
         for (Row a : after) { // in the order the statement returned them
             Integer n = written.get(a);
             if (n != null) {
-                changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(a, t), a));
+                changes.add(RowChange.insert(t.ledgerName(), t.keyOf(a), a));
                 if (n == 1) written.remove(a); else written.put(a, n - 1);
             }
         }
@@ -220,7 +234,7 @@ final class KeylessCapture {
     private List<RowChange> inserts(TableInfo t, List<Row> rows) {
         List<RowChange> changes = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(row, t), row));
+            changes.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
         return changes;
     }

@@ -1,8 +1,11 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
-import io.ledgerjdbc.driver.capture.Analysis.MergeAction;
-import io.ledgerjdbc.driver.capture.Analysis.MergeClause;
+import io.ledgerjdbc.driver.sql.Analysis.MergeAction;
+import io.ledgerjdbc.driver.sql.Analysis.MergeClause;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -53,8 +56,12 @@ final class MergeCapture {
         this.backend = Backend.of(dialect);
     }
 
-    <T> Captured<T> capture(Connection c, Analysis.Merge m, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call)
-            throws SQLException {
+    <T> Captured<T> capture(Analysis.Merge m, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         RowCapture.refuseUncapturable("MERGE", t, m.on());
         refuseUnfollowable(m, t);
         String tableLock = backend.mergeTableLock(m.targetText());
@@ -161,7 +168,7 @@ final class MergeCapture {
                 RowCapture.requireShape(rs, t, 0, 1);
                 while (rs.next()) {
                     Row row = capture.read(rs, t);
-                    Row key = RowCapture.keyOf(row, t);
+                    Row key = t.keyOf(row);
                     if (out.put(key, row) == null && rs.getInt(t.columns().size() + 1) > 0) {
                         acted++;
                     }

@@ -1,5 +1,8 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
@@ -47,12 +50,16 @@ final class QueryInsertCapture {
         this.backend = Backend.of(dialect);
     }
 
-    <T> Captured<T> capture(Connection c, Analysis.InsertSelect ins, TableInfo t, Params params, ExecutionContext ctx,
-                            RealCall<T> call, RowCapture.GeneratedKeys generated, RowCapture.ReturnedRows returned) throws SQLException {
+    <T> Captured<T> capture(Analysis.InsertSelect ins, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         String what = "INSERT ... SELECT";
         RowCapture.refuseUncapturable(what, t, null);
         if (!t.hasPrimaryKey()) {
-            return keyless.insert(c, what, t, ctx, call, returned);
+            return keyless.insert(what, w);
         }
         List<TableInfo.Column> columns = RowCapture.insertColumns(ins.columns(), t);
         if (t.primaryKey().stream().allMatch(columns::contains)) {
@@ -63,14 +70,14 @@ final class QueryInsertCapture {
         }
         if (backend.generatedKeyIsRowid()) {
             // an INTEGER PRIMARY KEY is the rowid: the new rows are exactly those above the largest before
-            return keyless.insert(c, what, t, ctx, call, returned);
+            return keyless.insert(what, w);
         }
         if (backend.checksConsecutiveIds()) {
             requireConsecutiveIds(c);
         }
         T result = call.call();
         int count = (int) RowCapture.updateCount(result, ctx);
-        List<Row> keys = count == 0 ? List.of() : generated.keys(t, count);
+        List<Row> keys = count == 0 ? List.of() : w.results().generatedKeys(t, count);
         if (keys.size() != count) {
             throw RowCapture.conflict(what, "the database returned " + keys.size() + " generated keys for " + count + " rows");
         }
@@ -99,7 +106,7 @@ final class QueryInsertCapture {
             if (row == null) {
                 throw RowCapture.conflict(what, "an inserted row cannot be found by its key " + key);
             }
-            changes.add(RowChange.insert(t.ledgerName(), RowCapture.keyOf(row, t), row));
+            changes.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
         return changes;
     }

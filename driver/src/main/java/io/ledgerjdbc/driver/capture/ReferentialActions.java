@@ -1,5 +1,9 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableCatalog;
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.ledger.entry.Row;
@@ -162,7 +166,7 @@ public final class ReferentialActions {
         Pending p = new Pending();
         p.statementTable = t;
         if (delete && t.hasPrimaryKey()) {
-            for (Row r : parents) p.statementRows.add(RowCapture.keyOf(r, t));
+            for (Row r : parents) p.statementRows.add(t.keyOf(r));
         }
         List<TableInfo> path = new ArrayList<>(List.of(t));
         visit(c, t, parents, delete, assigned, path, p);
@@ -213,8 +217,8 @@ public final class ReferentialActions {
             }
             if (same(child, p.statementTable) && !p.statementRows.isEmpty()) {
                 for (Row r : rows) {
-                    if (p.statementRows.contains(RowCapture.keyOf(r, child))) {
-                        throw refusal(via, "the statement deletes row " + RowCapture.keyOf(r, child) + " and a row it references,"
+                    if (p.statementRows.contains(child.keyOf(r))) {
+                        throw refusal(via, "the statement deletes row " + child.keyOf(r) + " and a row it references,"
                                 + " and the order in which the database deletes rows of one table cannot be reproduced row by"
                                 + " row; delete the descendants first (or one subtree per statement)");
                     }
@@ -417,7 +421,7 @@ public final class ReferentialActions {
         /** Whether {@code row} is new (not reached through another foreign key already). */
         private boolean claim(TableInfo t, Row row, boolean delete, String via) throws SQLException {
             Map<Row, Boolean> rows = claimed.computeIfAbsent(t.schema() + "\u0000" + t.name(), k -> new HashMap<>());
-            Row key = RowCapture.keyOf(row, t);
+            Row key = t.keyOf(row);
             Boolean earlier = rows.get(key);
             if (earlier == null) {
                 rows.put(key, delete);
@@ -451,10 +455,14 @@ public final class ReferentialActions {
         private List<RowChange> observed;
 
         /**
-         * The statement's call, followed at once by the read of the rows its actions changed, and an execution
-         * context whose update count leaves those rows out where the database counts them (SQLite).
+         * The write run by the statement's call followed at once by the read of the rows its actions changed, in an
+         * execution context whose update count leaves those rows out where the database counts them (SQLite).
          */
-        public <T> io.ledgerjdbc.driver.jdbc.RealCall<T> around(Connection c, io.ledgerjdbc.driver.jdbc.RealCall<T> call) {
+        public <T> Write<T> around(Write<T> w) {
+            return w.runBy(context(w.context()), around(w.connection(), w.call()));
+        }
+
+        private <T> io.ledgerjdbc.driver.jdbc.RealCall<T> around(Connection c, io.ledgerjdbc.driver.jdbc.RealCall<T> call) {
             return () -> {
                 T result = call.call();
                 observed = observe(c);
@@ -462,7 +470,7 @@ public final class ReferentialActions {
             };
         }
 
-        public io.ledgerjdbc.driver.jdbc.ExecutionContext context(io.ledgerjdbc.driver.jdbc.ExecutionContext ctx) {
+        private io.ledgerjdbc.driver.jdbc.ExecutionContext context(io.ledgerjdbc.driver.jdbc.ExecutionContext ctx) {
             return new io.ledgerjdbc.driver.jdbc.ExecutionContext() {
                 @Override
                 public Statement realStatement() {
@@ -502,7 +510,7 @@ public final class ReferentialActions {
             for (Group g : groups) {
                 if (g.table.hasPrimaryKey()) {
                     List<Row> keys = new ArrayList<>(g.rows.size());
-                    for (Row r : g.rows) keys.add(RowCapture.keyOf(r, g.table));
+                    for (Row r : g.rows) keys.add(g.table.keyOf(r));
                     Map<Row, Row> now = capture.readByKeys(c, g.table, keys);
                     for (int i = 0; i < g.rows.size(); i++) {
                         Row before = g.rows.get(i);

@@ -1,5 +1,8 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.RowSql;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
@@ -68,15 +71,13 @@ public final class RowCapture {
     }
 
     /** {@code INSERT INTO t [(columns)] query}: see {@link QueryInsertCapture}. */
-    public <T> Captured<T> insertSelect(Connection c, Analysis.InsertSelect ins, TableInfo t, Params params, ExecutionContext ctx,
-                                        RealCall<T> call, GeneratedKeys generated, ReturnedRows returned) throws SQLException {
-        return queryInsert.capture(c, ins, t, params, ctx, call, generated, returned);
+    public <T> Captured<T> insertSelect(Analysis.InsertSelect ins, Write<T> w) throws SQLException {
+        return queryInsert.capture(ins, w);
     }
 
     /** A standard MERGE: see {@link MergeCapture}. */
-    public <T> Captured<T> merge(Connection c, Analysis.Merge m, TableInfo t, Params params, ExecutionContext ctx, RealCall<T> call)
-            throws SQLException {
-        return merge.capture(c, m, t, params, ctx, call);
+    public <T> Captured<T> merge(Analysis.Merge m, Write<T> w) throws SQLException {
+        return merge.capture(m, w);
     }
 
     /**
@@ -138,15 +139,20 @@ public final class RowCapture {
      *       (LedgerSession#takeSqliteWriteLock): nothing can change between the read and the write.</li>
      * </ul>
      *
-     * @param returned the rows the statement returned (PostgreSQL, a table without a primary key; see KeylessCapture)
-     * @param changed  what the statement returned of the rows it changed (see {@link ChangedRows}), or null where
-     *                 it returns nothing (MariaDB, SQLite; or the application asked for keys itself)
+     * <p>The rows the statement returned are read from {@code w.results()}: whole rows (PostgreSQL, a table without
+     * a primary key; see KeylessCapture), or what it returned of the rows it changed where
+     * {@link Write#returnsChangedRows} (see {@link ChangedRows}).
      */
-    public <T> Captured<T> update(Connection c, Analysis.Update u, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, ReturnedRows returned, WriteFacts facts, StatementRows changed) throws SQLException {
+    public <T> Captured<T> update(Analysis.Update u, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
+        WriteFacts facts = w.facts();
         refuseUncapturable("UPDATE", t, u.where());
         if (!t.hasPrimaryKey()) {
-            return keyless.update(c, u, t, params, ctx, call, returned);
+            return keyless.update(u, w);
         }
         List<Analysis.SqlExpr> keyExprs = facts.updateKeyExprs();
         if (keyExprs == null) {
@@ -180,8 +186,8 @@ public final class RowCapture {
             }
         }
         T result = call.call();
-        if (changed != null) {
-            return new Captured<>(result, changedExactly(c, t, ctx, result, before, newKeys, changed, facts));
+        if (w.returnsChangedRows()) {
+            return new Captured<>(result, changedExactly(c, t, ctx, result, before, newKeys, w.results(), facts));
         }
         requireCount(result, ctx, before.size(), "UPDATE");
         Map<Row, Row> after = readByKeys(c, t, newKeys, facts.oneKeyRead());
@@ -192,7 +198,7 @@ public final class RowCapture {
                 throw conflict("UPDATE", "a row it updated is gone");
             }
             if (!a.equals(before.get(i))) {
-                changes.add(RowChange.update(t.ledgerName(), keyOf(before.get(i), t), before.get(i), a));
+                changes.add(RowChange.update(t.ledgerName(), t.keyOf(before.get(i)), before.get(i), a));
             }
         }
         return new Captured<>(result, changes);
@@ -203,7 +209,7 @@ public final class RowCapture {
      * locked) before it by its new key, in the order of that read.
      */
     private List<RowChange> changedExactly(Connection c, TableInfo t, ExecutionContext ctx, Object result, List<Row> before,
-                                           List<Row> newKeys, StatementRows changed, WriteFacts facts) throws SQLException {
+                                           List<Row> newKeys, StatementResults results, WriteFacts facts) throws SQLException {
         Map<Row, Integer> readAt = new HashMap<>();
         for (int i = 0; i < newKeys.size(); i++) {
             readAt.put(newKeys.get(i), i);
@@ -211,10 +217,10 @@ public final class RowCapture {
         Row[] after = new Row[before.size()];
         List<Row> changedKeys = new ArrayList<>();
         List<Row> images = null;
-        try (ResultSet rs = changed.open()) {
+        try (ResultSet rs = results.changedRows()) {
             if (changedRows.wholeRows()) {
                 images = changedRows.rows(this, rs, t);
-                for (Row a : images) changedKeys.add(keyOf(a, t));
+                for (Row a : images) changedKeys.add(t.keyOf(a));
             } else {
                 changedKeys.addAll(changedRows.keys(rs, t));
             }
@@ -238,16 +244,10 @@ public final class RowCapture {
         List<RowChange> changes = new ArrayList<>();
         for (int i = 0; i < before.size(); i++) {
             if (after[i] != null && !after[i].equals(before.get(i))) {
-                changes.add(RowChange.update(t.ledgerName(), keyOf(before.get(i), t), before.get(i), after[i]));
+                changes.add(RowChange.update(t.ledgerName(), t.keyOf(before.get(i)), before.get(i), after[i]));
             }
         }
         return changes;
-    }
-
-    /** What an UPDATE or DELETE returned of the rows it changed (see {@link ChangedRows}). */
-    @FunctionalInterface
-    public interface StatementRows {
-        ResultSet open() throws SQLException;
     }
 
     /** What to ask the statement for, per database (see {@link ChangedRows}). */
@@ -286,19 +286,23 @@ public final class RowCapture {
      * (each stays locked by this transaction, so no one else removed it), otherwise 40001. MariaDB and SQLite are
      * exact for the reasons given at {@link #update}.
      */
-    public <T> Captured<T> delete(Connection c, Analysis.Delete d, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, StatementRows changed) throws SQLException {
+    public <T> Captured<T> delete(Analysis.Delete d, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
         refuseUncapturable("DELETE", t, d.where());
-        if (changed != null) {
+        if (w.returnsChangedRows()) {
             T result = call.call();
             List<Row> deleted;
-            try (ResultSet rs = changed.open()) {
+            try (ResultSet rs = w.results().changedRows()) {
                 deleted = changedRows.rows(this, rs, t);
             }
             requireCount(result, ctx, deleted.size(), "DELETE");
             List<RowChange> changes = new ArrayList<>(deleted.size());
             for (Row row : deleted) {
-                changes.add(RowChange.delete(t.ledgerName(), keyOf(row, t), row));
+                changes.add(RowChange.delete(t.ledgerName(), t.keyOf(row), row));
             }
             return new Captured<>(result, changes);
         }
@@ -318,7 +322,7 @@ public final class RowCapture {
         requireCount(result, ctx, before.size(), "DELETE");
         if (!backend.lockedReadIsTheWritesRows() && t.hasPrimaryKey() && !before.isEmpty()) {
             List<Row> keys = new ArrayList<>(before.size());
-            for (Row row : before) keys.add(keyOf(row, t));
+            for (Row row : before) keys.add(t.keyOf(row));
             if (!readByKeys(c, t, keys).isEmpty()) {
                 throw conflict("DELETE", "a row its WHERE selected just before is still there, so it deleted another "
                         + "(another transaction moved it there meanwhile)");
@@ -326,7 +330,7 @@ public final class RowCapture {
         }
         List<RowChange> changes = new ArrayList<>(before.size());
         for (Row row : before) {
-            changes.add(RowChange.delete(t.ledgerName(), keyOf(row, t), row));
+            changes.add(RowChange.delete(t.ledgerName(), t.keyOf(row), row));
         }
         return new Captured<>(result, changes);
     }
@@ -335,12 +339,16 @@ public final class RowCapture {
      * An INSERT … VALUES. Keys come from the statement when it gives every key column as a parameter or a
      * literal, otherwise from the generated keys (a single generated key column).
      */
-    public <T> Captured<T> insert(Connection c, Analysis.Insert ins, TableInfo t, Params params, ExecutionContext ctx,
-                                  RealCall<T> call, GeneratedKeys generated, ReturnedRows returned, WriteFacts facts)
-            throws SQLException {
+    public <T> Captured<T> insert(Analysis.Insert ins, Write<T> w) throws SQLException {
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        ExecutionContext ctx = w.context();
+        RealCall<T> call = w.call();
+        WriteFacts facts = w.facts();
         refuseUncapturable("INSERT", t, null);
         if (!t.hasPrimaryKey()) {
-            return keyless.insert(c, "INSERT", t, ctx, call, returned);
+            return keyless.insert("INSERT", w);
         }
         List<TableInfo.Column> columns = facts.insertColumns();
         boolean keysGiven;
@@ -365,7 +373,7 @@ public final class RowCapture {
             return new Captured<>(result, List.of(), toRead);
         }
         List<RowChange> changes = new ArrayList<>(ins.rows().size());
-        List<Row> keys = generated.keys(t, ins.rows().size());
+        List<Row> keys = w.results().generatedKeys(t, ins.rows().size());
         if (keys.size() != ins.rows().size()) {
             // not a race: retrying cannot help, so not 40001
             throw CaptureRefusal.of("an INSERT whose generated keys cannot be read back", "the database returned "
@@ -389,10 +397,15 @@ public final class RowCapture {
      * DELETE. Sound only when the primary key is the table's one unique constraint (so no other row can be
      * hit) and every row gives its whole key as a value or parameter; anything else is refused.
      */
-    public <T> Captured<T> upsert(Connection c, Analysis.Insert ins, String construct, TableInfo t, Params params,
-                                  RealCall<T> call, boolean otherUniqueKeys) throws SQLException {
+    public <T> Captured<T> upsert(Analysis.Upsert upsert, Write<T> w) throws SQLException {
+        Analysis.Insert ins = upsert.core();
+        String construct = upsert.construct();
+        Connection c = w.connection();
+        TableInfo t = w.table();
+        Params params = w.params();
+        RealCall<T> call = w.call();
         refuseUncapturable(construct, t, null);
-        if (!t.hasPrimaryKey() || otherUniqueKeys) {
+        if (!t.hasPrimaryKey() || t.otherUniqueKeys()) {
             throw CaptureRefusal.of(construct + " on " + t.ledgerName(), !t.hasPrimaryKey() ? "the table has no primary key"
                     : "the table has unique constraints besides its primary key, so the row it hits cannot be known in advance");
         }
@@ -413,11 +426,11 @@ public final class RowCapture {
             Row b = before.get(i);
             Row a = findRowByKeyExpressions(c, t, keys.get(i), params, "");
             if (b == null && a != null) {
-                changes.add(RowChange.insert(t.ledgerName(), keyOf(a, t), a));
+                changes.add(RowChange.insert(t.ledgerName(), t.keyOf(a), a));
             } else if (b != null && a == null) {
-                changes.add(RowChange.delete(t.ledgerName(), keyOf(b, t), b));
+                changes.add(RowChange.delete(t.ledgerName(), t.keyOf(b), b));
             } else if (b != null && !b.equals(a)) {
-                changes.add(RowChange.update(t.ledgerName(), keyOf(b, t), b, a));
+                changes.add(RowChange.update(t.ledgerName(), t.keyOf(b), b, a));
             }
             if (b == null && a != null) {
                 before.set(i, a); // a later row of the same statement with the same key now finds this one
@@ -446,18 +459,6 @@ public final class RowCapture {
                 return rs.next() ? read(rs, t) : null;
             }
         }
-    }
-
-    /** The whole rows an INSERT just made, as the statement returned them (PostgreSQL {@code RETURNING *}). */
-    @FunctionalInterface
-    public interface ReturnedRows {
-        List<Row> rows(TableInfo table) throws SQLException;
-    }
-
-    /** Reads the generated key column of the {@code rows} rows an INSERT just made. */
-    @FunctionalInterface
-    public interface GeneratedKeys {
-        List<Row> keys(TableInfo table, int rows) throws SQLException;
     }
 
     private List<TableInfo.Column> insertColumns(Analysis.Insert ins, TableInfo t) throws SQLException {
@@ -571,7 +572,7 @@ public final class RowCapture {
                     requireShape(rs, t, 0, 0);
                     while (rs.next()) {
                         Row row = read(rs, t);
-                        out.put(keyOf(row, t), row);
+                        out.put(t.keyOf(row), row);
                     }
                 }
             }
@@ -640,18 +641,6 @@ public final class RowCapture {
             values[i] = Values.read(rs, offset + i + 1, columns.get(i), dialect);
         }
         return t.rowLayout().row(values);
-    }
-
-    public static Row keyOf(Row row, TableInfo t) {
-        if (!t.hasPrimaryKey()) {
-            return row;
-        }
-        List<TableInfo.Column> key = t.primaryKey();
-        Value[] values = new Value[key.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = row.get(key.get(i).name());
-        }
-        return t.keyLayout().row(values);
     }
 
     static int bind(PreparedStatement ps, Params params, Analysis.SqlExpr e, int at) throws SQLException {

@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.schema.TableInfo;
 import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.SQLException;
 

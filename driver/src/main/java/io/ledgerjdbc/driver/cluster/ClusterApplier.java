@@ -3,11 +3,10 @@ package io.ledgerjdbc.driver.cluster;
 import io.ledgerjdbc.ledger.store.LedgerMeta;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.RowSql;
-import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.RowCapture;
-import io.ledgerjdbc.driver.capture.TableCatalog;
-import io.ledgerjdbc.driver.capture.TableInfo;
-import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.sql.Analysis;
+import io.ledgerjdbc.driver.schema.TableCatalog;
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
@@ -502,8 +501,8 @@ public final class ClusterApplier implements Replica {
             }
             case UPDATE -> {
                 requireUnchanged(rc, current);
-                if (!rc.key().equals(RowCapture.keyOf(rc.after(), t)) && read(t, RowCapture.keyOf(rc.after(), t)) != null) {
-                    throw new Conflict("the new key " + RowCapture.keyOf(rc.after(), t) + " of " + rc.table() + " was taken by a transaction ordered first");
+                if (!rc.key().equals(t.keyOf(rc.after())) && read(t, t.keyOf(rc.after())) != null) {
+                    throw new Conflict("the new key " + t.keyOf(rc.after()) + " of " + rc.table() + " was taken by a transaction ordered first");
                 }
                 update(t, rc.key(), rc.after());
             }

@@ -1,10 +1,10 @@
 package io.ledgerjdbc.driver.cluster;
 
 import io.ledgerjdbc.driver.backend.Backend;
-import io.ledgerjdbc.driver.capture.Analysis;
-import io.ledgerjdbc.driver.capture.Identifiers;
-import io.ledgerjdbc.driver.capture.TableCatalog;
-import io.ledgerjdbc.driver.capture.TableInfo;
+import io.ledgerjdbc.driver.sql.Analysis;
+import io.ledgerjdbc.driver.schema.Identifiers;
+import io.ledgerjdbc.driver.schema.TableCatalog;
+import io.ledgerjdbc.driver.schema.TableInfo;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.Operation;
 import io.ledgerjdbc.ledger.entry.RowChange;

@@ -1,7 +1,7 @@
 package io.ledgerjdbc.driver.replay;
 
 import io.ledgerjdbc.driver.backend.RowSql;
-import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;

@@ -1,11 +1,10 @@
 package io.ledgerjdbc.driver.verify;
 
 import io.ledgerjdbc.driver.backend.Backend;
-import io.ledgerjdbc.driver.capture.Identifiers;
-import io.ledgerjdbc.driver.capture.RowCapture;
-import io.ledgerjdbc.driver.capture.TableCatalog;
-import io.ledgerjdbc.driver.capture.TableInfo;
-import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.schema.Identifiers;
+import io.ledgerjdbc.driver.schema.TableCatalog;
+import io.ledgerjdbc.driver.schema.TableInfo;
+import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.EncodedEntry;
@@ -649,7 +648,7 @@ public final class StateCheck implements EncodedEntryVisitor, AutoCloseable {
                             b.put(info.columns().get(i).name(), Values.read(rs, i + 1, info.columns().get(i), dialect));
                         }
                         Row row = b.build();
-                        rows.row(EntryCodec.encodeImage(RowCapture.keyOf(row, info)), EntryCodec.encodeImage(row));
+                        rows.row(EntryCodec.encodeImage(info.keyOf(row)), EntryCodec.encodeImage(row));
                         if ((++rowsRead & 1023) == 0) {
                             progress.accept(rowsRead);
                         }

@@ -1,6 +1,6 @@
 package io.ledgerjdbc.driver.verify;
 
-import io.ledgerjdbc.driver.capture.Analysis;
+import io.ledgerjdbc.driver.sql.Analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,7 +2,7 @@ package io.ledgerjdbc.driver.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ledgerjdbc.driver.capture.Values;
+import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
