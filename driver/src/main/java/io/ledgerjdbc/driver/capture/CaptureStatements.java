@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Every cached read is a {@code SELECT *} that must show columns added since (capture compares them with
  * its metadata): H2, SQLite, MariaDB (client-side prepared) and PostgreSQL with server prepare disabled (see
- * {@link RowCapture#prepareRead}) all describe a cached statement's result afresh after ALTER TABLE. The cache
+ * {@link RowReads#prepareRead}) all describe a cached statement's result afresh after ALTER TABLE. The cache
  * is still dropped when the table metadata is, so no statement outlives the schema it was written for.
  */
 public final class CaptureStatements implements AutoCloseable {

@@ -24,7 +24,7 @@ import java.util.List;
  *   <li>H2: an UPDATE asked for its primary-key columns returns them for exactly the rows it updated (H2 builds
  *       them as it builds its {@code FINAL TABLE} delta); its DELETE returns none, so none is asked.</li>
  *   <li>MariaDB and SQLite: nothing (MariaDB's generated keys are only AUTO_INCREMENT ids; sqlite-jdbc the last
- *       rowid). Their exactness comes from locking, see {@link RowCapture#update}.</li>
+ *       rowid). Their exactness comes from locking, see {@link UpdateCapture}.</li>
  * </ul>
  * Why a read before the write cannot give the set (measured, PostgreSQL and H2 at READ COMMITTED): a locking read
  * whose WHERE has a subquery evaluates the subquery on its snapshot, waits for a row another transaction holds,
@@ -63,11 +63,11 @@ public final class ChangedRows {
     }
 
     /** The whole rows in a {@link #wholeRows} result. */
-    List<Row> rows(RowCapture capture, ResultSet rs, TableInfo t) throws SQLException {
-        RowCapture.requireShape(rs, t, 0, 0);
+    List<Row> rows(RowReads reads, ResultSet rs, TableInfo t) throws SQLException {
+        RowReads.requireShape(rs, t, 0, 0);
         List<Row> out = new ArrayList<>();
         while (rs.next()) {
-            out.add(capture.read(rs, t));
+            out.add(reads.read(rs, t));
         }
         return out;
     }

@@ -36,7 +36,7 @@ final class InsertReadBack {
 
     static final int CHUNK = 64;
 
-    private final RowCapture capture;
+    private final RowReads reads;
     /** The IN-list reads of the table read last (see {@link #knownKeysSql}). */
     private volatile KnownKeyReads lastReads;
 
@@ -44,8 +44,8 @@ final class InsertReadBack {
     private record KnownKeyReads(TableInfo table, String[] bySize) {
     }
 
-    InsertReadBack(RowCapture capture) {
-        this.capture = capture;
+    InsertReadBack(RowReads reads) {
+        this.reads = reads;
     }
 
     /** The INSERT changes of {@code rows}, in their order. */
@@ -94,19 +94,19 @@ final class InsertReadBack {
     private void readByKnownKeys(Connection c, TableInfo t, List<InsertedRow> rows, List<Integer> part, Map<Row, Integer> byKey,
                                  Row[] stored) throws SQLException {
         int size = Math.max(1, Integer.highestOneBit(part.size() - 1) << 1); // next power of two
-        try (RowCapture.Read r = capture.read(c, knownKeysSql(t, size))) {
+        try (RowReads.Read r = reads.read(c, knownKeysSql(t, size))) {
             PreparedStatement ps = r.ps();
             int at = 1;
             for (int i = 0; i < size; i++) {
                 InsertedRow row = rows.get(part.get(Math.min(i, part.size() - 1))); // padded with the last key
                 for (Analysis.SqlExpr e : row.keyExprs()) {
-                    at = RowCapture.bind(ps, row.params(), e, at);
+                    at = RowReads.bind(ps, row.params(), e, at);
                 }
             }
             try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, 0, 0);
+                RowReads.requireShape(rs, t, 0, 0);
                 while (rs.next()) {
-                    Row image = capture.read(rs, t);
+                    Row image = reads.read(rs, t);
                     Integer p = byKey.get(t.keyOf(image));
                     if (p != null && stored[p] == null) {
                         stored[p] = image;
@@ -136,15 +136,15 @@ final class InsertReadBack {
     }
 
     private String buildKnownKeysSql(TableInfo t, int size) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(capture.from(t)).append(" WHERE ");
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(reads.from(t)).append(" WHERE ");
         List<TableInfo.Column> key = t.primaryKey();
         if (key.size() == 1) {
-            sql.append(capture.q(key.get(0).name())).append(" IN (?").append(",?".repeat(size - 1)).append(')');
+            sql.append(reads.q(key.get(0).name())).append(" IN (?").append(",?".repeat(size - 1)).append(')');
         } else {
             for (int i = 0; i < size; i++) {
                 sql.append(i == 0 ? "(" : " OR (");
                 for (int k = 0; k < key.size(); k++) {
-                    sql.append(k == 0 ? "" : " AND ").append(capture.q(key.get(k).name())).append(" = ?");
+                    sql.append(k == 0 ? "" : " AND ").append(reads.q(key.get(k).name())).append(" = ?");
                 }
                 sql.append(')');
             }
@@ -154,23 +154,23 @@ final class InsertReadBack {
 
     /** The row one INSERT made, by its own key expressions compared by the database. */
     private Row readOne(Connection c, TableInfo t, InsertedRow row) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(capture.from(t)).append(" WHERE ");
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(reads.from(t)).append(" WHERE ");
         for (int k = 0; k < t.primaryKey().size(); k++) {
-            sql.append(k == 0 ? "" : " AND ").append(capture.q(t.primaryKey().get(k).name())).append(" = ")
+            sql.append(k == 0 ? "" : " AND ").append(reads.q(t.primaryKey().get(k).name())).append(" = ")
                     .append(row.keyExprs().get(k).text());
         }
-        try (RowCapture.Read r = capture.read(c, sql.toString())) {
+        try (RowReads.Read r = reads.read(c, sql.toString())) {
             PreparedStatement ps = r.ps();
             int at = 1;
             for (Analysis.SqlExpr e : row.keyExprs()) {
-                at = RowCapture.bind(ps, row.params(), e, at);
+                at = RowReads.bind(ps, row.params(), e, at);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, 0, 0);
+                RowReads.requireShape(rs, t, 0, 0);
                 if (!rs.next()) {
-                    throw RowCapture.conflict("INSERT", "an inserted row cannot be found by the key it was given");
+                    throw CaptureChecks.conflict("INSERT", "an inserted row cannot be found by the key it was given");
                 }
-                return capture.read(rs, t);
+                return reads.read(rs, t);
             }
         }
     }

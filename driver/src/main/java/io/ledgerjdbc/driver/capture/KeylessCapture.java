@@ -40,12 +40,12 @@ final class KeylessCapture {
 
     private static final int IDS_PER_QUERY = 200;
 
-    private final RowCapture capture;
+    private final RowReads reads;
     private final SqlDialect dialect;
     private final Backend backend;
 
-    KeylessCapture(RowCapture capture, SqlDialect dialect) {
-        this.capture = capture;
+    KeylessCapture(RowReads reads, SqlDialect dialect) {
+        this.reads = reads;
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
     }
@@ -66,13 +66,13 @@ final class KeylessCapture {
             long max = maxRowId(c, t, rowId);
             T result = call.call();
             List<Row> rows = rowsAbove(c, t, rowId, max);
-            RowCapture.requireCount(result, ctx, rows.size(), what);
+            CaptureChecks.requireCount(result, ctx, rows.size(), what);
             return new Captured<>(result, inserts(t, rows));
         }
         refuseUnfollowable(what, t);
         T result = call.call();
         List<Row> rows = w.results().returnedRows(t);
-        RowCapture.requireCount(result, ctx, rows.size(), what);
+        CaptureChecks.requireCount(result, ctx, rows.size(), what);
         return new Captured<>(result, inserts(t, rows));
     }
 
@@ -93,14 +93,14 @@ final class KeylessCapture {
         List<Row> rows = new ArrayList<>(ctids.size());
         for (int from = 0; from < ctids.size(); from += IDS_PER_QUERY) {
             List<String> part = ctids.subList(from, Math.min(ctids.size(), from + IDS_PER_QUERY));
-            String sql = "SELECT " + capture.selectList(t) + " FROM " + capture.from(t) + " WHERE ctid IN ("
+            String sql = "SELECT " + reads.selectList(t) + " FROM " + reads.from(t) + " WHERE ctid IN ("
                     + "CAST(? AS tid), ".repeat(part.size() - 1) + "CAST(? AS tid))";
-            try (PreparedStatement ps = capture.prepareRead(c, sql)) {
+            try (PreparedStatement ps = reads.prepareRead(c, sql)) {
                 for (int i = 0; i < part.size(); i++) ps.setString(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
-                    RowCapture.requireShape(rs, t, 0, 0);
+                    RowReads.requireShape(rs, t, 0, 0);
                     while (rs.next()) {
-                        rows.add(capture.read(rs, t));
+                        rows.add(reads.read(rs, t));
                     }
                 }
             }
@@ -133,13 +133,13 @@ final class KeylessCapture {
         List<Long> ids = new ArrayList<>();
         List<Row> before = rowsToUpdate(c, u, t, params, rowId, ids);
         T result = call.call();
-        RowCapture.requireCount(result, ctx, before.size(), "UPDATE");
+        CaptureChecks.requireCount(result, ctx, before.size(), "UPDATE");
         Map<Long, Row> after = rowsById(c, t, rowId, ids);
         List<RowChange> changes = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             Row a = after.get(ids.get(i));
             if (a == null) {
-                throw RowCapture.conflict("UPDATE", "a row it updated is gone");
+                throw CaptureChecks.conflict("UPDATE", "a row it updated is gone");
             }
             if (!a.equals(before.get(i))) {
                 changes.add(RowChange.update(t.ledgerName(), before.get(i), before.get(i), a));
@@ -165,14 +165,14 @@ final class KeylessCapture {
         List<String> ctids = new ArrayList<>();
         List<Row> before = rowsToUpdate(c, u, t, params, "ctid", ctids);
         T result = call.call();
-        RowCapture.requireCount(result, ctx, before.size(), "UPDATE");
+        CaptureChecks.requireCount(result, ctx, before.size(), "UPDATE");
         if (!ctids.isEmpty()) {
-            try (PreparedStatement ps = capture.prepareRead(c, "SELECT count(*) FROM " + capture.from(t) + " WHERE ctid = ANY (CAST(? AS text[])::tid[])")) {
+            try (PreparedStatement ps = reads.prepareRead(c, "SELECT count(*) FROM " + reads.from(t) + " WHERE ctid = ANY (CAST(? AS text[])::tid[])")) {
                 ps.setArray(1, c.createArrayOf("text", ctids.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) != 0) {
-                        throw RowCapture.conflict("UPDATE", "a row its WHERE selected just before is unchanged, so it updated another "
+                        throw CaptureChecks.conflict("UPDATE", "a row its WHERE selected just before is unchanged, so it updated another "
                                 + "(another transaction moved it there meanwhile)");
                     }
                 }
@@ -180,7 +180,7 @@ final class KeylessCapture {
         }
         List<Row> after = new ArrayList<>(w.results().returnedRows(t));
         if (after.size() != before.size()) {
-            throw RowCapture.conflict("UPDATE", "it wrote " + after.size() + " rows where " + before.size() + " were read");
+            throw CaptureChecks.conflict("UPDATE", "it wrote " + after.size() + " rows where " + before.size() + " were read");
         }
         Map<Row, Integer> written = new HashMap<>(); // the rows written, as a multiset
         for (Row a : after) {
@@ -214,17 +214,17 @@ final class KeylessCapture {
     @SuppressWarnings("unchecked")
     private List<Row> rowsToUpdate(Connection c, Analysis.Update u, TableInfo t, Params params, String rowId, List<?> ids)
             throws SQLException {
-        String sql = "SELECT " + (rowId == null ? "" : rowId + ", ") + capture.selectList(t) + " FROM " + capture.from(t)
-                + RowCapture.as(u.alias()) + (u.where() == null ? "" : " WHERE " + u.where().text()) + capture.forUpdate();
+        String sql = "SELECT " + (rowId == null ? "" : rowId + ", ") + reads.selectList(t) + " FROM " + reads.from(t)
+                + RowReads.as(u.alias()) + (u.where() == null ? "" : " WHERE " + u.where().text()) + reads.forUpdate();
         int shift = rowId == null ? 0 : 1;
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = capture.prepareRead(c, sql)) {
-            RowCapture.bind(ps, params, u.where(), 1);
+        try (PreparedStatement ps = reads.prepareRead(c, sql)) {
+            RowReads.bind(ps, params, u.where(), 1);
             try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, shift, 0);
+                RowReads.requireShape(rs, t, shift, 0);
                 while (rs.next()) {
                     if (rowId != null) ((List<Object>) ids).add(backend.readRowId(rs, 1));
-                    rows.add(rowId == null ? capture.read(rs, t) : readShifted(rs, t));
+                    rows.add(rowId == null ? reads.read(rs, t) : readShifted(rs, t));
                 }
             }
         }
@@ -244,7 +244,7 @@ final class KeylessCapture {
      * (H2). SQLite picks random ids once the largest possible one is used: then new rows cannot be told apart.
      */
     private long maxRowId(Connection c, TableInfo t, String rowId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + rowId + ") FROM " + capture.from(t));
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + rowId + ") FROM " + reads.from(t));
              ResultSet rs = ps.executeQuery()) {
             long max = rs.next() ? rs.getLong(1) : 0;
             if (max == Long.MAX_VALUE) {
@@ -257,11 +257,11 @@ final class KeylessCapture {
 
     private List<Row> rowsAbove(Connection c, TableInfo t, String rowId, long max) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + rowId + ", " + capture.selectList(t) + " FROM "
-                + capture.from(t) + " WHERE " + rowId + " > ? ORDER BY " + rowId)) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + rowId + ", " + reads.selectList(t) + " FROM "
+                + reads.from(t) + " WHERE " + rowId + " > ? ORDER BY " + rowId)) {
             ps.setLong(1, max);
             try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, 1, 0);
+                RowReads.requireShape(rs, t, 1, 0);
                 while (rs.next()) {
                     rows.add(readShifted(rs, t));
                 }
@@ -274,12 +274,12 @@ final class KeylessCapture {
         Map<Long, Row> out = new HashMap<>();
         for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
             List<Long> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
-            String sql = "SELECT " + rowId + ", " + capture.selectList(t) + " FROM " + capture.from(t) + " WHERE " + rowId
+            String sql = "SELECT " + rowId + ", " + reads.selectList(t) + " FROM " + reads.from(t) + " WHERE " + rowId
                     + " IN (" + "?, ".repeat(part.size() - 1) + "?)";
-            try (PreparedStatement ps = capture.prepareRead(c, sql)) {
+            try (PreparedStatement ps = reads.prepareRead(c, sql)) {
                 for (int i = 0; i < part.size(); i++) ps.setLong(i + 1, part.get(i));
                 try (ResultSet rs = ps.executeQuery()) {
-                    RowCapture.requireShape(rs, t, 1, 0);
+                    RowReads.requireShape(rs, t, 1, 0);
                     while (rs.next()) {
                         out.put(rs.getLong(1), readShifted(rs, t));
                     }

@@ -47,11 +47,13 @@ import java.util.Map;
 final class MergeCapture {
 
     private final RowCapture capture;
+    private final RowReads reads;
     private final SqlDialect dialect;
     private final Backend backend;
 
-    MergeCapture(RowCapture capture, SqlDialect dialect) {
+    MergeCapture(RowCapture capture, RowReads reads, SqlDialect dialect) {
         this.capture = capture;
+        this.reads = reads;
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
     }
@@ -62,7 +64,7 @@ final class MergeCapture {
         Params params = w.params();
         ExecutionContext ctx = w.context();
         RealCall<T> call = w.call();
-        RowCapture.refuseUncapturable("MERGE", t, m.on());
+        CaptureChecks.refuseUncapturable("MERGE", t, m.on());
         refuseUnfollowable(m, t);
         String tableLock = backend.mergeTableLock(m.targetText());
         if (tableLock != null) {
@@ -75,15 +77,15 @@ final class MergeCapture {
         List<Row> insertKeys = insertedKeys(c, m, t, params);
         predicted += insertKeys.size();
         Set<Row> committedBefore = committedKeys(c, t, insertKeys);
-        boolean existed = !capture.readByKeys(c, t, insertKeys).isEmpty();
+        boolean existed = !reads.readByKeys(c, t, insertKeys).isEmpty();
 
         T result = call.call();
-        RowCapture.requireCount(result, ctx, predicted, "MERGE");
+        CaptureChecks.requireCount(result, ctx, predicted, "MERGE");
         if (existed || !committedBefore.containsAll(committedKeys(c, t, insertKeys))) {
-            throw RowCapture.conflict("MERGE", "a row it was to insert already existed");
+            throw CaptureChecks.conflict("MERGE", "a row it was to insert already existed");
         }
         List<RowChange> changes = new ArrayList<>();
-        Map<Row, Row> after = capture.readByKeys(c, t, new ArrayList<>(matched.keySet()));
+        Map<Row, Row> after = reads.readByKeys(c, t, new ArrayList<>(matched.keySet()));
         for (Map.Entry<Row, Row> b : matched.entrySet()) {
             Row a = after.get(b.getKey());
             if (a == null) {
@@ -92,11 +94,11 @@ final class MergeCapture {
                 changes.add(RowChange.update(t.ledgerName(), b.getKey(), b.getValue(), a));
             }
         }
-        Map<Row, Row> inserted = capture.readByKeys(c, t, insertKeys);
+        Map<Row, Row> inserted = reads.readByKeys(c, t, insertKeys);
         for (Row key : insertKeys) {
             Row row = inserted.get(key);
             if (row == null) {
-                throw RowCapture.conflict("MERGE", "a row it inserted cannot be found by its key " + key);
+                throw CaptureChecks.conflict("MERGE", "a row it inserted cannot be found by its key " + key);
             }
             changes.add(RowChange.insert(t.ledgerName(), key, row));
         }
@@ -112,13 +114,13 @@ final class MergeCapture {
      * is one it deleted itself; an insert of this MERGE is not committed yet, and a later one waits for it.
      */
     private Set<Row> committedKeys(Connection c, TableInfo t, List<Row> insertKeys) throws SQLException {
-        RowCapture.CommittedReads reads = capture.committedReads();
-        if (!backend.readsCommittedOnSideConnection() || insertKeys.isEmpty() || reads == null) {
+        RowCapture.CommittedReads committed = capture.committedReads();
+        if (!backend.readsCommittedOnSideConnection() || insertKeys.isEmpty() || committed == null) {
             return Set.of();
         }
-        try (Connection side = reads.open()) {
+        try (Connection side = committed.open()) {
             side.setSchema(c.getSchema()); // the application's current schema, not the URL's or the default
-            return new HashSet<>(capture.readByKeys(side, t, insertKeys).keySet());
+            return new HashSet<>(reads.readByKeys(side, t, insertKeys).keySet());
         }
     }
 
@@ -126,8 +128,8 @@ final class MergeCapture {
         if (!t.hasPrimaryKey()) {
             throw CaptureRefusal.of("MERGE into a table without a primary key", "capture follows a MERGE's rows by their key");
         }
-        boolean random = RowCapture.callsRandom(m.source()) || m.clauses().stream().anyMatch(c -> RowCapture.callsRandom(c.condition())
-                || c.action() == MergeAction.INSERT && t.primaryKey().stream().anyMatch(k -> RowCapture.callsRandom(insertValue(c, t, k))));
+        boolean random = CaptureChecks.callsRandom(m.source()) || m.clauses().stream().anyMatch(c -> CaptureChecks.callsRandom(c.condition())
+                || c.action() == MergeAction.INSERT && t.primaryKey().stream().anyMatch(k -> CaptureChecks.callsRandom(insertValue(c, t, k))));
         if (random) {
             throw CaptureRefusal.of("MERGE with a random function in its source, conditions or inserted keys",
                     "the rows it matches and the keys it inserts when it runs can differ from those capture evaluates just before");
@@ -156,18 +158,18 @@ final class MergeCapture {
             return 0;
         }
         String target = m.targetAlias() != null ? m.targetAlias() : m.targetText();
-        StringBuilder sql = new StringBuilder("SELECT ").append(capture.selectList(t, target));
+        StringBuilder sql = new StringBuilder("SELECT ").append(reads.selectList(t, target));
         List<Analysis.SqlExpr> binds = new ArrayList<>();
         sql.append(", ").append(actionCase(clauses, binds)).append(" FROM ");
         from(sql, m, binds);
         sql.append(backend.mergeReadLock());
         int acted = 0;
-        try (PreparedStatement ps = capture.prepareRead(c, sql.toString())) {
+        try (PreparedStatement ps = reads.prepareRead(c, sql.toString())) {
             bindAll(ps, params, binds);
             try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, 0, 1);
+                RowReads.requireShape(rs, t, 0, 1);
                 while (rs.next()) {
-                    Row row = capture.read(rs, t);
+                    Row row = reads.read(rs, t);
                     Row key = t.keyOf(row);
                     if (out.put(key, row) == null && rs.getInt(t.columns().size() + 1) > 0) {
                         acted++;
@@ -276,7 +278,7 @@ final class MergeCapture {
     private static void bindAll(PreparedStatement ps, Params params, List<Analysis.SqlExpr> exprs) throws SQLException {
         int at = 1;
         for (Analysis.SqlExpr e : exprs) {
-            at = RowCapture.bind(ps, params, e, at);
+            at = RowReads.bind(ps, params, e, at);
         }
     }
 }

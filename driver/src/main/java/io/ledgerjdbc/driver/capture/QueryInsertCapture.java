@@ -38,13 +38,13 @@ import java.util.Map;
  */
 final class QueryInsertCapture {
 
-    private final RowCapture capture;
+    private final RowReads reads;
     private final KeylessCapture keyless;
     private final SqlDialect dialect;
     private final Backend backend;
 
-    QueryInsertCapture(RowCapture capture, KeylessCapture keyless, SqlDialect dialect) {
-        this.capture = capture;
+    QueryInsertCapture(RowReads reads, KeylessCapture keyless, SqlDialect dialect) {
+        this.reads = reads;
         this.keyless = keyless;
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
@@ -57,11 +57,11 @@ final class QueryInsertCapture {
         ExecutionContext ctx = w.context();
         RealCall<T> call = w.call();
         String what = "INSERT ... SELECT";
-        RowCapture.refuseUncapturable(what, t, null);
+        CaptureChecks.refuseUncapturable(what, t, null);
         if (!t.hasPrimaryKey()) {
             return keyless.insert(what, w);
         }
-        List<TableInfo.Column> columns = RowCapture.insertColumns(ins.columns(), t);
+        List<TableInfo.Column> columns = InsertCapture.insertColumns(ins.columns(), t);
         if (t.primaryKey().stream().allMatch(columns::contains)) {
             return keysFromQuery(c, ins, t, columns, params, ctx, call);
         }
@@ -76,10 +76,10 @@ final class QueryInsertCapture {
             requireConsecutiveIds(c);
         }
         T result = call.call();
-        int count = (int) RowCapture.updateCount(result, ctx);
+        int count = (int) CaptureChecks.updateCount(result, ctx);
         List<Row> keys = count == 0 ? List.of() : w.results().generatedKeys(t, count);
         if (keys.size() != count) {
-            throw RowCapture.conflict(what, "the database returned " + keys.size() + " generated keys for " + count + " rows");
+            throw CaptureChecks.conflict(what, "the database returned " + keys.size() + " generated keys for " + count + " rows");
         }
         return new Captured<>(result, readInserted(c, t, keys, what));
     }
@@ -87,24 +87,24 @@ final class QueryInsertCapture {
     private <T> Captured<T> keysFromQuery(Connection c, Analysis.InsertSelect ins, TableInfo t, List<TableInfo.Column> columns,
                                           Params params, ExecutionContext ctx, RealCall<T> call) throws SQLException {
         List<Row> keys = queryKeys(c, ins, t, columns, params);
-        boolean existed = !capture.readByKeys(c, t, keys).isEmpty();
+        boolean existed = !reads.readByKeys(c, t, keys).isEmpty();
         T result = call.call();
-        RowCapture.requireCount(result, ctx, keys.size(), "INSERT ... SELECT");
+        CaptureChecks.requireCount(result, ctx, keys.size(), "INSERT ... SELECT");
         if (existed || new LinkedHashSet<>(keys).size() != keys.size()) {
             // the INSERT succeeded although capture's run of the query named keys that existed or repeated: the
             // query's rows changed in between
-            throw RowCapture.conflict("INSERT ... SELECT", "its query returned other rows than when capture ran it");
+            throw CaptureChecks.conflict("INSERT ... SELECT", "its query returned other rows than when capture ran it");
         }
         return new Captured<>(result, readInserted(c, t, keys, "INSERT ... SELECT"));
     }
 
     private List<RowChange> readInserted(Connection c, TableInfo t, List<Row> keys, String what) throws SQLException {
-        Map<Row, Row> stored = capture.readByKeys(c, t, keys);
+        Map<Row, Row> stored = reads.readByKeys(c, t, keys);
         List<RowChange> changes = new ArrayList<>(keys.size());
         for (Row key : keys) {
             Row row = stored.get(key);
             if (row == null) {
-                throw RowCapture.conflict(what, "an inserted row cannot be found by its key " + key);
+                throw CaptureChecks.conflict(what, "an inserted row cannot be found by its key " + key);
             }
             changes.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
@@ -137,7 +137,7 @@ final class QueryInsertCapture {
                                Params params) throws SQLException {
         List<Row> keys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            RowCapture.bind(ps, params, ins.query(), 1);
+            RowReads.bind(ps, params, ins.query(), 1);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.getMetaData().getColumnCount() != columns.size()) {
                     throw CaptureRefusal.of("INSERT ... SELECT", "its query returns " + rs.getMetaData().getColumnCount()

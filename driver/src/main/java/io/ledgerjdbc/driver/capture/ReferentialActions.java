@@ -77,14 +77,14 @@ public final class ReferentialActions {
 
     private final Backend backend;
     private final TableCatalog catalog;
-    private final RowCapture capture;
+    private final RowReads reads;
     private final Map<String, List<ForeignKey>> exported = new ConcurrentHashMap<>();
     private volatile long generation = -1;
 
     public ReferentialActions(Backend backend, TableCatalog catalog, RowCapture capture) {
         this.backend = backend;
         this.catalog = catalog;
-        this.capture = capture;
+        this.reads = capture.reads();
     }
 
     /** What a table with referential actions says when a write whose rows cannot be named in advance targets it. */
@@ -133,24 +133,24 @@ public final class ReferentialActions {
                 if (referenced.contains(as.column()) && t.column(as.column()) != null) keyAssignments.add(as);
             }
         }
-        boolean compare = !backend.assignsLeftToRight() && keyAssignments.stream().noneMatch(as -> RowCapture.callsRandom(as.value()));
+        boolean compare = !backend.assignsLeftToRight() && keyAssignments.stream().noneMatch(as -> CaptureChecks.callsRandom(as.value()));
         StringBuilder sql = new StringBuilder("SELECT *");
         if (compare) {
             for (Analysis.Assignment as : keyAssignments) sql.append(", (").append(as.value().text()).append(')');
         }
-        sql.append(" FROM ").append(capture.from(t)).append(RowCapture.as(alias)).append(where == null ? "" : " WHERE " + where.text())
-                .append(capture.forUpdate());
+        sql.append(" FROM ").append(reads.from(t)).append(RowReads.as(alias)).append(where == null ? "" : " WHERE " + where.text())
+                .append(reads.forUpdate());
         List<Row> parents = new ArrayList<>();
-        try (PreparedStatement ps = capture.prepareRead(c, sql.toString())) {
+        try (PreparedStatement ps = reads.prepareRead(c, sql.toString())) {
             int at = 1;
             if (compare) {
-                for (Analysis.Assignment as : keyAssignments) at = RowCapture.bind(ps, params, as.value(), at);
+                for (Analysis.Assignment as : keyAssignments) at = RowReads.bind(ps, params, as.value(), at);
             }
-            RowCapture.bind(ps, params, where, at);
+            RowReads.bind(ps, params, where, at);
             try (ResultSet rs = ps.executeQuery()) {
-                RowCapture.requireShape(rs, t, 0, compare ? keyAssignments.size() : 0);
+                RowReads.requireShape(rs, t, 0, compare ? keyAssignments.size() : 0);
                 while (rs.next()) {
-                    Row row = capture.read(rs, t);
+                    Row row = reads.read(rs, t);
                     boolean changes = delete || !compare;
                     for (int i = 0; !changes && i < keyAssignments.size(); i++) {
                         TableInfo.Column col = t.column(keyAssignments.get(i).column());
@@ -310,16 +310,16 @@ public final class ReferentialActions {
         for (String name : fk.childColumns()) cols.add(t.column(name));
         for (int from = 0; from < values.size(); from += ROWS_PER_QUERY) {
             List<Row> part = values.subList(from, Math.min(values.size(), from + ROWS_PER_QUERY));
-            StringBuilder sql = new StringBuilder("SELECT * FROM ").append(capture.from(t)).append(" WHERE ");
+            StringBuilder sql = new StringBuilder("SELECT * FROM ").append(reads.from(t)).append(" WHERE ");
             for (int i = 0; i < part.size(); i++) {
                 sql.append(i == 0 ? "(" : " OR (");
                 for (int k = 0; k < cols.size(); k++) {
-                    sql.append(k == 0 ? "" : " AND ").append(capture.q(cols.get(k).name())).append(" = ?");
+                    sql.append(k == 0 ? "" : " AND ").append(reads.q(cols.get(k).name())).append(" = ?");
                 }
                 sql.append(')');
             }
-            if (lock) sql.append(capture.forUpdate());
-            try (PreparedStatement ps = capture.prepareRead(c, sql.toString())) {
+            if (lock) sql.append(reads.forUpdate());
+            try (PreparedStatement ps = reads.prepareRead(c, sql.toString())) {
                 int at = 1;
                 for (Row v : part) {
                     for (int k = 0; k < cols.size(); k++) {
@@ -327,8 +327,8 @@ public final class ReferentialActions {
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    RowCapture.requireShape(rs, t, 0, 0);
-                    while (rs.next()) out.add(capture.read(rs, t));
+                    RowReads.requireShape(rs, t, 0, 0);
+                    while (rs.next()) out.add(reads.read(rs, t));
                 }
             }
         }
@@ -511,7 +511,7 @@ public final class ReferentialActions {
                 if (g.table.hasPrimaryKey()) {
                     List<Row> keys = new ArrayList<>(g.rows.size());
                     for (Row r : g.rows) keys.add(g.table.keyOf(r));
-                    Map<Row, Row> now = capture.readByKeys(c, g.table, keys);
+                    Map<Row, Row> now = reads.readByKeys(c, g.table, keys);
                     for (int i = 0; i < g.rows.size(); i++) {
                         Row before = g.rows.get(i);
                         Row after = now.get(keys.get(i));

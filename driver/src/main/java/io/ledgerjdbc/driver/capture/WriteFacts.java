@@ -31,33 +31,33 @@ public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven
      * The facts of {@code a} on {@code t}. Never throws: whatever capture would refuse or fail on is left out, so
      * the refusal or failure comes from the same place and at the same point as without facts.
      */
-    static WriteFacts of(RowCapture capture, Analysis a, TableInfo t) {
+    static WriteFacts of(RowReads reads, UpdateCapture updates, Analysis a, TableInfo t) {
         try {
-            return compute(capture, a, t);
+            return compute(reads, updates, a, t);
         } catch (java.sql.SQLException | RuntimeException leftToCapture) {
             return NONE; // e.g. an INSERT naming an unknown column: capture refuses it as it runs, as without facts
         }
     }
 
-    private static WriteFacts compute(RowCapture capture, Analysis a, TableInfo t) throws java.sql.SQLException {
+    private static WriteFacts compute(RowReads reads, UpdateCapture updates, Analysis a, TableInfo t) throws java.sql.SQLException {
         if (!t.hasPrimaryKey()) {
             return NONE;
         }
-        String oneKeyRead = capture.readByKeysSql(t, 1);
+        String oneKeyRead = reads.readByKeysSql(t, 1);
         if (a instanceof Analysis.Insert ins) {
-            List<TableInfo.Column> columns = List.copyOf(RowCapture.insertColumns(ins.columns(), t));
-            boolean defaulted = RowCapture.keyDefaulted(ins, t);
+            List<TableInfo.Column> columns = List.copyOf(InsertCapture.insertColumns(ins.columns(), t));
+            boolean defaulted = InsertCapture.keyDefaulted(ins, t);
             boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains) && !defaulted;
             return new WriteFacts(columns, keysGiven, keysGiven ? keyExpressions(ins, t, columns) : null,
-                    RowCapture.generatesKey(ins, t), null, null,
+                    InsertCapture.generatesKey(ins, t), null, null,
                     oneKeyRead);
         }
         if (a instanceof Analysis.Update u) {
             List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
             for (TableInfo.Column k : t.primaryKey()) {
-                keyExprs.add(RowCapture.assigned(u, k));
+                keyExprs.add(UpdateCapture.assigned(u, k));
             }
-            return new WriteFacts(null, false, null, false, capture.updateReadSql(u, t, keyExprs),
+            return new WriteFacts(null, false, null, false, updates.readSql(u, t, keyExprs),
                     java.util.Collections.unmodifiableList(keyExprs), oneKeyRead);
         }
         return new WriteFacts(null, false, null, false, null, null, oneKeyRead);
@@ -68,7 +68,7 @@ public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven
         List<List<Analysis.SqlExpr>> out = new ArrayList<>(ins.rows().size());
         try {
             for (List<Analysis.SqlExpr> values : ins.rows()) {
-                out.add(java.util.Collections.unmodifiableList(RowCapture.keyExpressions(values, t, columns)));
+                out.add(java.util.Collections.unmodifiableList(InsertCapture.keyExpressions(values, t, columns)));
             }
         } catch (java.sql.SQLException refused) {
             return null;
