@@ -2,32 +2,31 @@ package io.ledgerjdbc.driver.capture;
 
 import io.ledgerjdbc.driver.schema.TableCatalog;
 import io.ledgerjdbc.driver.schema.TableInfo;
-import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.capture.ActionRows.Group;
+import io.ledgerjdbc.driver.capture.ForeignKeys.ForeignKey;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.entry.Value;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rows a parent's referential actions change ({@code ON DELETE/UPDATE CASCADE, SET NULL, SET DEFAULT}): found
- * and locked before a DELETE or a referenced-key UPDATE runs, followed through the foreign-key graph, and recorded
- * after it as row changes of the same entry, children before their parents.
+ * Decides which referential actions ({@code ON DELETE/UPDATE CASCADE, SET NULL, SET DEFAULT}) a DELETE or a
+ * referenced-key UPDATE fires, follows them through the foreign-key graph and refuses those capture cannot follow;
+ * the rows they change are found and locked before the statement runs and recorded after it ({@link Pending}) as
+ * row changes of the same entry, children before their parents. Reading the foreign keys is {@link ForeignKeys}'
+ * job, reading and locking the rows {@link ActionRows}'.
  *
  * <p><b>Determinism.</b> The rows are those the database's own actions will change: before the statement the
  * parent rows its WHERE selects are locked ({@code FOR UPDATE}; SQLite holds the write lock already), so no child
@@ -55,41 +54,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ReferentialActions {
 
-    private static final int ROWS_PER_QUERY = 200;
-
-    /** A foreign key of {@code child} referencing the parent's {@code parentColumns} by {@code childColumns}. */
-    record ForeignKey(String name, String childSchema, String childTable, List<String> childColumns,
-                      List<String> parentColumns, int updateRule, int deleteRule) {
-
-        int rule(boolean delete) {
-            return delete ? deleteRule : updateRule;
-        }
-
-        static boolean acts(int rule) {
-            return rule == DatabaseMetaData.importedKeyCascade || rule == DatabaseMetaData.importedKeySetNull
-                    || rule == DatabaseMetaData.importedKeySetDefault;
-        }
-
-        boolean acts() {
-            return acts(updateRule) || acts(deleteRule);
-        }
-    }
-
     private final Backend backend;
     private final TableCatalog catalog;
-    private final RowReads reads;
-    private final Map<String, List<ForeignKey>> exported = new ConcurrentHashMap<>();
-    private volatile long generation = -1;
+    private final ForeignKeys foreignKeys;
+    private final ActionRows actionRows;
 
     public ReferentialActions(Backend backend, TableCatalog catalog, RowCapture capture) {
         this.backend = backend;
         this.catalog = catalog;
-        this.reads = capture.reads();
+        this.foreignKeys = new ForeignKeys(backend, catalog);
+        this.actionRows = new ActionRows(backend, capture.reads());
     }
 
     /** What a table with referential actions says when a write whose rows cannot be named in advance targets it. */
     public void refuseUnfollowable(Connection c, TableInfo t, String construct) throws SQLException {
-        for (ForeignKey fk : exportedKeys(c, t)) {
+        for (ForeignKey fk : foreignKeys.exportedKeys(c, t)) {
             if (fk.acts() && enforced(c)) {
                 throw CaptureRefusal.of(construct + " on a table referenced with a referential action", "foreign key "
                         + fk.name() + " of " + fk.childTable() + " changes its rows when rows of " + t.name()
@@ -120,46 +99,19 @@ public final class ReferentialActions {
         } else {
             return null;
         }
-        if (firing(c, t, delete, assigned).isEmpty() || !enforced(c)) {
+        if (foreignKeys.firing(c, t, delete, assigned).isEmpty() || !enforced(c)) {
             return null;
         }
-        // An UPDATE fires only for rows whose referenced values change: the new values are read with the rows
-        // (MariaDB evaluates SET left to right, and a random function differs between evaluations: all rows then).
+        // An UPDATE fires only for rows whose referenced values change (see ActionRows#lockParents).
         List<Analysis.Assignment> keyAssignments = new ArrayList<>();
         if (a instanceof Analysis.Update u) {
             Set<String> referenced = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-            for (ForeignKey fk : firing(c, t, false, assigned)) referenced.addAll(fk.parentColumns());
+            for (ForeignKey fk : foreignKeys.firing(c, t, false, assigned)) referenced.addAll(fk.parentColumns());
             for (Analysis.Assignment as : u.assignments()) {
                 if (referenced.contains(as.column()) && t.column(as.column()) != null) keyAssignments.add(as);
             }
         }
-        boolean compare = !backend.assignsLeftToRight() && keyAssignments.stream().noneMatch(as -> CaptureChecks.callsRandom(as.value()));
-        StringBuilder sql = new StringBuilder("SELECT *");
-        if (compare) {
-            for (Analysis.Assignment as : keyAssignments) sql.append(", (").append(as.value().text()).append(')');
-        }
-        sql.append(" FROM ").append(reads.from(t)).append(RowReads.as(alias)).append(where == null ? "" : " WHERE " + where.text())
-                .append(reads.forUpdate());
-        List<Row> parents = new ArrayList<>();
-        try (PreparedStatement ps = reads.prepareRead(c, sql.toString())) {
-            int at = 1;
-            if (compare) {
-                for (Analysis.Assignment as : keyAssignments) at = RowReads.bind(ps, params, as.value(), at);
-            }
-            RowReads.bind(ps, params, where, at);
-            try (ResultSet rs = ps.executeQuery()) {
-                RowReads.requireShape(rs, t, 0, compare ? keyAssignments.size() : 0);
-                while (rs.next()) {
-                    Row row = reads.read(rs, t);
-                    boolean changes = delete || !compare;
-                    for (int i = 0; !changes && i < keyAssignments.size(); i++) {
-                        TableInfo.Column col = t.column(keyAssignments.get(i).column());
-                        changes = !Values.read(rs, t.columns().size() + 1 + i, col, backend.dialect()).equals(row.get(col.name()));
-                    }
-                    if (changes) parents.add(row);
-                }
-            }
-        }
+        List<Row> parents = actionRows.lockParents(c, t, delete, alias, where, keyAssignments, params);
         if (parents.isEmpty()) {
             return null;
         }
@@ -178,20 +130,9 @@ public final class ReferentialActions {
         return backend.enforcesForeignKeys(c);
     }
 
-    /** The foreign keys referencing {@code t} whose action a DELETE (or an UPDATE assigning {@code assigned}) fires. */
-    private List<ForeignKey> firing(Connection c, TableInfo t, boolean delete, Set<String> assigned) throws SQLException {
-        List<ForeignKey> out = new ArrayList<>();
-        for (ForeignKey fk : exportedKeys(c, t)) {
-            if (!ForeignKey.acts(fk.rule(delete))) continue;
-            if (!delete && fk.parentColumns().stream().noneMatch(assigned::contains)) continue;
-            out.add(fk);
-        }
-        return out;
-    }
-
     private void visit(Connection c, TableInfo parent, List<Row> parents, boolean delete, Set<String> assigned,
                        List<TableInfo> path, Pending p) throws SQLException {
-        for (ForeignKey fk : firing(c, parent, delete, assigned)) {
+        for (ForeignKey fk : foreignKeys.firing(c, parent, delete, assigned)) {
             TableInfo child = catalog.table(c, childRef(parent, fk));
             List<Row> values = new ArrayList<>();
             Set<Row> seen = new LinkedHashSet<>();
@@ -200,7 +141,7 @@ public final class ReferentialActions {
                 if (v != null && seen.add(v)) values.add(v);
             }
             if (values.isEmpty()) continue;
-            List<Row> rows = lookup(c, child, fk, values, true);
+            List<Row> rows = actionRows.lookup(c, child, fk, values, true);
             if (rows.isEmpty()) continue;
             String via = "foreign key " + fk.name() + " of " + child.name() + " (" + String.join(", ", fk.childColumns())
                     + ") referencing " + parent.name();
@@ -259,7 +200,7 @@ public final class ReferentialActions {
                 }
                 Set<String> changed = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
                 changed.addAll(fk.childColumns());
-                List<ForeignKey> further = firing(c, child, false, changed);
+                List<ForeignKey> further = foreignKeys.firing(c, child, false, changed);
                 if (!further.isEmpty()) {
                     throw refusal(via, action + " changes columns of " + child.name() + " that foreign key "
                             + further.get(0).name() + " of " + further.get(0).childTable() + " references with an action of"
@@ -301,109 +242,6 @@ public final class ReferentialActions {
             b.put(col, v);
         }
         return b.build();
-    }
-
-    /** The rows of child {@code t} whose foreign key {@code fk} references one of the parent {@code values}, locked when asked. */
-    private List<Row> lookup(Connection c, TableInfo t, ForeignKey fk, List<Row> values, boolean lock) throws SQLException {
-        List<Row> out = new ArrayList<>();
-        List<TableInfo.Column> cols = new ArrayList<>();
-        for (String name : fk.childColumns()) cols.add(t.column(name));
-        for (int from = 0; from < values.size(); from += ROWS_PER_QUERY) {
-            List<Row> part = values.subList(from, Math.min(values.size(), from + ROWS_PER_QUERY));
-            StringBuilder sql = new StringBuilder("SELECT * FROM ").append(reads.from(t)).append(" WHERE ");
-            for (int i = 0; i < part.size(); i++) {
-                sql.append(i == 0 ? "(" : " OR (");
-                for (int k = 0; k < cols.size(); k++) {
-                    sql.append(k == 0 ? "" : " AND ").append(reads.q(cols.get(k).name())).append(" = ?");
-                }
-                sql.append(')');
-            }
-            if (lock) sql.append(reads.forUpdate());
-            try (PreparedStatement ps = reads.prepareRead(c, sql.toString())) {
-                int at = 1;
-                for (Row v : part) {
-                    for (int k = 0; k < cols.size(); k++) {
-                        Values.bind(ps, at++, v.get(fk.parentColumns().get(k)), cols.get(k), backend.dialect());
-                    }
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    RowReads.requireShape(rs, t, 0, 0);
-                    while (rs.next()) out.add(reads.read(rs, t));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The foreign keys referencing {@code t}, from {@link DatabaseMetaData#getExportedKeys}, grouped per key. */
-    List<ForeignKey> exportedKeys(Connection c, TableInfo t) throws SQLException {
-        long g = catalog.generation();
-        if (g != generation) {
-            exported.clear();
-            generation = g;
-        }
-        String cacheKey = t.schema() + "\u0000" + t.name();
-        List<ForeignKey> fks = exported.get(cacheKey);
-        if (fks == null) {
-            fks = load(c, t);
-            exported.put(cacheKey, fks);
-        }
-        return fks;
-    }
-
-    private List<ForeignKey> load(Connection c, TableInfo t) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        Map<String, List<String[]>> columns = new LinkedHashMap<>();
-        Map<String, int[]> rules = new HashMap<>();
-        Map<String, String[]> names = new HashMap<>();
-        int anonymous = 0;
-        String current = null;
-        try (ResultSet rs = backend.schemaIsCatalog() ? md.getExportedKeys(t.schema(), null, t.name())
-                : md.getExportedKeys(null, t.schema(), t.name())) {
-            while (rs.next()) {
-                String childSchema = backend.schemaIsCatalog() ? rs.getString("FKTABLE_CAT") : rs.getString("FKTABLE_SCHEM");
-                String child = rs.getString("FKTABLE_NAME");
-                String name = rs.getString("FK_NAME");
-                int seq = rs.getInt("KEY_SEQ");
-                if (name == null || name.isEmpty()) {
-                    // SQLite's foreign keys have no names: a key sequence starting again starts another key
-                    if (seq <= 1 || current == null) anonymous++;
-                    name = child + "_fk" + anonymous;
-                }
-                String id = childSchema + "\u0000" + child + "\u0000" + name;
-                current = id;
-                columns.computeIfAbsent(id, k -> new ArrayList<>()).add(new String[] {
-                        Integer.toString(seq), rs.getString("FKCOLUMN_NAME"), rs.getString("PKCOLUMN_NAME")});
-                rules.put(id, new int[] {rs.getInt("UPDATE_RULE"), rs.getInt("DELETE_RULE")});
-                names.put(id, new String[] {childSchema, child, name});
-            }
-        }
-        List<ForeignKey> out = new ArrayList<>();
-        for (Map.Entry<String, List<String[]>> e : columns.entrySet()) {
-            List<String[]> cols = new ArrayList<>(e.getValue());
-            cols.sort(java.util.Comparator.comparingInt(a -> Integer.parseInt(a[0])));
-            String[] n = names.get(e.getKey());
-            int[] r = rules.get(e.getKey());
-            out.add(new ForeignKey(n[2], backend.hasSchemas() ? n[0] : null, n[1],
-                    cols.stream().map(a -> a[1]).toList(), cols.stream().map(a -> a[2]).toList(), r[0], r[1]));
-        }
-        return List.copyOf(out);
-    }
-
-    /** The rows of one child table one foreign key's action changes, and how to find them again. */
-    private static final class Group {
-        final TableInfo table;
-        final ForeignKey fk;
-        final List<Row> parentValues;
-        final boolean delete;
-        final List<Row> rows = new ArrayList<>();
-
-        Group(TableInfo table, ForeignKey fk, List<Row> parentValues, boolean delete) {
-            this.table = table;
-            this.fk = fk;
-            this.parentValues = parentValues;
-            this.delete = delete;
-        }
     }
 
     /** The rows found before a statement, in the order their changes are recorded (descendants first). */
@@ -506,41 +344,7 @@ public final class ReferentialActions {
 
         /** The rows found before the statement, read again as they now stand. */
         private List<RowChange> observe(Connection c) throws SQLException {
-            List<RowChange> changes = new ArrayList<>();
-            for (Group g : groups) {
-                if (g.table.hasPrimaryKey()) {
-                    List<Row> keys = new ArrayList<>(g.rows.size());
-                    for (Row r : g.rows) keys.add(g.table.keyOf(r));
-                    Map<Row, Row> now = reads.readByKeys(c, g.table, keys);
-                    for (int i = 0; i < g.rows.size(); i++) {
-                        Row before = g.rows.get(i);
-                        Row after = now.get(keys.get(i));
-                        if (after == null && !g.delete) {
-                            throw new SQLException("LedgerJDBC could not follow a referential action: row " + keys.get(i)
-                                    + " of " + g.table.name() + " was to be updated through foreign key " + g.fk.name()
-                                    + " but is gone; the transaction must be rolled back", "XX000");
-                        }
-                        if (after == null) {
-                            changes.add(RowChange.delete(g.table.ledgerName(), keys.get(i), before));
-                        } else if (!after.equals(before)) {
-                            changes.add(RowChange.update(g.table.ledgerName(), keys.get(i), before, after));
-                        }
-                    }
-                } else {
-                    // a key-less child (deleted rows only): what is left of the rows found is what the action kept
-                    Map<Row, Integer> left = new HashMap<>();
-                    for (Row r : lookup(c, g.table, g.fk, g.parentValues, false)) left.merge(r, 1, Integer::sum);
-                    for (Row before : g.rows) {
-                        Integer n = left.get(before);
-                        if (n != null && n > 0) {
-                            left.put(before, n - 1);
-                        } else {
-                            changes.add(RowChange.delete(g.table.ledgerName(), before, before));
-                        }
-                    }
-                }
-            }
-            return changes;
+            return actionRows.observe(c, groups);
         }
     }
 }
