@@ -1,6 +1,6 @@
 package io.ledgerjdbc.bench;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.replication.ClusterConfig;
 import io.ledgerjdbc.replication.ClusterStatus;
 import io.ledgerjdbc.replication.RaftStack;
@@ -107,7 +107,7 @@ public final class ClusterBench {
         try {
             b.run();
         } finally {
-            LedgerNode.leaveClusters();
+            LedgerDatabase.leaveClusters();
         }
         System.exit(0); // JGroups timer threads are not all daemons
     }
@@ -456,7 +456,7 @@ public final class ClusterBench {
             return out;
         } finally {
             for (Connection c : open) c.close();
-            LedgerNode.leaveClusters();
+            LedgerDatabase.leaveClusters();
             if (system.equals("postgresql")) {
                 for (String id : m.ids) {
                     try (Connection admin = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = admin.createStatement()) {
@@ -479,7 +479,7 @@ public final class ClusterBench {
     }
 
     private static String leaderOf(String rawUrl) {
-        return LedgerNode.clusterStatus(rawUrl).map(ClusterStatus::leader).orElse(null);
+        return LedgerDatabase.clusterStatus(rawUrl).map(ClusterStatus::leader).orElse(null);
     }
 
     private static String awaitDriverLeader(Map<String, String> raw) throws InterruptedException {

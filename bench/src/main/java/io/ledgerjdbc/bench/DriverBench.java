@@ -323,7 +323,7 @@ public final class DriverBench implements ForkedJvm.Harness {
                 if (ledger && (db.backend.equals("postgresql") || db.backend.equals("mariadb"))) {
                     // ledger.seal=async: entries committed in the last milliseconds may still be pending
                     try (Connection raw = db.connect(false)) {
-                        io.ledgerjdbc.driver.Sealer.sealAll(raw);
+                        io.ledgerjdbc.driver.database.Sealer.sealAll(raw);
                     }
                 }
                 check(label, workload, ledger, first, done, txs);

@@ -1,5 +1,7 @@
 package io.ledgerjdbc.compat;
 
+import io.ledgerjdbc.driver.database.Sealer;
+
 import io.ledgerjdbc.driver.replay.Replayer;
 import io.ledgerjdbc.ledger.entry.EntryCodec;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
@@ -91,7 +93,7 @@ final class Fixture implements AutoCloseable {
     List<LedgerEntry> entries() throws SQLException {
         List<LedgerEntry> out = new ArrayList<>();
         try (Connection c = behind()) {
-            io.ledgerjdbc.driver.Sealer.sealAll(c); // PostgreSQL, MariaDB: commits return before their entries are sealed
+            io.ledgerjdbc.driver.database.Sealer.sealAll(c); // PostgreSQL, MariaDB: commits return before their entries are sealed
             new LedgerStore(dialect()).scan(c, 1, e -> out.add(EntryCodec.decode(e.entry())));
         }
         return out;
@@ -100,7 +102,7 @@ final class Fixture implements AutoCloseable {
     List<Finding> verify() throws SQLException {
         List<Finding> findings = new ArrayList<>();
         try (Connection c = behind()) {
-            io.ledgerjdbc.driver.Sealer.sealAll(c); // as the CLI's commands do before they read the ledger
+            io.ledgerjdbc.driver.database.Sealer.sealAll(c); // as the CLI's commands do before they read the ledger
             new LedgerVerifier(new LedgerStore(dialect())).verify(c, VerifyOptions.defaults(), findings::add);
         }
         return findings;

@@ -72,7 +72,7 @@ final class ConnectionOptions {
     Connection openLedger(String url) throws SQLException, UserError {
         Connection c = openLedgerAsStored(url);
         try {
-            io.ledgerjdbc.driver.Sealer.sealAll(c);
+            io.ledgerjdbc.driver.database.Sealer.sealAll(c);
         } catch (SQLException cannot) {
             // read-only access: what is sealed is what these commands show; verify counts the rest as the tail
             if (!c.getAutoCommit()) {

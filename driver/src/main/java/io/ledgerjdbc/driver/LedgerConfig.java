@@ -241,7 +241,7 @@ public final class LedgerConfig {
     }
 
     /** The cluster membership these options describe; call only when {@link #clustered()}. */
-    io.ledgerjdbc.replication.ClusterConfig clusterConfig() throws SQLException {
+    public io.ledgerjdbc.replication.ClusterConfig clusterConfig() throws SQLException {
         try {
             String secret = values.get(LedgerOption.SECRET);
             return new io.ledgerjdbc.replication.ClusterConfig(node(),

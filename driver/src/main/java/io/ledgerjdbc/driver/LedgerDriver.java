@@ -1,5 +1,8 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.driver.session.LedgerSession;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
+
 import io.ledgerjdbc.driver.jdbc.LedgerConnection;
 import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
@@ -44,7 +47,7 @@ public final class LedgerDriver implements Driver {
             throw new SQLException("the driver for " + raw + " did not accept the URL", SqlStates.UNABLE_TO_CONNECT);
         }
         try {
-            LedgerNode node = LedgerNode.of(raw, real, config, () -> realDriver(raw).connect(raw, realProperties(raw, props, config)),
+            LedgerDatabase node = LedgerDatabase.of(raw, real, config, () -> realDriver(raw).connect(raw, realProperties(raw, props, config)),
                     () -> realDriver(raw).connect(LedgerUrls.sideUrl(raw), realProperties(raw, props, config)));
             return new LedgerConnection(real, new LedgerSession(real, node, config));
         } catch (SQLException | RuntimeException e) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.replication.ClusterStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,10 +47,10 @@ class DivergenceTest extends InProcessClusterTest {
             }
         }
         long deadline = System.currentTimeMillis() + 15_000;
-        ClusterStatus t = LedgerNode.clusterStatus(cluster.rawUrl(tampered)).orElseThrow();
+        ClusterStatus t = LedgerDatabase.clusterStatus(cluster.rawUrl(tampered)).orElseThrow();
         while (t.diverged() == null && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
-            t = LedgerNode.clusterStatus(cluster.rawUrl(tampered)).orElseThrow();
+            t = LedgerDatabase.clusterStatus(cluster.rawUrl(tampered)).orElseThrow();
         }
         assertTrue(t.diverged() != null && t.diverged().contains("disagrees"), String.valueOf(t.diverged()));
         try (Connection onTampered = cluster.connect(tampered); Statement s = onTampered.createStatement()) {
@@ -59,7 +59,7 @@ class DivergenceTest extends InProcessClusterTest {
             assertEquals(List.of("1000000"), cluster.rows(tampered, "SELECT balance FROM acct"), "reads still work there");
         }
         for (String healthy : List.of(writer, other)) {
-            assertEquals(null, LedgerNode.clusterStatus(cluster.rawUrl(healthy)).orElseThrow().diverged(), healthy + " is healthy");
+            assertEquals(null, LedgerDatabase.clusterStatus(cluster.rawUrl(healthy)).orElseThrow().diverged(), healthy + " is healthy");
         }
         try (Connection o = cluster.connect(other); Statement s = o.createStatement()) {
             assertEquals(1, s.executeUpdate("UPDATE acct SET balance = balance - 1 WHERE id = 1"), "the majority goes on");
@@ -72,6 +72,6 @@ class DivergenceTest extends InProcessClusterTest {
     }
 
     private String role(String id) {
-        return LedgerNode.clusterStatus(cluster.rawUrl(id)).orElseThrow().role();
+        return LedgerDatabase.clusterStatus(cluster.rawUrl(id)).orElseThrow().role();
     }
 }

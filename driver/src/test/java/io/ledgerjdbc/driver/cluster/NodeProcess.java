@@ -1,6 +1,6 @@
 package io.ledgerjdbc.driver.cluster;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.replication.ClusterStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -79,7 +79,7 @@ public final class NodeProcess {
             node.say("READY " + ProcessHandle.current().pid());
             node.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         }
-        LedgerNode.leaveClusters();
+        LedgerDatabase.leaveClusters();
         System.exit(0);
     }
 
@@ -185,7 +185,7 @@ public final class NodeProcess {
 
     private void status() {
         String raw = io.ledgerjdbc.driver.LedgerUrls.rawUrl(url);
-        ClusterStatus s = LedgerNode.clusterStatus(raw).orElse(null);
+        ClusterStatus s = LedgerDatabase.clusterStatus(raw).orElse(null);
         if (s == null) {
             say("STATUS none");
             return;

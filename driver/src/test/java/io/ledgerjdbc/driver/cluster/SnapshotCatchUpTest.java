@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.ledger.store.LedgerStore;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
@@ -74,7 +74,7 @@ class SnapshotCatchUpTest extends InProcessClusterTest {
         assertIdentical(written.get());
 
         // Every member restarts from its own compacted log: commands already in its database are skipped.
-        LedgerNode.leaveClusters();
+        LedgerDatabase.leaveClusters();
         cluster.startAll();
         TestCluster.concurrently(cluster.ids, id -> insert(id, 20_000 + (id.charAt(0) - 'A') * 100, 10, written));
         awaitSameSize(cluster.ids);
@@ -103,7 +103,7 @@ class SnapshotCatchUpTest extends InProcessClusterTest {
             assertEquals(ledgerA, cluster.ledger(id), "ledger of " + id);
             assertEquals(rootA, root(id, ledgerA.size()), "Merkle root of " + id);
             assertEquals(cluster.rows("A", ROWS), cluster.rows(id, ROWS), "rows of " + id);
-            assertNull(LedgerNode.clusterStatus(cluster.rawUrl(id)).orElseThrow().diverged(), id + " diverged");
+            assertNull(LedgerDatabase.clusterStatus(cluster.rawUrl(id)).orElseThrow().diverged(), id + " diverged");
         }
         assertEquals(rows, cluster.rows("A", ROWS).size());
         assertFalse(cluster.rows("C", ROWS).isEmpty());

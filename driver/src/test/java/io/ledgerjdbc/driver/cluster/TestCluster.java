@@ -1,6 +1,6 @@
 package io.ledgerjdbc.driver.cluster;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -157,7 +157,7 @@ final class TestCluster implements AutoCloseable {
                 if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("cannot listen on")) {
                     throw e;
                 }
-                LedgerNode.leaveClusters();
+                LedgerDatabase.leaveClusters();
                 for (String id : ids) {
                     ports.put(id, freePort());
                 }
@@ -216,7 +216,7 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        LedgerNode.leaveClusters();
+        LedgerDatabase.leaveClusters();
         for (var server : servers.values()) {
             try {
                 server.close();

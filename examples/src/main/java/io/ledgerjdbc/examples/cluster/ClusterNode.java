@@ -1,6 +1,6 @@
 package io.ledgerjdbc.examples.cluster;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.replication.ClusterStatus;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -139,7 +139,7 @@ public final class ClusterNode {
                 }
             }
         } finally {
-            LedgerNode.leaveClusters();
+            LedgerDatabase.leaveClusters();
             log("left the cluster");
         }
     }
@@ -192,7 +192,7 @@ public final class ClusterNode {
         Path file = dir.resolve("status-" + id);
         Path tmp = dir.resolve("status-" + id + ".tmp");
         while (true) {
-            ClusterStatus s = LedgerNode.clusterStatus(rawUrl(dir, id)).orElse(null);
+            ClusterStatus s = LedgerDatabase.clusterStatus(rawUrl(dir, id)).orElse(null);
             String line = s == null ? "pid=" + ProcessHandle.current().pid() + " role=starting acked=" + acked.get()
                     : String.format(Locale.ROOT, "pid=%d role=%s leader=%s term=%d commit=%d applied=%d ledger=%d acked=%d writing=%s%s",
                             ProcessHandle.current().pid(), s.role(), s.leader(), s.term(), s.commitIndex(), s.applied(),

@@ -101,7 +101,7 @@ class LedgerStoreTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL", "MARIADB"}) // the writers LedgerNode uses it on
+    @EnumSource(value = Backend.class, names = {"SQLITE", "POSTGRESQL", "MARIADB"}) // the writers LedgerDatabase uses it on
     void appendIfHeadWritesOnlyWhereTheLedgerEndsAtTheGivenHead(Backend backend) throws Exception {
         try (Backend.Db db = backend.open(); Connection c = db.connect()) {
             LedgerStore store = LedgerStore.of(c);

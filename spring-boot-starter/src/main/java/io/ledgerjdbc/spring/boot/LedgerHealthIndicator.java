@@ -1,6 +1,6 @@
 package io.ledgerjdbc.spring.boot;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.driver.observe.DriverMetrics;
 import io.ledgerjdbc.driver.observe.DriverMetricsMXBean;
 import io.ledgerjdbc.replication.ClusterStatus;
@@ -46,7 +46,7 @@ public class LedgerHealthIndicator extends AbstractHealthIndicator {
             builder.withDetail("ledgerSize", rs.getLong(1));
         }
         lastVerification(builder, DriverMetrics.get());
-        LedgerNode.clusterStatus(rawUrl).ifPresent(status -> cluster(builder, status));
+        LedgerDatabase.clusterStatus(rawUrl).ifPresent(status -> cluster(builder, status));
     }
 
     static void lastVerification(Health.Builder builder, DriverMetricsMXBean metrics) {

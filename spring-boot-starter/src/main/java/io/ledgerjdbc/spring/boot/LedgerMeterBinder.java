@@ -1,6 +1,6 @@
 package io.ledgerjdbc.spring.boot;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.driver.observe.DriverMetrics;
 import io.ledgerjdbc.driver.observe.LedgerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -74,7 +74,7 @@ public class LedgerMeterBinder implements MeterBinder, DisposableBean {
             synchronized (commitListeners) {
                 commitListeners.add(metrics.onCommit(nanos -> commits.record(nanos, TimeUnit.NANOSECONDS)));
             }
-            Gauge.builder("ledgerjdbc.replication.lag", () -> LedgerNode.clusterStatus(raw)
+            Gauge.builder("ledgerjdbc.replication.lag", () -> LedgerDatabase.clusterStatus(raw)
                             .map(s -> (Number) LedgerHealthIndicator.replicationLag(s)).orElse(Double.NaN))
                     .description("Commands the cluster committed that this member has not applied yet")
                     .tags(tags).register(registry);

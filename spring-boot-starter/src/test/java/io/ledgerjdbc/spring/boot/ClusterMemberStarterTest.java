@@ -2,7 +2,7 @@ package io.ledgerjdbc.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ledgerjdbc.driver.LedgerNode;
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.spring.boot.app.LedgerApp;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -54,7 +54,7 @@ class ClusterMemberStarterTest {
 
     @AfterAll
     static void leave() {
-        LedgerNode.leaveClusters();
+        LedgerDatabase.leaveClusters();
     }
 
     @Test

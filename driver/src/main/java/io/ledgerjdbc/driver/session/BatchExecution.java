@@ -1,4 +1,6 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.session;
+
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 
 import io.ledgerjdbc.driver.backend.AutocommitBatch;
 import io.ledgerjdbc.driver.sql.Analysis;
@@ -28,15 +30,15 @@ import java.util.function.Function;
 final class BatchExecution {
 
     private final Connection real;
-    private final LedgerNode node;
+    private final LedgerDatabase database;
     private final LedgerTransaction transaction;
     private final GeneratedKeys generatedKeys;
     /** Where each item runs, as a single statement would (the connection's session). */
     private final Session session;
 
-    BatchExecution(Connection real, LedgerNode node, LedgerTransaction transaction, GeneratedKeys generatedKeys, Session session) {
+    BatchExecution(Connection real, LedgerDatabase database, LedgerTransaction transaction, GeneratedKeys generatedKeys, Session session) {
         this.real = real;
-        this.node = node;
+        this.database = database;
         this.transaction = transaction;
         this.generatedKeys = generatedKeys;
         this.session = session;
@@ -53,7 +55,7 @@ final class BatchExecution {
             throws SQLException {
         boolean allReads = true;
         for (BatchItem item : items) {
-            allReads &= node.analyzer.analyze(item.sql()) instanceof Analysis.Read;
+            allReads &= database.analyzer().analyze(item.sql()) instanceof Analysis.Read;
         }
         if (allReads || items.isEmpty()) {
             return call.call();
@@ -63,7 +65,7 @@ final class BatchExecution {
         boolean implicit = transaction.autoCommit;
         boolean prepared = statement instanceof PreparedStatement;
         // the raw driver's semantics hold inside a transaction too: items run (and fail) one by one, or as one statement
-        AutocommitBatch semantics = node.backend.autocommitBatch(prepared);
+        AutocommitBatch semantics = database.backend().autocommitBatch(prepared);
         if (semantics != AutocommitBatch.ATOMIC) {
             return executeItemByItem(ctx, statement, items, semantics, prepared, fromCounts);
         }
@@ -71,11 +73,11 @@ final class BatchExecution {
             transaction.setAutoCommit(false);
         }
         // MariaDB undoes a failed bulk batch as one statement and keeps the transaction; PostgreSQL aborts it whole
-        Savepoint undo = !implicit && node.backend.undoesFailedBatchAsOneStatement() ? transaction.setSavepoint(null) : null;
+        Savepoint undo = !implicit && database.backend().undoesFailedBatchAsOneStatement() ? transaction.setSavepoint(null) : null;
         String markBefore = transaction.rollbackOnly;
         long[] counts = new long[items.size()];
         int done = 0;
-        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
+        BatchKeys keys = new BatchKeys(ctx, database.backend().batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
         try {
             for (BatchItem item : items) {
                 counts[done] = executeBatchItem(ctx, statement, item);
@@ -121,7 +123,7 @@ final class BatchExecution {
                                     boolean prepared, Function<long[], T> fromCounts) throws SQLException {
         long[] counts = new long[items.size()];
         List<SQLException> errors = new ArrayList<>();
-        BatchKeys keys = new BatchKeys(ctx, node.backend.batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
+        BatchKeys keys = new BatchKeys(ctx, database.backend().batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
         int ran = 0;
         for (BatchItem item : items) {
             ran++;

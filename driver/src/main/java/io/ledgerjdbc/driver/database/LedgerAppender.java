@@ -1,4 +1,7 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
+
+import io.ledgerjdbc.driver.LedgerConfig;
+import io.ledgerjdbc.driver.LedgerOption;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
@@ -68,7 +71,7 @@ final class LedgerAppender {
      * keep a version-1 ledger; the first connection decides for this process, later ones must agree. Only where the
      * backend seals.
      */
-    synchronized void chooseProtocol(Connection c, LedgerConfig config, LedgerNode.RealConnector connector) throws SQLException {
+    synchronized void chooseProtocol(Connection c, LedgerConfig config, LedgerDatabase.RealConnector connector) throws SQLException {
         String mode = config.get(LedgerOption.SEAL);
         if (protocolChosen) {
             if (pendingCommit != null && mode.equals("off")) {

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.session;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;

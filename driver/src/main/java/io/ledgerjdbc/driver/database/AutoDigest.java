@@ -1,4 +1,7 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
+
+import io.ledgerjdbc.driver.LedgerConfig;
+import io.ledgerjdbc.driver.LedgerOption;
 
 import io.ledgerjdbc.ledger.digest.DigestJson;
 import io.ledgerjdbc.ledger.digest.DigestSigner;
@@ -27,7 +30,7 @@ import java.util.Objects;
  * <p>The application's transaction is already committed when this runs, so a failure here must not reach it
  * as an error (it would retry a committed transaction): it is logged, and the next commit tries again.
  */
-final class AutoDigest {
+public final class AutoDigest {
 
     private static final System.Logger LOG = System.getLogger(AutoDigest.class.getName());
 
@@ -41,16 +44,16 @@ final class AutoDigest {
 
     private final LedgerStore store;
     private volatile Settings settings;
-    /** Tree size of the last digest by this key; -1 until read. Guarded by the node's commit lock. */
+    /** Tree size of the last digest by this key; -1 until read. Guarded by the database's commit lock. */
     private long lastSize = -1;
     private long lastNanos = System.nanoTime();
 
-    AutoDigest(LedgerStore store) {
+    public AutoDigest(LedgerStore store) {
         this.store = store;
     }
 
     /** The signing settings of {@code config}, or null when it names no key. Loads the key: a bad one fails now. */
-    static Settings settingsOf(LedgerConfig config) throws SQLException {
+    public static Settings settingsOf(LedgerConfig config) throws SQLException {
         String key = config.get(LedgerOption.DIGEST_KEY);
         if (key.isEmpty()) {
             return null;
@@ -70,7 +73,7 @@ final class AutoDigest {
      * Applies a connection's settings. A connection without a key changes nothing; one whose settings differ from
      * those already in force for this database is refused (two signing schedules for one ledger are a mistake).
      */
-    synchronized void configure(LedgerConfig config) throws SQLException {
+    public synchronized void configure(LedgerConfig config) throws SQLException {
         Settings s = settingsOf(config);
         if (s == null) {
             return;
@@ -88,7 +91,7 @@ final class AutoDigest {
      * After a commit produced {@code head}. Connections commit concurrently (see LedgerAppender#appendAndCommit), so
      * the schedule is kept under this object's lock; a head older than the last signed one is skipped. Never throws.
      */
-    void afterCommit(Connection c, LedgerHead head) {
+    public void afterCommit(Connection c, LedgerHead head) {
         if (settings == null) {
             return;
         }

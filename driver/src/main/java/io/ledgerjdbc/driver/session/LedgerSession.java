@@ -1,4 +1,7 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.session;
+
+import io.ledgerjdbc.driver.database.LedgerDatabase;
+import io.ledgerjdbc.driver.LedgerConfig;
 
 import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.schema.NotATable;
@@ -32,12 +35,12 @@ import java.util.function.Function;
  *
  * <p>Threading: one connection's, used by one thread at a time as JDBC allows; not thread-safe.
  */
-final class LedgerSession implements Session {
+public final class LedgerSession implements Session {
 
     private static final Analysis PASS_THROUGH = new Analysis.Read();
 
     private final Connection real;
-    private final LedgerNode node;
+    private final LedgerDatabase database;
     private final LedgerConfig config;
     /** {@code ledger.readConsistency=linearizable}, read once: the check sits on every query's path. */
     private final boolean linearizableReads;
@@ -53,17 +56,17 @@ final class LedgerSession implements Session {
      */
     private static final int CAPTURE_ATTEMPTS = 4;
 
-    LedgerSession(Connection real, LedgerNode node, LedgerConfig config) throws SQLException {
+    public LedgerSession(Connection real, LedgerDatabase database, LedgerConfig config) throws SQLException {
         this.real = real;
-        this.node = node;
+        this.database = database;
         this.config = config;
         this.linearizableReads = config.linearizableReads();
-        this.transaction = new LedgerTransaction(real, node, config);
-        this.generatedKeys = new GeneratedKeys(real, node.backend);
-        node.capture.attach(real, transaction.statements);
-        this.writeCapture = new WriteCapture(real, node, transaction, generatedKeys);
-        this.ddlOrdering = new DdlOrdering(real, node, config, transaction);
-        this.batches = new BatchExecution(real, node, transaction, generatedKeys, this);
+        this.transaction = new LedgerTransaction(real, database, config);
+        this.generatedKeys = new GeneratedKeys(real, database.backend());
+        database.capture().attach(real, transaction.statements);
+        this.writeCapture = new WriteCapture(real, database, transaction, generatedKeys);
+        this.ddlOrdering = new DdlOrdering(real, database, config, transaction);
+        this.batches = new BatchExecution(real, database, transaction, generatedKeys, this);
     }
 
     // ---- transactions: see LedgerTransaction -------------------------------------------------------
@@ -136,7 +139,7 @@ final class LedgerSession implements Session {
 
     @Override
     public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
-        Analysis a = node.analyzer.analyze(sql);
+        Analysis a = database.analyzer().analyze(sql);
         if (config.allowSequenceReads() && SequenceReads.isSequenceRead(a)) {
             a = PASS_THROUGH; // sequence state is not table data: see SequenceReads
         }
@@ -147,8 +150,8 @@ final class LedgerSession implements Session {
             if (!transaction.pending.isEmpty() || !transaction.toRead.isEmpty()) {
                 ddlOrdering.refuseImplicitCommit(sql);
             }
-            if (linearizableReads && node.clustered()) {
-                node.awaitClusterBarrier();
+            if (linearizableReads && database.clustered()) {
+                database.awaitClusterBarrier();
             }
             return call.call();
         }
@@ -189,7 +192,7 @@ final class LedgerSession implements Session {
         try {
             T result;
             if (a instanceof Analysis.Ddl ddl) {
-                result = node.clustered() ? ddlOrdering.orderDdl(ddl, sql, ifNotRun) : ddlOrdering.executeDdl(ddl, sql, call, implicit);
+                result = database.clustered() ? ddlOrdering.orderDdl(ddl, sql, ifNotRun) : ddlOrdering.executeDdl(ddl, sql, call, implicit);
             } else {
                 Tracked<T> tracked = new Tracked<>(call);
                 try {
@@ -199,7 +202,7 @@ final class LedgerSession implements Session {
                     } catch (NotATable missing) {
                         result = failAsTheDatabaseWould(missing, call);
                     } catch (TableChanged stale) {
-                        node.catalog.invalidate(); // another process changed the table: reload its metadata
+                        database.catalog().invalidate(); // another process changed the table: reload its metadata
                         if (tracked.ran) {
                             throw stale;
                         }
@@ -221,8 +224,8 @@ final class LedgerSession implements Session {
             } else if (ran) {
                 transaction.rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
             }
-            if (!ran && e instanceof SQLException s && a instanceof Analysis.Insert ins && node.clustered()
-                    && GeneratedKeyClash.is(s, ins, node.catalog.table(real, ins.table()))) {
+            if (!ran && e instanceof SQLException s && a instanceof Analysis.Insert ins && database.clustered()
+                    && GeneratedKeyClash.is(s, ins, database.catalog().table(real, ins.table()))) {
                 throw GeneratedKeyClash.asConflict(s);
             }
             if (e instanceof RuntimeException) {

@@ -1,4 +1,9 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.cluster;
+
+import io.ledgerjdbc.driver.database.LedgerDatabase;
+import io.ledgerjdbc.driver.database.AutoDigest;
+import io.ledgerjdbc.driver.LedgerConfig;
+import io.ledgerjdbc.driver.LedgerOption;
 
 import io.ledgerjdbc.driver.cluster.ClusterApplier;
 import io.ledgerjdbc.driver.cluster.NodeKeys;
@@ -27,18 +32,18 @@ import java.util.Optional;
  * {@link #awaitBarrier} are called concurrently by every session of the database once joined (the member is
  * thread-safe); the member, its applier and keys are published through volatile fields.
  */
-final class ClusterLink {
+public final class ClusterLink {
 
     private final SqlDialect dialect;
     private final AutoDigest autoDigest;
-    /** What the node forgets when the applier ran DDL (table metadata, adoptions). */
+    /** What this process forgets when the applier ran DDL (table metadata, adoptions). */
     private final Runnable afterReplicatedDdl;
-    /** This node's cluster membership, or null when standalone. */
+    /** This database's cluster membership, or null when standalone. */
     private volatile ClusterMember member;
     private volatile ClusterApplier applier;
     private volatile NodeKeys keys;
 
-    ClusterLink(SqlDialect dialect, AutoDigest autoDigest, Runnable afterReplicatedDdl) {
+    public ClusterLink(SqlDialect dialect, AutoDigest autoDigest, Runnable afterReplicatedDdl) {
         this.dialect = dialect;
         this.autoDigest = autoDigest;
         this.afterReplicatedDdl = afterReplicatedDdl;
@@ -48,7 +53,7 @@ final class ClusterLink {
      * Joins the cluster on first use. Later connections with another member configuration are refused, not
      * silently given the first one.
      */
-    synchronized void join(LedgerConfig config, LedgerNode.RealConnector connector) throws SQLException {
+    public synchronized void join(LedgerConfig config, LedgerDatabase.RealConnector connector) throws SQLException {
         ClusterConfig wanted = config.clusterConfig();
         if (member != null) {
             if (!member.config().equals(wanted)) {
@@ -77,12 +82,12 @@ final class ClusterLink {
         }
     }
 
-    boolean clustered() {
+    public boolean clustered() {
         return member != null;
     }
 
-    /** The member's node id (this node must be clustered). */
-    String memberId() {
+    /** The member's node id (this database must be clustered). */
+    public String memberId() {
         return member.config().nodeId();
     }
 
@@ -93,7 +98,7 @@ final class ClusterLink {
      *                      error when applying it failed the same way everywhere; 08xxx when the cluster could
      *                      not confirm it in time
      */
-    void replicate(String origin, String txId, List<Change> changes) throws SQLException {
+    public void replicate(String origin, String txId, List<Change> changes) throws SQLException {
         LedgerEntry writeSet = new LedgerEntry(1, origin, Instant.now(), txId, changes);
         Outcome outcome;
         try {
@@ -112,8 +117,8 @@ final class ClusterLink {
         }
     }
 
-    /** Waits until this node has applied everything the cluster committed before now. */
-    void awaitBarrier() throws SQLException {
+    /** Waits until this member has applied everything the cluster committed before now. */
+    public void awaitBarrier() throws SQLException {
         try {
             member.barrier();
         } catch (ReplicationException e) {
@@ -121,8 +126,8 @@ final class ClusterLink {
         }
     }
 
-    /** The member's status, if this node is one. */
-    Optional<ClusterStatus> status() {
+    /** The member's status, if this database is one. */
+    public Optional<ClusterStatus> status() {
         return member == null ? Optional.empty() : Optional.of(member.status());
     }
 
@@ -131,7 +136,7 @@ final class ClusterLink {
      *
      * @return whether this node was a member (its node is then forgotten)
      */
-    boolean leave() {
+    public boolean leave() {
         if (member == null) {
             return false;
         }

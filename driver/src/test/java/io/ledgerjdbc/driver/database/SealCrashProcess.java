@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

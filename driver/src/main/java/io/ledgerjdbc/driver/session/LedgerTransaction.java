@@ -1,4 +1,7 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.session;
+
+import io.ledgerjdbc.driver.database.LedgerDatabase;
+import io.ledgerjdbc.driver.LedgerConfig;
 
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
@@ -31,7 +34,7 @@ import java.util.concurrent.Executor;
 final class LedgerTransaction {
 
     private final Connection real;
-    private final LedgerNode node;
+    private final LedgerDatabase database;
     private final LedgerConfig config;
     /** The changes captured so far, in order; capture and DDL add to them, savepoints cut them back. */
     final List<Change> pending = new ArrayList<>();
@@ -49,12 +52,12 @@ final class LedgerTransaction {
     /** SQLite: whether this transaction already holds the write lock (see {@link #takeSqliteWriteLock}). */
     private boolean sqliteWriteLock;
 
-    LedgerTransaction(Connection real, LedgerNode node, LedgerConfig config) throws SQLException {
+    LedgerTransaction(Connection real, LedgerDatabase database, LedgerConfig config) throws SQLException {
         this.real = real;
-        this.node = node;
+        this.database = database;
         this.config = config;
         this.autoCommit = real.getAutoCommit();
-        this.statements = new CaptureStatements(real, node.catalog);
+        this.statements = new CaptureStatements(real, database.catalog());
     }
 
     boolean getAutoCommit() throws SQLException {
@@ -80,7 +83,7 @@ final class LedgerTransaction {
      *                     {@code setAutoCommit(true)} would commit twice (the second time empty, but not free).
      */
     void commit(boolean endsImplicit) throws SQLException {
-        boolean byAutoCommit = endsImplicit && node.backend.commitsByAutoCommit();
+        boolean byAutoCommit = endsImplicit && database.backend().commitsByAutoCommit();
         if (rollbackOnly != null) {
             String why = rollbackOnly;
             rollback();
@@ -111,7 +114,7 @@ final class LedgerTransaction {
             }
             return;
         }
-        if (node.clustered()) {
+        if (database.clustered()) {
             commitThroughCluster();
             return;
         }
@@ -120,8 +123,8 @@ final class LedgerTransaction {
                 insertEntry = real.prepareStatement(io.ledgerjdbc.ledger.store.LedgerStore.INSERT_ENTRY);
             }
             long start = System.nanoTime();
-            node.appendAndCommit(real, statements, insertEntry, config.node(), node.nextTxId(), List.copyOf(pending), byAutoCommit);
-            node.metrics.appended(pending, System.nanoTime() - start);
+            database.appendAndCommit(real, statements, insertEntry, config.node(), database.nextTxId(), List.copyOf(pending), byAutoCommit);
+            database.metrics().appended(pending, System.nanoTime() - start);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             throw e;
@@ -132,7 +135,7 @@ final class LedgerTransaction {
 
     /** PostgreSQL: whether a failed statement aborted the transaction (it can then only roll back). */
     private boolean aborted() throws SQLException {
-        return node.backend.transactionAborted(real);
+        return database.backend().transactionAborted(real);
     }
 
     /**
@@ -148,8 +151,8 @@ final class LedgerTransaction {
             clearTransaction();
         }
         long start = System.nanoTime();
-        node.replicate(config.node(), node.nextTxId(), changes);
-        node.metrics.appended(changes, System.nanoTime() - start);
+        database.replicate(config.node(), database.nextTxId(), changes);
+        database.metrics().appended(changes, System.nanoTime() - start);
     }
 
     void rollback() throws SQLException {
@@ -190,7 +193,7 @@ final class LedgerTransaction {
         } finally {
             clearTransaction();
             insertEntry = null; // closed with the connection
-            node.capture.detach(real);
+            database.capture().detach(real);
             statements.close();
             real.close();
         }
@@ -200,7 +203,7 @@ final class LedgerTransaction {
         // Not cleared: abort may be a no-op (H2) or asynchronous (PostgreSQL), so the connection can still be
         // used, and its open transaction must then never commit without its captured changes.
         rollbackOnly = "the connection was aborted";
-        node.capture.detach(real);
+        database.capture().detach(real);
         real.abort(executor);
     }
 
@@ -244,7 +247,7 @@ final class LedgerTransaction {
      * SQLite writer, so the read-then-write that follows cannot deadlock.
      */
     void takeSqliteWriteLock() throws SQLException {
-        if (!node.backend.takesWriteLockFirst() || sqliteWriteLock) {
+        if (!database.backend().takesWriteLockFirst() || sqliteWriteLock) {
             return;
         }
         statements.statement("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = 'schema_version'").executeUpdate();
@@ -254,7 +257,7 @@ final class LedgerTransaction {
     /** Reads the rows earlier INSERTs made (see InsertReadBack) into the pending changes, in order. */
     void readInserted() throws SQLException {
         if (!toRead.isEmpty()) {
-            List<Change> changes = new ArrayList<>(node.capture.readInserted(real, toRead));
+            List<Change> changes = new ArrayList<>(database.capture().readInserted(real, toRead));
             toRead.clear();
             pending.addAll(changes);
         }

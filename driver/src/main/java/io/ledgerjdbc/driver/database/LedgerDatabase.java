@@ -1,4 +1,8 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
+
+import io.ledgerjdbc.driver.LedgerConfig;
+
+import io.ledgerjdbc.driver.cluster.ClusterLink;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
@@ -25,32 +29,32 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Everything the driver keeps per database in this process, and the registry of those: one node per database
- * URL, shared by every connection to it (a private database, which each connection opens anew, gets a node of
- * its own). A node creates the ledger tables on first use and holds the parts each connection's session uses:
+ * Everything the driver keeps per database in this process, and the registry of those: one database per database
+ * URL, shared by every connection to it (a private database, which each connection opens anew, gets a database of
+ * its own). A database creates the ledger tables on first use and holds the parts each connection's session uses:
  * the parse cache, table metadata and capture, the ledger appender ({@link LedgerAppender}), adoption of existing
  * tables ({@link Adoptions}) and the cluster link ({@link ClusterLink}). The package-private members below are
  * what the session reaches; the work is in those parts.
  *
- * <p>Threading: {@link #of} may run concurrently for one URL (one node wins the registry); every part is safe for
+ * <p>Threading: {@link #of} may run concurrently for one URL (one database wins the registry); every part is safe for
  * the concurrent sessions of its database (see each class).
  */
-public final class LedgerNode {
+public final class LedgerDatabase {
 
-    private static final Map<String, LedgerNode> NODES = new ConcurrentHashMap<>();
+    private static final Map<String, LedgerDatabase> DATABASES = new ConcurrentHashMap<>();
 
-    final SqlDialect dialect;
+    private final SqlDialect dialect;
     /** Every per-database decision. */
-    final Backend backend;
-    final LedgerStore store;
-    final SqlAnalyzer analyzer;
-    final TableCatalog catalog;
-    final RowCapture capture;
+    private final Backend backend;
+    private final LedgerStore store;
+    private final SqlAnalyzer analyzer;
+    private final TableCatalog catalog;
+    private final RowCapture capture;
     /** The rows a parent's foreign-key actions change (see ReferentialActions). */
-    final ReferentialActions actions;
-    final LedgerMetrics metrics;
+    private final ReferentialActions actions;
+    private final LedgerMetrics metrics;
     /** Signs digests after commits when ledger.digest.key is set. */
-    final AutoDigest autoDigest;
+    private final AutoDigest autoDigest;
     private final LedgerAppender appender;
     private final Adoptions adoptions;
     private final ClusterLink cluster;
@@ -58,7 +62,7 @@ public final class LedgerNode {
     private final String txPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final AtomicLong txCounter = new AtomicLong();
 
-    private LedgerNode(SqlDialect dialect, String rawUrl) {
+    private LedgerDatabase(SqlDialect dialect, String rawUrl) {
         this.dialect = dialect;
         this.backend = Backend.of(dialect);
         this.store = new LedgerStore(dialect);
@@ -70,50 +74,50 @@ public final class LedgerNode {
         this.metrics = LedgerMetrics.forDatabase(rawUrl);
         this.appender = new LedgerAppender(backend, store, autoDigest, rawUrl);
         this.adoptions = new Adoptions(capture);
-        // DDL the applier ran may have changed any table: what this node knows of tables is stale
+        // DDL the applier ran may have changed any table: what this database knows of tables is stale
         this.cluster = new ClusterLink(dialect, autoDigest, () -> {
             catalog.invalidate();
             adoptions.forget();
         });
     }
 
-    /** Opens another connection to the node's database (the cluster applier and the sealer have their own). */
+    /** Opens another connection to this database (the cluster applier and the sealer have their own). */
     @FunctionalInterface
-    interface RealConnector {
+    public interface RealConnector {
         Connection connect() throws SQLException;
     }
 
     /**
-     * The node of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed.
+     * The database of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed.
      *
      * @param connector   another connection as the application's (the cluster applier's: the URL's own settings,
      *                    an H2 {@code INIT=SET SCHEMA …} included, apply to it as to the application)
      * @param sideReads   a connection for capture's committed-state reads, without H2's {@code INIT=} script (it
      *                    may write); capture sets its schema to the application connection's
      */
-    static LedgerNode of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector, RealConnector sideReads)
+    public static LedgerDatabase of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector, RealConnector sideReads)
             throws SQLException {
-        LedgerNode node = of(rawUrl, c, config);
-        if (node.backend.readsCommittedOnSideConnection() && !isPrivateDatabase(rawUrl)) {
-            node.capture.committedReads(sideReads::connect);
+        LedgerDatabase database = of(rawUrl, c, config);
+        if (database.backend.readsCommittedOnSideConnection() && !isPrivateDatabase(rawUrl)) {
+            database.capture.committedReads(sideReads::connect);
         }
         if (config.clustered()) {
-            node.cluster.join(config, connector);
-        } else if (node.backend.sealsPendingEntries()) {
-            node.appender.chooseProtocol(c, config, connector);
-        } else if (node.cluster.clustered()) {
-            throw new SQLException("the database " + rawUrl + " belongs to cluster member " + node.cluster.memberId()
+            database.cluster.join(config, connector);
+        } else if (database.backend.sealsPendingEntries()) {
+            database.appender.chooseProtocol(c, config, connector);
+        } else if (database.cluster.clustered()) {
+            throw new SQLException("the database " + rawUrl + " belongs to cluster member " + database.cluster.memberId()
                     + " in this process; connect with the same ledger.members", SqlStates.UNABLE_TO_CONNECT);
         }
-        return node;
+        return database;
     }
 
-    private static LedgerNode of(String rawUrl, Connection c, LedgerConfig config) throws SQLException {
+    private static LedgerDatabase of(String rawUrl, Connection c, LedgerConfig config) throws SQLException {
         boolean shared = !isPrivateDatabase(rawUrl);
-        LedgerNode node = shared ? NODES.get(rawUrl) : null;
-        if (node != null) {
-            node.autoDigest.configure(config);
-            return node;
+        LedgerDatabase database = shared ? DATABASES.get(rawUrl) : null;
+        if (database != null) {
+            database.autoDigest.configure(config);
+            return database;
         }
         SqlDialect dialect = SqlDialect.of(c);
         if (config.createLedger()) {
@@ -125,47 +129,47 @@ public final class LedgerNode {
         } else {
             LedgerSchema.checkVersion(c);
         }
-        node = shared ? NODES.computeIfAbsent(rawUrl, k -> new LedgerNode(dialect, rawUrl)) : new LedgerNode(dialect, rawUrl);
-        node.autoDigest.configure(config);
-        return node;
+        database = shared ? DATABASES.computeIfAbsent(rawUrl, k -> new LedgerDatabase(dialect, rawUrl)) : new LedgerDatabase(dialect, rawUrl);
+        database.autoDigest.configure(config);
+        return database;
     }
 
-    /** A database every connection opens anew (H2's unnamed {@code jdbc:h2:mem:}) has a node per connection. */
+    /** A database every connection opens anew (H2's unnamed {@code jdbc:h2:mem:}) has a database per connection. */
     private static boolean isPrivateDatabase(String rawUrl) {
         return Backend.forUrl(rawUrl).map(b -> b.isPrivate(rawUrl)).orElse(false);
     }
 
-    /** The cluster status of the node behind {@code rawUrl} in this process, if it is a member. */
+    /** The cluster status of the database behind {@code rawUrl} in this process, if it is a member. */
     public static Optional<ClusterStatus> clusterStatus(String rawUrl) {
-        LedgerNode node = NODES.get(rawUrl);
-        return node == null ? Optional.empty() : node.cluster.status();
+        LedgerDatabase database = DATABASES.get(rawUrl);
+        return database == null ? Optional.empty() : database.cluster.status();
     }
 
     /**
-     * Leaves every cluster this process is a member of and forgets the databases' nodes (tests, orderly
+     * Leaves every cluster this process is a member of and forgets those databases (tests, orderly
      * shutdown). Connections still open keep working as standalone wrappers only until they are closed.
      */
     public static void leaveClusters() {
-        for (LedgerNode node : List.copyOf(NODES.values())) {
-            if (node.cluster.leave()) {
-                NODES.values().remove(node);
+        for (LedgerDatabase database : List.copyOf(DATABASES.values())) {
+            if (database.cluster.leave()) {
+                DATABASES.values().remove(database);
             }
         }
     }
 
     // ---- what the session uses: each a delegation to the part that does it ----------------------------------------
 
-    boolean clustered() {
+    public boolean clustered() {
         return cluster.clustered();
     }
 
     /** See {@link ClusterLink#replicate}. */
-    void replicate(String origin, String txId, List<Change> changes) throws SQLException {
+    public void replicate(String origin, String txId, List<Change> changes) throws SQLException {
         cluster.replicate(origin, txId, changes);
     }
 
-    /** Waits until this node has applied everything the cluster committed before now. */
-    void awaitClusterBarrier() throws SQLException {
+    /** Waits until this database has applied everything the cluster committed before now. */
+    public void awaitClusterBarrier() throws SQLException {
         cluster.awaitBarrier();
     }
 
@@ -173,26 +177,66 @@ public final class LedgerNode {
      * The adoption changes to put before a write's own changes to {@code t} (see {@link Adoptions}). In a cluster
      * every member starts from the same (empty or copied) database: nothing to adopt.
      */
-    List<Change> adopt(Connection c, TableInfo t) throws SQLException {
+    public List<Change> adopt(Connection c, TableInfo t) throws SQLException {
         return cluster.clustered() ? List.of() : adoptions.adopt(c, t);
     }
 
     /** Marks a table as known to the ledger (in the caller's transaction). */
-    void markAdopted(Connection c, String ledgerName) throws SQLException {
+    public void markAdopted(Connection c, String ledgerName) throws SQLException {
         adoptions.markAdopted(c, ledgerName);
     }
 
-    void forgetAdoptions() {
+    public void forgetAdoptions() {
         adoptions.forget();
     }
 
     /** See {@link LedgerAppender#appendAndCommit}. */
-    void appendAndCommit(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
+    public void appendAndCommit(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
                          List<Change> changes, boolean byAutoCommit) throws SQLException {
         appender.appendAndCommit(c, statements, insertEntry, origin, txId, changes, byAutoCommit);
     }
 
-    String nextTxId() {
+    /** This database's per-database decisions. */
+    public Backend backend() {
+        return backend;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    public LedgerStore store() {
+        return store;
+    }
+
+    /** Statement analysis, cached per SQL text for every connection to this database. */
+    public SqlAnalyzer analyzer() {
+        return analyzer;
+    }
+
+    /** Table metadata, cached for every connection to this database. */
+    public TableCatalog catalog() {
+        return catalog;
+    }
+
+    public RowCapture capture() {
+        return capture;
+    }
+
+    /** The referential actions of this database's foreign keys that capture follows or refuses. */
+    public ReferentialActions actions() {
+        return actions;
+    }
+
+    public LedgerMetrics metrics() {
+        return metrics;
+    }
+
+    public AutoDigest autoDigest() {
+        return autoDigest;
+    }
+
+    public String nextTxId() {
         return txPrefix + "-" + txCounter.incrementAndGet();
     }
 }

@@ -1,4 +1,7 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.session;
+
+import io.ledgerjdbc.driver.database.LedgerDatabase;
+import io.ledgerjdbc.driver.LedgerConfig;
 
 import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.capture.CaptureRefusal;
@@ -11,7 +14,7 @@ import java.util.List;
 
 /**
  * Puts DDL and statements that commit implicitly in the ledger's order: a DDL statement is recorded after the
- * changes captured before it (run here, or in a cluster ordered through the log and run on every node), and a
+ * changes captured before it (run here, or in a cluster ordered through the log and run on every database), and a
  * statement that would commit captured changes without their entry is refused.
  *
  * <p>Threading: one connection's, used by one thread at a time as JDBC allows; not thread-safe.
@@ -19,13 +22,13 @@ import java.util.List;
 final class DdlOrdering {
 
     private final Connection real;
-    private final LedgerNode node;
+    private final LedgerDatabase database;
     private final LedgerConfig config;
     private final LedgerTransaction transaction;
 
-    DdlOrdering(Connection real, LedgerNode node, LedgerConfig config, LedgerTransaction transaction) {
+    DdlOrdering(Connection real, LedgerDatabase database, LedgerConfig config, LedgerTransaction transaction) {
         this.real = real;
-        this.node = node;
+        this.database = database;
         this.config = config;
         this.transaction = transaction;
     }
@@ -36,7 +39,7 @@ final class DdlOrdering {
      * pending, only plain queries and variable assignments are let through.
      */
     void refuseImplicitCommit(String sql) throws SQLException {
-        if (!node.backend.hasImplicitCommits()) {
+        if (!database.backend().hasImplicitCommits()) {
             return;
         }
         String head = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
@@ -50,8 +53,8 @@ final class DdlOrdering {
     }
 
     /**
-     * In a cluster DDL is not run here first: it runs in the log's total order on every node, this one included,
-     * so no node ever applies a write-set against another schema than the others. It commits the open
+     * In a cluster DDL is not run here first: it runs in the log's total order on every database, this one included,
+     * so no database ever applies a write-set against another schema than the others. It commits the open
      * transaction first, as DDL does on H2 and MariaDB anyway.
      */
     <T> T orderDdl(Analysis.Ddl ddl, String sql, T ifNotRun) throws SQLException {
@@ -59,19 +62,19 @@ final class DdlOrdering {
             transaction.commit();
         }
         real.rollback(); // end the (empty) local transaction: the DDL's apply may need its locks
-        node.replicate(config.node(), node.nextTxId(), List.of(new DdlChange(ddl.object(), sql)));
+        database.replicate(config.node(), database.nextTxId(), List.of(new DdlChange(ddl.object(), sql)));
         return ifNotRun;
     }
 
     /** Runs DDL on this database and records it after the changes captured before it (see DdlChange). */
     <T> T executeDdl(Analysis.Ddl ddl, String sql, RealCall<T> call, boolean implicit) throws SQLException {
-        boolean commitsImplicitly = node.backend.hasImplicitCommits();
+        boolean commitsImplicitly = database.backend().hasImplicitCommits();
         if (commitsImplicitly && !implicit && !transaction.pending.isEmpty()) {
             transaction.commit(); // the DDL would commit these changes anyway: record them first
         }
         T result = call.call();
-        node.catalog.invalidate();
-        node.forgetAdoptions();
+        database.catalog().invalidate();
+        database.forgetAdoptions();
         transaction.pending.add(new DdlChange(ddl.object(), ddl.recordedSql() != null ? ddl.recordedSql() : sql));
         if (ddl.kind() == Analysis.DdlKind.CREATE_TABLE && ddl.table() != null) {
             markCreatedTable(ddl.table());
@@ -86,11 +89,11 @@ final class DdlOrdering {
     private void markCreatedTable(Analysis.TableRef table) throws SQLException {
         TableInfo t;
         try {
-            t = node.catalog.table(real, table);
+            t = database.catalog().table(real, table);
         } catch (SQLException notFound) {
             return; // a temporary table, or one the metadata does not show: adopted on first write if ever
         }
         // CREATE TABLE IF NOT EXISTS on a table that already had rows: those rows are adopted with it
-        transaction.pending.addAll(node.adopt(real, t));
+        transaction.pending.addAll(database.adopt(real, t));
     }
 }

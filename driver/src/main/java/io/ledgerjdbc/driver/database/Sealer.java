@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.Sealing;
@@ -45,7 +45,7 @@ public final class Sealer {
     private static final long EXIT_NANOS = 2_000_000_000L;
 
     private final Sealing sealing;
-    private final LedgerNode.RealConnector connector;
+    private final LedgerDatabase.RealConnector connector;
     private final BiConsumer<Connection, LedgerHead> afterSeal;
     /** Pause between cycles when nobody waits (asynchronous commits): each gate briefly holds committers back. */
     private final long pauseNanos;
@@ -57,7 +57,7 @@ public final class Sealer {
     private long sealedBelow;
     private Thread thread;
 
-    Sealer(Sealing sealing, LedgerNode.RealConnector connector, BiConsumer<Connection, LedgerHead> afterSeal, long pauseNanos) {
+    Sealer(Sealing sealing, LedgerDatabase.RealConnector connector, BiConsumer<Connection, LedgerHead> afterSeal, long pauseNanos) {
         this.sealing = sealing;
         this.connector = connector;
         this.afterSeal = afterSeal;

@@ -1,4 +1,6 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.session;
+
+import io.ledgerjdbc.driver.database.LedgerDatabase;
 
 import io.ledgerjdbc.driver.backend.ReturnedRows;
 import io.ledgerjdbc.driver.sql.Analysis;
@@ -40,37 +42,37 @@ final class WriteCapture {
     private static final int MAX_PLANS = 256;
 
     private final Connection real;
-    private final LedgerNode node;
+    private final LedgerDatabase database;
     private final LedgerTransaction transaction;
     private final GeneratedKeys generatedKeys;
     /** Per write statement (by its cached analysis' identity): see {@link #plan}. */
     private final Map<Analysis, WritePlan> plans = new IdentityHashMap<>();
 
-    WriteCapture(Connection real, LedgerNode node, LedgerTransaction transaction, GeneratedKeys generatedKeys) {
+    WriteCapture(Connection real, LedgerDatabase database, LedgerTransaction transaction, GeneratedKeys generatedKeys) {
         this.real = real;
-        this.node = node;
+        this.database = database;
         this.transaction = transaction;
         this.generatedKeys = generatedKeys;
     }
 
     KeyRequest keysForCapture(String sql) throws SQLException {
-        Analysis a = node.analyzer.analyze(sql);
+        Analysis a = database.analyzer().analyze(sql);
         if (a instanceof Analysis.Delete) {
-            KeyRequest k = node.capture.changedRows().forDelete();
+            KeyRequest k = database.capture().changedRows().forDelete();
             return k != null ? k : KeyRequest.NONE; // see ChangedRows
         }
         if (!(a instanceof Analysis.Insert || a instanceof Analysis.InsertSelect || a instanceof Analysis.Update)) {
             return KeyRequest.NONE;
         }
-        if (node.backend.returnsRowIds() && needsReturnedRows(a)) {
+        if (database.backend().returnsRowIds() && needsReturnedRows(a)) {
             return KeyRequest.names(ROW_IDS); // see KeylessCapture
         }
         // only where the UPDATE can return its rows: the table's metadata read would otherwise come first (SQLite:
         // a read before the write lock, which a concurrent writer's commit then refuses at once with SQLITE_BUSY)
-        if (a instanceof Analysis.Update u && node.backend.updateReturns() != ReturnedRows.NOTHING) {
+        if (a instanceof Analysis.Update u && database.backend().updateReturns() != ReturnedRows.NOTHING) {
             try {
-                TableInfo t = node.catalog.table(real, u.table());
-                KeyRequest k = t.hasPrimaryKey() ? node.capture.changedRows().forUpdate(t) : null;
+                TableInfo t = database.catalog().table(real, u.table());
+                KeyRequest k = t.hasPrimaryKey() ? database.capture().changedRows().forUpdate(t) : null;
                 return k != null ? k : KeyRequest.NONE; // see ChangedRows
             } catch (SQLException unknownTable) {
                 return KeyRequest.NONE; // the statement will fail on its own, with the database's error
@@ -78,7 +80,7 @@ final class WriteCapture {
         }
         try {
             return a instanceof Analysis.Insert ins && needsGeneratedKeys(ins)
-                    || a instanceof Analysis.InsertSelect is && !node.backend.generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())
+                    || a instanceof Analysis.InsertSelect is && !database.backend().generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())
                     ? KeyRequest.AUTO : KeyRequest.NONE;
         } catch (SQLException unknownTable) {
             return KeyRequest.NONE; // the statement will fail on its own, with the database's error
@@ -95,7 +97,7 @@ final class WriteCapture {
     /** PostgreSQL, a table without a primary key: capture reads an INSERT's rows by the ctids it returns. */
     private boolean needsReturnedRows(Analysis.TableRef ref) {
         try {
-            return node.capture.needsReturnedRows(node.catalog.table(real, ref));
+            return database.capture().needsReturnedRows(database.catalog().table(real, ref));
         } catch (SQLException unknownTable) {
             return false; // the statement will fail on its own, with the database's error
         }
@@ -104,7 +106,7 @@ final class WriteCapture {
     /** Whether an INSERT into {@code ref} naming {@code columns} leaves a primary-key column to the database. */
     private boolean keyLeftOut(Analysis.TableRef ref, List<String> columns) {
         try {
-            TableInfo t = node.catalog.table(real, ref);
+            TableInfo t = database.catalog().table(real, ref);
             return t.hasPrimaryKey() && !columns.isEmpty()
                     && t.primaryKey().stream().anyMatch(k -> columns.stream().noneMatch(c -> c.equalsIgnoreCase(k.name())));
         } catch (SQLException unknownTable) {
@@ -112,9 +114,9 @@ final class WriteCapture {
         }
     }
 
-    /** Adoption changes for the table a write is about to touch (see {@link LedgerNode#adopt}). */
+    /** Adoption changes for the table a write is about to touch (see {@link LedgerDatabase#adopt}). */
     private void adopt(TableInfo t) throws SQLException {
-        List<Change> rows = node.adopt(real, t);
+        List<Change> rows = database.adopt(real, t);
         if (!rows.isEmpty()) {
             transaction.readInserted();
             transaction.pending.addAll(rows);
@@ -123,10 +125,10 @@ final class WriteCapture {
 
     <T> T captureUpsert(Analysis.Upsert up, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
         transaction.takeSqliteWriteLock();
-        TableInfo t = node.catalog.table(real, up.core().table());
+        TableInfo t = database.catalog().table(real, up.core().table());
         adopt(t);
-        node.actions.refuseUnfollowable(real, t, up.construct());
-        Captured<T> captured = node.capture.upsert(up, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
+        database.actions().refuseUnfollowable(real, t, up.construct());
+        Captured<T> captured = database.capture().upsert(up, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
         return record(captured);
     }
 
@@ -139,13 +141,13 @@ final class WriteCapture {
 
     /** The plan of the write {@code a} on {@code ref}, worked out on its first execution after DDL. */
     private WritePlan plan(Analysis a, Analysis.TableRef ref) throws SQLException {
-        long generation = node.catalog.generation(); // read before the table: an invalidation in between shows next time
+        long generation = database.catalog().generation(); // read before the table: an invalidation in between shows next time
         WritePlan p = plans.get(a);
         if (p != null && p.generation() == generation) {
             return p;
         }
-        TableInfo t = node.catalog.table(real, ref);
-        p = new WritePlan(generation, t, node.capture.facts(a, t));
+        TableInfo t = database.catalog().table(real, ref);
+        p = new WritePlan(generation, t, database.capture().facts(a, t));
         if (plans.size() >= MAX_PLANS) {
             plans.clear(); // an application with this many distinct writes gains little from the cache
         }
@@ -164,22 +166,22 @@ final class WriteCapture {
         if (a instanceof Analysis.Insert ins && !table.hasPrimaryKey()) {
             TableInfo t = table;
             refuseKeylessInsertWithoutRows(t, ctx, "INSERT");
-            captured = node.capture.insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false));
+            captured = database.capture().insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false));
         } else if (a instanceof Analysis.InsertSelect is) {
             TableInfo t = table;
             if (!t.hasPrimaryKey()) {
                 refuseKeylessInsertWithoutRows(t, ctx, "INSERT ... SELECT");
-            } else if (!node.backend.generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())) {
+            } else if (!database.backend().generatedKeyIsRowid() && keyLeftOut(is.table(), is.columns())) {
                 refuseUnreadableGeneratedKey(t, ctx.keyRequest());
                 if (!returnsGeneratedKeys(ctx)) {
                     throw CaptureRefusal.of("an INSERT ... SELECT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
                             "use executeUpdate or execute, or a PreparedStatement, so the keys can be read back");
                 }
             }
-            captured = node.capture.insertSelect(is, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
+            captured = database.capture().insertSelect(is, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
         } else if (a instanceof Analysis.Merge m) {
-            node.actions.refuseUnfollowable(real, table, "MERGE");
-            captured = node.capture.merge(m, new Write<>(real, table, params, ctx, call, results(ctx), WriteFacts.NONE, false));
+            database.actions().refuseUnfollowable(real, table, "MERGE");
+            captured = database.capture().merge(m, new Write<>(real, table, params, ctx, call, results(ctx), WriteFacts.NONE, false));
         } else if (a instanceof Analysis.Insert ins) {
             TableInfo t = table;
             boolean generatedKey = plan.facts().insertColumns() != null ? plan.facts().generatedKey()
@@ -191,24 +193,24 @@ final class WriteCapture {
                 throw CaptureRefusal.of("an INSERT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
-            captured = node.capture.insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false));
+            captured = database.capture().insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false));
         } else if (a instanceof Analysis.Update u) {
-            if (node.capture.needsReturnedRows(table)) {
+            if (database.capture().needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
-            ReferentialActions.Pending cascade = node.actions.before(real, u, table, params);
-            boolean changed = returnsChangedRows(ctx, node.capture.changedRows().forUpdate(table));
+            ReferentialActions.Pending cascade = database.actions().before(real, u, table, params);
+            boolean changed = returnsChangedRows(ctx, database.capture().changedRows().forUpdate(table));
             Write<T> write = new Write<>(real, table, params, ctx, call, results(ctx), plan.facts(), changed);
             if (cascade == null) {
-                captured = node.capture.update(u, write);
+                captured = database.capture().update(u, write);
             } else {
-                captured = cascade.complete(node.capture.update(u, cascade.around(write)));
+                captured = cascade.complete(database.capture().update(u, cascade.around(write)));
             }
         } else if (a instanceof Analysis.Delete d) {
-            ReferentialActions.Pending cascade = node.actions.before(real, d, table, params);
-            boolean changed = returnsChangedRows(ctx, node.capture.changedRows().forDelete());
+            ReferentialActions.Pending cascade = database.actions().before(real, d, table, params);
+            boolean changed = returnsChangedRows(ctx, database.capture().changedRows().forDelete());
             Write<T> write = new Write<>(real, table, params, ctx, call, results(ctx), WriteFacts.NONE, changed);
-            captured = cascade == null ? node.capture.delete(d, write) : cascade.complete(node.capture.delete(d, cascade.around(write)));
+            captured = cascade == null ? database.capture().delete(d, write) : cascade.complete(database.capture().delete(d, cascade.around(write)));
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
@@ -229,8 +231,8 @@ final class WriteCapture {
      * read back by the ctids the statement returns (see {@link #refuseWithoutReturnedRows}).
      */
     private void refuseKeylessInsertWithoutRows(TableInfo t, ExecutionContext ctx, String what) throws SQLException {
-        node.capture.refuseUnfollowableKeylessInsert(what, t);
-        if (node.capture.needsReturnedRows(t)) {
+        database.capture().refuseUnfollowableKeylessInsert(what, t);
+        if (database.capture().needsReturnedRows(t)) {
             refuseWithoutReturnedRows(t, ctx, what);
         }
     }
@@ -293,7 +295,7 @@ final class WriteCapture {
             ctids.add(keys.getString(1));
         }
         keys.beforeFirst();
-        return node.capture.rowsByCtid(real, t, ctids);
+        return database.capture().rowsByCtid(real, t, ctids);
     }
 
     /**
@@ -312,14 +314,14 @@ final class WriteCapture {
             throw CaptureRefusal.of("an INSERT asking for generated key columns without its primary key",
                     "capture reads the new row back by " + key + "; include it in the requested key columns");
         }
-        if (node.backend.generatedKeyIsRowid() && !"INTEGER".equalsIgnoreCase(t.primaryKey().get(0).typeName())) {
+        if (database.backend().generatedKeyIsRowid() && !"INTEGER".equalsIgnoreCase(t.primaryKey().get(0).typeName())) {
             throw CaptureRefusal.of("an INSERT that leaves out a primary key SQLite does not generate",
                     "only an INTEGER PRIMARY KEY (the rowid) is generated; give " + key + " a value");
         }
     }
 
     private boolean needsGeneratedKeys(Analysis.Insert ins) throws SQLException {
-        return io.ledgerjdbc.driver.capture.RowCapture.generatesKey(ins, node.catalog.table(real, ins.table()));
+        return io.ledgerjdbc.driver.capture.RowCapture.generatesKey(ins, database.catalog().table(real, ins.table()));
     }
 
     /** The keys of the rows an INSERT made, for capture (see {@link GeneratedKeys#ofInsert}). */

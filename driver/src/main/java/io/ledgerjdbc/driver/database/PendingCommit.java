@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.Sealing;

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
 
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.schema.TableInfo;

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.session;
 
 import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.schema.TableInfo;
@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.util.Locale;
 
 /**
- * In a cluster, a node draws generated keys from its own database, which may not yet have moved its identity
- * past a key another node used: the local INSERT then fails on the primary key although the application gave
+ * In a cluster, a database draws generated keys from its own database, which may not yet have moved its identity
+ * past a key another database used: the local INSERT then fails on the primary key although the application gave
  * no key. That is a replication conflict, not the application's constraint error, so it is reported as 40001
  * (retry: the next draw is fresh), keeping the database's error as the cause.
  */
@@ -32,7 +32,7 @@ final class GeneratedKeyClash {
     }
 
     static SQLException asConflict(SQLException e) {
-        return new SQLException("the generated key clashed with a row another node inserted first; retry the "
+        return new SQLException("the generated key clashed with a row another database inserted first; retry the "
                 + "transaction (" + e.getMessage() + ")", SqlStates.SERIALIZATION_FAILURE, e.getErrorCode(), e);
     }
 }

@@ -1,4 +1,4 @@
-package io.ledgerjdbc.driver;
+package io.ledgerjdbc.driver.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
