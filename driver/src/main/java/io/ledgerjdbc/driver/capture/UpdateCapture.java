@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *       (itself a current read) runs, no row the WHERE depends on can change: the rows read still match it, the
  *       UPDATE changes at least them, and the update count tells whether it changed more (40001).</li>
  *   <li>SQLite: one writer per database file, and the session takes the write lock before the read
- *       (LedgerSession#takeSqliteWriteLock): nothing can change between the read and the write.</li>
+ *       (LedgerTransaction#takeSqliteWriteLock): nothing can change between the read and the write.</li>
  * </ul>
  * Otherwise the after-images are read back by their new keys.
  *
