@@ -1,5 +1,8 @@
 package io.ledgerjdbc.spring.boot;
 
+import io.ledgerjdbc.driver.database.Sealer;
+import java.sql.Connection;
+import java.sql.SQLException;
 import io.ledgerjdbc.ledger.store.Backend;
 import io.ledgerjdbc.spring.boot.app.LedgerApp;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +37,13 @@ class PostgresStarterTest extends StarterContract {
     static void database(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> "jdbc:ledger:" + db.url.substring("jdbc:".length()));
         registry.add("spring.datasource.username", () -> Backend.PG_USER);
+    }
+
+    @Override
+    void sealPending() throws SQLException {
+        try (Connection c = db.connect()) {
+            Sealer.sealAll(c);
+        }
     }
 
     @Override

@@ -47,6 +47,10 @@ abstract class StarterContract {
     /** A query that only takes the next value of sequence {@code s}, in this backend's dialect. */
     abstract String nextValueQuery(String sequence);
 
+    /** Seals what is pending (PostgreSQL, MariaDB: a commit returns before its entry is sealed); elsewhere nothing. */
+    void sealPending() throws SQLException {
+    }
+
     static String table() {
         return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }
@@ -74,10 +78,11 @@ abstract class StarterContract {
     }
 
     @Test
-    void healthShowsTheLedgerSize() {
+    void healthShowsTheLedgerSize() throws SQLException {
         String t = table();
         jdbc.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY)");
         jdbc.update("INSERT INTO " + t + " VALUES (1)");
+        sealPending(); // the health reports the sealed ledger: compare it with a ledger the sealer cannot still grow
         long size = jdbc.queryForObject("SELECT MAX(seq) FROM ledger_entry", Long.class);
 
         var ledger = health.healthForPath("ledger");
