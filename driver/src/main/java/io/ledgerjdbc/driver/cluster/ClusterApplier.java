@@ -3,14 +3,10 @@ package io.ledgerjdbc.driver.cluster;
 import io.ledgerjdbc.ledger.store.LedgerMeta;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.RowSql;
-import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.driver.schema.TableCatalog;
-import io.ledgerjdbc.driver.schema.TableInfo;
-import io.ledgerjdbc.driver.schema.Values;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.DdlChange;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
-import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.hash.Hashes;
 import io.ledgerjdbc.ledger.store.LedgerHead;
@@ -26,9 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +57,8 @@ public final class ClusterApplier implements Replica {
     private final io.ledgerjdbc.driver.replay.Replayer replayer;
     private io.ledgerjdbc.replication.ClusterStatus lastPublished;
     private PreparedStatement insertEntry;
-    private static final int MAX_STATEMENTS = 256;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final StatementCache statements;
+    private final RowCertifier certifier;
     private volatile LedgerHead head;
 
     /** Told, on the applying thread, the head each applied write-set produced; it must not throw. */
@@ -93,6 +86,8 @@ public final class ClusterApplier implements Replica {
         this.afterDdl = afterDdl;
         this.identities = new IdentityAdvance(dialect, catalog);
         this.replayer = new io.ledgerjdbc.driver.replay.Replayer(dialect);
+        this.statements = new StatementCache(c);
+        this.certifier = new RowCertifier(c, dialect, rows, catalog, statements);
         createSignatureTable();
         if (backend.needsWriteAheadLog()) {
             useWriteAheadLog();
@@ -221,19 +216,19 @@ public final class ClusterApplier implements Replica {
                         ddl = true;
                         execute(d);
                     } else {
-                        certifyAndApply((RowChange) change);
+                        certifier.certifyAndApply((RowChange) change);
                     }
                 }
-            } catch (Conflict conflict) {
+            } catch (RowCertifier.Conflict conflict) {
                 rollback();
                 return new Outcome.Rejected(ordinal, SqlStates.SERIALIZATION_FAILURE, 0, conflict.getMessage());
             } catch (SQLException e) {
                 rollback();
-                if (isTransient(e) && System.nanoTime() < giveUp) {
+                if (ApplyErrors.isTransient(e) && System.nanoTime() < giveUp) {
                     pause();
                     continue;
                 }
-                if (isDeterministic(e)) {
+                if (ApplyErrors.isDeterministic(e)) {
                     // The same statement on the same state fails the same way on every node.
                     if (ddl) {
                         afterDdl.run();
@@ -273,7 +268,7 @@ public final class ClusterApplier implements Replica {
                 return new Outcome.Committed(ordinal, entry.seq());
             } catch (SQLException | RuntimeException e) {
                 rollback();
-                if (e instanceof SQLException s && isTransient(s) && System.nanoTime() < giveUp) {
+                if (e instanceof SQLException s && ApplyErrors.isTransient(s) && System.nanoTime() < giveUp) {
                     pause();
                     continue;
                 }
@@ -311,7 +306,7 @@ public final class ClusterApplier implements Replica {
                         continue;
                     }
                     for (Change change : a.writeSet().changes()) {
-                        certifyAndApply((RowChange) change); // a conflict or any error: the batch goes one by one
+                        certifier.certifyAndApply((RowChange) change); // a conflict or any error: the batch goes one by one
                     }
                     LedgerEntry entry = a.writeSet().withSeq(h.size() + 1);
                     if (insertEntry == null) {
@@ -328,7 +323,7 @@ public final class ClusterApplier implements Replica {
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback();
-                if (e instanceof SQLException s && !(e instanceof Conflict) && isTransient(s) && System.nanoTime() < giveUp) {
+                if (e instanceof SQLException s && !(e instanceof RowCertifier.Conflict) && ApplyErrors.isTransient(s) && System.nanoTime() < giveUp) {
                     pause();
                     continue;
                 }
@@ -422,7 +417,7 @@ public final class ClusterApplier implements Replica {
                     }
                     if (entry.changes().stream().anyMatch(DdlChange.class::isInstance)) {
                         ddl = true;
-                        closeStatements(); // table shapes change
+                        statements.close(); // table shapes change
                     }
                     replayer.apply(c, entry);
                     if (insertEntry == null) {
@@ -438,7 +433,7 @@ public final class ClusterApplier implements Replica {
                 head = h;
             } catch (SQLException e) {
                 rollback();
-                if (isTransient(e) && System.nanoTime() < giveUp) {
+                if (ApplyErrors.isTransient(e) && System.nanoTime() < giveUp) {
                     pause();
                     continue;
                 }
@@ -483,87 +478,14 @@ public final class ClusterApplier implements Replica {
     }
 
     private void execute(DdlChange ddl) throws SQLException {
-        closeStatements();
+        statements.close();
         try (Statement s = c.createStatement()) {
             s.execute(ddl.sql());
         }
     }
 
-    private void certifyAndApply(RowChange rc) throws SQLException {
-        TableInfo t = catalog.table(c, Analysis.TableRef.ofLedgerName(rc.table()));
-        Row current = read(t, rc.key());
-        switch (rc.op()) {
-            case INSERT -> {
-                if (current != null) {
-                    throw new Conflict("row " + rc.key() + " of " + rc.table() + " was inserted by a transaction ordered first");
-                }
-                insert(t, rc.after());
-            }
-            case UPDATE -> {
-                requireUnchanged(rc, current);
-                if (!rc.key().equals(t.keyOf(rc.after())) && read(t, t.keyOf(rc.after())) != null) {
-                    throw new Conflict("the new key " + t.keyOf(rc.after()) + " of " + rc.table() + " was taken by a transaction ordered first");
-                }
-                update(t, rc.key(), rc.after());
-            }
-            case DELETE -> {
-                requireUnchanged(rc, current);
-                delete(t, rc.key());
-            }
-        }
-    }
-
-    private static void requireUnchanged(RowChange rc, Row current) throws Conflict {
-        if (current == null) {
-            throw new Conflict("row " + rc.key() + " of " + rc.table() + " was deleted by a transaction ordered first");
-        }
-        if (!current.equals(rc.before())) {
-            throw new Conflict("row " + rc.key() + " of " + rc.table() + " was changed by a transaction ordered first");
-        }
-    }
-
-    private Row read(TableInfo t, Row key) throws SQLException {
-        PreparedStatement ps = prepared(rows.selectForUpdate(table(t), t.columns().stream().map(TableInfo.Column::name).toList(), key));
-        rows.bindKey(ps, 1, key, binder(t));
-        try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            Row.Builder row = Row.builder();
-            for (int i = 0; i < t.columns().size(); i++) {
-                TableInfo.Column col = t.columns().get(i);
-                row.put(col.name(), Values.read(rs, i + 1, col, dialect));
-            }
-            return row.build();
-        }
-    }
-
-    private void insert(TableInfo t, Row row) throws SQLException {
-        PreparedStatement ps = prepared(rows.insert(table(t), row));
-        rows.bindAll(ps, 1, row, binder(t));
-        ps.executeUpdate();
-    }
-
-    private void update(TableInfo t, Row key, Row after) throws SQLException {
-        PreparedStatement ps = prepared(rows.update(table(t), after, key));
-        int at = rows.bindAll(ps, 1, after, binder(t));
-        rows.bindKey(ps, at, key, binder(t));
-        ps.executeUpdate();
-    }
-
-    private void delete(TableInfo t, Row key) throws SQLException {
-        PreparedStatement ps = prepared(rows.delete(table(t), key));
-        rows.bindKey(ps, 1, key, binder(t));
-        ps.executeUpdate();
-    }
-
-    /** Binds recorded values with their column's type (PostgreSQL casts untyped text to it). */
-    private RowSql.Binder binder(TableInfo t) {
-        return (ps, index, v, column) -> Values.bind(ps, index, v, t.column(column), dialect);
-    }
-
     private void storeSignature(long seq, byte[] signature) throws SQLException {
-        PreparedStatement ps = prepared("INSERT INTO ledger_signature (seq, signature) VALUES (?, ?)");
+        PreparedStatement ps = statements.prepared("INSERT INTO ledger_signature (seq, signature) VALUES (?, ?)");
         ps.setLong(1, seq);
         ps.setBytes(2, signature);
         ps.executeUpdate();
@@ -578,67 +500,16 @@ public final class ClusterApplier implements Replica {
         if (!backend.takesWriteLockFirst()) {
             return;
         }
-        PreparedStatement ps = prepared("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = ?");
+        PreparedStatement ps = statements.prepared("UPDATE ledger_meta SET meta_value = meta_value WHERE meta_key = ?");
         ps.setString(1, ORDINAL_KEY);
         ps.executeUpdate();
     }
 
     private void writeOrdinal(long ordinal) throws SQLException {
-        PreparedStatement ps = prepared("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?");
+        PreparedStatement ps = statements.prepared("UPDATE ledger_meta SET meta_value = ? WHERE meta_key = ?");
         ps.setString(1, Long.toString(ordinal));
         ps.setString(2, ORDINAL_KEY);
         ps.executeUpdate();
-    }
-
-    /**
-     * The apply path's statements, kept per SQL text on this one connection: preparing them again for every
-     * write-set was a measurable share of the Raft thread's time. Closed before any DDL runs (table shapes change)
-     * and when there are many (a bound, not an LRU: the texts repeat per table and operation).
-     */
-    private PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            if (statements.size() >= MAX_STATEMENTS) {
-                closeStatements();
-            }
-            ps = c.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        return ps;
-    }
-
-    private void closeStatements() {
-        for (PreparedStatement ps : statements.values()) {
-            try {
-                ps.close();
-            } catch (SQLException e) {
-                LOG.debug("closing a cached statement", e);
-            }
-        }
-        statements.clear();
-    }
-
-    private String table(TableInfo t) {
-        return rows.table(t.schema(), t.name());
-    }
-
-    /** Lock waits, deadlocks, serialization failures, a busy SQLite file: gone when the local transaction ends. */
-    static boolean isTransient(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return state.equals(SqlStates.SERIALIZATION_FAILURE) || state.equals(SqlStates.DEADLOCK_DETECTED) || state.equals(SqlStates.LOCK_NOT_AVAILABLE) || state.equals(SqlStates.TIMEOUT_EXPIRED)
-                || e.getErrorCode() == 1205 || e.getErrorCode() == 1213 // MariaDB lock wait timeout, deadlock
-                || m.contains("sqlite_busy") || m.contains("sqlite_locked") || m.contains("database is locked")
-                || m.contains("timeout trying to lock");
-    }
-
-    /** Errors the database raises the same way on every node for the same statement on the same state. */
-    static boolean isDeterministic(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return state.startsWith("23") || state.startsWith("42") || state.startsWith("22") || state.startsWith("21")
-                || state.startsWith("0A") || state.startsWith("2B") || state.startsWith("44")
-                || m.contains("sqlite_constraint") || m.contains("sqlite_error") || m.contains("sqlite_mismatch");
     }
 
     private void rollback() {
@@ -657,15 +528,8 @@ public final class ClusterApplier implements Replica {
         }
     }
 
-    /** Certification failed: a transaction ordered before this one changed a row this one read. */
-    private static final class Conflict extends SQLException {
-        Conflict(String message) {
-            super(message, SqlStates.SERIALIZATION_FAILURE);
-        }
-    }
-
     public void close() {
-        closeStatements();
+        statements.close();
         try {
             c.close();
         } catch (SQLException e) {
