@@ -43,10 +43,8 @@ public final class LedgerDatabase {
 
     private static final Map<String, LedgerDatabase> DATABASES = new ConcurrentHashMap<>();
 
-    private final SqlDialect dialect;
     /** Every per-database decision. */
     private final Backend backend;
-    private final LedgerStore store;
     private final SqlAnalyzer analyzer;
     private final TableCatalog catalog;
     private final RowCapture capture;
@@ -63,9 +61,8 @@ public final class LedgerDatabase {
     private final AtomicLong txCounter = new AtomicLong();
 
     private LedgerDatabase(SqlDialect dialect, String rawUrl) {
-        this.dialect = dialect;
         this.backend = Backend.of(dialect);
-        this.store = new LedgerStore(dialect);
+        LedgerStore store = new LedgerStore(dialect);
         this.analyzer = new SqlAnalyzer(dialect);
         this.catalog = new TableCatalog(dialect);
         this.capture = new RowCapture(dialect);
@@ -201,14 +198,6 @@ public final class LedgerDatabase {
         return backend;
     }
 
-    public SqlDialect dialect() {
-        return dialect;
-    }
-
-    public LedgerStore store() {
-        return store;
-    }
-
     /** Statement analysis, cached per SQL text for every connection to this database. */
     public SqlAnalyzer analyzer() {
         return analyzer;
@@ -230,10 +219,6 @@ public final class LedgerDatabase {
 
     public LedgerMetrics metrics() {
         return metrics;
-    }
-
-    public AutoDigest autoDigest() {
-        return autoDigest;
     }
 
     public String nextTxId() {

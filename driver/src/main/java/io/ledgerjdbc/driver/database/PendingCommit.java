@@ -1,12 +1,10 @@
 package io.ledgerjdbc.driver.database;
 
-import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.Sealing;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.store.PendingEntries;
-import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -30,9 +28,6 @@ import java.util.List;
  * <p>Threading: stateless; the connection and its statements are the calling session's.
  */
 final class PendingCommit {
-
-    /** The PostgreSQL seal gate's advisory-lock key (tests take the gate by it as a committer does). */
-    static final String GATE_KEY = Backend.of(SqlDialect.POSTGRESQL).sealing().gateKey();
 
     private final Sealing sealing;
 

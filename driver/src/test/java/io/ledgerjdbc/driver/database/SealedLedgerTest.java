@@ -38,6 +38,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SealedLedgerTest {
 
+    /** PostgreSQL's seal-gate advisory-lock key: tests take the gate by it as a committer does. */
+    private static final String GATE_KEY = io.ledgerjdbc.driver.backend.Backend.of(io.ledgerjdbc.ledger.store.SqlDialect.POSTGRESQL)
+            .sealing().gateKey();
+
     private static Connection ledger(Backend.Db db, String seal) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", db.backend == Backend.POSTGRESQL ? Backend.PG_USER : Backend.MARIADB_USER);
@@ -145,7 +149,7 @@ class SealedLedgerTest {
             // the slow committer takes the gate in shared mode and its number, as PendingCommit does, and stops there
             long slowNum;
             try (ResultSet rs = r.executeQuery(pg
-                    ? "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock_shared(" + PendingCommit.GATE_KEY + ")) g"
+                    ? "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock_shared(" + GATE_KEY + ")) g"
                     : "SELECT NEXTVAL(ledger_pending_num) FROM ledger_meta WHERE meta_key = 'seal' LOCK IN SHARE MODE")) {
                 rs.next();
                 slowNum = rs.getLong(1);
@@ -269,7 +273,7 @@ class SealedLedgerTest {
             s.executeUpdate("INSERT INTO t VALUES (1, 10)");
             Sealer.sealAll(gate);
             gate.setAutoCommit(false);
-            g.executeQuery(pg ? "SELECT pg_advisory_xact_lock_shared(" + PendingCommit.GATE_KEY + ")"
+            g.executeQuery(pg ? "SELECT pg_advisory_xact_lock_shared(" + GATE_KEY + ")"
                     : "SELECT meta_value FROM ledger_meta WHERE meta_key = 'seal' LOCK IN SHARE MODE").close();
             s.executeUpdate("INSERT INTO t VALUES (2, 20)");
             s.executeUpdate("UPDATE t SET v = 11 WHERE id = 1");
