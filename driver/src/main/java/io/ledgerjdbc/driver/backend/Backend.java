@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.backend;
 
+import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -366,6 +367,18 @@ public interface Backend {
     }
 
     // ------------------------------------------------------------------ values
+
+    /**
+     * The value a column reads back (as {@code Values.read} reads it) after an INSERT stored {@code bound}, the Java
+     * value a parameter was bound with ({@code Params.Known}; null for a NULL), where this database is known to store
+     * exactly that; null where it may store something else (a rounded decimal, a truncated string, a type it
+     * converts), and capture then reads the row back. The INSERT itself is the database's: a value it refuses fails
+     * the statement, and nothing is recorded. The column is given by its metadata: type name, COLUMN_SIZE (0: none
+     * declared) and DECIMAL_DIGITS (null: none).
+     */
+    default Value storedAsBound(Object bound, String typeName, int size, Integer digits) {
+        return null;
+    }
 
     /** Whether values are read by their storage class rather than the column's declared type (SQLite). */
     default boolean readsByStorageClass() {

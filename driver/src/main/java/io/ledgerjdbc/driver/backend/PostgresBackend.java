@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.backend;
 
+import io.ledgerjdbc.ledger.entry.Value;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -172,5 +173,10 @@ final class PostgresBackend implements Backend {
     @Override
     public Sealing sealing() {
         return PostgresSealing.INSTANCE;
+    }
+
+    @Override
+    public Value storedAsBound(Object bound, String typeName, int size, Integer digits) {
+        return PostgresStoredValues.storedAsBound(bound, typeName, size, digits);
     }
 }

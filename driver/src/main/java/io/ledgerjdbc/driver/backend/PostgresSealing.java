@@ -14,9 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sealed ledger on PostgreSQL: the seal gate is a transaction-level advisory lock, the sealers' turn a
- * session-level one. pgjdbc sends a multi-statement string with one Sync, so most steps travel with their
- * {@code COMMIT} or {@code ROLLBACK} in one round trip.
+ * The sealed ledger on PostgreSQL, without a seal gate: PostgreSQL makes a commit visible to new snapshots before it
+ * releases the transaction's locks, so a transaction that waited for another's lock, or read its writes, becomes
+ * visible after it. A sealing batch that sees a pending row therefore sees the rows of every transaction that row's
+ * transaction depended on, which have smaller numbers, and seals them first (docs/ledger-format.md §6.1). Committers
+ * hold nothing the sealer waits for and wait for nothing the sealer holds. pgjdbc sends a multi-statement string with
+ * one Sync, so most steps travel with their {@code COMMIT} or {@code ROLLBACK} in one round trip.
  */
 final class PostgresSealing implements Sealing {
 
@@ -24,30 +27,11 @@ final class PostgresSealing implements Sealing {
 
     private final LedgerStore store = new LedgerStore(SqlDialect.POSTGRESQL);
 
-    /**
-     * The advisory-lock key of the seal gate: "LJDG" in ASCII and the ledger's schema (advisory locks are per
-     * database, and one database may hold a ledger per schema; a hash collision only makes two gates one).
-     */
-    private static final String GATE_KEY = "1279935559, hashtext(current_schema())";
-    /** The sealers' turn: "LJDS" and the ledger's schema, as {@link #GATE_KEY}. */
-    private static final String TURN_KEY = "1279935571, hashtext(current_schema())";
-
-    private static final String INSERT_AND_COMMIT = "INSERT INTO ledger_pending (num, entry) SELECT nextval('ledger_pending_num'), ?"
-            + " FROM (SELECT pg_advisory_xact_lock_shared(" + GATE_KEY + ")) AS seal_gate RETURNING num; COMMIT";
-    /**
-     * How long the sealer queues for the gate before giving way: well before the deadlock detector (1 s) could pick
-     * an application transaction whose COMMIT waits for a committer queued behind the sealer.
-     */
-    private static final String GATE_TIMEOUT = "SELECT set_config('lock_timeout', '200ms', true)";
-    private static final String GATE = "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock("
-            + GATE_KEY + ")) AS seal_gate";
+    private static final String INSERT_AND_COMMIT = "INSERT INTO ledger_pending (num, entry) VALUES (nextval('ledger_pending_num'), ?)"
+            + " RETURNING num; COMMIT";
+    private static final String BOUND = "SELECT nextval('ledger_pending_num'); ROLLBACK";
 
     private PostgresSealing() {
-    }
-
-    @Override
-    public String gateKey() {
-        return GATE_KEY;
     }
 
     @Override
@@ -67,21 +51,16 @@ final class PostgresSealing implements Sealing {
         }
     }
 
+    /** No gate, so nothing to queue at: sealers of several processes take turns at the append lock. */
     @Override
-    public void takeTurn(Connection c, boolean take) throws SQLException {
-        String sql = (take ? "SELECT pg_advisory_lock(" : "SELECT pg_advisory_unlock(") + TURN_KEY + ")";
-        // one round trip; the lock is the session's, the statement's transaction must not stay open
-        try (PreparedStatement ps = c.prepareStatement(sql + (c.getAutoCommit() ? "" : "; COMMIT"))) {
-            ps.execute();
-        }
+    public void takeTurn(Connection c, boolean take) {
     }
 
-    /** One round trip: lock timeout, gate and number, ROLLBACK (one Sync). */
+    /** One round trip: a number, and ROLLBACK (the sequence is not transactional). */
     @Override
     public long passGate(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(GATE_TIMEOUT + "; " + GATE + "; ROLLBACK")) {
+        try (PreparedStatement ps = c.prepareStatement(BOUND)) {
             ps.execute();
-            ps.getMoreResults();
             try (ResultSet rs = ps.getResultSet()) {
                 rs.next();
                 return rs.getLong(1);

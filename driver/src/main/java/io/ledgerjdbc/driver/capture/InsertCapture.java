@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver.capture;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -7,6 +8,7 @@ import io.ledgerjdbc.driver.schema.TableInfo;
 import io.ledgerjdbc.driver.sql.Analysis;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.entry.Value;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -14,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Captures an INSERT … VALUES on a table with a primary key: runs it, then finds its rows by the keys the statement
- * gives (every key column as a parameter or literal; those rows are read back later, batched, see
- * {@link InsertReadBack}) or by the keys the database generated (a single generated key column, read back now).
+ * Captures an INSERT … VALUES on a table with a primary key: runs it, then knows its rows from the values bound
+ * where the database stores exactly those ({@link #storedAsBound}), or finds them by the keys the statement gives
+ * (every key column as a parameter or literal; those rows are read back later, batched, see {@link InsertReadBack})
+ * or by the keys the database generated (a single generated key column, read back now).
  * Also the INSERT key rules the other captures share ({@link #generatesKey}, {@link #keyExpressions}, …).
  *
  * <p>Contract: runs inside the caller's transaction on the caller's connection, one thread per connection. Reads
@@ -26,10 +29,12 @@ import java.util.Map;
  */
 final class InsertCapture {
 
+    private final Backend backend;
     private final RowReads reads;
     private final KeylessCapture keyless;
 
-    InsertCapture(RowReads reads, KeylessCapture keyless) {
+    InsertCapture(Backend backend, RowReads reads, KeylessCapture keyless) {
+        this.backend = backend;
         this.reads = reads;
         this.keyless = keyless;
     }
@@ -59,6 +64,10 @@ final class InsertCapture {
         T result = call.call();
         CaptureChecks.requireCount(result, ctx, ins.rows().size(), "INSERT");
         if (keysGiven) {
+            List<RowChange> stored = storedAsBound(ins, t, columns, params);
+            if (stored != null) {
+                return new Captured<>(result, stored);
+            }
             // read back later, batched with the transaction's other inserted rows (see InsertReadBack)
             List<InsertedRow> toRead = new ArrayList<>(ins.rows().size());
             List<List<Analysis.SqlExpr>> keyExprs = facts.insertKeyExprs();
@@ -84,6 +93,44 @@ final class InsertCapture {
             changes.add(RowChange.insert(t.ledgerName(), key, row));
         }
         return new Captured<>(result, changes);
+    }
+
+    /**
+     * The rows the INSERT stored, without reading them back, where every column of the table is given by a parameter
+     * whose value the database stores exactly as bound ({@link Backend#storedAsBound}); null when any is not (a
+     * column left to its default, an expression, a literal, a value the database may round, cut or convert). A table
+     * with triggers never gets here ({@link CaptureChecks#refuseUncapturable}), so nothing else can change the rows.
+     */
+    private List<RowChange> storedAsBound(Analysis.Insert ins, TableInfo t, List<TableInfo.Column> columns, Params params) {
+        List<TableInfo.Column> all = t.columns();
+        if (columns.size() != all.size()) {
+            return null;
+        }
+        int[] at = new int[all.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = columns.indexOf(all.get(i));
+            if (at[i] < 0) {
+                return null;
+            }
+        }
+        List<RowChange> changes = new ArrayList<>(ins.rows().size());
+        for (List<Analysis.SqlExpr> exprs : ins.rows()) {
+            Value[] values = new Value[at.length];
+            for (int i = 0; i < at.length; i++) {
+                Analysis.SqlExpr e = exprs.get(at[i]);
+                if (e.kind() != Analysis.ExprKind.PARAM || e.paramCount() != 1 || !params.isKnown(e.firstParam())) {
+                    return null;
+                }
+                TableInfo.Column col = all.get(i);
+                values[i] = backend.storedAsBound(params.knownValue(e.firstParam()), col.typeName(), col.size(), col.digits());
+                if (values[i] == null) {
+                    return null;
+                }
+            }
+            Row row = t.rowLayout().row(values);
+            changes.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
+        }
+        return changes;
     }
 
     /**

@@ -54,7 +54,7 @@ public final class RowCapture {
         this.reads = new RowReads(dialect, backend);
         this.changedRows = new ChangedRows(backend);
         this.keyless = new KeylessCapture(reads, dialect);
-        this.inserts = new InsertCapture(reads, keyless);
+        this.inserts = new InsertCapture(backend, reads, keyless);
         this.updates = new UpdateCapture(backend, reads, changedRows, keyless);
         this.deletes = new DeleteCapture(backend, reads, changedRows);
         this.upserts = new UpsertCapture(reads);

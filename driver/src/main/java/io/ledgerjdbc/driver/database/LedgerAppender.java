@@ -153,13 +153,13 @@ final class LedgerAppender {
     /** Commits with a pending entry, then (ledger.seal=wait) returns once a sealer has sealed it. */
     private void commitPending(Connection c, CaptureStatements statements, String origin, String txId, List<Change> changes)
             throws SQLException {
-        long num = pendingCommit.insertAndCommit(c, statements, origin, txId, changes);
+        pendingCommit.insertAndCommit(c, statements, origin, txId, changes);
         if (!awaitSeal) {
-            sealer.request(num);
+            sealer.request();
             return;
         }
         try {
-            sealer.awaitSealed(num); // false after a bound: committed, and the next sealer seals it
+            sealer.awaitSealed(); // false after a bound: committed, and the next sealer seals it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // committed; the entry is sealed without this thread
         }

@@ -18,9 +18,11 @@ import java.util.List;
  * transactions. {@link Sealer} later gives the entry its seq and hashes (docs/ledger-format.md, "Pending entries
  * and sealing", has the order argument and the crash analysis).
  *
- * <p>The insert first takes the seal gate in shared mode, released by the commit (PostgreSQL: a transaction-level
- * advisory lock; MariaDB: a shared lock on {@code ledger_meta}'s {@code seal} row). The sealer takes the gate
- * exclusively and takes a number under it: every smaller number then belongs to a transaction that has ended.
+ * <p>Where the backend has a seal gate (MariaDB) the insert first takes it in shared mode, released by the commit
+ * (a shared lock on {@code ledger_meta}'s {@code seal} row); the sealer takes it exclusively and takes a number under
+ * it: every smaller number then belongs to a transaction that has ended. PostgreSQL needs no gate: a commit becomes
+ * visible before it releases its locks, so a sealer that sees a transaction sees every transaction it waited for or
+ * read from (docs/ledger-format.md §6.1).
  *
  * <p>The statement and its round trips are the database's {@link Sealing} (PostgreSQL sends the insert and
  * {@code COMMIT} in one, MariaDB needs two).
@@ -41,14 +43,13 @@ final class PendingCommit {
     /**
      * Writes the pending entry for {@code changes} in {@code c}'s open transaction and commits it.
      *
-     * @return the entry's order number, which {@link Sealer#awaitSealed} takes
      * @throws SQLException the database's own error (the commit's included, e.g. a serialization failure at commit);
      *                      the transaction is then not committed and the caller rolls back
      */
-    long insertAndCommit(Connection c, CaptureStatements statements, String origin, String txId, List<Change> changes)
+    void insertAndCommit(Connection c, CaptureStatements statements, String origin, String txId, List<Change> changes)
             throws SQLException {
         PreparedStatement insert = statements.statement(sealing.pendingInsertSql());
         insert.setBytes(1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
-        return sealing.insertPendingAndCommit(c, insert);
+        sealing.insertPendingAndCommit(c, insert);
     }
 }

@@ -15,13 +15,15 @@ import java.util.function.BiConsumer;
  * Seals pending entries (see {@link PendingCommit}): one per database per process, on a thread and a connection of
  * its own, started when a commit asks and stopped after a second without work.
  *
- * <p>One cycle: (1) the <b>gate</b>: take the seal gate exclusively, which waits for every committer inside its
- * commit round trip, and take an order number {@code bound} under it, then release it (its own short transaction):
- * every number below {@code bound} now belongs to a transaction that has committed (its row visible) or rolled back
- * (its number never appears); (2) <b>seal</b>: in batches of {@link #BATCH}, each one transaction holding the
- * ledger's append lock (the {@code schema_version} row of {@code ledger_meta}, which serialises sealers of every
- * process, and any older LedgerJDBC appending directly), read the lowest pending rows below {@code bound}, append
- * them as entries on the head and delete them. Every number below {@code bound} is then sealed.
+ * <p>One cycle: (1) the <b>bound</b>: take an order number {@code bound}. Where the backend has a seal gate
+ * (MariaDB) it is taken under the gate held exclusively, which waits for every committer inside its commit, so every
+ * number below it belongs to a transaction that has ended; without a gate (PostgreSQL) every entry committed before
+ * this step is below it, and an entry committed later with a smaller number is sealed by a later cycle, after larger
+ * numbers: such a pair never conflicts (docs/ledger-format.md §6.1 has the argument). (2) <b>seal</b>: in batches
+ * of {@link #BATCH}, each one transaction holding the ledger's append lock (the {@code schema_version} row of
+ * {@code ledger_meta}, which serialises sealers of every process, and any older LedgerJDBC appending directly), read
+ * the lowest visible pending rows below {@code bound}, append them as entries on the head and delete them, until a
+ * batch is not full. Every entry committed before the cycle began is then sealed.
  *
  * <p>How each step is said on the database, and in how many round trips, is its backend's {@link Sealing}.
  *
@@ -51,10 +53,13 @@ public final class Sealer {
     private final long pauseNanos;
 
     private final Object monitor = new Object();
-    /** The highest order number a committer asked to have sealed. */
-    private long requested;
-    /** Every number below this is sealed (by this process or another). */
-    private long sealedBelow;
+    /** Requests so far: each commit's request takes the next ticket, after its commit has ended. */
+    private long tickets;
+    /**
+     * Every request with a ticket up to this is sealed: a cycle that began after a request seals that request's
+     * entry (its commit ended before the cycle's first read, so the entry is visible to it and below its bound).
+     */
+    private long sealedTickets;
     private Thread thread;
 
     Sealer(Sealing sealing, LedgerDatabase.RealConnector connector, BiConsumer<Connection, LedgerHead> afterSeal, long pauseNanos) {
@@ -64,30 +69,34 @@ public final class Sealer {
         this.pauseNanos = pauseNanos;
     }
 
-    /** Asks for everything up to {@code num} to be sealed, starting the sealing thread if it is not running. */
-    void request(long num) {
+    /**
+     * Asks for a cycle that begins after this call, starting the sealing thread if it is not running. Called after a
+     * commit has ended, so that cycle seals the commit's entry.
+     *
+     * @return the request's ticket, which {@link #awaitSealed} takes
+     */
+    long request() {
         synchronized (monitor) {
-            if (num > requested) {
-                requested = num;
-            }
+            long ticket = ++tickets;
             if (thread == null) {
                 thread = new Thread(this::run, "ledgerjdbc-sealer");
                 thread.setDaemon(true);
                 thread.start();
             }
             monitor.notifyAll();
+            return ticket;
         }
     }
 
     /**
-     * Returns once entry {@code num} is sealed (true), or after {@link #WAIT_NANOS} (false: it stays pending and the
-     * next cycle of any sealer seals it).
+     * Asks for a cycle ({@link #request}) and returns once it has sealed (true), or after {@link #WAIT_NANOS} (false:
+     * the entry stays pending and the next cycle of any sealer seals it).
      */
-    boolean awaitSealed(long num) throws InterruptedException {
-        request(num);
+    boolean awaitSealed() throws InterruptedException {
+        long ticket = request();
         long deadline = System.nanoTime() + WAIT_NANOS;
         synchronized (monitor) {
-            while (sealedBelow <= num) {
+            while (sealedTickets < ticket) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -107,7 +116,7 @@ public final class Sealer {
                 long want;
                 synchronized (monitor) {
                     long idleSince = System.nanoTime();
-                    while (requested < sealedBelow) {
+                    while (sealedTickets == tickets) {
                         long left = IDLE_NANOS - (System.nanoTime() - idleSince);
                         if (left <= 0) {
                             thread = null; // a later request starts a new thread
@@ -115,7 +124,7 @@ public final class Sealer {
                         }
                         monitor.wait(left / 1_000_000 + 1);
                     }
-                    want = requested;
+                    want = tickets;
                 }
                 try {
                     if (c == null) {
@@ -125,10 +134,10 @@ public final class Sealer {
                     head = done.head();
                     failures = 0;
                     synchronized (monitor) {
-                        sealedBelow = Math.max(sealedBelow, done.sealedBelow());
+                        sealedTickets = Math.max(sealedTickets, want);
                         monitor.notifyAll();
                     }
-                    if (pauseNanos > 0 && done.sealedBelow() > want) {
+                    if (pauseNanos > 0) {
                         Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
                     }
                 } catch (SQLException | RuntimeException e) {
@@ -174,8 +183,11 @@ public final class Sealer {
         }
     }
 
-    /** What one cycle achieved: every number below {@code sealedBelow} is sealed; {@code head} is the ledger's now. */
-    record Cycle(long sealedBelow, LedgerHead head, long sealed) {
+    /**
+     * What one cycle achieved: every entry committed before the cycle began is sealed ({@code sealed} of them by this
+     * cycle); {@code head} is the ledger's now.
+     */
+    record Cycle(LedgerHead head, long sealed) {
     }
 
     /**
@@ -217,7 +229,7 @@ public final class Sealer {
                 afterSeal.accept(c, head);
             }
             if (batch.pending().size() < BATCH) {
-                return new Cycle(bound, head, sealed);
+                return new Cycle(head, sealed);
             }
         }
     }
@@ -262,16 +274,14 @@ public final class Sealer {
     private static void sealLeftovers() {
         long deadline = System.nanoTime() + EXIT_NANOS;
         for (Sealer s : LIVE) {
-            long want;
             synchronized (s.monitor) {
-                want = s.requested;
-                if (want == 0 || want < s.sealedBelow) {
-                    continue;
+                if (s.sealedTickets == s.tickets) {
+                    continue; // everything this process committed is sealed
                 }
             }
-            s.request(want);
+            long ticket = s.request();
             synchronized (s.monitor) {
-                while (s.sealedBelow <= want && System.nanoTime() < deadline) {
+                while (s.sealedTickets < ticket && System.nanoTime() < deadline) {
                     try {
                         s.monitor.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
                     } catch (InterruptedException e) {

@@ -174,7 +174,7 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
         real.setBigDecimal(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setBigDecimal(i, x));
+        params.set(parameterIndex, new Params.Known(x, (ps, i) -> ps.setBigDecimal(i, x)));
     }
 
     @Override
@@ -186,7 +186,7 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setBoolean(int parameterIndex, boolean x) throws SQLException {
         real.setBoolean(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setBoolean(i, x));
+        params.set(parameterIndex, new Params.Known(x, (ps, i) -> ps.setBoolean(i, x)));
     }
 
     @Override
@@ -222,7 +222,7 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setDouble(int parameterIndex, double x) throws SQLException {
         real.setDouble(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setDouble(i, x));
+        params.set(parameterIndex, new Params.Known(x, (ps, i) -> ps.setDouble(i, x)));
     }
 
     @Override
@@ -258,13 +258,13 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setNull(int parameterIndex, int sqlType) throws SQLException {
         real.setNull(parameterIndex, sqlType);
-        params.set(parameterIndex, (ps, i) -> ps.setNull(i, sqlType));
+        params.set(parameterIndex, new Params.Known(null, (ps, i) -> ps.setNull(i, sqlType)));
     }
 
     @Override
     public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
         real.setNull(parameterIndex, sqlType, typeName);
-        params.set(parameterIndex, (ps, i) -> ps.setNull(i, sqlType, typeName));
+        params.set(parameterIndex, new Params.Known(null, (ps, i) -> ps.setNull(i, sqlType, typeName)));
     }
 
     @Override
@@ -347,7 +347,8 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
         real.setTimestamp(parameterIndex, x);
-        params.set(parameterIndex, (ps, i) -> ps.setTimestamp(i, x));
+        // a copy: a Timestamp is mutable, and the real driver has already taken its value
+        params.set(parameterIndex, new Params.Known(x == null ? null : x.clone(), (ps, i) -> ps.setTimestamp(i, x)));
     }
 
     @Override

@@ -23,7 +23,9 @@ public final class Params {
 
     /**
      * A binder that also tells the Java value it binds ({@code setLong}, {@code setInt}, {@code setShort},
-     * {@code setString}), so capture can tell which row a key it read back belongs to without asking the database.
+     * {@code setString}, {@code setBigDecimal}, {@code setBoolean}, {@code setDouble}, {@code setTimestamp} without
+     * a calendar; {@code setNull} and a null object as a null value), so capture can tell which row a key it read
+     * back belongs to, or what an INSERT stores, without asking the database.
      */
     public record Known(Object value, Binder binder) implements Binder {
         @Override
@@ -74,6 +76,11 @@ public final class Params {
     /** The Java value parameter {@code index} (1-based) was bound with, or null when not known (see {@link Known}). */
     public Object knownValue(int index) {
         return index >= 1 && index <= binders.length && binders[index - 1] instanceof Known k ? k.value() : null;
+    }
+
+    /** Whether parameter {@code index} (1-based) was bound by a setter that tells its value (see {@link Known}). */
+    public boolean isKnown(int index) {
+        return index >= 1 && index <= binders.length && binders[index - 1] instanceof Known;
     }
 
     /** Binds parameters {@code from .. from+count-1} of this set to {@code target} starting at index {@code at}. */

@@ -138,11 +138,17 @@ public final class TableCatalog {
                     continue; // names are LIKE patterns: '_' matches any character, in the schema too
                 }
                 byPosition.put(rs.getInt("ORDINAL_POSITION"),
-                        new TableInfo.Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+                        new TableInfo.Column(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
+                                rs.getInt("COLUMN_SIZE"), digits(rs)));
             }
             out.addAll(byPosition.values());
         }
         return out;
+    }
+
+    private static Integer digits(ResultSet rs) throws SQLException {
+        int digits = rs.getInt("DECIMAL_DIGITS");
+        return rs.wasNull() ? null : digits;
     }
 
     private List<TableInfo.Column> primaryKey(DatabaseMetaData md, String schema, String table, List<TableInfo.Column> columns)

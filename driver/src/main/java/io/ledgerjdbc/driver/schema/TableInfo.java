@@ -42,8 +42,15 @@ public record TableInfo(String schema, String name, String ledgerName, List<Colu
     /**
      * @param jdbcType the {@link java.sql.Types} constant the driver reports
      * @param typeName the database's own type name (tells timestamptz from timestamp on PostgreSQL)
+     * @param size     the metadata's COLUMN_SIZE (characters, or a decimal's precision), 0 when none is declared
+     * @param digits   the metadata's DECIMAL_DIGITS (a decimal's scale, a timestamp's fractional digits), or null
      */
-    public record Column(String name, int jdbcType, String typeName) {
+    public record Column(String name, int jdbcType, String typeName, int size, Integer digits) {
+
+        /** A column whose declared size the caller does not know: no decision may rely on it. */
+        public Column(String name, int jdbcType, String typeName) {
+            this(name, jdbcType, typeName, 0, null);
+        }
     }
 
     public boolean hasPrimaryKey() {

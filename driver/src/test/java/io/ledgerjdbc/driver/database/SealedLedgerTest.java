@@ -38,10 +38,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SealedLedgerTest {
 
-    /** PostgreSQL's seal-gate advisory-lock key: tests take the gate by it as a committer does. */
-    private static final String GATE_KEY = io.ledgerjdbc.driver.backend.Backend.of(io.ledgerjdbc.ledger.store.SqlDialect.POSTGRESQL)
-            .sealing().gateKey();
-
     private static Connection ledger(Backend.Db db, String seal) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", db.backend == Backend.POSTGRESQL ? Backend.PG_USER : Backend.MARIADB_USER);
@@ -130,14 +126,13 @@ class SealedLedgerTest {
     }
 
     /**
-     * The gap rule: a committer between taking its number and committing holds the seal gate, so a sealer cannot
-     * seal a larger number (committed meanwhile) before the smaller one is resolved; once it commits, the smaller
-     * number is sealed first.
+     * MariaDB's gap rule: a committer between taking its number and committing holds the seal gate, so a sealer
+     * cannot seal a larger number (committed meanwhile) before the smaller one is resolved; once it commits, the
+     * smaller number is sealed first.
      */
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB"})
+    @EnumSource(value = Backend.class, names = {"MARIADB"})
     void aCommitterInsideItsCommitHoldsBackSealingOfLargerNumbers(Backend backend) throws Exception {
-        boolean pg = backend == Backend.POSTGRESQL;
         try (Backend.Db db = backend.open();
              Connection app = ledger(db, "async");
              Statement s = app.createStatement();
@@ -148,9 +143,7 @@ class SealedLedgerTest {
             slow.setAutoCommit(false);
             // the slow committer takes the gate in shared mode and its number, as PendingCommit does, and stops there
             long slowNum;
-            try (ResultSet rs = r.executeQuery(pg
-                    ? "SELECT nextval('ledger_pending_num') FROM (SELECT pg_advisory_xact_lock_shared(" + GATE_KEY + ")) g"
-                    : "SELECT NEXTVAL(ledger_pending_num) FROM ledger_meta WHERE meta_key = 'seal' LOCK IN SHARE MODE")) {
+            try (ResultSet rs = r.executeQuery("SELECT NEXTVAL(ledger_pending_num) FROM ledger_meta WHERE meta_key = 'seal' LOCK IN SHARE MODE")) {
                 rs.next();
                 slowNum = rs.getLong(1);
             }
@@ -160,23 +153,69 @@ class SealedLedgerTest {
                 Thread.sleep(500);
                 assertThat(scalar(raw, "SELECT COUNT(*) FROM ledger_entry")).as("only the CREATE is sealed").isEqualTo(1);
                 assertThat(scalar(raw, "SELECT MIN(num) FROM ledger_pending")).isGreaterThan(slowNum);
-                // the slow one commits its entry (a zero-change entry) with its smaller number
-                try (PreparedStatement ins = slow.prepareStatement("INSERT INTO ledger_pending (num, entry) VALUES (?, ?)")) {
-                    ins.setLong(1, slowNum);
-                    ins.setBytes(2, PendingEntries.encodePending(new LedgerEntry(1, "slow", Instant.now(), "slow-1", List.of())));
-                    ins.executeUpdate();
-                }
-                slow.commit();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (PendingEntries.count(raw) > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                commitZeroChangeEntry(slow, slowNum);
+                awaitNothingPending(raw);
                 List<LedgerEntry> entries = entries(raw);
                 assertThat(entries).extracting(LedgerEntry::txId).element(1).isEqualTo("slow-1");
                 assertThat(entries).hasSize(3);
                 assertThat(((RowChange) entries.get(2).changes().get(0)).table()).isEqualToIgnoringCase("t");
                 assertThat(verify(raw)).isEmpty();
             }
+        }
+    }
+
+    /**
+     * PostgreSQL has no seal gate: a committer between taking its number and committing holds nothing back, so a
+     * larger number committed meanwhile is sealed at once, and the smaller one, committed later, is sealed after it
+     * (the two never touched the same rows: a transaction that waits for another's lock takes its number after the
+     * other has committed, see the eight-thread test).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"POSTGRESQL"})
+    void aSlowCommitterHoldsNothingBackAndIsSealedWhenItCommits(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open();
+             Connection app = ledger(db, "wait");
+             Statement s = app.createStatement();
+             Connection slow = db.connect();
+             Statement r = slow.createStatement()) {
+            s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
+            slow.setAutoCommit(false);
+            long slowNum;
+            try (ResultSet rs = r.executeQuery("SELECT nextval('ledger_pending_num')")) {
+                rs.next();
+                slowNum = rs.getLong(1);
+            }
+            long started = System.nanoTime();
+            s.executeUpdate("INSERT INTO t VALUES (1)"); // ledger.seal=wait: returns once sealed
+            assertThat(System.nanoTime() - started).as("sealed without waiting for the slow committer")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(5));
+            try (Connection raw = db.connect()) {
+                assertThat(scalar(raw, "SELECT COUNT(*) FROM ledger_entry")).as("the CREATE and the INSERT").isEqualTo(2);
+                assertThat(PendingEntries.count(raw)).isZero();
+                commitZeroChangeEntry(slow, slowNum);
+                Sealer.sealAll(raw);
+                List<LedgerEntry> entries = entries(raw);
+                assertThat(entries).extracting(LedgerEntry::txId).element(2).isEqualTo("slow-1");
+                assertThat(entries).hasSize(3);
+                assertThat(verify(raw)).isEmpty();
+            }
+        }
+    }
+
+    /** The slow committer of the two tests above commits its entry (a zero-change entry) with its number. */
+    private static void commitZeroChangeEntry(Connection slow, long num) throws SQLException {
+        try (PreparedStatement ins = slow.prepareStatement("INSERT INTO ledger_pending (num, entry) VALUES (?, ?)")) {
+            ins.setLong(1, num);
+            ins.setBytes(2, PendingEntries.encodePending(new LedgerEntry(1, "slow", Instant.now(), "slow-1", List.of())));
+            ins.executeUpdate();
+        }
+        slow.commit();
+    }
+
+    private static void awaitNothingPending(Connection raw) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (PendingEntries.count(raw) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
         }
     }
 
@@ -257,7 +296,7 @@ class SealedLedgerTest {
     }
 
     /**
-     * Verify writes nothing: entries committed but not yet sealed (here the sealer is held at the gate) are counted and
+     * Verify writes nothing: entries committed but not yet sealed (here the sealer is held at the append lock) are counted and
      * replayed as the ledger's tail, so the tables match; a row changed behind the driver's back is still found.
      */
     @ParameterizedTest
@@ -273,8 +312,7 @@ class SealedLedgerTest {
             s.executeUpdate("INSERT INTO t VALUES (1, 10)");
             Sealer.sealAll(gate);
             gate.setAutoCommit(false);
-            g.executeQuery(pg ? "SELECT pg_advisory_xact_lock_shared(" + GATE_KEY + ")"
-                    : "SELECT meta_value FROM ledger_meta WHERE meta_key = 'seal' LOCK IN SHARE MODE").close();
+            g.executeQuery(io.ledgerjdbc.driver.backend.Backend.LOCK_LEDGER).close();
             s.executeUpdate("INSERT INTO t VALUES (2, 20)");
             s.executeUpdate("UPDATE t SET v = 11 WHERE id = 1");
             String user = pg ? Backend.PG_USER : Backend.MARIADB_USER;
