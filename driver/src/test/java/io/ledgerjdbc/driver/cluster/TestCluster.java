@@ -66,10 +66,21 @@ final class TestCluster implements AutoCloseable {
         ports.remove(id);
     }
 
+    /**
+     * A free port below the kernel's ephemeral range (32768 and up on Linux): a member restarted after a kill binds its
+     * port again, and a port from the ephemeral range may meanwhile be the local end of any process's connection.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 
     String members() {
