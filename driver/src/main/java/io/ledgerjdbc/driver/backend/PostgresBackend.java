@@ -64,6 +64,10 @@ final class PostgresBackend implements Backend {
 
     @Override
     public String tableSideEffect(Connection c, String schema, String table, boolean keyless) throws SQLException {
+        String rule = Queries.first(c, "SELECT rulename FROM pg_rules WHERE tablename = ? AND schemaname = ?", table, schema);
+        if (rule != null) {
+            return "rule " + rule + " on " + table + " can rewrite writes into changes capture does not see";
+        }
         if (keyless && Queries.first(c, "SELECT r.relname FROM pg_class r JOIN pg_namespace n "
                 + "ON n.oid = r.relnamespace WHERE (r.relkind = 'p' OR r.relhassubclass) AND r.relname = ? AND n.nspname = ?", table, schema) != null) {
             return table + " has no primary key and has partitions or inheritance children: capture follows its rows by ctid,"

@@ -29,6 +29,9 @@ final class PostgresSealing implements Sealing {
 
     private static final String INSERT_AND_COMMIT = "INSERT INTO ledger_pending (num, entry) VALUES (nextval('ledger_pending_num'), ?)"
             + " RETURNING num; COMMIT";
+    /** After the application's write: no RETURNING, so the write's update count is the only other result. */
+    private static final String PENDING_AFTER_WRITE = "INSERT INTO ledger_pending (num, entry) VALUES (nextval('ledger_pending_num'), ?)"
+            + "; COMMIT";
     private static final String BOUND = "SELECT nextval('ledger_pending_num'); ROLLBACK";
 
     private PostgresSealing() {
@@ -49,6 +52,23 @@ final class PostgresSealing implements Sealing {
             }
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * The newline ends a trailing line comment of {@code sql}; a trailing semicolon would leave an empty statement
+     * between the two, so such a write is not combined.
+     */
+    @Override
+    public String withPendingInsertAndCommit(String sql) {
+        String write = sql.strip();
+        return write.endsWith(";") ? null : write + "\n; " + PENDING_AFTER_WRITE;
+    }
+
+    /** One round trip: the write, the pending insert and COMMIT (one Sync), each error thrown as the database sent it. */
+    @Override
+    public long executeWithPendingInsertAndCommit(PreparedStatement statement) throws SQLException {
+        statement.execute();
+        return statement.getLargeUpdateCount();
     }
 
     /** No gate, so nothing to queue at: sealers of several processes take turns at the append lock. */

@@ -39,6 +39,27 @@ public interface Sealing {
     long insertPendingAndCommit(Connection c, PreparedStatement insert) throws SQLException;
 
     /**
+     * The application's autocommit write {@code sql} followed by the pending insert and {@code COMMIT}, to be sent in
+     * one round trip as one transaction: its parameters are the write's, then the pending entry's bytes. Null where
+     * the database cannot send several statements at once (or {@code sql} cannot be followed by another, e.g. it
+     * ends with a semicolon).
+     */
+    default String withPendingInsertAndCommit(String sql) {
+        return null;
+    }
+
+    /**
+     * Runs {@code statement} (prepared from {@link #withPendingInsertAndCommit}, all parameters bound).
+     *
+     * @return the write's update count
+     * @throws SQLException the database's own error (the write's, the pending insert's or the commit's); the
+     *                      transaction is then not committed
+     */
+    default long executeWithPendingInsertAndCommit(PreparedStatement statement) throws SQLException {
+        throw new UnsupportedOperationException("this database does not send a write with its pending entry");
+    }
+
+    /**
      * Takes ({@code take}) or gives back this sealer's turn among the sealers of every process where they must take
      * turns at a gate: a session-level lock, released with the session by a crash; nothing where there is no gate.
      * Leaves no transaction open.

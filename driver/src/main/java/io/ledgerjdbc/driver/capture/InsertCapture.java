@@ -61,13 +61,16 @@ final class InsertCapture {
         if (!keysGiven && (t.primaryKey().size() != 1)) {
             throw CaptureRefusal.of("INSERT without its composite primary key", "only a single generated key column can be read back");
         }
+        List<RowChange> asBound = keysGiven ? storedAsBound(ins, t, columns, params) : null;
+        if (asBound != null && w.withEntry() != null) {
+            return new Captured<>(w.withEntry().run(asBound), asBound); // committed, its count checked (see WithEntry)
+        }
         T result = call.call();
         CaptureChecks.requireCount(result, ctx, ins.rows().size(), "INSERT");
+        if (asBound != null) {
+            return new Captured<>(result, asBound);
+        }
         if (keysGiven) {
-            List<RowChange> stored = storedAsBound(ins, t, columns, params);
-            if (stored != null) {
-                return new Captured<>(result, stored);
-            }
             // read back later, batched with the transaction's other inserted rows (see InsertReadBack)
             List<InsertedRow> toRead = new ArrayList<>(ins.rows().size());
             List<List<Analysis.SqlExpr>> keyExprs = facts.insertKeyExprs();

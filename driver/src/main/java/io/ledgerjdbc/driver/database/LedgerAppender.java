@@ -5,6 +5,7 @@ import io.ledgerjdbc.driver.LedgerOption;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
+import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.hash.Hashes;
@@ -54,6 +55,12 @@ final class LedgerAppender {
     private final AtomicReference<LedgerHead> head = new AtomicReference<>();
     /** Set when this database's commits write pending entries; null for the version-1 protocol. */
     private volatile PendingCommit pendingCommit;
+    /**
+     * ledger.seal=async: the sealer's pause between cycles. Each cycle costs the database a bound, a lock, a read and
+     * a commit whatever it seals; 25 ms against 5 ms measured 0.05–0.1 more of raw PostgreSQL's insert rate (the
+     * entries wait longer, committed and counted by verify as pending).
+     */
+    private static final long ASYNC_SEAL_PAUSE_NANOS = 25_000_000L;
     private volatile Sealer sealer;
     private volatile boolean awaitSeal;
     /** Guarded by this. */
@@ -96,7 +103,7 @@ final class LedgerAppender {
             }
             if (v2) {
                 awaitSeal = mode.equals("wait");
-                sealer = new Sealer(backend.sealing(), connector::connect, autoDigest::afterCommit, awaitSeal ? 0 : 5_000_000L);
+                sealer = new Sealer(backend.sealing(), connector::connect, autoDigest::afterCommit, awaitSeal ? 0 : ASYNC_SEAL_PAUSE_NANOS);
                 pendingCommit = new PendingCommit(backend.sealing());
                 Sealer.sealAtExit(sealer);
             }
@@ -150,10 +157,36 @@ final class LedgerAppender {
         }
     }
 
+    /**
+     * Whether an autocommit write {@code sql} whose changes are known before it runs can be sent with its pending entry
+     * and the commit in one round trip ({@link #runWithEntryAndCommit}).
+     */
+    boolean entryTravelsWith(String sql) {
+        PendingCommit pending = pendingCommit;
+        return pending != null && pending.travelsWith(sql);
+    }
+
+    /**
+     * Runs the autocommit write {@code sql} with the pending entry for {@code changes} and commits, in one round trip
+     * (see {@link PendingCommit#runWithEntryAndCommit}), then (ledger.seal=wait) returns once a sealer has sealed it.
+     *
+     * @return the write's update count
+     */
+    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, int queryTimeout,
+                               String origin, String txId, List<Change> changes) throws SQLException {
+        long count = pendingCommit.runWithEntryAndCommit(c, statements, sql, paramCount, params, queryTimeout, origin, txId, changes);
+        afterPendingCommit();
+        return count;
+    }
+
     /** Commits with a pending entry, then (ledger.seal=wait) returns once a sealer has sealed it. */
     private void commitPending(Connection c, CaptureStatements statements, String origin, String txId, List<Change> changes)
             throws SQLException {
         pendingCommit.insertAndCommit(c, statements, origin, txId, changes);
+        afterPendingCommit();
+    }
+
+    private void afterPendingCommit() {
         if (!awaitSeal) {
             sealer.request();
             return;

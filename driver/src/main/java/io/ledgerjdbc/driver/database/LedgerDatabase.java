@@ -6,6 +6,7 @@ import io.ledgerjdbc.driver.cluster.ClusterLink;
 
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
+import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.capture.ReferentialActions;
 import io.ledgerjdbc.driver.capture.RowCapture;
 import io.ledgerjdbc.driver.sql.SqlAnalyzer;
@@ -191,6 +192,17 @@ public final class LedgerDatabase {
     public void appendAndCommit(Connection c, CaptureStatements statements, PreparedStatement insertEntry, String origin, String txId,
                          List<Change> changes, boolean byAutoCommit) throws SQLException {
         appender.appendAndCommit(c, statements, insertEntry, origin, txId, changes, byAutoCommit);
+    }
+
+    /** See {@link LedgerAppender#entryTravelsWith}: never in a cluster, whose order is Raft's. */
+    public boolean entryTravelsWith(String sql) {
+        return !clustered() && appender.entryTravelsWith(sql);
+    }
+
+    /** See {@link LedgerAppender#runWithEntryAndCommit}. */
+    public long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params,
+                                      int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
+        return appender.runWithEntryAndCommit(c, statements, sql, paramCount, params, queryTimeout, origin, txId, changes);
     }
 
     /** This database's per-database decisions. */

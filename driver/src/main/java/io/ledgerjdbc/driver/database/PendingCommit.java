@@ -2,6 +2,7 @@ package io.ledgerjdbc.driver.database;
 
 import io.ledgerjdbc.driver.backend.Sealing;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
+import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.entry.LedgerEntry;
 import io.ledgerjdbc.ledger.store.PendingEntries;
@@ -51,5 +52,27 @@ final class PendingCommit {
         PreparedStatement insert = statements.statement(sealing.pendingInsertSql());
         insert.setBytes(1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
         sealing.insertPendingAndCommit(c, insert);
+    }
+
+    /** Whether {@link #runWithEntryAndCommit} can send {@code sql} with its entry (see {@link Sealing#withPendingInsertAndCommit}). */
+    boolean travelsWith(String sql) {
+        return sealing.withPendingInsertAndCommit(sql) != null;
+    }
+
+    /**
+     * Runs the application's autocommit write {@code sql} (its {@code paramCount} parameters from {@code params}),
+     * the pending entry for {@code changes} (known before the write runs) and the commit, as one transaction in one
+     * round trip. The driver's statement keeps the application statement's query timeout.
+     *
+     * @return the write's update count
+     * @throws SQLException the database's own error; the transaction is then not committed and the caller rolls back
+     */
+    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, int queryTimeout,
+                               String origin, String txId, List<Change> changes) throws SQLException {
+        PreparedStatement ps = statements.statement(sealing.withPendingInsertAndCommit(sql));
+        ps.setQueryTimeout(queryTimeout);
+        params.bindRange(ps, 1, paramCount, 1);
+        ps.setBytes(paramCount + 1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
+        return sealing.executeWithPendingInsertAndCommit(ps);
     }
 }

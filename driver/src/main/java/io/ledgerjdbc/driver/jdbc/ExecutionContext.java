@@ -26,4 +26,16 @@ public interface ExecutionContext {
     default long actionRows() {
         return 0;
     }
+
+    /**
+     * The execution ran on another real statement than {@link #realStatement()} (the session sent the write with its
+     * ledger entry in one round trip) and its single result is this update count: the statement's result getters
+     * answer it, as the raw driver would have for the write alone, until the next execution.
+     */
+    default void resultIsUpdateCount(long updateCount) {
+    }
+
+    /** A new execution begins: the result getters read the real statement again (see {@link #resultIsUpdateCount}). */
+    default void resultsFromRealStatement() {
+    }
 }

@@ -27,6 +27,12 @@ public class LedgerStatement implements Statement, ExecutionContext {
     private boolean askedKeysForCapture;
     private ResultSet currentReal;
     private LedgerResultSet current;
+    /**
+     * The update count of an execution the session ran on another real statement (see
+     * {@link ExecutionContext#resultIsUpdateCount}), -1 once the application moved past it, or null: results are the
+     * real statement's.
+     */
+    private Long sentElsewhere;
 
     public LedgerStatement(LedgerConnection owner, Statement real) {
         this.owner = owner;
@@ -38,6 +44,16 @@ public class LedgerStatement implements Statement, ExecutionContext {
     @Override
     public Statement realStatement() {
         return real;
+    }
+
+    @Override
+    public void resultIsUpdateCount(long updateCount) {
+        sentElsewhere = updateCount;
+    }
+
+    @Override
+    public void resultsFromRealStatement() {
+        sentElsewhere = null;
     }
 
     @Override
@@ -247,6 +263,9 @@ public class LedgerStatement implements Statement, ExecutionContext {
 
     @Override
     public ResultSet getResultSet() throws SQLException {
+        if (sentElsewhere != null) {
+            return null; // an update count
+        }
         return wrap(real.getResultSet());
     }
 
@@ -259,21 +278,35 @@ public class LedgerStatement implements Statement, ExecutionContext {
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
+        if (sentElsewhere != null) {
+            return sentElsewhere;
+        }
         return real.getLargeUpdateCount();
     }
 
     @Override
     public boolean getMoreResults() throws SQLException {
+        if (sentElsewhere != null) {
+            sentElsewhere = -1L; // the write's count was the only result
+            return false;
+        }
         return real.getMoreResults();
     }
 
     @Override
     public boolean getMoreResults(int current) throws SQLException {
+        if (sentElsewhere != null) {
+            sentElsewhere = -1L;
+            return false;
+        }
         return real.getMoreResults(current);
     }
 
     @Override
     public int getUpdateCount() throws SQLException {
+        if (sentElsewhere != null) {
+            return (int) Math.min(Integer.MAX_VALUE, sentElsewhere);
+        }
         return real.getUpdateCount();
     }
 

@@ -139,6 +139,7 @@ public final class LedgerSession implements Session {
 
     @Override
     public <T> T execute(ExecutionContext ctx, String sql, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
+        ctx.resultsFromRealStatement();
         Analysis a = database.analyzer().analyze(sql);
         if (config.allowSequenceReads() && SequenceReads.isSequenceRead(a)) {
             a = PASS_THROUGH; // sequence state is not table data: see SequenceReads
@@ -198,7 +199,7 @@ public final class LedgerSession implements Session {
                 try {
                     try {
                         result = a instanceof Analysis.Upsert up ? writeCapture.captureUpsert(up, ctx, params, tracked)
-                                : writeCapture.captureWrite(a, ctx, params, tracked);
+                                : writeCapture.captureWrite(a, sql, ctx, params, tracked, ifNotRun);
                     } catch (NotATable missing) {
                         result = failAsTheDatabaseWould(missing, call);
                     } catch (TableChanged stale) {
@@ -207,7 +208,7 @@ public final class LedgerSession implements Session {
                             throw stale;
                         }
                         result = a instanceof Analysis.Upsert up ? writeCapture.captureUpsert(up, ctx, params, tracked)
-                                : writeCapture.captureWrite(a, ctx, params, tracked); // nothing ran yet: capture again, once
+                                : writeCapture.captureWrite(a, sql, ctx, params, tracked, ifNotRun); // nothing ran yet: capture again, once
                     }
                 } finally {
                     ran = tracked.ran;
@@ -289,6 +290,7 @@ public final class LedgerSession implements Session {
     @Override
     public <T> T executeBatch(ExecutionContext ctx, List<BatchItem> items, RealCall<T> call, Function<long[], T> fromCounts)
             throws SQLException {
+        ctx.resultsFromRealStatement();
         return batches.executeBatch(ctx, items, call, fromCounts);
     }
 

@@ -5,6 +5,9 @@ import io.ledgerjdbc.driver.LedgerConfig;
 
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
+import io.ledgerjdbc.driver.capture.Write;
+import io.ledgerjdbc.driver.jdbc.ExecutionContext;
+import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.ledger.entry.Change;
 import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
@@ -40,6 +43,8 @@ final class LedgerTransaction {
     final List<Change> pending = new ArrayList<>();
     /** Rows INSERTs made whose images are read later, in one statement (see InsertReadBack); they follow pending. */
     final List<InsertedRow> toRead = new ArrayList<>();
+    /** Set when the autocommit write committed itself with its entry ({@link #withEntry}): commit then only clears. */
+    private boolean committedWithWrite;
     /** The driver's own statements on this connection, prepared once (see CaptureStatements). */
     final CaptureStatements statements;
     private final Map<Savepoint, Integer> savepointMarks = new IdentityHashMap<>();
@@ -83,6 +88,10 @@ final class LedgerTransaction {
      *                     {@code setAutoCommit(true)} would commit twice (the second time empty, but not free).
      */
     void commit(boolean endsImplicit) throws SQLException {
+        if (committedWithWrite) {
+            clearTransaction(); // the write committed itself, with its entry (see withEntry)
+            return;
+        }
         boolean byAutoCommit = endsImplicit && database.backend().commitsByAutoCommit();
         if (rollbackOnly != null) {
             String why = rollbackOnly;
@@ -208,6 +217,7 @@ final class LedgerTransaction {
     }
 
     void clearTransaction() {
+        committedWithWrite = false;
         sqliteWriteLock = false;
         pending.clear();
         toRead.clear();
@@ -227,6 +237,44 @@ final class LedgerTransaction {
      * Opens the real transaction for one autocommit write. If that fails half-way (sqlite-jdbc flips its flag
      * before its BEGIN runs), the flag is put back, so the write can never run outside a transaction.
      */
+    /**
+     * For the autocommit write {@code sql} of a PreparedStatement that asked for no generated keys: runs it with its
+     * pending ledger entry and the commit in one round trip, once capture knows its changes before it runs (see
+     * {@link Write.WithEntry}); null where the write cannot travel so (another database, a cluster, a transaction
+     * with earlier changes, a statement that cannot be followed by another).
+     */
+    <T> Write.WithEntry<T> withEntry(ExecutionContext ctx, String sql, int paramCount, Params params, T ifNotRun) {
+        if (!autoCommit || !pending.isEmpty() || !toRead.isEmpty() || rollbackOnly != null
+                || !(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys()
+                || !database.entryTravelsWith(sql)) {
+            return null;
+        }
+        return changes -> {
+            List<Change> entry = List.copyOf(changes);
+            long start = System.nanoTime();
+            long count = database.runWithEntryAndCommit(real, statements, sql, paramCount, params, ctx.realStatement().getQueryTimeout(),
+                    config.node(), database.nextTxId(), entry);
+            database.metrics().appended(entry, System.nanoTime() - start);
+            committedWithWrite = true;
+            if (count != entry.size()) {
+                throw new SQLException("LedgerJDBC committed a write whose update count " + count + " is not the " + entry.size()
+                        + " rows its ledger entry records: a rule or trigger created outside the driver changes this table",
+                        SqlStates.GENERAL_ERROR);
+            }
+            ctx.resultIsUpdateCount(count);
+            return asResult(ifNotRun, count);
+        };
+    }
+
+    /** {@code count} as the JDBC method whose not-run result is {@code ifNotRun} returns it. */
+    @SuppressWarnings("unchecked")
+    private static <T> T asResult(T ifNotRun, long count) {
+        if (ifNotRun instanceof Boolean) {
+            return (T) Boolean.FALSE; // execute(): the first result is an update count
+        }
+        return ifNotRun instanceof Long ? (T) Long.valueOf(count) : (T) Integer.valueOf((int) count);
+    }
+
     void beginImplicit() throws SQLException {
         try {
             real.setAutoCommit(false);

@@ -155,7 +155,12 @@ final class WriteCapture {
         return p;
     }
 
-    <T> T captureWrite(Analysis a, ExecutionContext ctx, Params params, RealCall<T> call) throws SQLException {
+    /**
+     * Captures the write {@code a} (the text {@code sql}) and runs it by {@code call}, or, for an autocommit INSERT
+     * whose changes are known before it runs, with its entry and commit in one round trip (see
+     * {@link LedgerTransaction#withEntry}; {@code ifNotRun} tells the JDBC method's result type).
+     */
+    <T> T captureWrite(Analysis a, String sql, ExecutionContext ctx, Params params, RealCall<T> call, T ifNotRun) throws SQLException {
         transaction.takeSqliteWriteLock();
         Analysis.TableRef ref = a instanceof Analysis.Insert i ? i.table() : a instanceof Analysis.InsertSelect is ? is.table()
                 : a instanceof Analysis.Update u ? u.table() : a instanceof Analysis.Merge m ? m.table() : ((Analysis.Delete) a).table();
@@ -193,7 +198,8 @@ final class WriteCapture {
                 throw CaptureRefusal.of("an INSERT that leaves its generated key to the database, run by executeQuery or in a Statement batch",
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
-            captured = database.capture().insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false));
+            Write.WithEntry<T> withEntry = transaction.withEntry(ctx, sql, ins.paramCount(), params, ifNotRun);
+            captured = database.capture().insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false, withEntry));
         } else if (a instanceof Analysis.Update u) {
             if (database.capture().needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");

@@ -1,0 +1,145 @@
+package io.ledgerjdbc.driver.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerjdbc.cli.LedgerCli;
+import io.ledgerjdbc.driver.database.Sealer;
+import io.ledgerjdbc.ledger.entry.EntryCodec;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.entry.Value;
+import io.ledgerjdbc.ledger.store.Backend;
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import io.ledgerjdbc.ledger.store.PendingEntries;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL: an autocommit INSERT whose rows are known from its bound values travels with its pending ledger entry
+ * and COMMIT in one round trip, on a statement of the driver's own. The application must see exactly what the raw
+ * driver shows for its INSERT alone, and the ledger exactly what committed.
+ */
+class AutocommitInsertWithEntryTest {
+
+    private static final String CREATE = "CREATE TABLE acct (id BIGINT PRIMARY KEY, name VARCHAR(20), n INT) -- the table";
+    private static final String INSERT = "INSERT INTO acct (id, name, n) VALUES (?, ?, ?) -- a trailing comment";
+
+    private static Connection ledger(Backend.Db db, String seal) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", Backend.PG_USER);
+        p.setProperty("password", "");
+        p.setProperty("ledger.seal", seal);
+        return DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:"), p);
+    }
+
+    /** Every way of running the INSERT, and what the statement's result getters answer after it. */
+    private static List<String> runAll(Connection c, long firstId) throws SQLException {
+        List<String> seen = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, firstId);
+            seen.add("executeUpdate " + ps.executeUpdate() + " count " + ps.getUpdateCount());
+            bind(ps, firstId + 1);
+            seen.add("executeLargeUpdate " + ps.executeLargeUpdate());
+            bind(ps, firstId + 2);
+            boolean rs = ps.execute();
+            seen.add("execute " + rs + " resultSet " + ps.getResultSet() + " count " + ps.getUpdateCount()
+                    + " large " + ps.getLargeUpdateCount() + " more " + ps.getMoreResults() + " count " + ps.getUpdateCount());
+            bind(ps, firstId);
+            try {
+                ps.executeUpdate();
+                seen.add("duplicate accepted");
+            } catch (SQLException e) {
+                seen.add("duplicate " + e.getSQLState() + " " + e.getErrorCode() + " " + e.getMessage());
+            }
+            bind(ps, firstId + 3);
+            seen.add("after the error " + ps.executeUpdate());
+        }
+        return seen;
+    }
+
+    private static void bind(PreparedStatement ps, long id) throws SQLException {
+        ps.setLong(1, id);
+        ps.setString(2, "n" + id);
+        ps.setInt(3, 7);
+    }
+
+    @Test
+    void theApplicationSeesWhatTheRawDriverShowsAndTheLedgerRecordsEachCommittedInsert() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open(); Backend.Db rawDb = Backend.POSTGRESQL.open()) {
+            List<String> raw;
+            try (Connection c = rawDb.connect(); Statement s = c.createStatement()) {
+                s.execute(CREATE);
+                raw = runAll(c, 1);
+            }
+            List<String> ledger;
+            try (Connection c = ledger(db, "async"); Statement s = c.createStatement()) {
+                s.execute(CREATE);
+                ledger = runAll(c, 1);
+            }
+            assertThat(ledger).isEqualTo(raw);
+            try (Connection c = db.connect()) {
+                Sealer.sealAll(c);
+                assertThat(PendingEntries.count(c)).isZero();
+                List<LedgerEntry> entries = new ArrayList<>();
+                LedgerStore.of(c).scan(c, 1, e -> entries.add(EntryCodec.decode(e.entry())));
+                assertThat(entries).as("the CREATE and the four committed INSERTs, not the duplicate").hasSize(5);
+                RowChange first = (RowChange) entries.get(1).changes().get(0);
+                assertThat(first.after().get("name")).isEqualTo(Value.of("n1"));
+                assertThat(first.after().get("n")).isEqualTo(Value.of(7L));
+            }
+            StringWriter out = new StringWriter();
+            int exit = LedgerCli.run(new String[] {"verify", db.url, "--user", Backend.PG_USER}, new PrintWriter(out, true),
+                    new PrintWriter(new StringWriter(), true));
+            assertThat(exit).as(out.toString()).isEqualTo(LedgerCli.CLEAN);
+        }
+    }
+
+    /** ledger.seal=wait: the INSERT returns once its entry is sealed, as any other commit does. */
+    @Test
+    void withSealWaitTheInsertReturnsOnceItsEntryIsSealed() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open();
+             Connection c = ledger(db, "wait");
+             Statement s = c.createStatement();
+             Connection raw = db.connect()) {
+            s.execute(CREATE);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (long id = 1; id <= 5; id++) {
+                    bind(ps, id);
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                    try (Statement r = raw.createStatement(); ResultSet rs = r.executeQuery("SELECT COUNT(*) FROM ledger_entry")) {
+                        rs.next();
+                        assertThat(rs.getLong(1)).isEqualTo(1 + id);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A rule can turn an INSERT into other writes, which capture would not see: the table is refused, as one with a trigger. */
+    @Test
+    void anInsertIntoATableWithARuleIsRefused() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open()) {
+            try (Connection raw = db.connect(); Statement s = raw.createStatement()) {
+                s.execute("CREATE TABLE acct (id BIGINT PRIMARY KEY, name VARCHAR(20), n INT)");
+                s.execute("CREATE TABLE quiet (id BIGINT)");
+                s.execute("CREATE RULE hush AS ON INSERT TO acct DO INSTEAD INSERT INTO quiet VALUES (NEW.id)");
+            }
+            try (Connection c = ledger(db, "async"); PreparedStatement ps = c.prepareStatement(INSERT)) {
+                bind(ps, 1);
+                assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("rule hush").extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            }
+        }
+    }
+}
