@@ -50,11 +50,24 @@ public final class SealCrashProcess {
     private static void write(String url, Properties p, long base) {
         try (Connection c = DriverManager.getConnection(url, p);
              PreparedStatement item = c.prepareStatement("INSERT INTO item (id, n) VALUES (?, ?)");
-             PreparedStatement bump = c.prepareStatement("UPDATE counter SET n = n + 1 WHERE id = ?")) {
+             PreparedStatement bump = c.prepareStatement("UPDATE counter SET n = n + 1 WHERE id = ?");
+             Connection autocommit = DriverManager.getConnection(url, p);
+             PreparedStatement solo = autocommit.prepareStatement("INSERT INTO solo (id, n) VALUES (?, ?)")) {
             c.setAutoCommit(false);
             for (long i = 0; ; i++) {
                 long id = base + i;
                 try {
+                    if (i % 3 == 2) {
+                        // an autocommit INSERT of bound values: on PostgreSQL it travels with its entry and COMMIT
+                        solo.setLong(1, id);
+                        solo.setLong(2, i);
+                        solo.executeUpdate();
+                        synchronized (System.out) {
+                            System.out.println("ACK " + id);
+                            System.out.flush();
+                        }
+                        continue;
+                    }
                     item.setLong(1, id);
                     item.setLong(2, i);
                     item.executeUpdate();
