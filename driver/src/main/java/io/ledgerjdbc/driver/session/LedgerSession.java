@@ -207,8 +207,9 @@ public final class LedgerSession implements Session {
                         if (tracked.ran) {
                             throw stale;
                         }
+                        // nothing ran yet: capture again, once
                         result = a instanceof Analysis.Upsert up ? writeCapture.captureUpsert(up, ctx, params, tracked)
-                                : writeCapture.captureWrite(a, sql, ctx, params, tracked, ifNotRun); // nothing ran yet: capture again, once
+                                : writeCapture.captureWrite(a, sql, ctx, params, tracked, ifNotRun);
                     }
                 } finally {
                     ran = tracked.ran;

@@ -234,10 +234,6 @@ final class LedgerTransaction {
     }
 
     /**
-     * Opens the real transaction for one autocommit write. If that fails half-way (sqlite-jdbc flips its flag
-     * before its BEGIN runs), the flag is put back, so the write can never run outside a transaction.
-     */
-    /**
      * For the autocommit write {@code sql} of a PreparedStatement that asked for no generated keys: runs it with its
      * pending ledger entry and the commit in one round trip, once capture knows its changes before it runs (see
      * {@link Write.WithEntry}); null where the write cannot travel so (another database, a cluster, a transaction
@@ -275,6 +271,10 @@ final class LedgerTransaction {
         return ifNotRun instanceof Long ? (T) Long.valueOf(count) : (T) Integer.valueOf((int) count);
     }
 
+    /**
+     * Opens the real transaction for one autocommit write. If that fails half-way (sqlite-jdbc flips its flag
+     * before its BEGIN runs), the flag is put back, so the write can never run outside a transaction.
+     */
     void beginImplicit() throws SQLException {
         try {
             real.setAutoCommit(false);
