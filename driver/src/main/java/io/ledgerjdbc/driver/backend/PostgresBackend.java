@@ -58,8 +58,10 @@ final class PostgresBackend implements Backend {
 
     @Override
     public String triggerOn(Connection c, String schema, String table) throws SQLException {
-        return Queries.first(c, "SELECT t.tgname FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
-                + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE NOT t.tgisinternal AND r.relname = ? AND n.nspname = ?", table, schema);
+        // a partition's BEFORE ROW trigger fires for rows inserted through its parent
+        return Queries.first(c, "WITH RECURSIVE rel(oid) AS (SELECT r.oid FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace"
+                + " WHERE r.relname = ? AND n.nspname = ? UNION SELECT i.inhrelid FROM pg_inherits i JOIN rel ON i.inhparent = rel.oid)"
+                + " SELECT t.tgname FROM pg_trigger t JOIN rel ON rel.oid = t.tgrelid WHERE NOT t.tgisinternal", table, schema);
     }
 
     @Override

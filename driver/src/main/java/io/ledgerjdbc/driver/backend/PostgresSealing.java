@@ -29,6 +29,19 @@ final class PostgresSealing implements Sealing {
 
     private static final String INSERT_AND_COMMIT = "INSERT INTO ledger_pending (num, entry) VALUES (nextval('ledger_pending_num'), ?)"
             + " RETURNING num; COMMIT";
+    private static final String GUARD_FAILED = "ledgerjdbc: the table changed behind the driver";
+    /**
+     * After the application's INSERT (see {@link Sealing#withPendingInsertAndCommit}): one row if the table is as
+     * capture assumed, else an error naming {@link #GUARD_FAILED}. Partitions are followed through pg_inherits.
+     */
+    private static final String GUARD = "WITH RECURSIVE root AS (SELECT CAST(? AS regclass)::oid AS oid),"
+            + " t(oid) AS (SELECT oid FROM root UNION SELECT i.inhrelid FROM pg_inherits i JOIN t ON i.inhparent = t.oid)"
+            + " SELECT CASE WHEN (SELECT count(*) FROM pg_attribute a JOIN root ON a.attrelid = root.oid"
+            + " WHERE a.attnum > 0 AND NOT a.attisdropped) = ?"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_trigger g JOIN t ON g.tgrelid = t.oid WHERE NOT g.tgisinternal)"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_rewrite r JOIN t ON r.ev_class = t.oid)"
+            // random() keeps the planner from folding the failing cast into an error before the CASE chose it
+            + " THEN 1 ELSE CAST(textcat('" + GUARD_FAILED + "', CASE WHEN random() >= 0 THEN '' END) AS int) END";
     /** After the application's write: no RETURNING, so the write's update count is the only other result. */
     private static final String PENDING_AFTER_WRITE = "INSERT INTO ledger_pending (num, entry) VALUES (nextval('ledger_pending_num'), ?)"
             + "; COMMIT";
@@ -61,7 +74,12 @@ final class PostgresSealing implements Sealing {
     @Override
     public String withPendingInsertAndCommit(String sql) {
         String write = sql.strip();
-        return write.endsWith(";") ? null : write + "\n; " + PENDING_AFTER_WRITE;
+        return write.endsWith(";") ? null : write + "\n; " + GUARD + "; " + PENDING_AFTER_WRITE;
+    }
+
+    @Override
+    public boolean isGuardFailure(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains(GUARD_FAILED);
     }
 
     /** One round trip: the write, the pending insert and COMMIT (one Sync), each error thrown as the database sent it. */

@@ -40,8 +40,10 @@ final class PostgresStoredValues {
             case "numeric" -> bound instanceof BigDecimal d ? decimal(d, size, digits) : null;
             case "bool" -> bound instanceof Boolean b ? Value.of(b) : null;
             case "float8" -> bound instanceof Double d ? Value.of(d) : null;
-            case "timestamp" -> bound instanceof Timestamp t && exactTimestamp(t, digits) ? Value.of(t.toLocalDateTime()) : null;
-            case "timestamptz" -> bound instanceof Timestamp t && exactTimestamp(t, digits) ? Value.of(t.toInstant()) : null;
+            case "timestamp" -> isPlainTimestamp(bound) && exactTimestamp((Timestamp) bound, digits)
+                    ? Value.of(((Timestamp) bound).toLocalDateTime()) : null;
+            case "timestamptz" -> isPlainTimestamp(bound) && exactTimestamp((Timestamp) bound, digits)
+                    ? Value.of(((Timestamp) bound).toInstant()) : null;
             default -> null;
         };
     }
@@ -79,6 +81,11 @@ final class PostgresStoredValues {
             return null;
         }
         return stored.precision() - stored.scale() > precision - scale ? null : Value.of(stored);
+    }
+
+    /** A java.sql.Timestamp itself: pgjdbc binds a subclass (its PGTimestamp) by that subclass's own calendar. */
+    private static boolean isPlainTimestamp(Object bound) {
+        return bound != null && bound.getClass() == Timestamp.class;
     }
 
     private static boolean exactTimestamp(Timestamp t, Integer digits) {

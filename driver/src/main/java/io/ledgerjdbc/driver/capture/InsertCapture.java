@@ -1,6 +1,7 @@
 package io.ledgerjdbc.driver.capture;
 
 import io.ledgerjdbc.driver.backend.Backend;
+import io.ledgerjdbc.driver.backend.Sealing;
 import io.ledgerjdbc.driver.jdbc.ExecutionContext;
 import io.ledgerjdbc.driver.jdbc.Params;
 import io.ledgerjdbc.driver.jdbc.RealCall;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * Captures an INSERT … VALUES on a table with a primary key: runs it, then knows its rows from the values bound
- * where the database stores exactly those ({@link #storedAsBound}), or finds them by the keys the statement gives
+ * where the database stores exactly those ({@link #storedAsBound}; only where the write travels with its entry,
+ * {@link Write#withEntry}), or finds them by the keys the statement gives
  * (every key column as a parameter or literal; those rows are read back later, batched, see {@link InsertReadBack})
  * or by the keys the database generated (a single generated key column, read back now).
  * Also the INSERT key rules the other captures share ({@link #generatesKey}, {@link #keyExpressions}, …).
@@ -61,15 +63,22 @@ final class InsertCapture {
         if (!keysGiven && (t.primaryKey().size() != 1)) {
             throw CaptureRefusal.of("INSERT without its composite primary key", "only a single generated key column can be read back");
         }
-        List<RowChange> asBound = keysGiven ? storedAsBound(ins, t, columns, params) : null;
-        if (asBound != null && w.withEntry() != null) {
-            return new Captured<>(w.withEntry().run(asBound), asBound); // committed, its count checked (see WithEntry)
+        // Only where the write travels with its entry: there a guard in the same transaction checks that the table is
+        // still as the metadata says, which the read-back does otherwise (see Sealing#withPendingInsertAndCommit).
+        List<RowChange> asBound = keysGiven && w.withEntry() != null ? storedAsBound(ins, t, columns, params) : null;
+        if (asBound != null) {
+            try {
+                return new Captured<>(w.withEntry().run(t, asBound), asBound); // committed, its count checked (see WithEntry)
+            } catch (SQLException e) {
+                Sealing sealing = backend.sealing();
+                if (sealing != null && sealing.isGuardFailure(e)) {
+                    throw new TableChanged(t, "its columns, triggers or rules are not those known");
+                }
+                throw e;
+            }
         }
         T result = call.call();
         CaptureChecks.requireCount(result, ctx, ins.rows().size(), "INSERT");
-        if (asBound != null) {
-            return new Captured<>(result, asBound);
-        }
         if (keysGiven) {
             // read back later, batched with the transaction's other inserted rows (see InsertReadBack)
             List<InsertedRow> toRead = new ArrayList<>(ins.rows().size());

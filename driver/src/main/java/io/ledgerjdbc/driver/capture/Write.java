@@ -42,7 +42,12 @@ public record Write<T>(Connection connection, TableInfo table, Params params, Ex
      */
     @FunctionalInterface
     public interface WithEntry<T> {
-        T run(List<RowChange> changes) throws SQLException;
+        /**
+         * @param table   the table written, as capture knows it (the statement checks it is still so, see
+         *                {@code Sealing#withPendingInsertAndCommit})
+         * @param changes the write's changes
+         */
+        T run(TableInfo table, List<RowChange> changes) throws SQLException;
     }
 
     /** The same write, run by {@code call} in {@code context} (see {@link ReferentialActions.Pending#around}). */

@@ -172,9 +172,10 @@ final class LedgerAppender {
      *
      * @return the write's update count
      */
-    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, int queryTimeout,
-                               String origin, String txId, List<Change> changes) throws SQLException {
-        long count = pendingCommit.runWithEntryAndCommit(c, statements, sql, paramCount, params, queryTimeout, origin, txId, changes);
+    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, String table,
+                               int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
+        long count = pendingCommit.runWithEntryAndCommit(c, statements, sql, paramCount, params, table, columns, queryTimeout, origin,
+                txId, changes);
         afterPendingCommit();
         return count;
     }

@@ -201,8 +201,8 @@ public final class LedgerDatabase {
 
     /** See {@link LedgerAppender#runWithEntryAndCommit}. */
     public long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params,
-                                      int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
-        return appender.runWithEntryAndCommit(c, statements, sql, paramCount, params, queryTimeout, origin, txId, changes);
+                                      String table, int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
+        return appender.runWithEntryAndCommit(c, statements, sql, paramCount, params, table, columns, queryTimeout, origin, txId, changes);
     }
 
     /** This database's per-database decisions. */

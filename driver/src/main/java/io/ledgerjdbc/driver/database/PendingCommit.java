@@ -61,18 +61,20 @@ final class PendingCommit {
 
     /**
      * Runs the application's autocommit write {@code sql} (its {@code paramCount} parameters from {@code params}),
-     * the pending entry for {@code changes} (known before the write runs) and the commit, as one transaction in one
-     * round trip. The driver's statement keeps the application statement's query timeout.
+     * the guard that its {@code table} (quoted) still has {@code columns} columns and no trigger or rule, the pending entry for {@code changes} (known before
+     * the write runs) and the commit, as one transaction in one round trip. The driver's statement keeps the application statement's query timeout.
      *
      * @return the write's update count
      * @throws SQLException the database's own error; the transaction is then not committed and the caller rolls back
      */
-    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, int queryTimeout,
-                               String origin, String txId, List<Change> changes) throws SQLException {
+    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, String table,
+                               int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
         PreparedStatement ps = statements.statement(sealing.withPendingInsertAndCommit(sql));
         ps.setQueryTimeout(queryTimeout);
         params.bindRange(ps, 1, paramCount, 1);
-        ps.setBytes(paramCount + 1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
+        ps.setString(paramCount + 1, table);
+        ps.setInt(paramCount + 2, columns);
+        ps.setBytes(paramCount + 3, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
         return sealing.executeWithPendingInsertAndCommit(ps);
     }
 }

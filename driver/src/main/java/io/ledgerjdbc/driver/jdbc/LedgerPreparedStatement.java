@@ -347,8 +347,9 @@ public class LedgerPreparedStatement extends LedgerStatement implements Prepared
     @Override
     public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
         real.setTimestamp(parameterIndex, x);
-        // a copy: a Timestamp is mutable, and the real driver has already taken its value
-        params.set(parameterIndex, new Params.Known(x == null ? null : x.clone(), (ps, i) -> ps.setTimestamp(i, x)));
+        // a copy, bound and known alike: a Timestamp is mutable, and the real driver has already taken its value
+        Timestamp copy = x == null ? null : (Timestamp) x.clone();
+        params.set(parameterIndex, new Params.Known(copy, (ps, i) -> ps.setTimestamp(i, copy)));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ledgerjdbc.driver.session;
 import io.ledgerjdbc.driver.database.LedgerDatabase;
 import io.ledgerjdbc.driver.LedgerConfig;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.capture.CaptureStatements;
 import io.ledgerjdbc.driver.capture.InsertedRow;
 import io.ledgerjdbc.driver.capture.Write;
@@ -240,16 +241,26 @@ final class LedgerTransaction {
      * with earlier changes, a statement that cannot be followed by another).
      */
     <T> Write.WithEntry<T> withEntry(ExecutionContext ctx, String sql, int paramCount, Params params, T ifNotRun) {
-        if (!autoCommit || !pending.isEmpty() || !toRead.isEmpty() || rollbackOnly != null
+        boolean countResult = ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long; // not executeQuery
+        if (!autoCommit || !countResult || !pending.isEmpty() || !toRead.isEmpty() || rollbackOnly != null
                 || !(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys()
                 || !database.entryTravelsWith(sql)) {
             return null;
         }
-        return changes -> {
+        return (table, changes) -> {
             List<Change> entry = List.copyOf(changes);
+            Backend backend = database.backend();
+            String quoted = (table.schema() == null ? "" : backend.quote(table.schema()) + ".") + backend.quote(table.name());
+            ctx.resultIsUpdateCount(-1); // until it succeeds: a failed execution has no update count
             long start = System.nanoTime();
-            long count = database.runWithEntryAndCommit(real, statements, sql, paramCount, params, ctx.realStatement().getQueryTimeout(),
-                    config.node(), database.nextTxId(), entry);
+            long count;
+            try {
+                count = database.runWithEntryAndCommit(real, statements, sql, paramCount, params, quoted, table.columns().size(),
+                        ctx.realStatement().getQueryTimeout(), config.node(), database.nextTxId(), entry);
+            } catch (SQLException e) {
+                rollbackQuietly(e); // the transaction failed whole; a retry (TableChanged) starts a new one
+                throw e;
+            }
             database.metrics().appended(entry, System.nanoTime() - start);
             committedWithWrite = true;
             if (count != entry.size()) {

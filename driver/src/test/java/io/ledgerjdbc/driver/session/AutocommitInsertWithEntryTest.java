@@ -142,4 +142,63 @@ class AutocommitInsertWithEntryTest {
             }
         }
     }
+
+    /**
+     * Another connection adds a column with a default behind the driver, after the driver knew the table: the
+     * INSERT's guard sees it in the same transaction, nothing commits, and the INSERT is captured again with the new
+     * metadata, its entry holding the default the database stored.
+     */
+    @Test
+    void aColumnAddedBehindTheDriverIsSeenBeforeTheInsertCommits() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open();
+             Connection c = ledger(db, "wait");
+             Statement s = c.createStatement();
+             Connection raw = db.connect()) {
+            s.execute(CREATE);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                bind(ps, 1);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (Statement r = raw.createStatement()) {
+                    r.execute("ALTER TABLE acct ADD COLUMN extra INT DEFAULT 5");
+                }
+                bind(ps, 2);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            List<LedgerEntry> entries = new ArrayList<>();
+            LedgerStore.of(raw).scan(raw, 1, e -> entries.add(EntryCodec.decode(e.entry())));
+            RowChange second = (RowChange) entries.get(entries.size() - 1).changes().get(0);
+            assertThat(second.after().get("extra")).as("the row as stored, not as bound").isEqualTo(Value.of(5L));
+            try (Statement r = raw.createStatement(); ResultSet rs = r.executeQuery("SELECT COUNT(*) FROM acct")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("each INSERT committed once").isEqualTo(2);
+            }
+        }
+    }
+
+    /** A trigger created behind the driver on a partition of the table: the INSERT through the parent is refused. */
+    @Test
+    void aTriggerOnAPartitionCreatedBehindTheDriverRefusesTheInsert() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open();
+             Connection c = ledger(db, "async");
+             Statement s = c.createStatement();
+             Connection raw = db.connect()) {
+            s.execute("CREATE TABLE acct (id BIGINT PRIMARY KEY, name VARCHAR(20), n INT) PARTITION BY RANGE (id)");
+            s.execute("CREATE TABLE acct_low PARTITION OF acct FOR VALUES FROM (0) TO (1000)");
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                bind(ps, 1);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (Statement r = raw.createStatement()) {
+                    r.execute("CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END $$");
+                    r.execute("CREATE TRIGGER bump BEFORE INSERT ON acct_low FOR EACH ROW EXECUTE FUNCTION bump()");
+                }
+                bind(ps, 2);
+                assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLException.class).hasMessageContaining("trigger bump")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            }
+            try (Statement r = raw.createStatement(); ResultSet rs = r.executeQuery("SELECT COUNT(*) FROM acct")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the refused INSERT left nothing").isEqualTo(1);
+            }
+        }
+    }
 }
