@@ -68,6 +68,13 @@ class AutocommitInsertWithEntryTest {
         return seen;
     }
 
+    private static long scalar(Connection c, String sql) throws SQLException {
+        try (Statement r = c.createStatement(); ResultSet rs = r.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static void bind(PreparedStatement ps, long id) throws SQLException {
         ps.setLong(1, id);
         ps.setString(2, "n" + id);
@@ -117,10 +124,7 @@ class AutocommitInsertWithEntryTest {
                 for (long id = 1; id <= 5; id++) {
                     bind(ps, id);
                     assertThat(ps.executeUpdate()).isEqualTo(1);
-                    try (Statement r = raw.createStatement(); ResultSet rs = r.executeQuery("SELECT COUNT(*) FROM ledger_entry")) {
-                        rs.next();
-                        assertThat(rs.getLong(1)).isEqualTo(1 + id);
-                    }
+                    assertThat(scalar(raw, "SELECT COUNT(*) FROM ledger_entry")).isEqualTo(1 + id);
                 }
             }
         }
@@ -168,10 +172,7 @@ class AutocommitInsertWithEntryTest {
             LedgerStore.of(raw).scan(raw, 1, e -> entries.add(EntryCodec.decode(e.entry())));
             RowChange second = (RowChange) entries.get(entries.size() - 1).changes().get(0);
             assertThat(second.after().get("extra")).as("the row as stored, not as bound").isEqualTo(Value.of(5L));
-            try (Statement r = raw.createStatement(); ResultSet rs = r.executeQuery("SELECT COUNT(*) FROM acct")) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("each INSERT committed once").isEqualTo(2);
-            }
+            assertThat(scalar(raw, "SELECT COUNT(*) FROM acct")).as("each INSERT committed once").isEqualTo(2);
         }
     }
 
@@ -195,10 +196,7 @@ class AutocommitInsertWithEntryTest {
                 assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLException.class).hasMessageContaining("trigger bump")
                         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
             }
-            try (Statement r = raw.createStatement(); ResultSet rs = r.executeQuery("SELECT COUNT(*) FROM acct")) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("the refused INSERT left nothing").isEqualTo(1);
-            }
+            assertThat(scalar(raw, "SELECT COUNT(*) FROM acct")).as("the refused INSERT left nothing").isEqualTo(1);
         }
     }
 }
