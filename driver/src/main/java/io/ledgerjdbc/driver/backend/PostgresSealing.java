@@ -31,19 +31,22 @@ final class PostgresSealing implements Sealing {
             + " RETURNING num; COMMIT";
     private static final String GUARD_FAILED = "ledgerjdbc: the table changed behind the driver";
     /**
-     * After the application's INSERT (see {@link Sealing#withPendingInsertAndCommit}): one row if the table is as
-     * capture assumed, else an error naming {@link #GUARD_FAILED}. Partitions are followed through pg_inherits.
+     * After the application's INSERT (see {@link Sealing#withPendingInsertAndCommit}): the pending insert, guarded in
+     * the same statement. Its one row comes from the table's own pg_class row (which exists: the INSERT found the
+     * table), filtered by a CASE that is true if the table is as capture assumed and otherwise fails with
+     * {@link #GUARD_FAILED}: columns, rules, triggers, and those of partitions and inheritance children, whose
+     * triggers fire for rows inserted through the parent. Parameters: the entry, the table, its column count.
      */
-    private static final String GUARD = "WITH RECURSIVE root AS (SELECT CAST(? AS regclass)::oid AS oid),"
-            + " t(oid) AS (SELECT oid FROM root UNION SELECT i.inhrelid FROM pg_inherits i JOIN t ON i.inhparent = t.oid)"
-            + " SELECT CASE WHEN (SELECT count(*) FROM pg_attribute a JOIN root ON a.attrelid = root.oid"
-            + " WHERE a.attnum > 0 AND NOT a.attisdropped) = ?"
-            + " AND NOT EXISTS (SELECT 1 FROM pg_trigger g JOIN t ON g.tgrelid = t.oid WHERE NOT g.tgisinternal)"
-            + " AND NOT EXISTS (SELECT 1 FROM pg_rewrite r JOIN t ON r.ev_class = t.oid)"
+    private static final String GUARDED_PENDING_AND_COMMIT = "INSERT INTO ledger_pending (num, entry) SELECT nextval('ledger_pending_num'), ?"
+            + " FROM pg_class c WHERE c.oid = CAST(? AS regclass) AND CASE WHEN (SELECT count(*) FROM pg_attribute a"
+            + " WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) = ?"
+            + " AND NOT c.relhasrules"
+            + " AND NOT (c.relhastriggers AND EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND NOT g.tgisinternal))"
+            + " AND NOT (c.relhassubclass AND EXISTS (WITH RECURSIVE k(oid) AS (SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = c.oid"
+            + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN k ON i.inhparent = k.oid)"
+            + " SELECT 1 FROM pg_trigger g JOIN k ON g.tgrelid = k.oid WHERE NOT g.tgisinternal))"
             // random() keeps the planner from folding the failing cast into an error before the CASE chose it
-            + " THEN 1 ELSE CAST(textcat('" + GUARD_FAILED + "', CASE WHEN random() >= 0 THEN '' END) AS int) END";
-    /** After the application's write: no RETURNING, so the write's update count is the only other result. */
-    private static final String PENDING_AFTER_WRITE = "INSERT INTO ledger_pending (num, entry) VALUES (nextval('ledger_pending_num'), ?)"
+            + " THEN true ELSE CAST(textcat('" + GUARD_FAILED + "', CASE WHEN random() >= 0 THEN '' END) AS boolean) END"
             + "; COMMIT";
     private static final String BOUND = "SELECT nextval('ledger_pending_num'); ROLLBACK";
 
@@ -74,7 +77,7 @@ final class PostgresSealing implements Sealing {
     @Override
     public String withPendingInsertAndCommit(String sql) {
         String write = sql.strip();
-        return write.endsWith(";") ? null : write + "\n; " + GUARD + "; " + PENDING_AFTER_WRITE;
+        return write.endsWith(";") ? null : write + "\n; " + GUARDED_PENDING_AND_COMMIT;
     }
 
     @Override

@@ -39,14 +39,13 @@ public interface Sealing {
     long insertPendingAndCommit(Connection c, PreparedStatement insert) throws SQLException;
 
     /**
-     * The application's autocommit INSERT {@code sql} followed by a guard, the pending insert and {@code COMMIT}, to be
-     * sent in one round trip as one transaction. Its parameters are the write's, then the guard's two (the table's
-     * quoted name and its column count as capture knows them), then the pending entry's bytes. The guard runs after
-     * the write, which holds its table lock until the commit, and fails the transaction ({@link #isGuardFailure})
-     * where the table has another number of columns, or a trigger or rule (also on a partition), than the capture
-     * assumed: a change made behind the driver that would make the recorded row differ from the stored one. Null
-     * where the database cannot send several statements at once (or {@code sql} cannot be followed by another, e.g.
-     * it ends with a semicolon).
+     * The application's autocommit INSERT {@code sql} followed by the pending insert with a guard, and {@code COMMIT},
+     * to be sent in one round trip as one transaction. Its parameters are the write's, then the pending entry's bytes,
+     * the table's quoted name and its column count as capture knows them. The guard runs after the write, which holds
+     * its table lock until the commit, and fails the transaction ({@link #isGuardFailure}) where the table has another
+     * number of columns, or a trigger or rule (also on a partition), than the capture assumed: a change made behind
+     * the driver that would make the recorded row differ from the stored one. Null where the database cannot send
+     * several statements at once (or {@code sql} cannot be followed by another, e.g. it ends with a semicolon).
      */
     default String withPendingInsertAndCommit(String sql) {
         return null;

@@ -72,9 +72,9 @@ final class PendingCommit {
         PreparedStatement ps = statements.statement(sealing.withPendingInsertAndCommit(sql));
         ps.setQueryTimeout(queryTimeout);
         params.bindRange(ps, 1, paramCount, 1);
-        ps.setString(paramCount + 1, table);
-        ps.setInt(paramCount + 2, columns);
-        ps.setBytes(paramCount + 3, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
+        ps.setBytes(paramCount + 1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
+        ps.setString(paramCount + 2, table);
+        ps.setInt(paramCount + 3, columns);
         return sealing.executeWithPendingInsertAndCommit(ps);
     }
 }
