@@ -70,7 +70,7 @@ final class MariaDbSealing implements Sealing {
     }
 
     @Override
-    public long passGate(Connection c) throws SQLException {
+    public long takeBound(Connection c) throws SQLException {
         long bound;
         try (PreparedStatement ps = c.prepareStatement(GATE); ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {

@@ -99,7 +99,7 @@ final class PostgresSealing implements Sealing {
 
     /** One round trip: a number, and ROLLBACK (the sequence is not transactional). */
     @Override
-    public long passGate(Connection c) throws SQLException {
+    public long takeBound(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(BOUND)) {
             ps.execute();
             try (ResultSet rs = ps.getResultSet()) {

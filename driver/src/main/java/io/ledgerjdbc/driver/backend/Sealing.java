@@ -83,7 +83,7 @@ public interface Sealing {
      * @throws SQLException a lock-wait timeout or deadlock when the sealer gave way to committers (the caller rolls
      *                      back and tries again), or the database's own error
      */
-    long passGate(Connection c) throws SQLException;
+    long takeBound(Connection c) throws SQLException;
 
     /**
      * Seals one batch in one transaction at READ COMMITTED, committed: takes the ledger's append lock, checks

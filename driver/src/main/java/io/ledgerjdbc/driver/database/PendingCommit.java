@@ -54,22 +54,23 @@ final class PendingCommit {
         sealing.insertPendingAndCommit(c, insert);
     }
 
-    /** Whether {@link #runWithEntryAndCommit} can send {@code sql} with its entry (see {@link Sealing#withPendingInsertAndCommit}). */
-    boolean travelsWith(String sql) {
-        return sealing.withPendingInsertAndCommit(sql) != null;
+    /** {@code sql} with its entry and the commit (see {@link Sealing#withPendingInsertAndCommit}), or null. */
+    String withEntrySql(String sql) {
+        return sealing.withPendingInsertAndCommit(sql);
     }
 
     /**
-     * Runs the application's autocommit write {@code sql} (its {@code paramCount} parameters from {@code params}),
+     * Runs {@code withEntrySql} ({@link #withEntrySql}: the application's autocommit write with its
+     * {@code paramCount} parameters from {@code params},
      * the guard that its {@code table} (quoted) still has {@code columns} columns and no trigger or rule, the pending entry for {@code changes} (known before
      * the write runs) and the commit, as one transaction in one round trip. The driver's statement keeps the application statement's query timeout.
      *
      * @return the write's update count
      * @throws SQLException the database's own error; the transaction is then not committed and the caller rolls back
      */
-    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, String table,
+    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String withEntrySql, int paramCount, Params params, String table,
                                int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
-        PreparedStatement ps = statements.statement(sealing.withPendingInsertAndCommit(sql));
+        PreparedStatement ps = statements.statement(withEntrySql);
         ps.setQueryTimeout(queryTimeout);
         params.bindRange(ps, 1, paramCount, 1);
         ps.setBytes(paramCount + 1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));

@@ -200,15 +200,15 @@ public final class Sealer {
         // several sealers' exclusive requests queued one after the other would hold committers back once each.
         sealing.takeTurn(c, true);
         try {
-            return sealBehindGate(c, sealing, cached, afterSeal);
+            return sealUpToBound(c, sealing, cached, afterSeal);
         } finally {
             sealing.takeTurn(c, false);
         }
     }
 
-    private static Cycle sealBehindGate(Connection c, Sealing sealing, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
+    private static Cycle sealUpToBound(Connection c, Sealing sealing, LedgerHead cached, BiConsumer<Connection, LedgerHead> afterSeal)
             throws SQLException {
-        long bound = gate(c, sealing);
+        long bound = bound(c, sealing);
         LedgerHead head = cached;
         long sealed = 0;
         while (true) {
@@ -235,18 +235,19 @@ public final class Sealer {
     }
 
     /**
-     * The gate (see the class comment): returns a number every smaller one of which is resolved.
+     * The cycle's bound (see the class comment): every entry committed before it has a smaller number; where the
+     * backend has a seal gate (MariaDB), every smaller number is resolved.
      *
-     * <p>While the sealer waits for the gate, new committers queue behind it (PostgreSQL and InnoDB grant a shared
-     * request only if no exclusive one waits before it). A committer already holding the gate could, in its COMMIT,
+     * <p>While the sealer waits for a gate, new committers queue behind it (InnoDB grants a shared request only if no
+     * exclusive one waits before it). A committer already holding the gate could, in its COMMIT,
      * wait for a row lock of one of those (a deferred constraint check): a cycle. So the sealer waits briefly (a lock
      * timeout, or InnoDB's deadlock detection, which picks the gate as the transaction with the fewest changes), then
      * gives way and tries again, before an application transaction could be picked.
      */
-    private static long gate(Connection c, Sealing sealing) throws SQLException {
+    private static long bound(Connection c, Sealing sealing) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return sealing.passGate(c);
+                return sealing.takeBound(c);
             } catch (SQLException e) {
                 c.rollback();
                 boolean gaveWay = "55P03".equals(e.getSQLState()) || "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())

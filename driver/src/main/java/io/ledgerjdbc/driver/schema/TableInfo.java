@@ -46,11 +46,6 @@ public record TableInfo(String schema, String name, String ledgerName, List<Colu
      * @param digits   the metadata's DECIMAL_DIGITS (a decimal's scale, a timestamp's fractional digits), or null
      */
     public record Column(String name, int jdbcType, String typeName, int size, Integer digits) {
-
-        /** A column whose declared size the caller does not know: no decision may rely on it. */
-        public Column(String name, int jdbcType, String typeName) {
-            this(name, jdbcType, typeName, 0, null);
-        }
     }
 
     public boolean hasPrimaryKey() {

@@ -243,8 +243,11 @@ final class LedgerTransaction {
     <T> Write.WithEntry<T> withEntry(ExecutionContext ctx, String sql, int paramCount, Params params, T ifNotRun) {
         boolean countResult = ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long; // not executeQuery
         if (!autoCommit || !countResult || !pending.isEmpty() || !toRead.isEmpty() || rollbackOnly != null
-                || !(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys()
-                || !database.entryTravelsWith(sql)) {
+                || !(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys()) {
+            return null;
+        }
+        String withEntrySql = database.withEntrySql(sql); // built once per execution, run as it is
+        if (withEntrySql == null) {
             return null;
         }
         return (table, changes) -> {
@@ -255,7 +258,7 @@ final class LedgerTransaction {
             long start = System.nanoTime();
             long count;
             try {
-                count = database.runWithEntryAndCommit(real, statements, sql, paramCount, params, quoted, table.columns().size(),
+                count = database.runWithEntryAndCommit(real, statements, withEntrySql, paramCount, params, quoted, table.columns().size(),
                         ctx.realStatement().getQueryTimeout(), config.node(), database.nextTxId(), entry);
             } catch (SQLException e) {
                 rollbackQuietly(e); // the transaction failed whole; a retry (TableChanged) starts a new one

@@ -63,7 +63,7 @@ class SealingTest {
             long bound;
             Sealing.Batch batch;
             try {
-                bound = sealing.passGate(c);
+                bound = sealing.takeBound(c);
                 batch = sealing.sealBatch(c, null, bound, 500);
             } finally {
                 sealing.takeTurn(c, false);
