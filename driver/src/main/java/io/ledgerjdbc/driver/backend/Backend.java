@@ -281,6 +281,33 @@ public interface Backend {
         return ReturnedRows.NOTHING;
     }
 
+    /**
+     * One statement that runs an UPDATE and returns each changed row's before- and after-image: {@code update} (the
+     * application's {@code UPDATE t [alias] SET …}, as written, without its WHERE) runs on exactly the rows of
+     * {@code from} (the table, followed by the alias if any) that {@code where} (the application's WHERE, or null)
+     * selects, read and locked by {@code lock} in the same statement before they change. {@code ref} names the
+     * table's rows in both ({@code alias} or the table's name); {@code keys} are its primary-key columns, quoted.
+     * The result has one row per changed row: the number of rows locked, the new row (the table's columns), the
+     * locked row (the same columns); or one row of that number and NULLs when none changed. Parameters: the
+     * WHERE's, then the UPDATE's. Only where {@link #returnsUpdateImages}.
+     */
+    default String updateWithImages(String update, String ref, String from, String where, String lock, List<String> keys) {
+        throw new UnsupportedOperationException("no UPDATE returning its before-images on " + dialect());
+    }
+
+    /**
+     * Whether {@code e} says a statement prepared on the server no longer fits a table changed since (PostgreSQL:
+     * "cached plan must not change result type" after a column was added or dropped behind the driver).
+     */
+    default boolean outdatedByTableChange(SQLException e) {
+        return false;
+    }
+
+    /** Whether {@link #updateWithImages} exists here. */
+    default boolean returnsUpdateImages() {
+        return false;
+    }
+
     /** Whether a DELETE can return the whole rows it deleted, asked as generated keys. */
     default boolean deleteReturnsRows() {
         return false;

@@ -159,6 +159,37 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
+    public boolean outdatedByTableChange(SQLException e) {
+        return "0A000".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("cached plan must not change result type");
+    }
+
+    @Override
+    public boolean returnsUpdateImages() {
+        return true;
+    }
+
+    /**
+     * The locked rows are a CTE the UPDATE joins by key, so they are locked before the UPDATE changes them and are
+     * exactly the versions it changes (under READ COMMITTED the UPDATE re-checks the join against the newest version,
+     * which the lock keeps from changing). Each is kept whole, as one composite value, so that no column name of the
+     * table appears twice in the UPDATE (its SET may name columns unqualified) and a column added or dropped behind
+     * the driver shows in both images alike. The count of locked rows tells a row the UPDATE missed: one whose key
+     * another transaction changed between the statement's snapshot and the lock.
+     */
+    @Override
+    public String updateWithImages(String update, String ref, String from, String where, String lock, List<String> keys) {
+        StringBuilder join = new StringBuilder();
+        for (String k : keys) {
+            join.append(join.length() == 0 ? "" : " AND ").append(ref).append('.').append(k)
+                    .append(" = (ledgerjdbc_before.ledgerjdbc_row).").append(k);
+        }
+        return "WITH ledgerjdbc_before AS (SELECT " + ref + " AS ledgerjdbc_row FROM " + from + (where == null ? "" : " WHERE " + where)
+                + lock + "), ledgerjdbc_changed AS (" + update + " FROM ledgerjdbc_before WHERE " + join + " RETURNING " + ref
+                + ".*, (ledgerjdbc_before.ledgerjdbc_row).*) SELECT * FROM (SELECT count(*) AS ledgerjdbc_locked FROM ledgerjdbc_before)"
+                + " ledgerjdbc_locked LEFT JOIN ledgerjdbc_changed ON true";
+    }
+
+    @Override
     public boolean deleteReturnsRows() {
         return true;
     }

@@ -78,6 +78,12 @@ final class UpdateCapture {
             if (e != null) keysAssigned++;
         }
         refuseOrderDependentKeyChange(u, t, keysAssigned > 0);
+        if (w.instead() != null && facts.updateInOne() != null) {
+            Captured<T> inOne = inOneStatement(u, w, facts.updateInOne());
+            if (inOne != null) {
+                return inOne;
+            }
+        }
         String sql = facts.updateRead() != null ? facts.updateRead() : readSql(u, t, keyExprs);
         List<Row> before = new ArrayList<>();
         List<Row> newKeys = new ArrayList<>();
@@ -163,26 +169,157 @@ final class UpdateCapture {
     }
 
     /**
+     * The pieces of the one statement that runs an UPDATE and returns its rows' before-images with the new ones
+     * ({@link Backend#updateWithImages}), worked out once per statement and table.
+     */
+    record InOne(String ref, String from, String where, String lock, List<String> keys) {
+    }
+
+    /**
+     * The pieces of {@code u}'s one statement on {@code t}, or null where the database has no such statement, or
+     * where a column is named like the table's alias or name (which would then name the column, not the row).
+     */
+    InOne inOne(Analysis.Update u, TableInfo t, List<Analysis.SqlExpr> keyExprs) {
+        String ref = u.alias() != null ? u.alias() : t.name();
+        if (!backend.returnsUpdateImages() || t.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(ref))) {
+            return null;
+        }
+        return new InOne(u.alias() != null ? u.alias() : reads.q(t.name()), reads.from(t) + RowReads.as(u.alias()),
+                u.where() == null ? null : backend.lockingWhere(u.where().text()), lock(keyExprs),
+                t.primaryKey().stream().map(k -> reads.q(k.name())).toList());
+    }
+
+    /**
+     * Runs the UPDATE as one statement that locks its rows, changes them and returns both images (see
+     * {@link Write#instead}); null when it cannot. If the statement fails in a transaction of its own, that was rolled
+     * back, and the application's own statement runs as usual and gives its own error (with its own positions) or
+     * result, unless the application's statement gives the error alike: a constraint, a conflict, a timeout or lock
+     * wait. In the application's transaction (aborted by the error) the error is passed on: the same SQLState and
+     * vendor code, a position in the message is one in the driver's statement.
+     */
+    private <T> Captured<T> inOneStatement(Analysis.Update u, Write<T> w, InOne one) throws SQLException {
+        String update = updateClause(w.instead().sql(), u);
+        int[][] ranges = lockedReadFirst(u);
+        if (update == null || ranges == null) {
+            return null;
+        }
+        TableInfo t = w.table();
+        int known = t.columns().size();
+        int firstKeyOfLocked = 2 + known + t.columns().indexOf(t.primaryKey().get(0));
+        List<RowChange> changes = new ArrayList<>();
+        T result;
+        try {
+            String sql = backend.updateWithImages(update, one.ref(), one.from(), one.where(), one.lock(), one.keys());
+            result = w.instead().run(sql, ranges, rs -> {
+                int columns = (rs.getMetaData().getColumnCount() - 1) / 2; // the count, then the new and the locked row alike
+                if (columns != known) {
+                    throw new TableChanged(t, "it has " + columns + " columns, " + known + " were known");
+                }
+                RowReads.requireShape(rs, t, 1, known);
+                long locked = 0;
+                long changed = 0;
+                while (rs.next()) {
+                    locked = rs.getLong(1);
+                    if (rs.getObject(firstKeyOfLocked) == null) {
+                        continue; // the count's own row: nothing changed
+                    }
+                    changed++;
+                    Row after = reads.read(rs, t, 1);
+                    Row before = reads.read(rs, t, 1 + known);
+                    if (!after.equals(before)) {
+                        changes.add(RowChange.update(t.ledgerName(), t.keyOf(before), before, after));
+                    }
+                }
+                if (changed != locked) {
+                    throw CaptureChecks.conflict("UPDATE", "it changed " + changed + " of the " + locked + " rows it selected: another "
+                            + "transaction changed the key of a row between its snapshot and its lock");
+                }
+                return changed;
+            });
+        } catch (TableChanged | CaptureConflict capture) {
+            throw capture;
+        } catch (SQLException e) {
+            if (!w.instead().ownTransaction() || givenAlikeByTheApplicationsStatement(e)) {
+                throw e;
+            }
+            return null;
+        }
+        return new Captured<>(result, changes);
+    }
+
+    /** Errors that carry no position in the statement's text, which the application's own statement gives alike. */
+    private static boolean givenAlikeByTheApplicationsStatement(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null || state.length() != 5) {
+            return false;
+        }
+        return switch (state.substring(0, 2)) {
+            case "08", "23", "40", "53", "55", "57" -> true; // connection, constraint, rollback, resources, lock, cancel
+            default -> false;
+        };
+    }
+
+    /**
+     * The application's UPDATE without its WHERE ({@code UPDATE t [alias] SET …}, its text as written), or null when
+     * its text is not exactly that followed by {@code WHERE} and the condition (a comment or a semicolon in between).
+     */
+    static String updateClause(String sql, Analysis.Update u) {
+        String text = sql.stripTrailing();
+        String lastValue = u.assignments().get(u.assignments().size() - 1).value().text();
+        if (u.where() != null) {
+            String where = u.where().text();
+            if (!text.endsWith(where)) {
+                return null;
+            }
+            text = text.substring(0, text.length() - where.length()).stripTrailing();
+            int keyword = text.length() - "WHERE".length();
+            if (keyword < 1 || !text.regionMatches(true, keyword, "WHERE", 0, 5) || Character.isLetterOrDigit(text.charAt(keyword - 1))
+                    || text.charAt(keyword - 1) == '_' || text.charAt(keyword - 1) == '$') {
+                return null;
+            }
+            text = text.substring(0, keyword).stripTrailing();
+        }
+        return text.endsWith(lastValue) ? text : null;
+    }
+
+    /**
+     * The application's parameters in the order of the one statement: the WHERE's (in the locked read, first), then
+     * the SET list's; null if they are not the SET list's followed by the WHERE's.
+     */
+    static int[][] lockedReadFirst(Analysis.Update u) {
+        int inWhere = u.where() == null ? 0 : u.where().paramCount();
+        int inSet = u.paramCount() - inWhere;
+        if (inWhere > 0 && u.where().firstParam() != inSet + 1) {
+            return null;
+        }
+        return new int[][] {{inSet + 1, inWhere}, {1, inSet}};
+    }
+
+    /**
      * The read of an UPDATE's rows before it runs: the whole rows its WHERE selects, each followed by the new value
      * of every key column it assigns ({@code keyExprs}, null where not assigned).
      */
     String readSql(Analysis.Update u, TableInfo t, List<Analysis.SqlExpr> keyExprs) {
         StringBuilder sql = new StringBuilder("SELECT ").append(reads.selectList(t));
-        boolean keyAssigned = false;
         for (Analysis.SqlExpr e : keyExprs) {
             if (e != null) {
                 sql.append(", (").append(e.text()).append(')');
-                keyAssigned = true;
             }
         }
         // The rows read are locked until the transaction ends, so under READ COMMITTED the UPDATE (which
         // re-evaluates its WHERE) can only find more rows than this read, never fewer or other versions: a row
         // committed in between shows in the update count (40001), none slips by unrecorded.
-        // PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE locks; taking FOR UPDATE here would
-        // wait behind foreign-key checks the plain UPDATE does not wait for.
-        String lock = !keyAssigned ? backend.forUpdateKeepingKey() : reads.forUpdate();
-        sql.append(" FROM ").append(reads.from(t)).append(RowReads.as(u.alias())).append(reads.lockingWhere(u.where())).append(lock);
+        sql.append(" FROM ").append(reads.from(t)).append(RowReads.as(u.alias())).append(reads.lockingWhere(u.where())).append(lock(keyExprs));
         return sql.toString();
+    }
+
+    /**
+     * The lock of the read of an UPDATE's rows. PostgreSQL: an UPDATE that keeps the key takes FOR NO KEY UPDATE
+     * locks; taking FOR UPDATE here would wait behind foreign-key checks the plain UPDATE does not wait for.
+     */
+    private String lock(List<Analysis.SqlExpr> keyExprs) {
+        boolean keyAssigned = keyExprs.stream().anyMatch(java.util.Objects::nonNull);
+        return keyAssigned ? reads.forUpdate() : backend.forUpdateKeepingKey();
     }
 
     /**

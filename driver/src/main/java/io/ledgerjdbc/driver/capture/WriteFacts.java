@@ -20,12 +20,16 @@ import java.util.List;
  * @param updateRead      an UPDATE of a keyed table: the read of its rows (and new keys) before it runs; else null
  * @param updateKeyExprs  the UPDATE's new value for each key column, null where the key is not assigned
  * @param oneKeyRead      a keyed table: the read of one row by its key, after a write
+ * @param updateInOne     an UPDATE of a keyed table, where the database can run it so that it returns its rows'
+ *                        before-images ({@link io.ledgerjdbc.driver.backend.Backend#updateWithImages}): the pieces of
+ *                        that statement; else null
  */
 public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven, List<List<Analysis.SqlExpr>> insertKeyExprs,
-                         boolean generatedKey, String updateRead, List<Analysis.SqlExpr> updateKeyExprs, String oneKeyRead) {
+                         boolean generatedKey, String updateRead, List<Analysis.SqlExpr> updateKeyExprs, String oneKeyRead,
+                         UpdateCapture.InOne updateInOne) {
 
     /** Nothing precomputed: capture works everything out as it runs. */
-    public static final WriteFacts NONE = new WriteFacts(null, false, null, false, null, null, null);
+    public static final WriteFacts NONE = new WriteFacts(null, false, null, false, null, null, null, null);
 
     /**
      * The facts of {@code a} on {@code t}. Never throws: whatever capture would refuse or fail on is left out, so
@@ -50,7 +54,7 @@ public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven
             boolean keysGiven = t.primaryKey().stream().allMatch(columns::contains) && !defaulted;
             return new WriteFacts(columns, keysGiven, keysGiven ? keyExpressions(ins, t, columns) : null,
                     InsertCapture.generatesKey(ins, t), null, null,
-                    oneKeyRead);
+                    oneKeyRead, null);
         }
         if (a instanceof Analysis.Update u) {
             List<Analysis.SqlExpr> keyExprs = new ArrayList<>();
@@ -58,9 +62,9 @@ public record WriteFacts(List<TableInfo.Column> insertColumns, boolean keysGiven
                 keyExprs.add(UpdateCapture.assigned(u, k));
             }
             return new WriteFacts(null, false, null, false, updates.readSql(u, t, keyExprs),
-                    java.util.Collections.unmodifiableList(keyExprs), oneKeyRead);
+                    java.util.Collections.unmodifiableList(keyExprs), oneKeyRead, updates.inOne(u, t, keyExprs));
         }
-        return new WriteFacts(null, false, null, false, null, null, oneKeyRead);
+        return new WriteFacts(null, false, null, false, null, null, oneKeyRead, null);
     }
 
     /** Each VALUES row's key expressions, or null when one is an expression (capture refuses that as it runs). */

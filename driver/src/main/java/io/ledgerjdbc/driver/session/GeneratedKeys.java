@@ -125,6 +125,15 @@ final class GeneratedKeys {
         return ctx.realStatement().getGeneratedKeys();
     }
 
+    /**
+     * An execution that asked for no keys ran on a statement of the driver's (see Write.Instead): the application
+     * sees what the raw driver shows unasked.
+     */
+    void shownNone(ExecutionContext ctx) {
+        kept.remove(ctx);
+        askedOnlyForCapture.add(ctx);
+    }
+
     /** A batch item's keys as capture read them, or null; a batch's keys follow their own rules (BatchKeys). */
     CachedRowSet takeBatchItem(ExecutionContext ctx) {
         askedOnlyForCapture.remove(ctx);

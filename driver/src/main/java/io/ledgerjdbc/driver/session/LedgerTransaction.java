@@ -241,9 +241,7 @@ final class LedgerTransaction {
      * with earlier changes, a statement that cannot be followed by another).
      */
     <T> Write.WithEntry<T> withEntry(ExecutionContext ctx, String sql, int paramCount, Params params, T ifNotRun) {
-        boolean countResult = ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long; // not executeQuery
-        if (!autoCommit || !countResult || !pending.isEmpty() || !toRead.isEmpty() || rollbackOnly != null
-                || !(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys()) {
+        if (!runsAlone(ctx, ifNotRun)) {
             return null;
         }
         String withEntrySql = database.withEntrySql(sql); // built once per execution, run as it is
@@ -274,6 +272,85 @@ final class LedgerTransaction {
             ctx.resultIsUpdateCount(count);
             return asResult(ifNotRun, count);
         };
+    }
+
+    /**
+     * For the write {@code sql} of a PreparedStatement that asked for no generated keys: runs a statement of capture's
+     * own in its place, in the write's transaction (see {@link Write.Instead}); {@code shown} is told once it ran (the
+     * application's statement then shows no generated keys, as raw). Null where it cannot run so: a write in a
+     * transaction that must roll back, run by executeQuery.
+     */
+    <T> Write.Instead<T> instead(ExecutionContext ctx, String sql, Params params, T ifNotRun, Runnable shown) {
+        boolean countResult = ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long; // not executeQuery
+        if (!countResult || rollbackOnly != null || !(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys()) {
+            return null;
+        }
+        boolean ownTransaction = autoCommit && pending.isEmpty() && toRead.isEmpty();
+        return new Write.Instead<>() {
+            @Override
+            public String sql() {
+                return sql;
+            }
+
+            @Override
+            public boolean ownTransaction() {
+                return ownTransaction;
+            }
+
+            @Override
+            public T run(String own, int[][] paramRanges, Write.Rows rows) throws SQLException {
+                ctx.resultIsUpdateCount(-1); // until it succeeds: a failed execution has no update count
+                java.sql.ResultSet rs;
+                try {
+                    PreparedStatement ps = statements.statement(own);
+                    ps.setQueryTimeout(ctx.realStatement().getQueryTimeout());
+                    int at = 1;
+                    for (int[] range : paramRanges) {
+                        params.bindRange(ps, range[0], range[1], at);
+                        at += range[1];
+                    }
+                    rs = ps.executeQuery();
+                } catch (SQLException | RuntimeException e) {
+                    if (ownTransaction) {
+                        rollbackQuietly(e); // the write's own transaction, failed whole: capture may start another
+                    } else if (e instanceof SQLException s && database.backend().outdatedByTableChange(s)) {
+                        // the driver's statement, not the application's, outlived the table's shape: retry (the
+                        // database prepares it anew next time)
+                        database.catalog().invalidate();
+                        rollbackOnly = "a table changed behind the driver";
+                        throw new SQLException("LedgerJDBC: a table changed behind the driver; its metadata was reloaded, roll back"
+                                + " and retry (" + s.getMessage() + ")", SqlStates.SERIALIZATION_FAILURE, s);
+                    }
+                    throw e;
+                }
+                long count;
+                try (rs) {
+                    count = rows.read(rs);
+                } catch (SQLException | RuntimeException e) {
+                    if (ownTransaction) {
+                        rollbackQuietly(e); // nothing stays of it: capture may run the write again
+                        throw e;
+                    }
+                    rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
+                    // not TableChanged, which the session would answer by capturing the write again
+                    if (e instanceof io.ledgerjdbc.driver.capture.TableChanged) {
+                        database.catalog().invalidate(); // another process changed the table: reload its metadata
+                        throw new SQLException(e.getMessage(), SqlStates.SERIALIZATION_FAILURE, e);
+                    }
+                    throw e;
+                }
+                shown.run();
+                ctx.resultIsUpdateCount(count);
+                return asResult(ifNotRun, count);
+            }
+        };
+    }
+
+    /** Whether a write runs in a transaction of its own, on a PreparedStatement, asked for an update count and no keys. */
+    private boolean runsAlone(ExecutionContext ctx, Object ifNotRun) {
+        boolean countResult = ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long; // not executeQuery
+        return autoCommit && countResult && pending.isEmpty() && toRead.isEmpty() && rollbackOnly == null
+                && ctx.realStatement() instanceof PreparedStatement && !ctx.keyRequest().wantsKeys();
     }
 
     /** {@code count} as the JDBC method whose not-run result is {@code ifNotRun} returns it. */

@@ -199,14 +199,16 @@ final class WriteCapture {
                         "use executeUpdate or execute, or a PreparedStatement, so the key can be read back");
             }
             Write.WithEntry<T> withEntry = transaction.withEntry(ctx, sql, ins.paramCount(), params, ifNotRun);
-            captured = database.capture().insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false, withEntry));
+            captured = database.capture().insert(ins, new Write<>(real, t, params, ctx, call, results(ctx), plan.facts(), false, withEntry, null));
         } else if (a instanceof Analysis.Update u) {
             if (database.capture().needsReturnedRows(table)) {
                 refuseWithoutReturnedRows(table, ctx, "UPDATE");
             }
             ReferentialActions.Pending cascade = database.actions().before(real, u, table, params);
             boolean changed = returnsChangedRows(ctx, database.capture().changedRows().forUpdate(table));
-            Write<T> write = new Write<>(real, table, params, ctx, call, results(ctx), plan.facts(), changed);
+            Write.Instead<T> instead = cascade == null && changed && database.backend().returnsUpdateImages()
+                    ? transaction.instead(ctx, sql, params, ifNotRun, () -> generatedKeys.shownNone(ctx)) : null;
+            Write<T> write = new Write<>(real, table, params, ctx, call, results(ctx), plan.facts(), changed, null, instead);
             if (cascade == null) {
                 captured = database.capture().update(u, write);
             } else {
