@@ -79,6 +79,31 @@ public final class ReferentialActions {
     }
 
     /**
+     * Whether a write to {@code t} may change rows of {@code tables} or depend on them: {@code t} is one of them, it
+     * references one of them (a row it writes may point at one of theirs), or a referential action of a foreign key
+     * referencing {@code t} may change rows elsewhere. Otherwise the write's changes and theirs are independent, and
+     * their order in a ledger entry changes nothing for replay. From cached metadata (no rows, no locks).
+     */
+    public boolean mayTouch(Connection c, TableInfo t, java.util.Collection<TableInfo> tables) throws SQLException {
+        for (TableInfo other : tables) {
+            if (same(t, other)) {
+                return true;
+            }
+            for (ForeignKey fk : foreignKeys.exportedKeys(c, other)) {
+                if (fk.childTable().equalsIgnoreCase(t.name())) {
+                    return true; // by name alone: a same-named table in another schema only reads back sooner
+                }
+            }
+        }
+        for (ForeignKey fk : foreignKeys.exportedKeys(c, t)) {
+            if (fk.acts()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Before an UPDATE or DELETE on {@code t} runs: locks and reads the rows its referential actions can change.
      *
      * @return what to record after the statement, or null when no action can fire (no extra query was run)

@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Captures an UPDATE on a table with a primary key: the rows its WHERE selects are read and locked first (their
- * before-images and new keys), then it runs. The rows it changed are then known exactly:
+ * Captures an UPDATE on a table with a primary key. Where the database has one statement that locks the WHERE's rows,
+ * changes them and returns both images ({@link Backend#updateWithImages}, PostgreSQL) and the session lets capture
+ * run it in place of the application's ({@link Write#instead}), that is all. Otherwise the rows its WHERE selects are
+ * read and locked first (their before-images and new keys), then it runs. The rows it changed are then known exactly:
  * <ul>
  *   <li>from the statement itself where it returns them ({@link Write#returnsChangedRows}, see {@link ChangedRows}:
  *       PostgreSQL the new images, H2 the keys): each must be one of the rows read and locked before, whose image is

@@ -166,8 +166,9 @@ public final class LedgerSession implements Session {
         if (transaction.rollbackOnly != null) {
             throw new SQLException("the transaction must be rolled back: " + transaction.rollbackOnly, SqlStates.SERIALIZATION_FAILURE);
         }
-        if (!(a instanceof Analysis.Insert)) {
-            // only a plain INSERT leaves the rows earlier INSERTs made as they were: read those now
+        if (a instanceof Analysis.Ddl) {
+            // DDL may change the rows earlier INSERTs made, or their shape: read those now (a row write reads them
+            // when it may touch them, see WriteCapture#readInsertedBefore)
             transaction.readInsertedOrFail();
         }
         for (int attempt = 1; ; attempt++) {

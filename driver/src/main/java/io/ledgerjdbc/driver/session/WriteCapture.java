@@ -114,6 +114,26 @@ final class WriteCapture {
         }
     }
 
+    /**
+     * Before a write to {@code t} other than a plain INSERT: reads back the rows earlier INSERTs made (see
+     * InsertReadBack) if the write may change them or depend on them ({@link ReferentialActions#mayTouch}), so that
+     * their images are taken before it and precede its changes in the entry. A write to an unrelated table leaves them
+     * for the one read at commit (TPC-C's new-order: an UPDATE of stock after each INSERT of an order line).
+     */
+    private void readInsertedBefore(TableInfo t) throws SQLException {
+        if (!transaction.toRead.isEmpty() && database.actions().mayTouch(real, t, tablesToRead())) {
+            transaction.readInsertedOrFail();
+        }
+    }
+
+    private java.util.Set<TableInfo> tablesToRead() {
+        java.util.Set<TableInfo> tables = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (io.ledgerjdbc.driver.capture.InsertedRow r : transaction.toRead) {
+            tables.add(r.table());
+        }
+        return tables;
+    }
+
     /** Adoption changes for the table a write is about to touch (see {@link LedgerDatabase#adopt}). */
     private void adopt(TableInfo t) throws SQLException {
         List<Change> rows = database.adopt(real, t);
@@ -127,9 +147,10 @@ final class WriteCapture {
         transaction.takeSqliteWriteLock();
         TableInfo t = database.catalog().table(real, up.core().table());
         adopt(t);
+        readInsertedBefore(t);
         database.actions().refuseUnfollowable(real, t, up.construct());
         Captured<T> captured = database.capture().upsert(up, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
-        return record(captured);
+        return record(t, captured);
     }
 
     /**
@@ -167,6 +188,9 @@ final class WriteCapture {
         WritePlan plan = plan(a, ref);
         TableInfo table = plan.table();
         adopt(table);
+        if (!(a instanceof Analysis.Insert)) {
+            readInsertedBefore(table);
+        }
         Captured<T> captured;
         if (a instanceof Analysis.Insert ins && !table.hasPrimaryKey()) {
             TableInfo t = table;
@@ -222,13 +246,18 @@ final class WriteCapture {
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
-        return record(captured);
+        return record(table, captured);
     }
 
-    /** Adds a statement's changes after everything captured before it (reading back earlier inserted rows first). */
-    private <T> T record(Captured<T> captured) throws SQLException {
+    /**
+     * Adds the changes of a statement on {@code t} after everything captured before it, reading back earlier inserted
+     * rows first where the statement may touch or depend on them (see {@link #readInsertedBefore}).
+     */
+    private <T> T record(TableInfo t, Captured<T> captured) throws SQLException {
         if (!captured.changes().isEmpty()) {
-            transaction.readInserted();
+            if (!transaction.toRead.isEmpty() && database.actions().mayTouch(real, t, tablesToRead())) {
+                transaction.readInserted();
+            }
             transaction.pending.addAll(captured.changes());
         }
         transaction.toRead.addAll(captured.toRead());
