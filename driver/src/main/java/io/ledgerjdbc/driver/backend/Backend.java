@@ -303,6 +303,14 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * Whether {@code table} shares its rows with other tables (PostgreSQL: a partition, a partitioned table, an
+     * inheritance parent or child), so that a write to one of them can change rows another one shows.
+     */
+    default boolean sharesRows(Connection c, String schema, String table) throws SQLException {
+        return false;
+    }
+
     /** Whether {@link #updateWithImages} exists here. */
     default boolean returnsUpdateImages() {
         return false;

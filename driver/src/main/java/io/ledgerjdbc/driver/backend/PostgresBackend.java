@@ -159,6 +159,12 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
+    public boolean sharesRows(Connection c, String schema, String table) throws SQLException {
+        return Queries.first(c, "SELECT 1 FROM pg_inherits i JOIN pg_class r ON r.oid = i.inhrelid OR r.oid = i.inhparent"
+                + " JOIN pg_namespace n ON n.oid = r.relnamespace WHERE r.relname = ? AND n.nspname = ? LIMIT 1", table, schema) != null;
+    }
+
+    @Override
     public boolean outdatedByTableChange(SQLException e) {
         return "0A000".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("cached plan must not change result type");
     }

@@ -58,6 +58,9 @@ public final class ReferentialActions {
     private final TableCatalog catalog;
     private final ForeignKeys foreignKeys;
     private final ActionRows actionRows;
+    /** {@link #sharesRows} per table, for the catalog generation {@link #sharingGeneration}. */
+    private final Map<String, Boolean> sharing = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long sharingGeneration = -1;
 
     public ReferentialActions(Backend backend, TableCatalog catalog, RowCapture capture) {
         this.backend = backend;
@@ -82,11 +85,15 @@ public final class ReferentialActions {
      * Whether a write to {@code t} may change rows of {@code tables} or depend on them: {@code t} is one of them, it
      * references one of them (a row it writes may point at one of theirs), or a referential action of a foreign key
      * referencing {@code t} may change rows elsewhere. Otherwise the write's changes and theirs are independent, and
-     * their order in a ledger entry changes nothing for replay. From cached metadata (no rows, no locks).
+     * their order in a ledger entry changes nothing for replay. A table that shares rows with others (partitions,
+     * inheritance) may touch any. From cached metadata (no rows, no locks).
      */
     public boolean mayTouch(Connection c, TableInfo t, java.util.Collection<TableInfo> tables) throws SQLException {
+        if (sharesRows(c, t)) {
+            return true;
+        }
         for (TableInfo other : tables) {
-            if (same(t, other)) {
+            if (same(t, other) || sharesRows(c, other)) {
                 return true;
             }
             for (ForeignKey fk : foreignKeys.exportedKeys(c, other)) {
@@ -101,6 +108,22 @@ public final class ReferentialActions {
             }
         }
         return false;
+    }
+
+    /** Whether {@code t} shares rows with other tables ({@link Backend#sharesRows}), cached until DDL. */
+    private boolean sharesRows(Connection c, TableInfo t) throws SQLException {
+        long g = catalog.generation();
+        if (g != sharingGeneration) {
+            sharing.clear();
+            sharingGeneration = g;
+        }
+        String key = t.schema() + "\u0000" + t.name();
+        Boolean shares = sharing.get(key);
+        if (shares == null) {
+            shares = backend.sharesRows(c, t.schema(), t.name());
+            sharing.put(key, shares);
+        }
+        return shares;
     }
 
     /**

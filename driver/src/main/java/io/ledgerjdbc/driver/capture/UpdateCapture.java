@@ -183,7 +183,8 @@ final class UpdateCapture {
      */
     InOne inOne(Analysis.Update u, TableInfo t, List<Analysis.SqlExpr> keyExprs) {
         String ref = u.alias() != null ? u.alias() : t.name();
-        if (!backend.returnsUpdateImages() || t.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(ref))) {
+        String refName = ref.length() > 1 && ref.startsWith("\"") && ref.endsWith("\"") ? ref.substring(1, ref.length() - 1) : ref;
+        if (!backend.returnsUpdateImages() || t.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(refName))) {
             return null;
         }
         return new InOne(u.alias() != null ? u.alias() : reads.q(t.name()), reads.from(t) + RowReads.as(u.alias()),
@@ -244,6 +245,7 @@ final class UpdateCapture {
             if (!w.instead().ownTransaction() || givenAlikeByTheApplicationsStatement(e)) {
                 throw e;
             }
+            w.context().resultsFromRealStatement(); // the application's statement runs after all, and answers itself
             return null;
         }
         return new Captured<>(result, changes);

@@ -28,6 +28,15 @@ public interface ExecutionContext {
     }
 
     /**
+     * Whether this execution runs the SQL its PreparedStatement was prepared with (not a plain-Statement
+     * {@code execute(String)} on a PreparedStatement, which the real driver rejects): only then may the session run a
+     * statement of its own in its place.
+     */
+    default boolean runsPreparedSql() {
+        return false;
+    }
+
+    /**
      * The execution ran on another real statement than {@link #realStatement()} (the session sent the write with its
      * ledger entry in one round trip) and its single result is this update count: the statement's result getters
      * answer it, as the raw driver would have for the write alone, until the next execution.

@@ -132,6 +132,7 @@ final class GeneratedKeys {
     void shownNone(ExecutionContext ctx) {
         kept.remove(ctx);
         askedOnlyForCapture.add(ctx);
+        rowsTakenByCapture.add(ctx); // in a batch too (see afterBatch): the real statement's keys are not this execution's
     }
 
     /** A batch item's keys as capture read them, or null; a batch's keys follow their own rules (BatchKeys). */

@@ -293,7 +293,11 @@ public final class LedgerSession implements Session {
     public <T> T executeBatch(ExecutionContext ctx, List<BatchItem> items, RealCall<T> call, Function<long[], T> fromCounts)
             throws SQLException {
         ctx.resultsFromRealStatement();
-        return batches.executeBatch(ctx, items, call, fromCounts);
+        try {
+            return batches.executeBatch(ctx, items, call, fromCounts);
+        } finally {
+            ctx.resultsFromRealStatement(); // an item run in place of the real statement left its count there
+        }
     }
 
     @Override

@@ -281,8 +281,7 @@ final class LedgerTransaction {
      * transaction that must roll back, run by executeQuery.
      */
     <T> Write.Instead<T> instead(ExecutionContext ctx, String sql, Params params, T ifNotRun, Runnable shown) {
-        boolean countResult = ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long; // not executeQuery
-        if (!countResult || rollbackOnly != null || !(ctx.realStatement() instanceof PreparedStatement) || ctx.keyRequest().wantsKeys()) {
+        if (!countResult(ifNotRun) || rollbackOnly != null || !ctx.runsPreparedSql() || ctx.keyRequest().wantsKeys()) {
             return null;
         }
         boolean ownTransaction = autoCommit && pending.isEmpty() && toRead.isEmpty();
@@ -316,8 +315,7 @@ final class LedgerTransaction {
                     } else if (e instanceof SQLException s && database.backend().outdatedByTableChange(s)) {
                         // the driver's statement, not the application's, outlived the table's shape: retry (the
                         // database prepares it anew next time)
-                        database.catalog().invalidate();
-                        rollbackOnly = "a table changed behind the driver";
+                        database.catalog().invalidate(); // (nothing ran: a savepoint before it still recovers)
                         throw new SQLException("LedgerJDBC: a table changed behind the driver; its metadata was reloaded, roll back"
                                 + " and retry (" + s.getMessage() + ")", SqlStates.SERIALIZATION_FAILURE, s);
                     }
@@ -348,9 +346,13 @@ final class LedgerTransaction {
 
     /** Whether a write runs in a transaction of its own, on a PreparedStatement, asked for an update count and no keys. */
     private boolean runsAlone(ExecutionContext ctx, Object ifNotRun) {
-        boolean countResult = ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long; // not executeQuery
-        return autoCommit && countResult && pending.isEmpty() && toRead.isEmpty() && rollbackOnly == null
-                && ctx.realStatement() instanceof PreparedStatement && !ctx.keyRequest().wantsKeys();
+        return autoCommit && countResult(ifNotRun) && pending.isEmpty() && toRead.isEmpty() && rollbackOnly == null
+                && ctx.runsPreparedSql() && !ctx.keyRequest().wantsKeys();
+    }
+
+    /** Whether the JDBC method whose not-run result is {@code ifNotRun} returns an update count (not executeQuery). */
+    private static boolean countResult(Object ifNotRun) {
+        return ifNotRun instanceof Boolean || ifNotRun instanceof Integer || ifNotRun instanceof Long;
     }
 
     /** {@code count} as the JDBC method whose not-run result is {@code ifNotRun} returns it. */

@@ -150,7 +150,7 @@ final class WriteCapture {
         readInsertedBefore(t);
         database.actions().refuseUnfollowable(real, t, up.construct());
         Captured<T> captured = database.capture().upsert(up, new Write<>(real, t, params, ctx, call, results(ctx), WriteFacts.NONE, false));
-        return record(t, captured);
+        return record(t, captured, false);
     }
 
     /**
@@ -246,16 +246,18 @@ final class WriteCapture {
         } else {
             throw new IllegalStateException("not a row write: " + a);
         }
-        return record(table, captured);
+        return record(table, captured, a instanceof Analysis.Insert);
     }
 
     /**
      * Adds the changes of a statement on {@code t} after everything captured before it, reading back earlier inserted
-     * rows first where the statement may touch or depend on them (see {@link #readInsertedBefore}).
+     * rows first where the statement (an {@code insert}; any other asked before it ran) may touch or depend on them
+     * (see {@link #readInsertedBefore}).
      */
-    private <T> T record(TableInfo t, Captured<T> captured) throws SQLException {
+    private <T> T record(TableInfo t, Captured<T> captured, boolean insert) throws SQLException {
         if (!captured.changes().isEmpty()) {
-            if (!transaction.toRead.isEmpty() && database.actions().mayTouch(real, t, tablesToRead())) {
+            // any other write asked before it ran (readInsertedBefore), with the same answer
+            if (insert && !transaction.toRead.isEmpty() && database.actions().mayTouch(real, t, tablesToRead())) {
                 transaction.readInserted();
             }
             transaction.pending.addAll(captured.changes());

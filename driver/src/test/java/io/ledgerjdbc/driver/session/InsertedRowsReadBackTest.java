@@ -115,6 +115,34 @@ class InsertedRowsReadBackTest {
         }
     }
 
+    /**
+     * PostgreSQL: a row inserted through a partitioned table and then updated through its partition (one row, two
+     * table names): the INSERT's image is read before the UPDATE, so it is the row as inserted.
+     */
+    @org.junit.jupiter.api.Test
+    void aRowInsertedThroughItsParentIsReadBackBeforeItsPartitionIsWritten() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open(); Connection c = ledger(db)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE acct (id INT PRIMARY KEY, n INT) PARTITION BY RANGE (id)");
+                s.execute("CREATE TABLE acct_low PARTITION OF acct FOR VALUES FROM (0) TO (1000)");
+            }
+            c.setAutoCommit(false);
+            run(c, "INSERT INTO acct (id, n) VALUES (?, ?)", 5, 1);
+            run(c, "UPDATE acct_low SET n = n + 1 WHERE id = ?", 5);
+            c.commit();
+            List<LedgerEntry> entries = new ArrayList<>();
+            try (Connection raw = db.connect()) {
+                Sealer.sealAll(raw);
+                LedgerStore.of(raw).scan(raw, 1, e -> entries.add(EntryCodec.decode(e.entry())));
+            }
+            List<Change> changes = entries.get(entries.size() - 1).changes();
+            RowChange inserted = (RowChange) changes.get(0);
+            assertThat(inserted.op()).isEqualTo(io.ledgerjdbc.ledger.entry.Operation.INSERT);
+            assertThat(inserted.after().get("n")).as("the row as inserted").isEqualTo(io.ledgerjdbc.ledger.entry.Value.of(1L));
+            assertThat(((RowChange) changes.get(1)).after().get("n")).isEqualTo(io.ledgerjdbc.ledger.entry.Value.of(2L));
+        }
+    }
+
     private static List<String> rows(Connection c, String table) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
