@@ -123,6 +123,36 @@ class AutocommitUpdateInOneStatementTest {
         }
     }
 
+    /** What an application sees of a run of statements (see {@link #sameAsRaw}). */
+    @FunctionalInterface
+    private interface Workload {
+        List<String> run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code w} on a fresh database through the raw driver, and on {@code db} through the ledger, each after
+     * {@link #CREATE} and {@link #FILL}; asserts the application saw the same both times, and returns it.
+     */
+    private static List<String> sameAsRaw(Backend.Db db, Workload w) throws Exception {
+        List<String> raw;
+        try (Backend.Db rawDb = Backend.POSTGRESQL.open(); Connection c = rawDb.connect()) {
+            fill(c);
+            raw = w.run(c);
+        }
+        try (Connection c = ledger(db)) {
+            fill(c);
+            assertThat(w.run(c)).isEqualTo(raw);
+        }
+        return raw;
+    }
+
+    private static void fill(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(CREATE);
+            s.execute(FILL);
+        }
+    }
+
     private static List<LedgerEntry> entries(Connection raw) throws SQLException {
         List<LedgerEntry> entries = new ArrayList<>();
         LedgerStore.of(raw).scan(raw, 1, e -> entries.add(EntryCodec.decode(e.entry())));
@@ -138,20 +168,8 @@ class AutocommitUpdateInOneStatementTest {
 
     @Test
     void theApplicationSeesWhatTheRawDriverShowsAndTheLedgerRecordsEachChangedRow() throws Exception {
-        try (Backend.Db db = Backend.POSTGRESQL.open(); Backend.Db rawDb = Backend.POSTGRESQL.open()) {
-            List<String> raw;
-            try (Connection c = rawDb.connect(); Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-                raw = runAll(c);
-            }
-            List<String> ledger;
-            try (Connection c = ledger(db); Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-                ledger = runAll(c);
-            }
-            assertThat(ledger).isEqualTo(raw);
+        try (Backend.Db db = Backend.POSTGRESQL.open()) {
+            List<String> raw = sameAsRaw(db, AutocommitUpdateInOneStatementTest::runAll);
             assertThat(raw).contains("two rows 2", "key changed 1", "every row 4");
             try (Connection c = db.connect()) {
                 Sealer.sealAll(c);
@@ -179,53 +197,38 @@ class AutocommitUpdateInOneStatementTest {
      */
     @Test
     void aKeyChangedBetweenSnapshotAndLockIsUpdatedAsRawDoes() throws Exception {
-        try (Backend.Db db = Backend.POSTGRESQL.open(); Connection c = ledger(db); Connection other = db.connect()) {
-            try (Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-            }
-            other.setAutoCommit(false);
-            try (Statement s = other.createStatement()) {
-                s.executeUpdate("UPDATE acct SET id = 50 WHERE id = 2");
-            }
-            CompletableFuture<Integer> update = CompletableFuture.supplyAsync(() -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE acct SET n = n + 1 WHERE name = ?")) {
-                    ps.setString(1, "b");
-                    return ps.executeUpdate();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            awaitLockWait(other);
-            other.commit();
-            assertThat(update.get(30, TimeUnit.SECONDS)).as("the row, under its new key").isEqualTo(1);
-            try (Statement s = other.createStatement(); ResultSet rs = s.executeQuery("SELECT n FROM acct WHERE id = 50")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getInt(1)).isEqualTo(3);
-            }
-            List<LedgerEntry> entries = entries(other);
-            RowChange last = (RowChange) entries.get(entries.size() - 1).changes().get(0);
-            assertThat(last.before().get("id")).isEqualTo(Value.of(50L));
-            assertThat(last.before().get("n")).isEqualTo(Value.of(2L));
-            assertThat(last.after().get("n")).isEqualTo(Value.of(3L));
-        }
+        RowChange last = updateWhileAnotherHoldsTheRow("UPDATE acct SET id = 50 WHERE id = 2", "UPDATE acct SET n = n + 1 WHERE name = ?", "b",
+                "SELECT n FROM acct WHERE id = 50", 3);
+        assertThat(last.before().get("id")).isEqualTo(Value.of(50L));
+        assertThat(last.before().get("n")).isEqualTo(Value.of(2L));
+        assertThat(last.after().get("n")).isEqualTo(Value.of(3L));
     }
 
     /** A row another transaction changed while the UPDATE waited for it: its before-image is that transaction's version. */
     @Test
     void theBeforeImageIsTheVersionTheUpdateWaitedFor() throws Exception {
+        RowChange last = updateWhileAnotherHoldsTheRow("UPDATE acct SET n = 40 WHERE id = 1", "UPDATE acct SET n = n + 1 WHERE id = ?", 1L,
+                "SELECT n FROM acct WHERE id = 1", 41);
+        assertThat(last.before().get("n")).isEqualTo(Value.of(40L));
+        assertThat(last.after().get("n")).isEqualTo(Value.of(41L));
+    }
+
+    /**
+     * Runs {@code update} (one parameter, changing one row) through the ledger while another transaction holds that
+     * row after {@code held}; lets the other commit once the UPDATE waits, checks the row ({@code check}, one int) is
+     * {@code expected}, and returns the UPDATE's recorded change.
+     */
+    private static RowChange updateWhileAnotherHoldsTheRow(String held, String update, Object param, String check, int expected)
+            throws Exception {
         try (Backend.Db db = Backend.POSTGRESQL.open(); Connection c = ledger(db); Connection other = db.connect()) {
-            try (Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-            }
+            fill(c);
             other.setAutoCommit(false);
             try (Statement s = other.createStatement()) {
-                s.executeUpdate("UPDATE acct SET n = 40 WHERE id = 1");
+                s.executeUpdate(held);
             }
-            CompletableFuture<Integer> update = CompletableFuture.supplyAsync(() -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE acct SET n = n + 1 WHERE id = ?")) {
-                    ps.setLong(1, 1);
+            CompletableFuture<Integer> updated = CompletableFuture.supplyAsync(() -> {
+                try (PreparedStatement ps = c.prepareStatement(update)) {
+                    ps.setObject(1, param);
                     return ps.executeUpdate();
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
@@ -233,11 +236,12 @@ class AutocommitUpdateInOneStatementTest {
             });
             awaitLockWait(other);
             other.commit();
-            assertThat(update.get(30, TimeUnit.SECONDS)).isEqualTo(1);
-            List<LedgerEntry> entries = entries(other);
-            RowChange last = (RowChange) entries.get(entries.size() - 1).changes().get(0);
-            assertThat(last.before().get("n")).isEqualTo(Value.of(40L));
-            assertThat(last.after().get("n")).isEqualTo(Value.of(41L));
+            assertThat(updated.get(30, TimeUnit.SECONDS)).as("one row, as raw").isEqualTo(1);
+            try (Statement s = other.createStatement(); ResultSet rs = s.executeQuery(check)) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(expected);
+            }
+            return lastChange(other);
         }
     }
 
@@ -248,10 +252,7 @@ class AutocommitUpdateInOneStatementTest {
     @Test
     void columnsAddedOrDroppedBehindTheDriverAreRecordedAsTheyAre() throws Exception {
         try (Backend.Db db = Backend.POSTGRESQL.open(); Connection c = ledger(db); Connection raw = db.connect()) {
-            try (Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-            }
+            fill(c);
             try (PreparedStatement ps = c.prepareStatement("UPDATE acct SET n = n + 1 WHERE id = ?")) {
                 for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: the driver's statement is prepared on the server
                     ps.setLong(1, 1);
@@ -283,20 +284,8 @@ class AutocommitUpdateInOneStatementTest {
      */
     @Test
     void inATransactionTheUpdatesBehaveAsRawAndCommitAsOneEntry() throws Exception {
-        try (Backend.Db db = Backend.POSTGRESQL.open(); Backend.Db rawDb = Backend.POSTGRESQL.open()) {
-            List<String> raw;
-            try (Connection c = rawDb.connect(); Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-                raw = inTransactions(c);
-            }
-            List<String> ledger;
-            try (Connection c = ledger(db); Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-                ledger = inTransactions(c);
-            }
-            assertThat(ledger).isEqualTo(raw);
+        try (Backend.Db db = Backend.POSTGRESQL.open()) {
+            List<String> raw = sameAsRaw(db, AutocommitUpdateInOneStatementTest::inTransactions);
             assertThat(raw).contains("failed transaction 23514", "commit after the failure");
             try (Connection c = db.connect()) {
                 List<LedgerEntry> entries = entries(c);
@@ -357,10 +346,7 @@ class AutocommitUpdateInOneStatementTest {
     @Test
     void aColumnAddedBehindTheDriverFailsOnlyTheTransactionThatSawIt() throws Exception {
         try (Backend.Db db = Backend.POSTGRESQL.open(); Connection c = ledger(db); Connection raw = db.connect()) {
-            try (Statement s = c.createStatement()) {
-                s.execute(CREATE);
-                s.execute(FILL);
-            }
+            fill(c);
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("UPDATE acct SET n = n + 1 WHERE id = ?")) {
                 for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: the driver's statement is prepared on the server
