@@ -240,6 +240,9 @@ final class UpdateCapture {
                 return changed;
             });
         } catch (TableChanged | CaptureConflict capture) {
+            if (w.instead().ownTransaction()) {
+                w.context().resultsFromRealStatement(); // rolled back: the session runs the write again, maybe the old way
+            }
             throw capture;
         } catch (SQLException e) {
             if (!w.instead().ownTransaction() || givenAlikeByTheApplicationsStatement(e)) {
