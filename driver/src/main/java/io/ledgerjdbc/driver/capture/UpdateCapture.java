@@ -172,9 +172,10 @@ final class UpdateCapture {
 
     /**
      * The pieces of the one statement that runs an UPDATE and returns its rows' before-images with the new ones
-     * ({@link Backend#updateWithImages}), worked out once per statement and table.
+     * ({@link Backend#updateWithImages}), and the order its parameters are bound in ({@link #lockedReadFirst}),
+     * worked out once per statement and table.
      */
-    record InOne(String ref, String from, String where, String lock, List<String> keys) {
+    record InOne(String ref, String from, String where, String lock, List<String> keys, int[][] paramRanges) {
     }
 
     /**
@@ -184,12 +185,13 @@ final class UpdateCapture {
     InOne inOne(Analysis.Update u, TableInfo t, List<Analysis.SqlExpr> keyExprs) {
         String ref = u.alias() != null ? u.alias() : t.name();
         String refName = ref.length() > 1 && ref.startsWith("\"") && ref.endsWith("\"") ? ref.substring(1, ref.length() - 1) : ref;
-        if (!backend.returnsUpdateImages() || t.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(refName))) {
+        int[][] ranges = lockedReadFirst(u);
+        if (!backend.returnsUpdateImages() || ranges == null || t.columns().stream().anyMatch(c -> c.name().equalsIgnoreCase(refName))) {
             return null;
         }
         return new InOne(u.alias() != null ? u.alias() : reads.q(t.name()), reads.from(t) + RowReads.as(u.alias()),
                 u.where() == null ? null : backend.lockingWhere(u.where().text()), lock(keyExprs),
-                t.primaryKey().stream().map(k -> reads.q(k.name())).toList());
+                t.primaryKey().stream().map(k -> reads.q(k.name())).toList(), ranges);
     }
 
     /**
@@ -202,8 +204,7 @@ final class UpdateCapture {
      */
     private <T> Captured<T> inOneStatement(Analysis.Update u, Write<T> w, InOne one) throws SQLException {
         String update = updateClause(w.instead().sql(), u);
-        int[][] ranges = lockedReadFirst(u);
-        if (update == null || ranges == null) {
+        if (update == null) {
             return null;
         }
         TableInfo t = w.table();
@@ -213,7 +214,7 @@ final class UpdateCapture {
         T result;
         try {
             String sql = backend.updateWithImages(update, one.ref(), one.from(), one.where(), one.lock(), one.keys());
-            result = w.instead().run(sql, ranges, rs -> {
+            result = w.instead().run(sql, one.paramRanges(), rs -> {
                 int columns = (rs.getMetaData().getColumnCount() - 1) / 2; // the count, then the new and the locked row alike
                 if (columns != known) {
                     throw new TableChanged(t, "it has " + columns + " columns, " + known + " were known");
