@@ -111,6 +111,7 @@ final class LedgerRaft extends RAFT {
     /** Follower: the log is the current leader's through this index (see {@link #followerAppend}); Raft thread only. */
     private long matchedThrough;
     private long matchedTerm = -1;
+    private Address matchedLeader;
 
     private long leaseNanos = TimeUnit.SECONDS.toNanos(1);
     private Future<?> ticks;
@@ -277,6 +278,14 @@ final class LedgerRaft extends RAFT {
         return done;
     }
 
+    private static boolean sameEntry(LogEntry a, LogEntry b) {
+        if (a.internal() != b.internal() || (a.command() == null) != (b.command() == null)) {
+            return false;
+        }
+        return a.command() == null || java.util.Arrays.equals(a.command(), a.offset(), a.offset() + a.length(),
+                b.command(), b.offset(), b.offset() + b.length());
+    }
+
     /** A state machine that applies several committed entries at once (see {@link #applyCommits}). */
     interface BatchApply {
         /** One response per entry, in order; never throws (as {@link org.jgroups.raft.StateMachine#apply} here). */
@@ -342,12 +351,14 @@ final class LedgerRaft extends RAFT {
      * <p>Here the follower tracks how far its log is known to be the current leader's ({@link #matchedThrough}: its
      * commit index, raised by every AppendEntries whose previous entry matched); it commits no further than that,
      * answers with that index, and replaces every entry of a batch that differs in term from its own, not only the
-     * first. Raft thread only.
+     * first, or that has the same term but other content (which Raft rules out, and which a term stored lower than
+     * the one voted in made happen: see {@link TermKeepingLog}). Raft thread only.
      */
     private AppendResult followerAppend(LogEntries entries, AppendFields r, long term) {
         leader(r.leader());
-        if (term != matchedTerm) {
+        if (term != matchedTerm || !java.util.Objects.equals(r.leader(), matchedLeader)) {
             matchedTerm = term; // a new leader: only committed entries are known to be in its log
+            matchedLeader = r.leader();
             matchedThrough = 0;
         }
         matchedThrough = Math.max(matchedThrough, commit_index);
@@ -387,6 +398,14 @@ final class LedgerRaft extends RAFT {
                 }
                 if (mine.term() != batch.get(i).term()) {
                     deleteAllLogEntriesStartingFrom(index); // above the commit index: prev is at or above it
+                    break;
+                }
+                if (!sameEntry(mine, batch.get(i))) {
+                    // Same index and term, other content: two leaders of one term (see TermKeepingLog). The current
+                    // leader's entry replaces this member's, which was never committed (it is above the commit index).
+                    LOG.warn("member {}: entry {} of term {} differs from the leader's entry of the same term; it is replaced",
+                            raft_id, index, mine.term());
+                    deleteAllLogEntriesStartingFrom(index);
                     break;
                 }
             }

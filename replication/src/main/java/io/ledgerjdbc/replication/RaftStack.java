@@ -24,7 +24,6 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.protocols.raft.FileBasedLog;
 import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.REDIRECT;
@@ -58,7 +57,7 @@ public final class RaftStack {
         RAFT raft = new LedgerRaft().lease(config.failureTimeout()).onRefusal(refusals)
                 .members(List.copyOf(config.members().keySet()))
                 .raftId(config.nodeId())
-                .logClass(FileBasedLog.class.getName())
+                .logClass(TermKeepingLog.class.getName()) // the library's file log, its term never lowered
                 .logDir(config.dataDir().toAbsolutePath().toString())
                 .logPrefix(config.clusterName() + "-" + config.nodeId())
                 .logUseFsync(config.logFsync())
