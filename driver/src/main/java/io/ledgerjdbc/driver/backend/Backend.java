@@ -221,6 +221,14 @@ public interface Backend {
         return null;
     }
 
+    /**
+     * Opens the transaction of one autocommit row write on {@code c} (in autocommit mode; not for DDL). The session
+     * ends it with {@code commit()} or {@code rollback()} and then sets autocommit on again.
+     */
+    default void beginAutocommitWrite(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+    }
+
     /** Whether an autocommit write's transaction is committed by switching autocommit back on (one commit, not two). */
     default boolean commitsByAutoCommit() {
         return false;

@@ -89,6 +89,19 @@ final class MariaDbBackend implements Backend {
         return true;
     }
 
+    /**
+     * {@code START TRANSACTION} with autocommit left on: one round trip where Connector/J's {@code setAutoCommit(false)}
+     * and, after the commit, {@code setAutoCommit(true)} cost one each ({@code set autocommit=0/1}). Its {@code commit()}
+     * and {@code rollback()} look at the server's in-transaction flag, not at autocommit, so they end it; switching
+     * autocommit on again is then free. Row writes only: after DDL's implicit commit, statements would autocommit.
+     */
+    @Override
+    public void beginAutocommitWrite(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("START TRANSACTION");
+        }
+    }
+
     @Override
     public boolean reportsOneKeyForManyRows() {
         return true;

@@ -188,7 +188,7 @@ public final class LedgerSession implements Session {
             throws SQLException {
         boolean implicit = transaction.autoCommit;
         if (implicit) {
-            transaction.beginImplicit();
+            transaction.beginImplicit(a instanceof Analysis.Ddl);
         }
         boolean ran = false;
         try {

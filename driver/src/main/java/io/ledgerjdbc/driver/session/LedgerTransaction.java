@@ -235,6 +235,20 @@ final class LedgerTransaction {
     }
 
     /**
+     * Rolls back an autocommit write's own transaction part-way, after which capture may run the write another way:
+     * the transaction is opened again, so that still runs as one (a backend that opens it with a statement, MariaDB's
+     * {@code START TRANSACTION}, would otherwise run it statement by statement in autocommit).
+     */
+    private void rollbackOwnTransaction(Throwable cause) {
+        rollbackQuietly(cause);
+        try {
+            database.backend().beginAutocommitWrite(real);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
      * For the autocommit write {@code sql} of a PreparedStatement that asked for no generated keys: runs it with its
      * pending ledger entry and the commit in one round trip, once capture knows its changes before it runs (see
      * {@link Write.WithEntry}); null where the write cannot travel so (another database, a cluster, a transaction
@@ -259,7 +273,7 @@ final class LedgerTransaction {
                 count = database.runWithEntryAndCommit(real, statements, withEntrySql, paramCount, params, quoted, table.columns().size(),
                         ctx.realStatement().getQueryTimeout(), config.node(), database.nextTxId(), entry);
             } catch (SQLException e) {
-                rollbackQuietly(e); // the transaction failed whole; a retry (TableChanged) starts a new one
+                rollbackOwnTransaction(e); // the transaction failed whole; a retry (TableChanged) starts a new one
                 throw e;
             }
             database.metrics().appended(entry, System.nanoTime() - start);
@@ -311,7 +325,7 @@ final class LedgerTransaction {
                     rs = ps.executeQuery();
                 } catch (SQLException | RuntimeException e) {
                     if (ownTransaction) {
-                        rollbackQuietly(e); // the write's own transaction, failed whole: capture may start another
+                        rollbackOwnTransaction(e); // the write's own transaction, failed whole: capture may start another
                     } else if (e instanceof SQLException s && database.backend().outdatedByTableChange(s)) {
                         // the driver's statement, not the application's, outlived the table's shape: retry (the
                         // database prepares it anew next time)
@@ -326,7 +340,7 @@ final class LedgerTransaction {
                     count = rows.read(rs);
                 } catch (SQLException | RuntimeException e) {
                     if (ownTransaction) {
-                        rollbackQuietly(e); // nothing stays of it: capture may run the write again
+                        rollbackOwnTransaction(e); // nothing stays of it: capture may run the write again
                         throw e;
                     }
                     rollbackOnly = "a write ran but its capture failed (" + e.getMessage() + ")";
@@ -365,12 +379,17 @@ final class LedgerTransaction {
     }
 
     /**
-     * Opens the real transaction for one autocommit write. If that fails half-way (sqlite-jdbc flips its flag
-     * before its BEGIN runs), the flag is put back, so the write can never run outside a transaction.
+     * Opens the real transaction for one autocommit write ({@link io.ledgerjdbc.driver.backend.Backend#beginAutocommitWrite}
+     * for a row write). If that fails half-way (sqlite-jdbc flips its flag before its BEGIN runs), the flag is put
+     * back, so the write can never run outside a transaction.
      */
-    void beginImplicit() throws SQLException {
+    void beginImplicit(boolean ddl) throws SQLException {
         try {
-            real.setAutoCommit(false);
+            if (ddl) {
+                real.setAutoCommit(false);
+            } else {
+                database.backend().beginAutocommitWrite(real);
+            }
         } catch (SQLException e) {
             try {
                 real.setAutoCommit(true);

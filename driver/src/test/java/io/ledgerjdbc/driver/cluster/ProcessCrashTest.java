@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -15,7 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ProcessCrashTest {
 
-    @TempDir
+    /** Kept when the test fails: the members' databases and Raft logs are what explains a divergence. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
     ProcessCluster cluster;
 
@@ -43,7 +45,17 @@ class ProcessCrashTest {
         }
         Thread.sleep(700);
         for (ProcessCluster.Member m : cluster.running.values()) m.stopWriting();
-        cluster.awaitConverged(30_000);
+        try {
+            cluster.awaitConverged(30_000);
+        } catch (AssertionError e) {
+            AssertionError kept = new AssertionError(e.getMessage() + " (databases and Raft logs kept in " + dir + ")", e);
+            try {
+                cluster.exitAll(); // closed cleanly, so an H2 member keeps what it had applied
+            } catch (AssertionError | InterruptedException notExited) {
+                kept.addSuppressed(notExited);
+            }
+            throw kept;
+        }
         System.out.println("[crash " + db + "] " + cluster.acked.size() + " acknowledged commits over 6 kills");
         assertTrue(cluster.acked.size() > 0, "some writes were acknowledged");
         cluster.exitAll();
