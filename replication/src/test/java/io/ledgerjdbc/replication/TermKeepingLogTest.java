@@ -44,6 +44,20 @@ class TermKeepingLogTest {
         again.close();
     }
 
+    @Test
+    void aSnapshotWhoseLastEntryHasAnEarlierTermDoesNotLowerTheTerm() throws Exception {
+        String path = dir.resolve("snapshot.log").toString();
+        Log log = open(new TermKeepingLog(), path);
+        log.append(1, entries(5, "a", "b"));
+        log.currentTerm(7); // voted in term 7
+        log.reinitializeTo(40, new LogEntry(6, null)); // the leader's snapshot ends with an entry of term 6
+        assertEquals(7, log.currentTerm());
+        log.close();
+        Log restarted = open(new TermKeepingLog(), path);
+        assertEquals(7, restarted.currentTerm());
+        restarted.close();
+    }
+
     /** Why the class exists: if this fails, the library keeps the term itself and TermKeepingLog can go. */
     @Test
     void theLibrarysFileLogLowersTheStoredTermToItsEntries() throws Exception {

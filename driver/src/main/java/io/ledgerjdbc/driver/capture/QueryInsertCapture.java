@@ -10,6 +10,8 @@ import io.ledgerjdbc.driver.jdbc.RealCall;
 import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.store.SqlDialect;
+import io.ledgerjdbc.ledger.store.SqlStates;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -127,10 +129,22 @@ final class QueryInsertCapture {
                 if (sp != null) c.releaseSavepoint(sp);
                 return keys;
             } catch (SQLException notLockable) {
+                if (lostTheTransaction(notLockable)) {
+                    // a deadlock or lock wait, not a query that cannot lock: InnoDB may have rolled the whole
+                    // transaction back, and what ran next would no longer be one transaction with the entry
+                    throw notLockable;
+                }
                 if (sp != null) c.rollback(sp);
             }
         }
         return readKeys(c, query, ins, t, columns, params);
+    }
+
+    /** A concurrency failure (deadlock, serialization, lock wait, cancel), which the raw INSERT could meet as well. */
+    private static boolean lostTheTransaction(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.startsWith("40") || state.equals(SqlStates.LOCK_NOT_AVAILABLE) || state.equals(SqlStates.QUERY_CANCELED)
+                || e.getErrorCode() == 1205 || e.getErrorCode() == 1213; // MariaDB: lock wait timeout, deadlock
     }
 
     private List<Row> readKeys(Connection c, String sql, Analysis.InsertSelect ins, TableInfo t, List<TableInfo.Column> columns,

@@ -48,10 +48,10 @@ class ProcessCrashTest {
         try {
             cluster.awaitConverged(30_000);
         } catch (AssertionError e) {
-            AssertionError kept = new AssertionError(e.getMessage() + " (databases and Raft logs kept in " + dir + ")", e);
+            AssertionError kept = new AssertionError(e.getMessage() + " (Raft logs, and SQLite or H2 files, kept in " + dir + ")", e);
             try {
                 cluster.exitAll(); // closed cleanly, so an H2 member keeps what it had applied
-            } catch (AssertionError | InterruptedException notExited) {
+            } catch (AssertionError notExited) {
                 kept.addSuppressed(notExited);
             }
             throw kept;
