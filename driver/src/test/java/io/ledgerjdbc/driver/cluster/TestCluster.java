@@ -36,6 +36,8 @@ final class TestCluster implements AutoCloseable {
     final Properties extra = new Properties();
     /** Appended to SQLite URLs, e.g. {@code ?journal_mode=WAL}. */
     String sqliteOptions = "";
+    /** Appended to an H2 member's URL. */
+    String h2Options = "";
 
     TestCluster(Path dir, Db db, int size) throws IOException {
         this.dir = dir;
@@ -94,7 +96,7 @@ final class TestCluster implements AutoCloseable {
             return servers.get(id).url;
         }
         Path file = dir.resolve("node-" + id);
-        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" + sqliteOptions : "jdbc:h2:" + file;
+        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" + sqliteOptions : "jdbc:h2:" + file + h2Options;
     }
 
     Properties props(String id) {
