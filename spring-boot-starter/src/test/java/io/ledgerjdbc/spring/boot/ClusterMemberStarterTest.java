@@ -28,6 +28,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = LedgerApp.class, properties = {"spring.datasource.ledger.node=A", "spring.datasource.ledger.secret=starter-test-secret-0123456789",
         "spring.datasource.ledger.commit-timeout=30s", "management.endpoint.health.show-details=always", "spring.datasource.username=sa"})
+// Closed after the class, before JUnit deletes the temporary directory: the cached context would keep the H2
+// database open (and writing its files) until the JVM exits.
+@org.springframework.test.annotation.DirtiesContext
 class ClusterMemberStarterTest {
 
     @TempDir

@@ -10,6 +10,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The starter with an embedded H2 file database: {@code spring.datasource.url=jdbc:ledger:h2:<file>}. */
 @SpringBootTest(classes = LedgerApp.class, properties = {StarterContract.PROPERTIES_NODE, StarterContract.PROPERTIES_SEQUENCES,
         StarterContract.PROPERTIES_HEALTH, StarterContract.PROPERTIES_CAPTURE_LOG, "spring.datasource.username=sa"})
+// Closed after the class, before JUnit deletes the temporary directory: the cached context would keep the H2
+// database open (and writing its files) until the JVM exits.
+@org.springframework.test.annotation.DirtiesContext
 class H2StarterTest extends StarterContract {
 
     @TempDir
