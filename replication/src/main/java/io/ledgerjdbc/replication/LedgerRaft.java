@@ -278,14 +278,6 @@ final class LedgerRaft extends RAFT {
         return done;
     }
 
-    private static boolean sameEntry(LogEntry a, LogEntry b) {
-        if (a.internal() != b.internal() || (a.command() == null) != (b.command() == null)) {
-            return false;
-        }
-        return a.command() == null || java.util.Arrays.equals(a.command(), a.offset(), a.offset() + a.length(),
-                b.command(), b.offset(), b.offset() + b.length());
-    }
-
     /** A state machine that applies several committed entries at once (see {@link #applyCommits}). */
     interface BatchApply {
         /** One response per entry, in order; never throws (as {@link org.jgroups.raft.StateMachine#apply} here). */
@@ -422,6 +414,15 @@ final class LedgerRaft extends RAFT {
     }
 
     /** The fields of an AppendEntries header, which the library keeps protected. */
+    /** Same kind and the same command bytes (an index and term are compared by the caller). */
+    private static boolean sameEntry(LogEntry a, LogEntry b) {
+        if (a.internal() != b.internal() || (a.command() == null) != (b.command() == null)) {
+            return false;
+        }
+        return a.command() == null || java.util.Arrays.equals(a.command(), a.offset(), a.offset() + a.length(),
+                b.command(), b.offset(), b.offset() + b.length());
+    }
+
     private record AppendFields(Address leader, long prevIndex, long prevTerm, long leaderCommit) {
 
         private static final java.lang.reflect.Field LEADER = field("leader");

@@ -2,6 +2,7 @@ package io.ledgerjdbc.replication;
 
 import org.jgroups.protocols.raft.FileBasedLog;
 import org.jgroups.protocols.raft.Log;
+import org.jgroups.protocols.raft.LogEntry;
 
 /**
  * jgroups-raft's file log, except that the term it stores never goes down.
@@ -31,7 +32,7 @@ public final class TermKeepingLog extends FileBasedLog {
 
     /** Installing a snapshot stores the term of its last entry directly (not through {@link #currentTerm(long)}). */
     @Override
-    public void reinitializeTo(long index, org.jgroups.protocols.raft.LogEntry last) {
+    public void reinitializeTo(long index, LogEntry last) {
         long term = currentTerm();
         super.reinitializeTo(index, last);
         if (currentTerm() < term) {

@@ -11,7 +11,6 @@ import io.ledgerjdbc.ledger.entry.Row;
 import io.ledgerjdbc.ledger.entry.RowChange;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import io.ledgerjdbc.ledger.store.SqlStates;
-import io.ledgerjdbc.ledger.store.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -143,8 +142,7 @@ final class QueryInsertCapture {
     /** A concurrency failure (deadlock, serialization, lock wait, cancel), which the raw INSERT could meet as well. */
     private static boolean lostTheTransaction(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return state.startsWith("40") || state.equals(SqlStates.LOCK_NOT_AVAILABLE) || state.equals(SqlStates.QUERY_CANCELED)
-                || e.getErrorCode() == 1205 || e.getErrorCode() == 1213; // MariaDB: lock wait timeout, deadlock
+        return SqlStates.isLockConflict(e) || state.startsWith("40") || state.equals(SqlStates.QUERY_CANCELED);
     }
 
     private List<Row> readKeys(Connection c, String sql, Analysis.InsertSelect ins, TableInfo t, List<TableInfo.Column> columns,

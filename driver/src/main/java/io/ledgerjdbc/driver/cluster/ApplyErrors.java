@@ -14,8 +14,7 @@ final class ApplyErrors {
     static boolean isTransient(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        return state.equals(SqlStates.SERIALIZATION_FAILURE) || state.equals(SqlStates.DEADLOCK_DETECTED) || state.equals(SqlStates.LOCK_NOT_AVAILABLE) || state.equals(SqlStates.TIMEOUT_EXPIRED)
-                || e.getErrorCode() == 1205 || e.getErrorCode() == 1213 // MariaDB lock wait timeout, deadlock
+        return SqlStates.isLockConflict(e) || state.equals(SqlStates.TIMEOUT_EXPIRED)
                 || m.contains("sqlite_busy") || m.contains("sqlite_locked") || m.contains("database is locked")
                 || m.contains("timeout trying to lock");
     }

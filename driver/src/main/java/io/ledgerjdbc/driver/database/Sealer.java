@@ -3,6 +3,7 @@ package io.ledgerjdbc.driver.database;
 import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.backend.Sealing;
 import io.ledgerjdbc.ledger.store.LedgerHead;
+import io.ledgerjdbc.ledger.store.SqlStates;
 import io.ledgerjdbc.ledger.store.PendingEntries;
 import io.ledgerjdbc.ledger.store.SqlDialect;
 import java.sql.Connection;
@@ -250,9 +251,7 @@ public final class Sealer {
                 return sealing.takeBound(c);
             } catch (SQLException e) {
                 c.rollback();
-                boolean gaveWay = "55P03".equals(e.getSQLState()) || "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())
-                        || e.getErrorCode() == 1205 || e.getErrorCode() == 1213; // MariaDB: lock wait timeout, deadlock
-                if (!gaveWay || attempt >= 1000) {
+                if (!SqlStates.isLockConflict(e) || attempt >= 1000) {
                     throw e;
                 }
             }

@@ -50,4 +50,15 @@ public final class SqlStates {
     public static final String TIMEOUT_EXPIRED = "HYT00";
     /** XX001: data corrupted (a ledger that fails its own checks, a replay that changed the wrong rows). */
     public static final String DATA_CORRUPTED = "XX001";
+
+    /**
+     * Whether {@code e} is a lock conflict that ends when the other transaction does: a serialization failure, a
+     * deadlock, a lock not available (PostgreSQL {@code NOWAIT}, MariaDB {@code WAIT n}), or MariaDB's lock wait
+     * timeout (1205) and deadlock (1213).
+     */
+    public static boolean isLockConflict(java.sql.SQLException e) {
+        String state = e.getSQLState();
+        return SERIALIZATION_FAILURE.equals(state) || DEADLOCK_DETECTED.equals(state) || LOCK_NOT_AVAILABLE.equals(state)
+                || e.getErrorCode() == 1205 || e.getErrorCode() == 1213;
+    }
 }
