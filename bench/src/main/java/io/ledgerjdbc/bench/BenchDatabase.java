@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * One fresh, empty database of a benchmark backend; {@link #close()} removes it. Every harness makes a new one per
  * measured round, so no round inherits another's rows, ledger, caches or bloat.
  *
- * <p>Backends: {@code h2mem}, {@code h2file}, {@code sqlite-normal} and {@code sqlite-full} (WAL with
+ * <p>Backends: {@code h2mem}, {@code h2file} ({@code WRITE_DELAY=0}, as the ledger driver opens an H2 file:
+ * each commit written before it returns, on both sides), {@code sqlite-normal} and {@code sqlite-full} (WAL with
  * {@code synchronous=NORMAL} / {@code FULL}, {@code busy_timeout=10000}), {@code postgresql} (a new schema on the
  * server, dropped after) and {@code mariadb} (a new database on the server, dropped after). Names carry the run
  * id and a counter, so benchmarks and tests of other engineers on the same servers never meet.
@@ -122,7 +123,7 @@ final class BenchDatabase implements AutoCloseable {
                 return new BenchDatabase(backend, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", servers, null, null);
             case "h2file": {
                 Path dir = Files.createTempDirectory("ledgerbench-h2-");
-                return new BenchDatabase(backend, "jdbc:h2:" + dir.toAbsolutePath() + "/db", servers, dir, null);
+                return new BenchDatabase(backend, "jdbc:h2:" + dir.toAbsolutePath() + "/db;WRITE_DELAY=0", servers, dir, null);
             }
             case "sqlite-normal":
             case "sqlite-full": {

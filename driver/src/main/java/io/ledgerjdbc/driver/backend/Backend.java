@@ -69,6 +69,14 @@ public interface Backend {
     default void refuseCreate(String rawUrl, Properties props) {
     }
 
+    /**
+     * Once per database and process, when the driver first opens {@code rawUrl}: sets on the database what the ledger's
+     * crash guarantee needs (a change and its entry recovered together or not at all) where the database's own default
+     * would break it and the URL does not choose otherwise. Nothing by default.
+     */
+    default void prepareDatabase(Connection c, String rawUrl) throws SQLException {
+    }
+
     /** The one file {@code rawUrl}'s database is, where connecting would create it; null otherwise. */
     default Path databaseFile(String rawUrl) {
         return null;

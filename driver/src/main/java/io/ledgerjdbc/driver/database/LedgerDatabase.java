@@ -118,6 +118,9 @@ public final class LedgerDatabase {
             return database;
         }
         SqlDialect dialect = SqlDialect.of(c);
+        if (!isPrivateDatabase(rawUrl)) {
+            Backend.of(dialect).prepareDatabase(c, rawUrl);
+        }
         if (config.createLedger()) {
             boolean existed = LedgerSchema.exists(c);
             LedgerSchema.createIfMissing(c, dialect);

@@ -56,10 +56,8 @@ final class ProcessCluster implements AutoCloseable {
     ProcessCluster(Path dir, TestCluster.Db db, int size) throws IOException {
         this.files = new TestCluster(dir, db, size);
         this.logs = Path.of("target", "process-logs", files.clusterName);
-        // No journal mode given: the cluster applier switches SQLite members to WAL itself.
-        // Members are killed: H2 files are opened as docs/operations.md says for that (each commit written before it
-        // returns; H2's default background store can reopen with part of a transaction).
-        files.h2Options = ";WRITE_DELAY=0";
+        // No journal mode given: the cluster applier switches SQLite members to WAL itself, and the driver opens H2
+        // files with WRITE_DELAY 0 (H2's default background store can reopen after a kill with part of a transaction).
     }
 
     List<String> ids() {

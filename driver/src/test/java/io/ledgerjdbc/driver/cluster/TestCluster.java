@@ -36,8 +36,6 @@ final class TestCluster implements AutoCloseable {
     final Properties extra = new Properties();
     /** Appended to SQLite URLs, e.g. {@code ?journal_mode=WAL}. */
     String sqliteOptions = "";
-    /** Appended to an H2 member's URL. */
-    String h2Options = "";
 
     TestCluster(Path dir, Db db, int size) throws IOException {
         this.dir = dir;
@@ -96,7 +94,7 @@ final class TestCluster implements AutoCloseable {
             return servers.get(id).url;
         }
         Path file = dir.resolve("node-" + id);
-        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" + sqliteOptions : "jdbc:h2:" + file + h2Options;
+        return db == Db.SQLITE ? "jdbc:sqlite:" + file + ".db" + sqliteOptions : "jdbc:h2:" + file;
     }
 
     Properties props(String id) {
