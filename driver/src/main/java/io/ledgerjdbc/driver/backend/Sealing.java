@@ -44,10 +44,12 @@ public interface Sealing {
      * the table's quoted name and its column count as capture knows them. The guard runs after the write, which holds
      * its table lock until the commit, and fails the transaction ({@link #isGuardFailure}) where the table has another
      * number of columns, or a trigger or rule (also on a partition), than the capture assumed: a change made behind
-     * the driver that would make the recorded row differ from the stored one. Null where the database cannot send
-     * several statements at once (or {@code sql} cannot be followed by another, e.g. it ends with a semicolon).
+     * the driver that would make the recorded row differ from the stored one. Without {@code everyCheck} the guard
+     * is the quick one, which also fails where the table merely could differ (a dropped column's slot, a foreign
+     * key's internal trigger): the caller then runs the write again with {@code everyCheck}. Null where the database
+     * cannot send several statements at once (or {@code sql} cannot be followed by another, e.g. it ends with a semicolon).
      */
-    default String withPendingInsertAndCommit(String sql) {
+    default String withPendingInsertAndCommit(String sql, boolean everyCheck) {
         return null;
     }
 

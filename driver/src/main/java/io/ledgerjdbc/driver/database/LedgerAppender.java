@@ -158,23 +158,23 @@ final class LedgerAppender {
     }
 
     /**
-     * The autocommit write {@code sql} (its changes known before it runs) followed by its pending entry and the
-     * commit, for one round trip ({@link #runWithEntryAndCommit}); null where it cannot be sent so.
+     * Whether the autocommit write {@code sql} (its changes known before it runs) can be sent with its pending entry
+     * and the commit in one round trip ({@link #runWithEntryAndCommit}).
      */
-    String withEntrySql(String sql) {
+    boolean combinesWithEntry(String sql) {
         PendingCommit pending = pendingCommit;
-        return pending == null ? null : pending.withEntrySql(sql);
+        return pending != null && pending.combinesWithEntry(sql);
     }
 
     /**
-     * Runs {@code withEntrySql} ({@link #withEntrySql}) with the pending entry for {@code changes}, in one round trip
+     * Runs the write {@code sql} ({@link #combinesWithEntry}) with the pending entry for {@code changes}, in one round trip
      * (see {@link PendingCommit#runWithEntryAndCommit}), then (ledger.seal=wait) returns once a sealer has sealed it.
      *
      * @return the write's update count
      */
-    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String withEntrySql, int paramCount, Params params, String table,
+    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, String table,
                                int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
-        long count = pendingCommit.runWithEntryAndCommit(c, statements, withEntrySql, paramCount, params, table, columns, queryTimeout, origin,
+        long count = pendingCommit.runWithEntryAndCommit(c, statements, sql, paramCount, params, table, columns, queryTimeout, origin,
                 txId, changes);
         afterPendingCommit();
         return count;

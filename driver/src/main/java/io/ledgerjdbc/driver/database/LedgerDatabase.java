@@ -197,15 +197,15 @@ public final class LedgerDatabase {
         appender.appendAndCommit(c, statements, insertEntry, origin, txId, changes, byAutoCommit);
     }
 
-    /** See {@link LedgerAppender#withEntrySql}: null in a cluster, whose order is Raft's. */
-    public String withEntrySql(String sql) {
-        return clustered() ? null : appender.withEntrySql(sql);
+    /** See {@link LedgerAppender#combinesWithEntry}: never in a cluster, whose order is Raft's. */
+    public boolean combinesWithEntry(String sql) {
+        return !clustered() && appender.combinesWithEntry(sql);
     }
 
     /** See {@link LedgerAppender#runWithEntryAndCommit}. */
-    public long runWithEntryAndCommit(Connection c, CaptureStatements statements, String withEntrySql, int paramCount, Params params,
+    public long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params,
                                       String table, int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
-        return appender.runWithEntryAndCommit(c, statements, withEntrySql, paramCount, params, table, columns, queryTimeout, origin, txId, changes);
+        return appender.runWithEntryAndCommit(c, statements, sql, paramCount, params, table, columns, queryTimeout, origin, txId, changes);
     }
 
     /** This database's per-database decisions. */

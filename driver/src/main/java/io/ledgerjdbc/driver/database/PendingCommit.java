@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The committer's half of the sealed-ledger protocol (PostgreSQL and MariaDB, schema version 2): the transaction's
@@ -28,11 +30,14 @@ import java.util.List;
  * <p>The statement and its round trips are the database's {@link Sealing} (PostgreSQL sends the insert and
  * {@code COMMIT} in one, MariaDB needs two).
  *
- * <p>Threading: stateless; the connection and its statements are the calling session's.
+ * <p>Threading: safe for every session of its database (it remembers only which tables need the full guard); the
+ * connection and its statements are the calling session's.
  */
 final class PendingCommit {
 
     private final Sealing sealing;
+    /** The tables (quoted names) the quick guard failed for once: a foreign key's triggers, a dropped column, a change. */
+    private final Set<String> fullyGuarded = ConcurrentHashMap.newKeySet();
 
     PendingCommit(Sealing sealing) {
         if (sealing == null) {
@@ -54,28 +59,37 @@ final class PendingCommit {
         sealing.insertPendingAndCommit(c, insert);
     }
 
-    /** {@code sql} with its entry and the commit (see {@link Sealing#withPendingInsertAndCommit}), or null. */
-    String withEntrySql(String sql) {
-        return sealing.withPendingInsertAndCommit(sql);
+    /** Whether the autocommit write {@code sql} can travel with its entry and the commit (see {@link Sealing#withPendingInsertAndCommit}). */
+    boolean combinesWithEntry(String sql) {
+        return sealing.withPendingInsertAndCommit(sql, false) != null;
     }
 
     /**
-     * Runs {@code withEntrySql} ({@link #withEntrySql}: the application's autocommit write with its
-     * {@code paramCount} parameters from {@code params},
-     * the guard that its {@code table} (quoted) still has {@code columns} columns and no trigger or rule, the pending entry for {@code changes} (known before
-     * the write runs) and the commit, as one transaction in one round trip. The driver's statement keeps the application statement's query timeout.
+     * Runs the application's autocommit write {@code sql} with its {@code paramCount} parameters from {@code params},
+     * the guard that its {@code table} (quoted) still has {@code columns} columns and no trigger or rule, the pending
+     * entry for {@code changes} (known before the write runs) and the commit, as one transaction in one round trip
+     * ({@link Sealing#withPendingInsertAndCommit}). The quick guard first; a table it fails once is guarded by every
+     * check from then on. The driver's statement keeps the application statement's query timeout.
      *
      * @return the write's update count
      * @throws SQLException the database's own error; the transaction is then not committed and the caller rolls back
      */
-    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String withEntrySql, int paramCount, Params params, String table,
+    long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, String table,
                                int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
-        PreparedStatement ps = statements.statement(withEntrySql);
+        boolean everyCheck = fullyGuarded.contains(table);
+        PreparedStatement ps = statements.statement(sealing.withPendingInsertAndCommit(sql, everyCheck));
         ps.setQueryTimeout(queryTimeout);
         params.bindRange(ps, 1, paramCount, 1);
         ps.setBytes(paramCount + 1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
         ps.setString(paramCount + 2, table);
         ps.setInt(paramCount + 3, columns);
-        return sealing.executeWithPendingInsertAndCommit(ps);
+        try {
+            return sealing.executeWithPendingInsertAndCommit(ps);
+        } catch (SQLException e) {
+            if (!everyCheck && sealing.isGuardFailure(e)) {
+                fullyGuarded.add(table); // the caller captures the write again (TableChanged), now guarded fully
+            }
+            throw e;
+        }
     }
 }

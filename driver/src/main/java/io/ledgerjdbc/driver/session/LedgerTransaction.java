@@ -258,8 +258,7 @@ final class LedgerTransaction {
         if (!runsAlone(ctx, ifNotRun)) {
             return null;
         }
-        String withEntrySql = database.withEntrySql(sql); // built once per execution, run as it is
-        if (withEntrySql == null) {
+        if (!database.combinesWithEntry(sql)) {
             return null;
         }
         return (table, changes) -> {
@@ -270,7 +269,7 @@ final class LedgerTransaction {
             long start = System.nanoTime();
             long count;
             try {
-                count = database.runWithEntryAndCommit(real, statements, withEntrySql, paramCount, params, quoted, table.columns().size(),
+                count = database.runWithEntryAndCommit(real, statements, sql, paramCount, params, quoted, table.columns().size(),
                         ctx.realStatement().getQueryTimeout(), config.node(), database.nextTxId(), entry);
             } catch (SQLException e) {
                 rollbackOwnTransaction(e); // the transaction failed whole; a retry (TableChanged) starts a new one

@@ -176,6 +176,45 @@ class AutocommitInsertWithEntryTest {
         }
     }
 
+    /**
+     * A foreign key's internal triggers and a dropped column's slot fail the quick guard (it reads the table's catalog
+     * row only); the INSERT is then captured again under the full guard, and each commits exactly once with its entry.
+     */
+    @Test
+    void tablesTheQuickGuardCannotClearCommitEachInsertOnceUnderTheFullGuard() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open();
+             Connection c = ledger(db, "wait");
+             Statement s = c.createStatement();
+             Connection raw = db.connect()) {
+            s.execute("CREATE TABLE owner (id BIGINT PRIMARY KEY)");
+            s.execute("INSERT INTO owner (id) VALUES (7)");
+            s.execute("CREATE TABLE acct (id BIGINT PRIMARY KEY, name VARCHAR(20), n INT REFERENCES owner (id))");
+            s.execute("CREATE TABLE plain (id BIGINT PRIMARY KEY, gone INT, name VARCHAR(20), n INT)");
+            s.execute("ALTER TABLE plain DROP COLUMN gone");
+            assertThat(scalar(raw, "SELECT count(*) FROM pg_class WHERE (oid = 'acct'::regclass AND relhastriggers)"
+                    + " OR (oid = 'plain'::regclass AND relnatts = 4)")).as("what the quick guard cannot clear").isEqualTo(2);
+            for (String sql : List.of(INSERT, "INSERT INTO plain (id, name, n) VALUES (?, ?, ?)")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (long id = 1; id <= 3; id++) {
+                        bind(ps, id);
+                        assertThat(ps.executeUpdate()).isEqualTo(1);
+                    }
+                }
+            }
+            assertThat(scalar(raw, "SELECT COUNT(*) FROM acct") + scalar(raw, "SELECT COUNT(*) FROM plain")).isEqualTo(6);
+            List<LedgerEntry> entries = new ArrayList<>();
+            LedgerStore.of(raw).scan(raw, 1, e -> entries.add(EntryCodec.decode(e.entry())));
+            List<String> inserted = entries.stream().flatMap(e -> e.changes().stream()).filter(RowChange.class::isInstance)
+                    .map(ch -> ((RowChange) ch).table() + " " + ((RowChange) ch).after().get("id") + " " + ((RowChange) ch).after().get("name"))
+                    .filter(x -> !x.startsWith("owner")).toList();
+            assertThat(inserted).containsExactly("acct 1 'n1'", "acct 2 'n2'", "acct 3 'n3'", "plain 1 'n1'", "plain 2 'n2'", "plain 3 'n3'");
+            StringWriter out = new StringWriter();
+            int exit = LedgerCli.run(new String[] {"verify", db.url, "--user", Backend.PG_USER}, new PrintWriter(out, true),
+                    new PrintWriter(new StringWriter(), true));
+            assertThat(exit).as(out.toString()).isEqualTo(LedgerCli.CLEAN);
+        }
+    }
+
     /** A trigger created behind the driver on a partition of the table: the INSERT through the parent is refused. */
     @Test
     void aTriggerOnAPartitionCreatedBehindTheDriverRefusesTheInsert() throws Exception {
