@@ -35,8 +35,11 @@ final class BatchExecution {
     private final GeneratedKeys generatedKeys;
     /** Where each item runs, as a single statement would (the connection's session). */
     private final Session session;
+    private final WriteCapture writes;
 
-    BatchExecution(Connection real, LedgerDatabase database, LedgerTransaction transaction, GeneratedKeys generatedKeys, Session session) {
+    BatchExecution(Connection real, LedgerDatabase database, LedgerTransaction transaction, GeneratedKeys generatedKeys, Session session,
+                   WriteCapture writes) {
+        this.writes = writes;
         this.real = real;
         this.database = database;
         this.transaction = transaction;
@@ -49,7 +52,9 @@ final class BatchExecution {
      * transaction a failing item ends it with the usual BatchUpdateException and the counts of the items before it.
      * In autocommit mode it keeps what the raw driver keeps ({@link AutocommitBatch}): one transaction and entry for
      * the whole batch where the raw driver's batch is atomic (PostgreSQL, MariaDB's prepared batch), otherwise one
-     * per item.
+     * per item. An atomic prepared batch of INSERTs whose rows are read back later by their keys
+     * ({@link WriteCapture#deferredInsertRows}) is captured item by item but sent as the raw driver's own batch, in
+     * one round trip as raw: its counts and its failure are the raw driver's.
      */
     <T> T executeBatch(ExecutionContext ctx, List<BatchItem> items, RealCall<T> call, Function<long[], T> fromCounts)
             throws SQLException {
@@ -78,11 +83,22 @@ final class BatchExecution {
         long[] counts = new long[items.size()];
         int done = 0;
         BatchKeys keys = new BatchKeys(ctx, database.backend().batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
+        int queuedRows = statement instanceof PreparedStatement && !ctx.keyRequest().wantsKeys() ? writes.deferredInsertRows(items.get(0).sql()) : -1;
+        SQLException realBatchFailure = null;
         try {
             for (BatchItem item : items) {
-                counts[done] = executeBatchItem(ctx, statement, item);
+                counts[done] = queuedRows > 0 ? queueBatchItem(ctx, (PreparedStatement) statement, item, queuedRows)
+                        : executeBatchItem(ctx, statement, item);
                 keys.add(generatedKeys.takeBatchItem(ctx));
                 done++;
+            }
+            if (queuedRows > 0) {
+                try {
+                    counts = runQueued((PreparedStatement) statement, queuedRows);
+                } catch (SQLException e) {
+                    realBatchFailure = e;
+                    throw e;
+                }
             }
             generatedKeys.afterBatch(ctx, keys.result());
             if (undo != null) {
@@ -103,6 +119,9 @@ final class BatchExecution {
                 } catch (SQLException r) {
                     e.addSuppressed(r);
                 }
+            }
+            if (e == realBatchFailure) {
+                throw realBatchFailure; // the raw driver's own batch failed: its exception is what raw gives
             }
             SQLException s = e instanceof SQLException q ? q : new SQLException(e.getMessage(), SqlStates.GENERAL_ERROR, e);
             throw semantics.failure(prepared, counts, done + 1, List.of(s));
@@ -144,6 +163,39 @@ final class BatchExecution {
         }
         generatedKeys.afterBatch(ctx, keys.result());
         return fromCounts.apply(counts);
+    }
+
+    /**
+     * Captures {@code item} as its execution alone would be (see {@link WriteCapture#deferredInsertRows}: nothing is read
+     * before it, its rows are read back later), but adds it to {@code ps}'s batch instead of running it.
+     */
+    private long queueBatchItem(ExecutionContext ctx, PreparedStatement ps, BatchItem item, int rows) throws SQLException {
+        ps.clearParameters();
+        item.params().bindRange(ps, 1, item.params().size(), 1);
+        return session.execute(ctx, item.sql(), item.params(), () -> {
+            ps.addBatch();
+            return rows;
+        }, 0);
+    }
+
+    /**
+     * Runs the batch {@link #queueBatchItem} built, as the raw driver runs it. Each item must have inserted the
+     * {@code rows} capture recorded for it (or the driver says only that it succeeded: an INSERT … VALUES without a
+     * conflict clause inserts all its rows or fails); anything else leaves changes capture did not see, and the
+     * transaction may then only roll back.
+     */
+    private long[] runQueued(PreparedStatement ps, int rows) throws SQLException {
+        int[] real = ps.executeBatch();
+        long[] counts = new long[real.length];
+        for (int i = 0; i < real.length; i++) {
+            if (real[i] != rows && real[i] != Statement.SUCCESS_NO_INFO) {
+                transaction.rollbackOnly = "item " + (i + 1) + " of a batch inserted " + real[i] + " rows where " + rows + " were captured";
+                throw new SQLException("LedgerJDBC could not capture this batch consistently: " + transaction.rollbackOnly
+                        + "; the transaction must be rolled back", SqlStates.SERIALIZATION_FAILURE);
+            }
+            counts[i] = real[i];
+        }
+        return counts;
     }
 
     private long executeBatchItem(ExecutionContext ctx, Statement statement, BatchItem item) throws SQLException {

@@ -66,7 +66,7 @@ public final class LedgerSession implements Session {
         database.capture().attach(real, transaction.statements);
         this.writeCapture = new WriteCapture(real, database, transaction, generatedKeys);
         this.ddlOrdering = new DdlOrdering(real, database, config, transaction);
-        this.batches = new BatchExecution(real, database, transaction, generatedKeys, this);
+        this.batches = new BatchExecution(real, database, transaction, generatedKeys, this, writeCapture);
     }
 
     // ---- transactions: see LedgerTransaction -------------------------------------------------------

@@ -160,6 +160,26 @@ final class WriteCapture {
     private record WritePlan(long generation, TableInfo table, WriteFacts facts) {
     }
 
+    /**
+     * The rows each execution of {@code sql} inserts where it is an INSERT … VALUES into a keyed table that gives its
+     * whole key, in a transaction: capture then needs nothing from the database before or at once after it runs (its
+     * rows are read back later by those keys, see InsertCapture and InsertReadBack), so a batch of such executions can
+     * go to the database as one JDBC batch. -1 for any other statement.
+     */
+    int deferredInsertRows(String sql) throws SQLException {
+        if (transaction.autoCommit || !(database.analyzer().analyze(sql) instanceof Analysis.Insert ins)) {
+            return -1;
+        }
+        WritePlan plan;
+        try {
+            plan = plan(ins, ins.table());
+        } catch (SQLException unknownTable) {
+            return -1; // the items then run one by one and fail as the database fails them
+        }
+        WriteFacts f = plan.facts();
+        return plan.table().hasPrimaryKey() && f.insertColumns() != null && f.keysGiven() && !f.generatedKey() ? ins.rows().size() : -1;
+    }
+
     /** The plan of the write {@code a} on {@code ref}, worked out on its first execution after DDL. */
     private WritePlan plan(Analysis a, Analysis.TableRef ref) throws SQLException {
         long generation = database.catalog().generation(); // read before the table: an invalidation in between shows next time

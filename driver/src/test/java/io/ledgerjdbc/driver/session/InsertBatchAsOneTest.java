@@ -1,0 +1,148 @@
+package io.ledgerjdbc.driver.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.ledgerjdbc.cli.LedgerCli;
+import io.ledgerjdbc.driver.database.Sealer;
+import io.ledgerjdbc.ledger.entry.EntryCodec;
+import io.ledgerjdbc.ledger.entry.LedgerEntry;
+import io.ledgerjdbc.ledger.entry.RowChange;
+import io.ledgerjdbc.ledger.entry.Value;
+import io.ledgerjdbc.ledger.store.Backend;
+import io.ledgerjdbc.ledger.store.LedgerStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * PostgreSQL and MariaDB: a prepared batch of INSERTs that give their keys goes to the database as the raw driver's
+ * own batch (one round trip), each item captured as alone; its rows are read back at commit. What the application
+ * sees — counts, the failure and its exception — is the raw driver's, and the ledger records exactly what committed.
+ */
+class InsertBatchAsOneTest {
+
+    private static final String CREATE = "CREATE TABLE ol (w INT NOT NULL, o INT NOT NULL, n INT NOT NULL, amount DECIMAL(6,2),"
+            + " info VARCHAR(20), PRIMARY KEY (w, o, n))";
+    private static final String INSERT = "INSERT INTO ol (w, o, n, amount, info) VALUES (?, ?, ?, ?, ?)";
+
+    private static Connection ledger(Backend.Db db) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", db.backend == Backend.POSTGRESQL ? Backend.PG_USER : Backend.MARIADB_USER);
+        p.setProperty("password", "");
+        return DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:"), p);
+    }
+
+    private static void add(PreparedStatement ps, int o, int n) throws SQLException {
+        ps.setInt(1, 1);
+        ps.setInt(2, o);
+        ps.setInt(3, n);
+        ps.setBigDecimal(4, BigDecimal.valueOf(o * 100L + n, 2));
+        ps.setString(5, "line " + n);
+        ps.addBatch();
+    }
+
+    private static List<RowChange> inserts(Backend.Db db) throws SQLException {
+        List<RowChange> rows = new ArrayList<>();
+        try (Connection c = db.connect()) {
+            Sealer.sealAll(c);
+            LedgerStore.of(c).scan(c, 1, e -> EntryCodec.decode(e.entry()).changes().stream()
+                    .filter(ch -> ch instanceof RowChange rc && rc.table().equalsIgnoreCase("ol")).forEach(ch -> rows.add((RowChange) ch)));
+        }
+        return rows;
+    }
+
+    private static void assertVerifies(Backend.Db db) {
+        StringWriter out = new StringWriter();
+        String user = db.backend == Backend.POSTGRESQL ? Backend.PG_USER : Backend.MARIADB_USER;
+        int exit = LedgerCli.run(new String[] {"verify", db.url, "--user", user}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+        assertThat(exit).as(out.toString()).isEqualTo(LedgerCli.CLEAN);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB"})
+    void aTransactionsBatchOfInsertsCommitsEveryRowWithItsImageInOneEntry(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Backend.Db rawDb = backend.open()) {
+            int[] rawCounts;
+            try (Connection r = rawDb.connect(); Statement s = r.createStatement()) {
+                s.execute(CREATE);
+                r.setAutoCommit(false);
+                try (PreparedStatement ps = r.prepareStatement(INSERT)) {
+                    for (int i = 0; i < 150; i++) add(ps, 10 + i / 10, 1 + i % 10);
+                    rawCounts = ps.executeBatch();
+                }
+                r.commit();
+            }
+            List<LedgerEntry> before = new ArrayList<>();
+            try (Connection c = ledger(db); Statement s = c.createStatement()) {
+                s.execute(CREATE);
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    for (int i = 0; i < 150; i++) add(ps, 10 + i / 10, 1 + i % 10);
+                    assertThat(ps.executeBatch()).isEqualTo(rawCounts);
+                }
+                c.commit();
+            }
+            List<RowChange> rows = inserts(db);
+            assertThat(rows).hasSize(150);
+            for (int i = 0; i < 150; i++) {
+                RowChange rc = rows.get(i);
+                assertThat(rc.after().get("o")).isEqualTo(Value.of((long) (10 + i / 10)));
+                assertThat(rc.after().get("n")).isEqualTo(Value.of((long) (1 + i % 10)));
+                assertThat(rc.after().get("info")).isEqualTo(Value.of("line " + (1 + i % 10)));
+            }
+            assertVerifies(db);
+        }
+    }
+
+    /** What an application sees of a batch failing on a duplicate key inside a transaction, and what then commits. */
+    private static List<String> failingBatch(Connection c) throws SQLException {
+        List<String> seen = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            s.execute(CREATE);
+            s.execute("INSERT INTO ol (w, o, n, amount, info) VALUES (1, 1, 3, 0, 'there')");
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (int n = 1; n <= 5; n++) add(ps, 1, n);
+            ps.executeBatch();
+            fail("the duplicate key was accepted");
+        } catch (BatchUpdateException e) {
+            seen.add(e.getSQLState() + " " + e.getErrorCode() + " " + Arrays.toString(e.getUpdateCounts()) + " "
+                    + e.getMessage().replaceAll("\\(conn=\\d+\\) ", "")); // MariaDB names its connection
+            SQLException next = e.getNextException();
+            seen.add(next == null ? "no next" : next.getSQLState() + " " + next.getErrorCode());
+        }
+        c.rollback();
+        c.setAutoCommit(true);
+        return seen;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"POSTGRESQL", "MARIADB"})
+    void aFailingBatchThrowsTheRawDriversExceptionAndLeavesNoEntry(Backend backend) throws Exception {
+        try (Backend.Db db = backend.open(); Backend.Db rawDb = backend.open()) {
+            List<String> raw;
+            try (Connection r = rawDb.connect()) {
+                raw = failingBatch(r);
+            }
+            try (Connection c = ledger(db)) {
+                assertThat(failingBatch(c)).isEqualTo(raw);
+            }
+            assertThat(inserts(db)).as("only the row committed before the batch").hasSize(1);
+            assertVerifies(db);
+        }
+    }
+}
