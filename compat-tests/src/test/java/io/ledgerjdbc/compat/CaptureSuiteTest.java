@@ -989,4 +989,35 @@ class CaptureSuiteTest {
             assertThat(findings).isEmpty();
         }
     }
+
+    /** A transaction that adopted a table and rolled back leaves it to be adopted by the next write, with its rows. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anAdoptionRolledBackIsDoneAgainByTheNextWrite(Backend backend) throws Exception {
+        try (Fixture f = new Fixture(backend)) {
+            try (Connection raw = f.behind(); Statement s = raw.createStatement()) {
+                s.execute("CREATE TABLE legacy (id INT PRIMARY KEY, v VARCHAR(10))");
+                s.executeUpdate("INSERT INTO legacy (id, v) VALUES (1, 'old'), (2, 'older')");
+            }
+            try (Connection l = f.ledger(); Statement s = l.createStatement()) {
+                l.setAutoCommit(false);
+                s.executeUpdate("INSERT INTO legacy (id, v) VALUES (3, 'gone')"); // adopts the table
+                s.executeUpdate("INSERT INTO legacy (id, v) VALUES (4, 'gone')"); // sees its own, uncommitted mark
+                l.rollback();
+                l.setAutoCommit(true);
+                s.executeUpdate("UPDATE legacy SET v = 'new' WHERE id = 1");
+            }
+            List<LedgerEntry> entries = f.entries();
+            assertThat(entries).hasSize(1);
+            assertThat(entries.get(0).changes()).extracting(ch -> ((RowChange) ch).op())
+                    .containsExactly(Operation.INSERT, Operation.INSERT, Operation.UPDATE);
+            io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
+            entries.forEach(state::visit);
+            List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
+            try (Connection c = f.behind()) {
+                state.compare(c, f.dialect(), findings::add);
+            }
+            assertThat(findings).isEmpty();
+        }
+    }
 }

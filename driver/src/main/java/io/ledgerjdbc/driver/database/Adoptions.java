@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * empty.
  *
  * <p>Threading: called concurrently by every session of one database. The set of adopted tables only remembers
- * what the database already says (a {@code ledger_meta} row), so a lost or duplicated entry in it costs one read,
- * never a wrong answer; two sessions adopting the same table race on the {@code ledger_meta} key, and the loser's
+ * what the database already says in a committed {@code ledger_meta} row, so a lost or duplicated entry in it costs
+ * one read, never a wrong answer; a row the caller's own transaction wrote is not remembered, since that transaction
+ * may still roll back. Two sessions adopting the same table race on the {@code ledger_meta} key, and the loser's
  * transaction fails with the database's own error.
  */
 final class Adoptions {
@@ -39,8 +40,12 @@ final class Adoptions {
         this.capture = capture;
     }
 
-    /** @return the adoption changes to put before the write's own changes (empty when already adopted) */
-    List<Change> adopt(Connection c, TableInfo t) throws SQLException {
+    /**
+     * @param adoptedHere the tables the caller's open transaction adopted (added to here): their {@code ledger_meta}
+     *                    rows are not committed yet
+     * @return the adoption changes to put before the write's own changes (empty when already adopted)
+     */
+    List<Change> adopt(Connection c, TableInfo t, Set<String> adoptedHere) throws SQLException {
         if (adopted.contains(t.ledgerName())) {
             return List.of();
         }
@@ -49,7 +54,9 @@ final class Adoptions {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    adopted.add(t.ledgerName());
+                    if (!adoptedHere.contains(t.ledgerName())) {
+                        adopted.add(t.ledgerName()); // committed (or another transaction's, which then fails on it)
+                    }
                     return List.of();
                 }
             }
@@ -59,6 +66,7 @@ final class Adoptions {
             rows.add(RowChange.insert(t.ledgerName(), t.keyOf(row), row));
         }
         markAdopted(c, t.ledgerName());
+        adoptedHere.add(t.ledgerName());
         return rows;
     }
 

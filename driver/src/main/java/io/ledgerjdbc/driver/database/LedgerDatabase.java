@@ -176,10 +176,11 @@ public final class LedgerDatabase {
 
     /**
      * The adoption changes to put before a write's own changes to {@code t} (see {@link Adoptions}). In a cluster
-     * every member starts from the same (empty or copied) database: nothing to adopt.
+     * every member starts from the same (empty or copied) database: nothing to adopt. {@code adoptedHere}: the tables
+     * the caller's open transaction adopted, added to here (see {@link Adoptions#adopt}).
      */
-    public List<Change> adopt(Connection c, TableInfo t) throws SQLException {
-        return cluster.clustered() ? List.of() : adoptions.adopt(c, t);
+    public List<Change> adopt(Connection c, TableInfo t, java.util.Set<String> adoptedHere) throws SQLException {
+        return cluster.clustered() ? List.of() : adoptions.adopt(c, t, adoptedHere);
     }
 
     /** Marks a table as known to the ledger (in the caller's transaction). */

@@ -83,9 +83,13 @@ final class BatchExecution {
         long[] counts = new long[items.size()];
         int done = 0;
         BatchKeys keys = new BatchKeys(ctx, database.backend().batchShowsEveryKey(ctx.realStatement() instanceof PreparedStatement, ctx.keyRequest().wantsKeys()));
-        int queuedRows = statement instanceof PreparedStatement && !ctx.keyRequest().wantsKeys() ? writes.deferredInsertRows(items.get(0).sql()) : -1;
+        int queuedRows = -1;
+        int toReadMark = transaction.toRead.size();
         SQLException realBatchFailure = null;
         try {
+            if (statement instanceof PreparedStatement && !ctx.keyRequest().wantsKeys()) {
+                queuedRows = writes.deferredInsertRows(items.get(0).sql());
+            }
             for (BatchItem item : items) {
                 counts[done] = queuedRows > 0 ? queueBatchItem(ctx, (PreparedStatement) statement, item, queuedRows)
                         : executeBatchItem(ctx, statement, item);
@@ -93,12 +97,14 @@ final class BatchExecution {
                 done++;
             }
             if (queuedRows > 0) {
+                int[] real;
                 try {
-                    counts = runQueued((PreparedStatement) statement, queuedRows);
+                    real = ((PreparedStatement) statement).executeBatch();
                 } catch (SQLException e) {
                     realBatchFailure = e;
                     throw e;
                 }
+                counts = queuedCounts(real, queuedRows);
             }
             generatedKeys.afterBatch(ctx, keys.result());
             if (undo != null) {
@@ -118,6 +124,18 @@ final class BatchExecution {
                     transaction.rollbackOnly = markBefore; // a write the batch ran uncaptured is undone with it
                 } catch (SQLException r) {
                     e.addSuppressed(r);
+                }
+            }
+            if (queuedRows > 0) {
+                try {
+                    statement.clearBatch(); // an item failed in capture: the items queued before it must not run later
+                } catch (SQLException c) {
+                    e.addSuppressed(c);
+                }
+                if (!implicit && undo == null) {
+                    // none of the batch's rows is in the transaction now (nothing ran, or the failed batch was undone,
+                    // e.g. by pgjdbc's autosave, or aborted the transaction): they must not be read back at commit
+                    transaction.toRead.subList(Math.min(toReadMark, transaction.toRead.size()), transaction.toRead.size()).clear();
                 }
             }
             if (e == realBatchFailure) {
@@ -172,30 +190,40 @@ final class BatchExecution {
     private long queueBatchItem(ExecutionContext ctx, PreparedStatement ps, BatchItem item, int rows) throws SQLException {
         ps.clearParameters();
         item.params().bindRange(ps, 1, item.params().size(), 1);
-        return session.execute(ctx, item.sql(), item.params(), () -> {
+        int before = transaction.toRead.size();
+        long count = session.execute(ctx, item.sql(), item.params(), () -> {
             ps.addBatch();
             return rows;
         }, 0);
+        if (transaction.toRead.size() != before + rows) {
+            // captured another way than by reading its rows back later (its table changed since the batch was
+            // planned), though the statement has not run: nothing of it may commit
+            throw inconsistent("an item was captured as a statement that had run, but it was only queued");
+        }
+        return count;
     }
 
     /**
-     * Runs the batch {@link #queueBatchItem} built, as the raw driver runs it. Each item must have inserted the
-     * {@code rows} capture recorded for it (or the driver says only that it succeeded: an INSERT … VALUES without a
-     * conflict clause inserts all its rows or fails); anything else leaves changes capture did not see, and the
-     * transaction may then only roll back.
+     * The counts of the batch {@link #queueBatchItem} built, as the raw driver gave them. Each item must have inserted
+     * the {@code rows} capture recorded for it (or the driver says only that it succeeded: an INSERT … VALUES without
+     * a conflict clause inserts all its rows or fails); anything else leaves changes capture did not see.
      */
-    private long[] runQueued(PreparedStatement ps, int rows) throws SQLException {
-        int[] real = ps.executeBatch();
+    private long[] queuedCounts(int[] real, int rows) throws SQLException {
         long[] counts = new long[real.length];
         for (int i = 0; i < real.length; i++) {
             if (real[i] != rows && real[i] != Statement.SUCCESS_NO_INFO) {
-                transaction.rollbackOnly = "item " + (i + 1) + " of a batch inserted " + real[i] + " rows where " + rows + " were captured";
-                throw new SQLException("LedgerJDBC could not capture this batch consistently: " + transaction.rollbackOnly
-                        + "; the transaction must be rolled back", SqlStates.SERIALIZATION_FAILURE);
+                throw inconsistent("item " + (i + 1) + " inserted " + real[i] + " rows where " + rows + " were captured");
             }
             counts[i] = real[i];
         }
         return counts;
+    }
+
+    /** The transaction may only roll back: it holds (or would hold) changes capture did not record as they are. */
+    private SQLException inconsistent(String detail) {
+        transaction.rollbackOnly = "a batch could not be captured consistently: " + detail;
+        return new SQLException("LedgerJDBC could not capture this batch consistently: " + detail + "; the transaction must be rolled back",
+                SqlStates.SERIALIZATION_FAILURE);
     }
 
     private long executeBatchItem(ExecutionContext ctx, Statement statement, BatchItem item) throws SQLException {

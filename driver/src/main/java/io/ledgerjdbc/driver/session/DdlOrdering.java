@@ -94,6 +94,6 @@ final class DdlOrdering {
             return; // a temporary table, or one the metadata does not show: adopted on first write if ever
         }
         // CREATE TABLE IF NOT EXISTS on a table that already had rows: those rows are adopted with it
-        transaction.pending.addAll(database.adopt(real, t));
+        transaction.pending.addAll(database.adopt(real, t, transaction.adoptedHere));
     }
 }

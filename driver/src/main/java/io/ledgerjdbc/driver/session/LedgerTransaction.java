@@ -44,6 +44,8 @@ final class LedgerTransaction {
     final List<Change> pending = new ArrayList<>();
     /** Rows INSERTs made whose images are read later, in one statement (see InsertReadBack); they follow pending. */
     final List<InsertedRow> toRead = new ArrayList<>();
+    /** The tables this transaction adopted: their ledger_meta rows are not committed (see Adoptions). */
+    final java.util.Set<String> adoptedHere = new java.util.HashSet<>();
     /** Set when the autocommit write committed itself with its entry ({@link #withEntry}): commit then only clears. */
     private boolean committedWithWrite;
     /** The driver's own statements on this connection, prepared once (see CaptureStatements). */
@@ -222,6 +224,7 @@ final class LedgerTransaction {
         sqliteWriteLock = false;
         pending.clear();
         toRead.clear();
+        adoptedHere.clear();
         savepointMarks.clear();
         rollbackOnly = null;
     }

@@ -136,7 +136,7 @@ final class WriteCapture {
 
     /** Adoption changes for the table a write is about to touch (see {@link LedgerDatabase#adopt}). */
     private void adopt(TableInfo t) throws SQLException {
-        List<Change> rows = database.adopt(real, t);
+        List<Change> rows = database.adopt(real, t, transaction.adoptedHere);
         if (!rows.isEmpty()) {
             transaction.readInserted();
             transaction.pending.addAll(rows);

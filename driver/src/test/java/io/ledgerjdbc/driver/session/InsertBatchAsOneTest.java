@@ -145,4 +145,44 @@ class InsertBatchAsOneTest {
             assertVerifies(db);
         }
     }
+
+    /**
+     * pgjdbc with {@code autosave=always} undoes a failed batch to its own savepoint and keeps the transaction: the
+     * application inserts the rows one by one instead and commits. The ledger records those, not the batch's.
+     */
+    @org.junit.jupiter.api.Test
+    void afterABatchPgjdbcUndidTheTransactionCommitsOnlyWhatRanAfterIt() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open()) {
+            Properties p = new Properties();
+            p.setProperty("user", Backend.PG_USER);
+            p.setProperty("password", "");
+            try (Connection c = DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:") + "&autosave=always", p);
+                 Statement s = c.createStatement()) {
+                s.execute(CREATE);
+                s.execute("INSERT INTO ol (w, o, n, amount, info) VALUES (1, 1, 3, 0, 'there')");
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    for (int n = 1; n <= 5; n++) add(ps, 1, n);
+                    ps.executeBatch();
+                    fail("the duplicate key was accepted");
+                } catch (BatchUpdateException expected) {
+                    // the rows one by one, but the one already there
+                }
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    for (int n : new int[] {1, 2, 4, 5}) {
+                        ps.setInt(1, 1);
+                        ps.setInt(2, 1);
+                        ps.setInt(3, n);
+                        ps.setBigDecimal(4, BigDecimal.ONE);
+                        ps.setString(5, "again " + n);
+                        assertThat(ps.executeUpdate()).isEqualTo(1);
+                    }
+                }
+                c.commit();
+            }
+            List<String> recorded = inserts(db).stream().map(rc -> rc.after().get("n") + " " + rc.after().get("info")).toList();
+            assertThat(recorded).containsExactly("3 'there'", "1 'again 1'", "2 'again 2'", "4 'again 4'", "5 'again 5'");
+            assertVerifies(db);
+        }
+    }
 }
