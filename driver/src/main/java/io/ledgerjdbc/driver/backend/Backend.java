@@ -72,9 +72,10 @@ public interface Backend {
     /**
      * Once per database and process, when the driver first opens {@code rawUrl}: sets on the database what the ledger's
      * crash guarantee needs (a change and its entry recovered together or not at all) where the database's own default
-     * would break it and the URL does not choose otherwise. Nothing by default.
+     * would break it and neither the URL nor the real driver's properties {@code props} choose otherwise. Nothing by
+     * default.
      */
-    default void prepareDatabase(Connection c, String rawUrl) throws SQLException {
+    default void prepareDatabase(Connection c, String rawUrl, Properties props) throws SQLException {
     }
 
     /** The one file {@code rawUrl}'s database is, where connecting would create it; null otherwise. */
@@ -355,12 +356,9 @@ public interface Backend {
         return rs.getLong(column);
     }
 
-    /**
-     * Whether a read of several rows by a composite key uses the key's index only as {@code (k1, k2) IN ((?, ?), …)}
-     * (an OR of ANDs is a table scan there).
-     */
-    default boolean indexesOnlyRowValueIn() {
-        return false;
+    /** How a read of several rows by a composite key lists the keys (see {@link CompositeKeyList}). */
+    default CompositeKeyList compositeKeyList() {
+        return CompositeKeyList.OR_OF_ANDS;
     }
 
     /** Whether a failed statement left {@code real}'s transaction aborted, so that it can only roll back. */

@@ -46,15 +46,16 @@ final class H2Backend implements Backend {
     }
 
     /**
-     * {@code WRITE_DELAY 0} on a database kept in files, unless the URL sets {@code WRITE_DELAY}. With H2's default
+     * {@code WRITE_DELAY 0} on a database kept in files, unless the URL or the properties set {@code WRITE_DELAY}. With H2's default
      * (500 ms, commits written to the file in the background), H2 2.4.240 reopened after {@code kill -9} with part of a
      * transaction (rows without the counter committed with them) within 3–4 kills of a plain-JDBC program, and never in
      * 40 with 0 (docs/operations.md): part of a transaction is a change without its entry. The setting is the
      * database's and lasts; it needs admin rights, and without them the database keeps its setting and a warning says so.
      */
     @Override
-    public void prepareDatabase(Connection c, String rawUrl) throws SQLException {
-        if (rawUrl.regionMatches(true, 0, "jdbc:h2:mem:", 0, 12) || urlSetting(rawUrl, "WRITE_DELAY") != null) {
+    public void prepareDatabase(Connection c, String rawUrl, Properties props) throws SQLException {
+        if (inMemory(rawUrl) || urlSetting(rawUrl, "WRITE_DELAY") != null
+                || props.stringPropertyNames().stream().anyMatch(k -> k.equalsIgnoreCase("WRITE_DELAY"))) {
             return;
         }
         String delay = Queries.first(c, "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?", "WRITE_DELAY");
@@ -71,6 +72,17 @@ final class H2Backend implements Backend {
                     + ", which keeps WRITE_DELAY " + delay + ": after a crash H2 can reopen it with part of a transaction (a change"
                     + " without its ledger entry). Open it once as an admin with ;WRITE_DELAY=0 (the setting lasts).");
         }
+    }
+
+    /** Whether {@code rawUrl} names a database kept in memory ({@code mem:}, {@code memFS:}, {@code memLZF:}), also on a server. */
+    static boolean inMemory(String rawUrl) {
+        String u = rawUrl.toLowerCase(Locale.ROOT);
+        u = u.startsWith("jdbc:h2:") ? u.substring(8) : u;
+        if (u.startsWith("tcp://") || u.startsWith("ssl://")) {
+            int slash = u.indexOf('/', 6);
+            u = slash < 0 ? "" : u.substring(slash + 1);
+        }
+        return u.startsWith("mem:") || u.startsWith("memfs:") || u.startsWith("memlzf:");
     }
 
     /** The value of {@code ;KEY=value} in {@code rawUrl} (key in any case), null if the URL does not set it. */
@@ -203,9 +215,8 @@ final class H2Backend implements Backend {
         return ReturnedRows.KEY_COLUMNS;
     }
 
-    /** Measured on H2 2.4: an OR of ANDs over a composite key scans the table (9 ms at 200,000 rows), the IN 0.26 ms. */
     @Override
-    public boolean indexesOnlyRowValueIn() {
-        return true;
+    public CompositeKeyList compositeKeyList() {
+        return CompositeKeyList.ROW_VALUES;
     }
 }

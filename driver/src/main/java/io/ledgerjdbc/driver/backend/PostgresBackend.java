@@ -124,6 +124,11 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
+    public CompositeKeyList compositeKeyList() {
+        return CompositeKeyList.VALUES_LIST;
+    }
+
+    @Override
     public String lockLedgerSql() {
         return LOCK_LEDGER_ASYNC_COMMIT;
     }

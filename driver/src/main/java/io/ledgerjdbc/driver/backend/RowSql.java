@@ -57,16 +57,22 @@ public final class RowSql {
     }
 
     /**
-     * {@code SELECT selectList FROM table WHERE (k = ? AND …) OR …} for {@code rows} primary keys, bound key after
-     * key in {@code keyColumns} order; {@code (k1, k2) IN ((?, ?), …)} where only that form uses the key's index.
+     * {@code SELECT selectList FROM table WHERE …} for {@code rows} primary keys, bound key after key in
+     * {@code keyColumns} order: {@code k IN (?, …)} for a one-column key, else as the database uses the key's index
+     * ({@link Backend#compositeKeyList}).
      */
     public String selectByKeys(String table, String selectList, List<String> keyColumns, int rows) {
         StringBuilder sql = new StringBuilder("SELECT ").append(selectList).append(" FROM ").append(table).append(" WHERE ");
-        if (backend.indexesOnlyRowValueIn() && keyColumns.size() > 1 && rows > 1) {
+        if (keyColumns.size() == 1) {
+            return sql.append(backend.quote(keyColumns.get(0))).append(" IN (?").append(", ?".repeat(rows - 1)).append(')').toString();
+        }
+        CompositeKeyList form = rows > 1 ? backend.compositeKeyList() : CompositeKeyList.OR_OF_ANDS;
+        if (form != CompositeKeyList.OR_OF_ANDS) {
             sql.append('(');
             for (int k = 0; k < keyColumns.size(); k++) sql.append(k == 0 ? "" : ", ").append(backend.quote(keyColumns.get(k)));
             String row = "(" + "?, ".repeat(keyColumns.size() - 1) + "?)";
-            return sql.append(") IN (").append((row + ", ").repeat(rows - 1)).append(row).append(')').toString();
+            return sql.append(form == CompositeKeyList.VALUES_LIST ? ") IN (VALUES " : ") IN (")
+                    .append((row + ", ").repeat(rows - 1)).append(row).append(')').toString();
         }
         for (int i = 0; i < rows; i++) {
             sql.append(i == 0 ? "(" : " OR (");

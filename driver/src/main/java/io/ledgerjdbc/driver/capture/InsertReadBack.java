@@ -136,20 +136,7 @@ final class InsertReadBack {
     }
 
     private String buildKnownKeysSql(TableInfo t, int size) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(reads.from(t)).append(" WHERE ");
-        List<TableInfo.Column> key = t.primaryKey();
-        if (key.size() == 1) {
-            sql.append(reads.q(key.get(0).name())).append(" IN (?").append(",?".repeat(size - 1)).append(')');
-        } else {
-            for (int i = 0; i < size; i++) {
-                sql.append(i == 0 ? "(" : " OR (");
-                for (int k = 0; k < key.size(); k++) {
-                    sql.append(k == 0 ? "" : " AND ").append(reads.q(key.get(k).name())).append(" = ?");
-                }
-                sql.append(')');
-            }
-        }
-        return sql.toString();
+        return reads.readByKeysSql(t, size);
     }
 
     /** The row one INSERT made, by its own key expressions compared by the database. */

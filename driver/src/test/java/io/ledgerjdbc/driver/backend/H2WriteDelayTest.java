@@ -73,6 +73,26 @@ class H2WriteDelayTest {
     }
 
     @Test
+    void aDelayThePropertiesSetStands() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", "sa");
+        p.setProperty("password", "");
+        p.setProperty("WRITE_DELAY", "200");
+        try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db"), p)) {
+            assertThat(writeDelay(c)).isEqualTo("200");
+        }
+    }
+
+    @Test
+    void databasesInMemoryAreLeftAsTheyAre() {
+        assertThat(H2Backend.inMemory("jdbc:h2:mem:x")).isTrue();
+        assertThat(H2Backend.inMemory("jdbc:h2:tcp://localhost:9092/mem:x")).isTrue();
+        assertThat(H2Backend.inMemory("jdbc:h2:memFS:x")).isTrue();
+        assertThat(H2Backend.inMemory("jdbc:h2:tcp://localhost/~/db")).isFalse();
+        assertThat(H2Backend.inMemory("jdbc:h2:/var/lib/app/memo")).isFalse();
+    }
+
+    @Test
     void theUrlSettingIsReadInAnyCaseAndPosition() {
         assertThat(H2Backend.urlSetting("jdbc:h2:/x/db;MODE=PostgreSQL;Write_Delay=7", "WRITE_DELAY")).isEqualTo("7");
         assertThat(H2Backend.urlSetting("jdbc:h2:/x/db;WRITE_DELAY=0;MODE=MySQL", "write_delay")).isEqualTo("0");

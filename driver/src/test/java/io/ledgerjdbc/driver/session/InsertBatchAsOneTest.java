@@ -185,4 +185,54 @@ class InsertBatchAsOneTest {
             assertVerifies(db);
         }
     }
+
+    /**
+     * PostgreSQL reads many composite keys back as {@code (k1, k2, k3) IN (VALUES …)}: keys bound as untyped strings
+     * ({@code stringtype=unspecified}), padded {@code char} and {@code text} keys and integer keys still find their rows.
+     */
+    @org.junit.jupiter.api.Test
+    void compositeKeysOfEveryBindingAreReadBackFromAValuesList() throws Exception {
+        try (Backend.Db db = Backend.POSTGRESQL.open()) {
+            Properties p = new Properties();
+            p.setProperty("user", Backend.PG_USER);
+            p.setProperty("password", "");
+            try (Connection c = DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:") + "&stringtype=unspecified", p);
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE ck (code CHAR(3), name TEXT, n BIGINT, v INT, PRIMARY KEY (code, name, n))");
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ck (code, name, n, v) VALUES (?, ?, ?, ?)")) {
+                    for (int i = 0; i < 40; i++) {
+                        ps.setString(1, "c" + (i % 3));
+                        ps.setString(2, "name " + i);
+                        if (i % 2 == 0) ps.setLong(3, i); else ps.setInt(3, i);
+                        ps.setString(4, Integer.toString(i)); // an untyped string for an integer column
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ck (code, name, n, v) VALUES (?, ?, ?, ?)")) {
+                    for (int i = 40; i < 45; i++) {
+                        ps.setString(1, "c" + (i % 3));
+                        ps.setString(2, "name " + i);
+                        ps.setString(3, Integer.toString(i)); // an untyped string for a key column: read by itself
+                        ps.setInt(4, i);
+                        assertThat(ps.executeUpdate()).isEqualTo(1);
+                    }
+                }
+                c.commit();
+            }
+            List<RowChange> rows = new ArrayList<>();
+            try (Connection c = db.connect()) {
+                Sealer.sealAll(c);
+                LedgerStore.of(c).scan(c, 1, e -> EntryCodec.decode(e.entry()).changes().stream()
+                        .filter(ch -> ch instanceof RowChange rc && rc.table().equals("ck")).forEach(ch -> rows.add((RowChange) ch)));
+            }
+            assertThat(rows).hasSize(45);
+            for (int i = 0; i < 45; i++) {
+                assertThat(rows.get(i).after().get("name")).isEqualTo(Value.of("name " + i));
+                assertThat(rows.get(i).after().get("v")).isEqualTo(Value.of((long) i));
+            }
+            assertVerifies(db);
+        }
+    }
 }
