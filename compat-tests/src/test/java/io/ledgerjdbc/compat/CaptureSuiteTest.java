@@ -954,13 +954,7 @@ class CaptureSuiteTest {
             assertThat(((RowChange) entries.get(2).changes().get(0)).after().toString()).doesNotContainIgnoringCase("extra");
             assertThat(((RowChange) entries.get(3).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
             assertThat(((RowChange) entries.get(4).changes().get(0)).after().toString()).containsIgnoringCase("extra=7");
-            io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
-            entries.forEach(state::visit);
-            List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
-            try (Connection c = f.behind()) {
-                state.compare(c, f.dialect(), findings::add);
-            }
-            assertThat(findings).isEmpty();
+            assertReplaysToTheTables(f, entries);
         }
     }
 
@@ -980,13 +974,7 @@ class CaptureSuiteTest {
             assertThat(entries).hasSize(2);
             assertThat(entries.get(0).changes()).extracting(ch -> ((RowChange) ch).op())
                     .containsExactly(Operation.INSERT, Operation.INSERT, Operation.UPDATE);
-            io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
-            entries.forEach(state::visit);
-            List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
-            try (Connection c = f.behind()) {
-                state.compare(c, f.dialect(), findings::add);
-            }
-            assertThat(findings).isEmpty();
+            assertReplaysToTheTables(f, entries);
         }
     }
 
@@ -1011,13 +999,18 @@ class CaptureSuiteTest {
             assertThat(entries).hasSize(1);
             assertThat(entries.get(0).changes()).extracting(ch -> ((RowChange) ch).op())
                     .containsExactly(Operation.INSERT, Operation.INSERT, Operation.UPDATE);
-            io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
-            entries.forEach(state::visit);
-            List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
-            try (Connection c = f.behind()) {
-                state.compare(c, f.dialect(), findings::add);
-            }
-            assertThat(findings).isEmpty();
+            assertReplaysToTheTables(f, entries);
         }
+    }
+
+    /** Replaying {@code entries} gives exactly the tables as they are. */
+    private static void assertReplaysToTheTables(Fixture f, List<LedgerEntry> entries) throws Exception {
+        io.ledgerjdbc.driver.verify.StateCheck state = new io.ledgerjdbc.driver.verify.StateCheck();
+        entries.forEach(state::visit);
+        List<io.ledgerjdbc.ledger.verify.Finding> findings = new ArrayList<>();
+        try (Connection c = f.behind()) {
+            state.compare(c, f.dialect(), findings::add);
+        }
+        assertThat(findings).isEmpty();
     }
 }

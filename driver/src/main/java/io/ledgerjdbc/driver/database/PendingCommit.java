@@ -68,8 +68,9 @@ final class PendingCommit {
      * Runs the application's autocommit write {@code sql} with its {@code paramCount} parameters from {@code params},
      * the guard that its {@code table} (quoted) still has {@code columns} columns and no trigger or rule, the pending
      * entry for {@code changes} (known before the write runs) and the commit, as one transaction in one round trip
-     * ({@link Sealing#withPendingInsertAndCommit}). The quick guard first; a table it fails once is guarded by every
-     * check from then on. The driver's statement keeps the application statement's query timeout.
+     * ({@link Sealing#withPendingInsertAndCommit}). The quick guard first; where it fails, the transaction is rolled
+     * back and run again at once under the full guard, which the table gets from then on. The driver's statement keeps
+     * the application statement's query timeout.
      *
      * @return the write's update count
      * @throws SQLException the database's own error; the transaction is then not committed and the caller rolls back
@@ -86,10 +87,14 @@ final class PendingCommit {
         try {
             return sealing.executeWithPendingInsertAndCommit(ps);
         } catch (SQLException e) {
-            if (!everyCheck && sealing.isGuardFailure(e)) {
-                fullyGuarded.add(table); // the caller captures the write again (TableChanged), now guarded fully
+            if (everyCheck || !sealing.isGuardFailure(e)) {
+                throw e;
             }
-            throw e;
         }
+        // The quick guard could not clear the table: nothing committed. Again, under the full guard, before anyone
+        // concludes the table changed (which would drop every session's metadata).
+        fullyGuarded.add(table);
+        c.rollback();
+        return runWithEntryAndCommit(c, statements, sql, paramCount, params, table, columns, queryTimeout, origin, txId, changes);
     }
 }

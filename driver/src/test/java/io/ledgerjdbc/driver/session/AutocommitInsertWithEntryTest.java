@@ -105,10 +105,7 @@ class AutocommitInsertWithEntryTest {
                 assertThat(first.after().get("name")).isEqualTo(Value.of("n1"));
                 assertThat(first.after().get("n")).isEqualTo(Value.of(7L));
             }
-            StringWriter out = new StringWriter();
-            int exit = LedgerCli.run(new String[] {"verify", db.url, "--user", Backend.PG_USER}, new PrintWriter(out, true),
-                    new PrintWriter(new StringWriter(), true));
-            assertThat(exit).as(out.toString()).isEqualTo(LedgerCli.CLEAN);
+            assertVerifies(db);
         }
     }
 
@@ -208,10 +205,7 @@ class AutocommitInsertWithEntryTest {
                     .map(ch -> ((RowChange) ch).table() + " " + ((RowChange) ch).after().get("id") + " " + ((RowChange) ch).after().get("name"))
                     .filter(x -> !x.startsWith("owner")).toList();
             assertThat(inserted).containsExactly("acct 1 'n1'", "acct 2 'n2'", "acct 3 'n3'", "plain 1 'n1'", "plain 2 'n2'", "plain 3 'n3'");
-            StringWriter out = new StringWriter();
-            int exit = LedgerCli.run(new String[] {"verify", db.url, "--user", Backend.PG_USER}, new PrintWriter(out, true),
-                    new PrintWriter(new StringWriter(), true));
-            assertThat(exit).as(out.toString()).isEqualTo(LedgerCli.CLEAN);
+            assertVerifies(db);
         }
     }
 
@@ -237,5 +231,12 @@ class AutocommitInsertWithEntryTest {
             }
             assertThat(scalar(raw, "SELECT COUNT(*) FROM acct")).as("the refused INSERT left nothing").isEqualTo(1);
         }
+    }
+
+    private static void assertVerifies(Backend.Db db) {
+        StringWriter out = new StringWriter();
+        int exit = LedgerCli.run(new String[] {"verify", db.url, "--user", Backend.PG_USER}, new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true));
+        assertThat(exit).as(out.toString()).isEqualTo(LedgerCli.CLEAN);
     }
 }

@@ -39,10 +39,15 @@ class InsertBatchAsOneTest {
     private static final String INSERT = "INSERT INTO ol (w, o, n, amount, info) VALUES (?, ?, ?, ?, ?)";
 
     private static Connection ledger(Backend.Db db) throws SQLException {
+        return ledger(db, "");
+    }
+
+    /** {@code urlOptions} are appended to the URL (PostgreSQL's start with {@code &}). */
+    private static Connection ledger(Backend.Db db, String urlOptions) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", db.backend == Backend.POSTGRESQL ? Backend.PG_USER : Backend.MARIADB_USER);
         p.setProperty("password", "");
-        return DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:"), p);
+        return DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:") + urlOptions, p);
     }
 
     private static void add(PreparedStatement ps, int o, int n) throws SQLException {
@@ -55,11 +60,16 @@ class InsertBatchAsOneTest {
     }
 
     private static List<RowChange> inserts(Backend.Db db) throws SQLException {
+        return inserts(db, "ol");
+    }
+
+    /** The row changes of {@code table} the ledger holds, in its order, once every entry is sealed. */
+    private static List<RowChange> inserts(Backend.Db db, String table) throws SQLException {
         List<RowChange> rows = new ArrayList<>();
         try (Connection c = db.connect()) {
             Sealer.sealAll(c);
             LedgerStore.of(c).scan(c, 1, e -> EntryCodec.decode(e.entry()).changes().stream()
-                    .filter(ch -> ch instanceof RowChange rc && rc.table().equalsIgnoreCase("ol")).forEach(ch -> rows.add((RowChange) ch)));
+                    .filter(ch -> ch instanceof RowChange rc && rc.table().equalsIgnoreCase(table)).forEach(ch -> rows.add((RowChange) ch)));
         }
         return rows;
     }
@@ -153,10 +163,7 @@ class InsertBatchAsOneTest {
     @org.junit.jupiter.api.Test
     void afterABatchPgjdbcUndidTheTransactionCommitsOnlyWhatRanAfterIt() throws Exception {
         try (Backend.Db db = Backend.POSTGRESQL.open()) {
-            Properties p = new Properties();
-            p.setProperty("user", Backend.PG_USER);
-            p.setProperty("password", "");
-            try (Connection c = DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:") + "&autosave=always", p);
+            try (Connection c = ledger(db, "&autosave=always");
                  Statement s = c.createStatement()) {
                 s.execute(CREATE);
                 s.execute("INSERT INTO ol (w, o, n, amount, info) VALUES (1, 1, 3, 0, 'there')");
@@ -193,10 +200,7 @@ class InsertBatchAsOneTest {
     @org.junit.jupiter.api.Test
     void compositeKeysOfEveryBindingAreReadBackFromAValuesList() throws Exception {
         try (Backend.Db db = Backend.POSTGRESQL.open()) {
-            Properties p = new Properties();
-            p.setProperty("user", Backend.PG_USER);
-            p.setProperty("password", "");
-            try (Connection c = DriverManager.getConnection(db.url.replace("jdbc:", "jdbc:ledger:") + "&stringtype=unspecified", p);
+            try (Connection c = ledger(db, "&stringtype=unspecified");
                  Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE ck (code CHAR(3), name TEXT, n BIGINT, v INT, PRIMARY KEY (code, name, n))");
                 c.setAutoCommit(false);
@@ -221,12 +225,7 @@ class InsertBatchAsOneTest {
                 }
                 c.commit();
             }
-            List<RowChange> rows = new ArrayList<>();
-            try (Connection c = db.connect()) {
-                Sealer.sealAll(c);
-                LedgerStore.of(c).scan(c, 1, e -> EntryCodec.decode(e.entry()).changes().stream()
-                        .filter(ch -> ch instanceof RowChange rc && rc.table().equals("ck")).forEach(ch -> rows.add((RowChange) ch)));
-            }
+            List<RowChange> rows = inserts(db, "ck");
             assertThat(rows).hasSize(45);
             for (int i = 0; i < 45; i++) {
                 assertThat(rows.get(i).after().get("name")).isEqualTo(Value.of("name " + i));
