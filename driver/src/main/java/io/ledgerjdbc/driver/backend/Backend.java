@@ -356,8 +356,11 @@ public interface Backend {
         return rs.getLong(column);
     }
 
-    /** How a read of several rows by a composite key lists the keys (see {@link CompositeKeyList}). */
-    default CompositeKeyList compositeKeyList() {
+    /**
+     * How a read of several rows by a composite key whose columns have the types {@code keyTypes} (the metadata's type
+     * names) lists the keys (see {@link CompositeKeyList}).
+     */
+    default CompositeKeyList compositeKeyList(List<String> keyTypes) {
         return CompositeKeyList.OR_OF_ANDS;
     }
 

@@ -8,7 +8,8 @@ public enum CompositeKeyList {
     ROW_VALUES,
     /**
      * {@code (k1, k2) IN (VALUES (?, ?), …)}: PostgreSQL joins the list with the index; its plan for an OR of 64 key
-     * conditions cost 1.5 ms in execution in TPC-C's load, where this form costs about a tenth.
+     * conditions cost 1.5 ms in execution in TPC-C's load, where this form costs about a tenth. Only for keys of
+     * types its values are compared alike in (see PostgresBackend#compositeKeyList).
      */
     VALUES_LIST
 }

@@ -216,7 +216,7 @@ final class H2Backend implements Backend {
     }
 
     @Override
-    public CompositeKeyList compositeKeyList() {
+    public CompositeKeyList compositeKeyList(List<String> keyTypes) {
         return CompositeKeyList.ROW_VALUES;
     }
 }

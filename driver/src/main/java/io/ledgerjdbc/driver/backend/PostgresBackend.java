@@ -123,10 +123,24 @@ final class PostgresBackend implements Backend {
         }
     }
 
+    /**
+     * A {@code VALUES} list types each column from its values, not from the key column: an untyped parameter (a
+     * string the driver binds for a uuid, an enum, a domain; any string under {@code stringtype=unspecified}) makes it
+     * {@code text}, which a uuid cannot be compared with, and a {@code char(n)} key compared as text keeps its padding
+     * on one side only. So only keys whose every column is of a type bound typed, or compared alike as text.
+     */
     @Override
-    public CompositeKeyList compositeKeyList() {
+    public CompositeKeyList compositeKeyList(List<String> keyTypes) {
+        for (String type : keyTypes) {
+            if (type == null || !VALUES_LIST_KEY_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
+                return CompositeKeyList.OR_OF_ANDS;
+            }
+        }
         return CompositeKeyList.VALUES_LIST;
     }
+
+    private static final Set<String> VALUES_LIST_KEY_TYPES = Set.of("int2", "int4", "int8", "serial", "bigserial", "smallserial",
+            "numeric", "date", "timestamp", "timestamptz", "bool", "varchar", "text");
 
     @Override
     public String lockLedgerSql() {

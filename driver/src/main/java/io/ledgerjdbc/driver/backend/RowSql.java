@@ -58,15 +58,15 @@ public final class RowSql {
 
     /**
      * {@code SELECT selectList FROM table WHERE …} for {@code rows} primary keys, bound key after key in
-     * {@code keyColumns} order: {@code k IN (?, …)} for a one-column key, else as the database uses the key's index
-     * ({@link Backend#compositeKeyList}).
+     * {@code keyColumns} order (their types {@code keyTypes}): {@code k IN (?, …)} for a one-column key, else as the
+     * database uses the key's index ({@link Backend#compositeKeyList}).
      */
-    public String selectByKeys(String table, String selectList, List<String> keyColumns, int rows) {
+    public String selectByKeys(String table, String selectList, List<String> keyColumns, List<String> keyTypes, int rows) {
         StringBuilder sql = new StringBuilder("SELECT ").append(selectList).append(" FROM ").append(table).append(" WHERE ");
         if (keyColumns.size() == 1) {
             return sql.append(backend.quote(keyColumns.get(0))).append(" IN (?").append(", ?".repeat(rows - 1)).append(')').toString();
         }
-        CompositeKeyList form = rows > 1 ? backend.compositeKeyList() : CompositeKeyList.OR_OF_ANDS;
+        CompositeKeyList form = rows > 1 ? backend.compositeKeyList(keyTypes) : CompositeKeyList.OR_OF_ANDS;
         if (form != CompositeKeyList.OR_OF_ANDS) {
             sql.append('(');
             for (int k = 0; k < keyColumns.size(); k++) sql.append(k == 0 ? "" : ", ").append(backend.quote(keyColumns.get(k)));

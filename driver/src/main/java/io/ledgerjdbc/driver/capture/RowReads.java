@@ -100,7 +100,8 @@ final class RowReads {
 
     /** The read of {@code rows} whole rows by their keys. */
     String readByKeysSql(TableInfo t, int rows) {
-        return rowSql.selectByKeys(from(t), selectList(t), t.primaryKey().stream().map(TableInfo.Column::name).toList(), rows);
+        return rowSql.selectByKeys(from(t), selectList(t), t.primaryKey().stream().map(TableInfo.Column::name).toList(),
+                t.primaryKey().stream().map(TableInfo.Column::typeName).toList(), rows);
     }
 
     Row read(ResultSet rs, TableInfo t) throws SQLException {

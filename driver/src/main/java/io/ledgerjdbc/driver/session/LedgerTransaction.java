@@ -362,7 +362,8 @@ final class LedgerTransaction {
 
     /** Whether a write runs in a transaction of its own, on a PreparedStatement, asked for an update count and no keys. */
     private boolean runsAlone(ExecutionContext ctx, Object ifNotRun) {
-        return autoCommit && countResult(ifNotRun) && pending.isEmpty() && toRead.isEmpty() && rollbackOnly == null
+        // adoptedHere: the write's transaction already holds the adoption's mark, which a rollback and rerun would lose
+        return autoCommit && countResult(ifNotRun) && pending.isEmpty() && toRead.isEmpty() && adoptedHere.isEmpty() && rollbackOnly == null
                 && ctx.runsPreparedSql() && !ctx.keyRequest().wantsKeys();
     }
 

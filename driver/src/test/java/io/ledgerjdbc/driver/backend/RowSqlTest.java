@@ -114,7 +114,7 @@ class RowSqlTest {
             c.setAutoCommit(false); // the locking forms need a transaction to lock in
             String keyed = rows.table(null, "keyed");
             List<String> keyColumns = List.of("id", "k");
-            try (PreparedStatement ps = c.prepareStatement(rows.selectByKeys(keyed, "*", keyColumns, 3))) {
+            try (PreparedStatement ps = c.prepareStatement(rows.selectByKeys(keyed, "*", keyColumns, List.of("int4", "varchar"), 3))) {
                 int at = 1;
                 for (Row key : List.of(keyed(1, "a"), keyed(3, "c"), keyed(3, "a"))) {
                     at = rows.bindKey(ps, at, key, binder(dialect));

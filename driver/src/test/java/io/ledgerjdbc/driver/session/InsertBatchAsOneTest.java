@@ -194,43 +194,50 @@ class InsertBatchAsOneTest {
     }
 
     /**
-     * PostgreSQL reads many composite keys back as {@code (k1, k2, k3) IN (VALUES …)}: keys bound as untyped strings
-     * ({@code stringtype=unspecified}), padded {@code char} and {@code text} keys and integer keys still find their rows.
+     * PostgreSQL reads many composite keys back as {@code (k1, k2) IN (VALUES …)} where the key's types compare alike
+     * there (integers, text: also bound as untyped strings, {@code stringtype=unspecified}), and as an OR of key
+     * conditions otherwise ({@code uuid}, {@code char(n)}): each kind of key finds its rows, for INSERTs read back at
+     * commit and for a multi-row UPDATE.
      */
     @org.junit.jupiter.api.Test
-    void compositeKeysOfEveryBindingAreReadBackFromAValuesList() throws Exception {
+    void compositeKeysOfEveryKindAreReadBack() throws Exception {
         try (Backend.Db db = Backend.POSTGRESQL.open()) {
             try (Connection c = ledger(db, "&stringtype=unspecified");
                  Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE ck (code CHAR(3), name TEXT, n BIGINT, v INT, PRIMARY KEY (code, name, n))");
+                s.execute("CREATE TABLE ck (name TEXT, n BIGINT, v INT, PRIMARY KEY (name, n))");
+                s.execute("CREATE TABLE cu (id UUID, code CHAR(3), v INT, PRIMARY KEY (id, code))");
                 c.setAutoCommit(false);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ck (code, name, n, v) VALUES (?, ?, ?, ?)")) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ck (name, n, v) VALUES (?, ?, ?)")) {
                     for (int i = 0; i < 40; i++) {
-                        ps.setString(1, "c" + (i % 3));
-                        ps.setString(2, "name " + i);
-                        if (i % 2 == 0) ps.setLong(3, i); else ps.setInt(3, i);
-                        ps.setString(4, Integer.toString(i)); // an untyped string for an integer column
+                        ps.setString(1, "name " + i);
+                        if (i % 2 == 0) ps.setLong(2, i); else ps.setInt(2, i);
+                        ps.setString(3, Integer.toString(i)); // an untyped string for an integer column
                         ps.addBatch();
                     }
                     ps.executeBatch();
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ck (code, name, n, v) VALUES (?, ?, ?, ?)")) {
-                    for (int i = 40; i < 45; i++) {
-                        ps.setString(1, "c" + (i % 3));
-                        ps.setString(2, "name " + i);
-                        ps.setString(3, Integer.toString(i)); // an untyped string for a key column: read by itself
-                        ps.setInt(4, i);
-                        assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO cu (id, code, v) VALUES (?, ?, ?)")) {
+                    for (int i = 0; i < 6; i++) {
+                        ps.setObject(1, new java.util.UUID(7, i));
+                        ps.setString(2, "c" + (i % 2));
+                        ps.setInt(3, i);
+                        ps.addBatch();
                     }
+                    ps.executeBatch();
                 }
+                c.commit();
+                assertThat(s.executeUpdate("UPDATE ck SET v = v + 100 WHERE n < 10")).isEqualTo(10);
+                assertThat(s.executeUpdate("UPDATE cu SET v = v + 100 WHERE v < 4")).isEqualTo(4);
                 c.commit();
             }
             List<RowChange> rows = inserts(db, "ck");
-            assertThat(rows).hasSize(45);
-            for (int i = 0; i < 45; i++) {
+            assertThat(rows).hasSize(50);
+            for (int i = 0; i < 40; i++) {
                 assertThat(rows.get(i).after().get("name")).isEqualTo(Value.of("name " + i));
                 assertThat(rows.get(i).after().get("v")).isEqualTo(Value.of((long) i));
             }
+            assertThat(rows.subList(40, 50)).allSatisfy(rc -> assertThat(rc.before()).isNotNull());
+            assertThat(inserts(db, "cu")).hasSize(10);
             assertVerifies(db);
         }
     }
