@@ -1,5 +1,6 @@
 package io.ledgerjdbc.driver;
 
+import io.ledgerjdbc.driver.backend.Backend;
 import io.ledgerjdbc.driver.session.LedgerSession;
 import io.ledgerjdbc.driver.database.LedgerDatabase;
 
@@ -47,7 +48,11 @@ public final class LedgerDriver implements Driver {
             throw new SQLException("the driver for " + raw + " did not accept the URL", SqlStates.UNABLE_TO_CONNECT);
         }
         try {
-            LedgerDatabase node = LedgerDatabase.of(raw, real, config, realProperties(raw, props, config), () -> realDriver(raw).connect(raw, realProperties(raw, props, config)),
+            Backend backend = Backend.forUrl(raw).orElse(null);
+            if (backend != null) {
+                backend.prepareConnection(real, raw, realProperties(raw, props, config));
+            }
+            LedgerDatabase node = LedgerDatabase.of(raw, real, config, () -> realDriver(raw).connect(raw, realProperties(raw, props, config)),
                     () -> realDriver(raw).connect(LedgerUrls.sideUrl(raw), realProperties(raw, props, config)));
             return new LedgerConnection(real, new LedgerSession(real, node, config));
         } catch (SQLException | RuntimeException e) {

@@ -70,12 +70,12 @@ public interface Backend {
     }
 
     /**
-     * Once per database and process, when the driver first opens {@code rawUrl}: sets on the database what the ledger's
-     * crash guarantee needs (a change and its entry recovered together or not at all) where the database's own default
-     * would break it and neither the URL nor the real driver's properties {@code props} choose otherwise. Nothing by
-     * default.
+     * On every connection the driver opens for an application ({@code c}, to {@code rawUrl}, with the real driver's
+     * properties {@code props}): sets what the ledger's crash guarantee needs (a change and its entry recovered
+     * together or not at all) where the database's own default would break it and neither the URL nor the properties
+     * choose otherwise. Nothing by default.
      */
-    default void prepareDatabase(Connection c, String rawUrl, Properties props) throws SQLException {
+    default void prepareConnection(Connection c, String rawUrl, Properties props) throws SQLException {
     }
 
     /** The one file {@code rawUrl}'s database is, where connecting would create it; null otherwise. */

@@ -25,7 +25,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -89,15 +88,14 @@ public final class LedgerDatabase {
     /**
      * The database of the database behind {@code rawUrl}, creating the ledger tables on first use if allowed.
      *
-     * @param realProps   the properties the real driver was given ({@code c}'s)
      * @param connector   another connection as the application's (the cluster applier's: the URL's own settings,
      *                    an H2 {@code INIT=SET SCHEMA …} included, apply to it as to the application)
      * @param sideReads   a connection for capture's committed-state reads, without H2's {@code INIT=} script (it
      *                    may write); capture sets its schema to the application connection's
      */
-    public static LedgerDatabase of(String rawUrl, Connection c, LedgerConfig config, Properties realProps, RealConnector connector,
-                                    RealConnector sideReads) throws SQLException {
-        LedgerDatabase database = of(rawUrl, c, config, realProps);
+    public static LedgerDatabase of(String rawUrl, Connection c, LedgerConfig config, RealConnector connector, RealConnector sideReads)
+            throws SQLException {
+        LedgerDatabase database = of(rawUrl, c, config);
         if (database.backend.readsCommittedOnSideConnection() && !isPrivateDatabase(rawUrl)) {
             database.capture.committedReads(sideReads::connect);
         }
@@ -112,7 +110,7 @@ public final class LedgerDatabase {
         return database;
     }
 
-    private static LedgerDatabase of(String rawUrl, Connection c, LedgerConfig config, Properties realProps) throws SQLException {
+    private static LedgerDatabase of(String rawUrl, Connection c, LedgerConfig config) throws SQLException {
         boolean shared = !isPrivateDatabase(rawUrl);
         LedgerDatabase database = shared ? DATABASES.get(rawUrl) : null;
         if (database != null) {
@@ -120,9 +118,6 @@ public final class LedgerDatabase {
             return database;
         }
         SqlDialect dialect = SqlDialect.of(c);
-        if (!isPrivateDatabase(rawUrl)) {
-            Backend.of(dialect).prepareDatabase(c, rawUrl, realProps);
-        }
         if (config.createLedger()) {
             boolean existed = LedgerSchema.exists(c);
             LedgerSchema.createIfMissing(c, dialect);

@@ -8,45 +8,58 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An H2 database kept in files is opened with {@code WRITE_DELAY 0} (each commit in the file before it returns), so a
- * crash cannot leave part of a transaction — a change without its entry — unless the URL chose another delay.
+ * Every connection to an H2 database kept in files sets {@code WRITE_DELAY 0} (each commit in the file before it
+ * returns), so a crash cannot leave part of a transaction — a change without its entry — unless the URL or the
+ * properties chose another delay.
  */
 class H2WriteDelayTest {
 
     @TempDir
     Path dir;
 
-    private static String writeDelay(Connection c) throws SQLException {
+    /**
+     * H2 lists WRITE_DELAY once when it was never set, and twice once set: the value it records and the value in
+     * force (which, after H2 reopened the database, is its default again).
+     */
+    private static List<String> writeDelay(Connection c) throws SQLException {
+        List<String> values = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-            rs.next();
-            return rs.getString(1);
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
         }
+        return values;
     }
 
     @Test
-    void aFileDatabaseOpenedThroughTheLedgerWritesEachCommitAtOnceAndKeepsIt() throws Exception {
+    void everyConnectionToAFileDatabaseWritesEachCommitAtOnceAlsoAfterH2ReopenedIt() throws Exception {
         String raw = "jdbc:h2:" + dir.resolve("db");
         try (Connection c = DriverManager.getConnection(raw, "sa", "")) {
-            assertThat(writeDelay(c)).as("H2's own default").isEqualTo("500");
+            assertThat(writeDelay(c)).as("H2's own default").containsOnly("500");
         }
         try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db"), "sa", "")) {
-            assertThat(writeDelay(c)).isEqualTo("0");
+            assertThat(writeDelay(c)).containsOnly("0");
         }
         try (Connection c = DriverManager.getConnection(raw, "sa", "")) {
-            assertThat(writeDelay(c)).as("a setting of the database: raw connections see it too").isEqualTo("0");
+            assertThat(writeDelay(c)).as("H2 reopened the database: recorded 0, in force its default again").containsExactly("0", "500");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db"), "sa", "")) {
+            assertThat(writeDelay(c)).as("the driver sets it again").containsOnly("0");
         }
     }
 
     @Test
     void aDelayTheUrlSetsStands() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db") + ";write_delay=100", "sa", "")) {
-            assertThat(writeDelay(c)).isEqualTo("100");
+            assertThat(writeDelay(c)).containsOnly("100");
         }
     }
 
@@ -54,21 +67,19 @@ class H2WriteDelayTest {
     void aUserWithoutAdminRightsStillConnectsAndTheDatabaseKeepsItsDelay() throws Exception {
         String raw = "jdbc:h2:" + dir.resolve("db");
         try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db"), "sa", "")) {
-            assertThat(writeDelay(c)).isEqualTo("0"); // the ledger's tables now exist
+            assertThat(writeDelay(c)).containsOnly("0"); // the ledger's tables now exist
         }
         try (Connection c = DriverManager.getConnection(raw, "sa", ""); Statement s = c.createStatement()) {
-            s.execute("SET WRITE_DELAY 500"); // as an operator could
             s.execute("CREATE USER clerk PASSWORD 'pw'");
             s.execute("GRANT ALL ON SCHEMA PUBLIC TO clerk");
         }
-        // the driver remembers a database per URL and process: another spelling of the same file is opened afresh
         Properties clerk = new Properties();
         clerk.setProperty("user", "clerk");
         clerk.setProperty("password", "pw");
         clerk.setProperty("ledger.create", "false"); // CREATE TABLE IF NOT EXISTS needs the schema's owner
-        try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db") + ";IFEXISTS=TRUE", clerk)) {
+        try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db"), clerk)) {
             assertThat(c.isValid(1)).isTrue();
-            assertThat(writeDelay(c)).isEqualTo("500");
+            assertThat(writeDelay(c)).as("reopened by a user who may not set it").contains("500");
         }
     }
 
@@ -79,7 +90,7 @@ class H2WriteDelayTest {
         p.setProperty("password", "");
         p.setProperty("WRITE_DELAY", "200");
         try (Connection c = DriverManager.getConnection("jdbc:ledger:h2:" + dir.resolve("db"), p)) {
-            assertThat(writeDelay(c)).isEqualTo("200");
+            assertThat(writeDelay(c)).containsOnly("200");
         }
     }
 
