@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,14 +31,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The statement and its round trips are the database's {@link Sealing} (PostgreSQL sends the insert and
  * {@code COMMIT} in one, MariaDB needs two).
  *
- * <p>Threading: safe for every session of its database (it remembers only which tables need the full guard); the
- * connection and its statements are the calling session's.
+ * <p>Threading: safe for every session of its database (it remembers which tables need the full guard, and the
+ * combined statements' text); the connection and its statements are the calling session's.
  */
 final class PendingCommit {
 
     private final Sealing sealing;
     /** The tables (quoted names) the quick guard failed for once: a foreign key's triggers, a dropped column, a change. */
     private final Set<String> fullyGuarded = ConcurrentHashMap.newKeySet();
+    private static final int MAX_COMBINED = 256;
+    /** See {@link #combined}. */
+    private final Map<String, String[]> combined = new ConcurrentHashMap<>();
 
     PendingCommit(Sealing sealing) {
         if (sealing == null) {
@@ -61,7 +65,25 @@ final class PendingCommit {
 
     /** Whether the autocommit write {@code sql} can travel with its entry and the commit (see {@link Sealing#withPendingInsertAndCommit}). */
     boolean combinesWithEntry(String sql) {
-        return sealing.withPendingInsertAndCommit(sql, false) != null;
+        return combined(sql).length > 0;
+    }
+
+    /**
+     * {@code sql} with its pending insert and commit, under the quick guard [0] and the full one [1]; empty where it
+     * cannot travel so. Built once per application SQL, not per execution: a string built afresh is also hashed
+     * afresh to find its prepared statement.
+     */
+    private String[] combined(String sql) {
+        String[] both = combined.get(sql);
+        if (both == null) {
+            String quick = sealing.withPendingInsertAndCommit(sql, false);
+            both = quick == null ? new String[0] : new String[] {quick, sealing.withPendingInsertAndCommit(sql, true)};
+            if (combined.size() >= MAX_COMBINED) {
+                combined.clear(); // an application with this many distinct INSERTs gains little from the cache
+            }
+            combined.put(sql, both);
+        }
+        return both;
     }
 
     /**
@@ -78,7 +100,7 @@ final class PendingCommit {
     long runWithEntryAndCommit(Connection c, CaptureStatements statements, String sql, int paramCount, Params params, String table,
                                int columns, int queryTimeout, String origin, String txId, List<Change> changes) throws SQLException {
         boolean everyCheck = fullyGuarded.contains(table);
-        PreparedStatement ps = statements.statement(sealing.withPendingInsertAndCommit(sql, everyCheck));
+        PreparedStatement ps = statements.statement(combined(sql)[everyCheck ? 1 : 0]);
         ps.setQueryTimeout(queryTimeout);
         params.bindRange(ps, 1, paramCount, 1);
         ps.setBytes(paramCount + 1, PendingEntries.encodePending(new LedgerEntry(1, origin, Instant.now(), txId, changes)));
